@@ -1,0 +1,31 @@
+# Everything starts from a fresh machine with Python 3.11: the first target that
+# needs the virtual environment makes it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test check bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## open the TUI on the bundled sample
+	$(BIN)/briefing
+
+test: $(STAMP)  ## the whole suite
+	$(BIN)/pytest
+
+check: $(STAMP)  ## lint, format and types
+	$(BIN)/ruff check briefing tests bench
+	$(BIN)/ruff format --check briefing tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP)  ## the speed table; BENCH_SIZES=200,2000,20000 for the large run
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
