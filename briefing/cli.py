@@ -1,0 +1,421 @@
+"""The command line: thin commands over `Library`, with the exit codes of DESIGN.md.
+
+0 all done; 1 the work ran but something was refused; 2 a usage or input error.
+A `BriefingError` becomes one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from briefing.errors import BriefingError
+from briefing.library import IngestSummary, Library
+from briefing.workspace import find_workspace, init_workspace
+
+app = typer.Typer(
+    help="Turn a folder of articles into a sourced briefing memo.",
+    add_completion=False,
+    invoke_without_command=True,
+    no_args_is_help=False,
+    rich_markup_mode=None,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    err.print(f"briefing: {message}", markup=False)
+    return typer.Exit(code)
+
+
+def handles_errors(command: F) -> F:
+    """Turn a user's mistake into a message and an exit code, never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BriefingError as error:
+            raise _fail(error.message, error.exit_code) from None
+        except KeyboardInterrupt:
+            raise _fail("interrupted; everything stored so far is kept.", 130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class State:
+    """What the top-level options decided, handed to every command."""
+
+    def __init__(self, workspace: Path | None) -> None:
+        self.workspace = workspace
+
+
+@contextmanager
+def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> Iterator[Library]:
+    """The workspace's library, built on first use with a progress bar."""
+    state: State = ctx.obj
+    workspace = find_workspace(state.workspace)
+    with _progress(progress_label) as report:
+        library = Library.open(workspace, progress=report)
+    try:
+        if library.needs_retag and ctx.info_name not in {"tag", "rebuild"}:
+            err.print(
+                "briefing: themes.yaml changed since the excerpts were tagged; "
+                "run `briefing tag` to re-tag.",
+                markup=False,
+            )
+        yield library
+    finally:
+        library.close()
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int, str], None]]:
+    """A progress bar on stderr, shown only once a run is long enough to need one."""
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[name]}"),
+        console=err,
+        transient=True,
+    )
+    task = None
+
+    def report(done: int, total: int, name: str) -> None:
+        nonlocal task
+        if task is None:
+            if total < 20:
+                return
+            bar.start()
+            task = bar.add_task(label, total=total, name=name)
+        bar.update(task, completed=done, total=total, name=name[-40:])
+
+    try:
+        yield report
+    finally:
+        bar.stop()
+
+
+def _json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    workspace: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace", "-w",
+            help="The workspace folder (else $BRIEFING_WORKSPACE, the current folder, the sample).",
+        ),
+    ] = None,
+) -> None:
+    """Turn a folder of articles into a sourced briefing memo; with no command, open the app."""
+    ctx.obj = State(workspace)
+    if ctx.invoked_subcommand is None:
+        tui(ctx)
+
+
+@app.command()
+@handles_errors
+def tui(ctx: typer.Context) -> None:
+    """Open the app on the workspace."""
+    from briefing.tui import run_app
+
+    with opened(ctx) as library:
+        run_app(library)
+
+
+@app.command()
+@handles_errors
+def init(
+    directory: Annotated[Path, typer.Argument(help="The folder to make a workspace of.")],
+    themes: Annotated[
+        Path | None, typer.Option(help="A themes.yaml to start from (default: the sample's).")
+    ] = None,
+) -> None:
+    """Create a workspace with a starter themes.yaml."""
+    workspace = init_workspace(directory, themes)
+    out.print(f"Created workspace {workspace.root}", markup=False)
+    out.print(f"Next: briefing -w {workspace.root} ingest PATH...", markup=False)
+
+
+@app.command()
+@handles_errors
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively).")],
+) -> None:
+    """Read, clean, cut and tag articles (.txt, .md, .html, .pdf) into the workspace."""
+    with opened(ctx) as library, _progress("Ingesting") as report:
+        summary = library.ingest(paths, progress=report)
+    _print_summary(summary)
+    if summary.refused:
+        raise typer.Exit(1)
+
+
+def _print_summary(summary: IngestSummary) -> None:
+    for source in summary.added:
+        out.print(f"added      {source.id}  {source.file}  {source.title or '(no title)'}", markup=False)
+    for path, existing in summary.duplicates:
+        out.print(f"duplicate  {existing}  {path}", markup=False)
+    for refusal in summary.refused:
+        err.print(f"refused    {refusal.path}: {refusal.reason}", markup=False)
+    out.print(
+        f"{len(summary.added)} added, {len(summary.duplicates)} duplicate, "
+        f"{len(summary.refused)} refused",
+        markup=False,
+    )
+
+
+@app.command()
+@handles_errors
+def sources(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False
+) -> None:
+    """List the sources with their metadata."""
+    with opened(ctx) as library:
+        counts = library.store.source_excerpt_counts()
+        rows = [
+            {
+                "id": s.id, "title": s.title, "author": s.author, "outlet": s.outlet,
+                "date": s.date, "file": Path(s.file).name, "excerpts": counts.get(s.id, 0),
+            }
+            for s in library.store.sources()
+        ]
+    if as_json:
+        _json(rows)
+        return
+    table = Table(box=None, show_edge=False, pad_edge=False)
+    for column in ("id", "date", "author", "outlet", "title", "excerpts"):
+        table.add_column(column, overflow="fold", justify="right" if column == "excerpts" else "left")
+    for row in rows:
+        table.add_row(*(str(row[c] or "—") for c in ("id", "date", "author", "outlet", "title", "excerpts")))
+    out.print(table)
+
+
+@app.command()
+@handles_errors
+def excerpts(
+    ctx: typer.Context,
+    theme: Annotated[str | None, typer.Option(help="Only excerpts carrying this theme, best first.")] = None,
+    source: Annotated[str | None, typer.Option(help="Only excerpts of this source id.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """List excerpts with their themes and scores."""
+    with opened(ctx) as library:
+        if theme is not None:
+            library.theme(theme)
+            found = [item.excerpt for item in library.store.excerpts_for_theme(theme)]
+            if source is not None:
+                found = [e for e in found if e.source_id == source]
+        else:
+            found = library.store.excerpts(source)
+        if source is not None and library.store.source(source) is None:
+            raise BriefingError(f"no source {source!r}; `briefing sources` lists them.")
+        ids = [e.id for e in found]
+        themes = library.store.themes_of(ids)
+        scores = library.store.scores_of(ids)
+    rows = [
+        {
+            "id": e.id, "source": e.source_id, "text": e.text,
+            "themes": sorted(themes[e.id]),
+            "scores": {k: round(v, 3) for k, v in sorted(scores[e.id].items())},
+        }
+        for e in found
+    ]
+    if as_json:
+        _json(rows)
+        return
+    for row in rows:
+        tags = ", ".join(row["themes"]) or "—"
+        text = row["text"]
+        out.print(f"{row['id']}  {row['source']}  [{tags}]", markup=False)
+        out.print(f"    {text[:160]}{'…' if len(text) > 160 else ''}", markup=False)
+    out.print(f"{len(rows)} excerpts", markup=False)
+
+
+@app.command()
+@handles_errors
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help='Words, "a phrase", OR, NOT, prefix*.')],
+    theme: Annotated[str | None, typer.Option(help="Only excerpts carrying this theme.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Full-text search over every excerpt."""
+    with opened(ctx) as library:
+        if theme is not None:
+            library.theme(theme)
+        hits = library.store.search(query, theme, limit)
+    rows = [
+        {
+            "id": h.excerpt.id, "source": h.source.id, "title": h.source.title,
+            "text": h.excerpt.text, "snippet": h.snippet,
+        }
+        for h in hits
+    ]
+    if as_json:
+        _json(rows)
+        return
+    for row in rows:
+        out.print(f"{row['id']}  {row['title'] or row['source']}", markup=False)
+        out.print(f"    {row['snippet']}", markup=False)
+    out.print(f"{len(rows)} results", markup=False)
+
+
+@app.command()
+@handles_errors
+def themes(
+    ctx: typer.Context,
+    matrix: Annotated[bool, typer.Option("--matrix", help="Sources by themes: where coverage is thin.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """List the themes with their excerpt and source counts."""
+    with opened(ctx) as library:
+        counts = library.store.theme_counts()
+        if matrix:
+            grid = library.store.theme_matrix()
+            srcs = library.store.sources()
+            rows = [
+                {"source": s.id, "title": s.title,
+                 "themes": {t.id: grid.get(s.id, {}).get(t.id, 0) for t in library.themes}}
+                for s in srcs
+            ]
+            if as_json:
+                _json(rows)
+                return
+            table = Table(box=None, show_edge=False, pad_edge=False)
+            table.add_column("source")
+            for t in library.themes:
+                table.add_column(t.id, justify="right")
+            for row in rows:
+                cells = [str(n) if n else "·" for n in row["themes"].values()]
+                table.add_row(f"{row['source']} {(row['title'] or '')[:40]}", *cells)
+            out.print(table)
+            return
+        rows_t = [
+            {
+                "id": t.id, "label": t.label, "description": t.description,
+                "excerpts": counts[t.id].excerpts if t.id in counts else 0,
+                "sources": counts[t.id].sources if t.id in counts else 0,
+            }
+            for t in library.themes
+        ]
+    if as_json:
+        _json(rows_t)
+        return
+    table = Table(box=None, show_edge=False, pad_edge=False)
+    for column in ("id", "label", "excerpts", "sources"):
+        table.add_column(column, justify="right" if column in {"excerpts", "sources"} else "left")
+    for row in rows_t:
+        table.add_row(row["id"], row["label"], str(row["excerpts"]), str(row["sources"]))
+    out.print(table)
+
+
+@app.command()
+@handles_errors
+def tag(
+    ctx: typer.Context,
+    explain: Annotated[str | None, typer.Option(help="Show why an excerpt has its themes.")] = None,
+    add: Annotated[str | None, typer.Option(help="With --excerpt: add this theme by hand.")] = None,
+    remove: Annotated[str | None, typer.Option(help="With --excerpt: remove this theme by hand.")] = None,
+    reset: Annotated[str | None, typer.Option(help="With --excerpt: forget the manual decision on this theme.")] = None,
+    excerpt: Annotated[str | None, typer.Option(help="The excerpt id for --add, --remove or --reset.")] = None,
+) -> None:
+    """Re-tag every excerpt (after themes.yaml changed), explain a tag, or decide one by hand."""
+    with opened(ctx) as library:
+        if explain is not None:
+            _explain(library, explain)
+            return
+        decisions = [(t, d) for t, d in ((add, "added"), (remove, "removed"), (reset, None)) if t]
+        if decisions:
+            if excerpt is None:
+                raise BriefingError("--add, --remove and --reset need --excerpt ID.")
+            for theme_id, decision in decisions:
+                library.set_manual_tag(excerpt, theme_id, decision)
+                out.print(f"{excerpt}: {theme_id} {decision or 'back to the tagger'}", markup=False)
+            return
+        with _progress("Tagging") as report:
+            count = library.retag(progress=report)
+    out.print(f"Tagged {count} excerpts.", markup=False)
+
+
+def _explain(library: Library, excerpt_id: str) -> None:
+    excerpt, scores = library.explain(excerpt_id)
+    source = library.store.source(excerpt.source_id)
+    out.print(f"{excerpt.id}  {source.title if source else excerpt.source_id}", markup=False)
+    out.print(f"    {excerpt.text[:240]}{'…' if len(excerpt.text) > 240 else ''}", markup=False)
+    for score in scores:
+        why = score.explanation
+        mark = "✔" if score.tagged else "·"
+        out.print(
+            f"{mark} {score.theme_id:<20} score {score.score:.2f} (threshold {why.threshold:.2f}; "
+            f"phrases {why.phrase_score:.2f}, semantic {why.semantic_score:.2f})"
+            + (f"  manual: {why.manual}" if why.manual else ""),
+            markup=False,
+        )
+        if why.phrases:
+            out.print(f"      matched: {', '.join(why.phrases)}", markup=False)
+        if why.excluded:
+            out.print(f"      excluded by: {', '.join(why.excluded)}", markup=False)
+
+
+@app.command(name="eval")
+@handles_errors
+def eval_(
+    ctx: typer.Context,
+    gold: Annotated[Path, typer.Argument(help="A hand-labelled file (format: eval/THEMES.md).")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Precision, recall and F1 of the tags against a hand-labelled gold file."""
+    with opened(ctx) as library:
+        report = library.evaluate(gold)
+    if as_json:
+        _json(report.to_dict())
+        return
+    out.print(report.format_table(), markup=False)
+
+
+@app.command()
+@handles_errors
+def rebuild(ctx: typer.Context) -> None:
+    """Recreate the corpus database from the workspace's files."""
+    workspace = find_workspace(ctx.obj.workspace)
+    with _progress("Rebuilding") as report:
+        library = Library.open(workspace, progress=report, rebuild=True)
+    try:
+        out.print(
+            f"Rebuilt {library.store.count_sources()} sources, "
+            f"{library.store.count_excerpts()} excerpts.",
+            markup=False,
+        )
+        refused = library.built.refused if library.built else []
+    finally:
+        library.close()
+    for refusal in refused:
+        err.print(f"refused    {refusal.path}: {refusal.reason}", markup=False)
+    if refused:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """The console script."""
+    app()

@@ -1,0 +1,173 @@
+"""Boilerplate removal for a page dumped as plain text: which paragraphs are the article.
+
+Signals rather than site rules: position (a header zone before the first real
+paragraph, a footer after a comments or teaser heading), length (body
+paragraphs are sentences), cue phrases (`cues`), and repetition (a caption or
+headline printed twice, a note that restates a paragraph).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from briefing.ingest import cues
+from briefing.ingest.dates import find_date
+
+
+class Kind(Enum):
+    """What one paragraph is, judged on its own."""
+
+    BODY = "body"
+    DROP = "drop"  # boilerplate: a cue, a caption, a repeat
+    META = "meta"  # a byline or a date line
+    TEASER = "teaser"  # the heading of a box of other articles
+    TERMINAL = "terminal"  # comments, paywall, author box: the article is over
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """Which paragraphs are body (their indices, in order) and where the body began."""
+
+    body: list[int]
+    start: int
+
+
+LONG = 20  # words: a paragraph this long that ends a sentence is surely body
+_KEY = re.compile(r"\W+")
+_LABEL = re.compile(r"^([\w'’ ]{2,30}?)\s*:\s+(.+)$")
+
+
+def _key(text: str) -> str:
+    return _KEY.sub("", text.lower())
+
+
+def classify(paragraphs: list[str], author: str | None, title: str | None) -> list[Kind]:
+    """Judge every paragraph on its own words and on the repetitions in the page."""
+    all_keys = {_key(p) for p in paragraphs}
+    seen: set[str] = {_key(title)} if title else set()
+    kinds: list[Kind] = []
+    for text in paragraphs:
+        key = _key(text)
+        kinds.append(_kind(text, key in seen, _restates(text, all_keys), author))
+        seen.add(key)
+    return kinds
+
+
+def _kind(text: str, repeated: bool, restates: bool, author: str | None) -> Kind:
+    count = cues.words(text)
+    if count <= 12 and cues.TERMINAL_HEADING.match(text):
+        return Kind.TERMINAL
+    if count <= 6 and cues.TEASER_HEADING.match(text):
+        return Kind.TEASER
+    if is_meta(text):
+        return Kind.META
+    if repeated or restates or cues.is_boilerplate_line(text) or _author_bio(text, author):
+        return Kind.DROP
+    if count <= 2 and not cues.SENTENCE_END.search(text):
+        return Kind.DROP  # stray chrome: "Advertisement", "Print", a section label
+    return Kind.BODY
+
+
+def is_meta(text: str) -> bool:
+    """Whether a short line is a byline or a date line, the furniture above an article."""
+    if cues.is_byline(text):
+        return True
+    count = cues.words(text)
+    if count <= 12 and cues.DATE_LABEL.match(text) and find_date(text):
+        return True
+    return count <= 8 and not cues.SENTENCE_END.search(text) and find_date(text) is not None
+
+
+def _restates(text: str, all_keys: set[str]) -> bool:
+    """Whether "Label: text" repeats another paragraph word for word (an editor's note)."""
+    labelled = _LABEL.match(text)
+    return bool(labelled and cues.words(labelled.group(1)) <= 3 and _key(labelled.group(2)) in all_keys)
+
+
+def _author_bio(text: str, author: str | None) -> bool:
+    """Whether a paragraph introduces the known author ("X is a journalist...")."""
+    if not author or cues.words(text) > 80:
+        return False
+    surname = re.escape(author.split()[-1])
+    opening = " ".join(text.split()[:8])
+    return bool(
+        re.search(rf"\b{surname}\b", opening)
+        and re.search(r"\b(?:is|was|has been|writes|teaches|serves|works)\b", opening)
+    )
+
+
+def body_start(paragraphs: list[str], kinds: list[Kind]) -> int:
+    """The index of the first body paragraph: the header zone ends there.
+
+    It is the first long sentence-paragraph; when a byline or date line follows
+    it closely, it was a standfirst, and the body starts after that line.
+    """
+    start = 0
+    for minimum in (LONG, 8):
+        candidate = _first_prose(paragraphs, kinds, start, minimum)
+        while candidate is not None:
+            meta = [j for j in range(candidate + 1, candidate + 4) if _kind_at(kinds, j) is Kind.META]
+            if not meta:
+                return candidate
+            candidate = _first_prose(paragraphs, kinds, meta[-1] + 1, minimum)
+    return len(paragraphs)
+
+
+def _kind_at(kinds: list[Kind], index: int) -> Kind | None:
+    return kinds[index] if index < len(kinds) else None
+
+
+def _first_prose(paragraphs: list[str], kinds: list[Kind], start: int, minimum: int) -> int | None:
+    for index in range(start, len(paragraphs)):
+        if kinds[index] is Kind.BODY and cues.is_prose(paragraphs[index], minimum):
+            return index
+    return None
+
+
+def clean(
+    paragraphs: list[str], kinds: list[Kind], start: int | None = None
+) -> Cleaned:
+    """Keep the body: from its start, skipping boilerplate, through teaser boxes,
+    until a terminal heading; then trim an author bio or chrome off the end."""
+    if start is None:
+        start = body_start(paragraphs, kinds)
+    body: list[int] = []
+    in_teasers = False
+    for index in range(start, len(paragraphs)):
+        kind = kinds[index]
+        if kind is Kind.TERMINAL:
+            break
+        if kind is Kind.TEASER:
+            in_teasers = True
+            continue
+        if in_teasers:
+            if not _resumes(paragraphs, kinds, index):
+                continue
+            in_teasers = False
+        if kind is Kind.BODY:
+            body.append(index)
+    while body and _footer_like(paragraphs[body[-1]]):
+        body.pop()
+    return Cleaned(body, start)
+
+
+def _resumes(paragraphs: list[str], kinds: list[Kind], index: int) -> bool:
+    """Whether the article plainly resumes after a teaser box: two long paragraphs in a row.
+
+    Teasers come as headline and blurb pairs, so a blurb is never followed by
+    another long paragraph.
+    """
+    pair = range(index, index + 2)
+    return all(
+        j < len(paragraphs) and kinds[j] is Kind.BODY and cues.is_prose(paragraphs[j], LONG)
+        for j in pair
+    )
+
+
+def _footer_like(text: str) -> bool:
+    """Whether a paragraph at the end of the body is a bio or leftover chrome."""
+    if cues.BIO.match(text) or cues.BIO_PRONOUN.match(text):
+        return True
+    return cues.words(text) <= 8 and not cues.SENTENCE_END.search(text)

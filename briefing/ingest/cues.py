@@ -1,0 +1,167 @@
+"""Recognisers for the kinds of lines that web dumps carry around an article.
+
+They are families of cue phrases and shapes (a byline, a photo credit, a
+subscription box), not strings copied from particular sites, so that articles
+from sites never seen are cleaned by the same rules. Both the cleaner and the
+metadata reader use them.
+"""
+
+from __future__ import annotations
+
+import re
+
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+HONORIFIC = (
+    r"(?:Dr|Prof|Professor|Ambassador|Amb|Mr|Mrs|Ms|Miss|Mx|Sir|Dame|Gen|General|Col|Colonel"
+    r"|Lt|Capt|Captain|Maj|Major|Brig|Adm|Admiral|Rev|Hon|Sen|Senator|Rep|Judge|Justice|Engr)"
+)
+# One name token: a capitalised word, an initial ("M.", "M.K."), a hyphenated or
+# apostrophised surname, or a lowercase particle that sits inside names.
+_NAME_TOKEN = r"(?:[A-Z][\w'’.-]*|(?:de|da|del|der|van|von|bin|ibn|al|el|la|le|di|du|dos)(?=\s+[A-Z]))"
+NAME = rf"{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{0,4}}"
+
+# "By X", also glued to the word before it ("Pakistan-RussiaBy X") or after a
+# comma ("1 December 2014, by X"); "Written by", "Words by", "Story by" too.
+BYLINE = re.compile(
+    r"(?:(?:^|(?<=[\s|,;—–(-]))(?:Written|Words|Story|Posted|Text)\s+by"
+    r"|(?:^|(?<=[\s|;—–(-])|(?<=[a-z)]))By|(?:^|(?<=,\s)|(?<=\|\s))by)"
+    rf"\s+(?:{HONORIFIC}\.?\s+)*(?P<name>{NAME}(?:\s*(?:,|and|&)\s*{NAME})*)"
+)
+AUTHOR_LABEL = re.compile(rf"^(?:Author|Writer|Byline)s?\s*:\s*(?:{HONORIFIC}\.?\s+)*(?P<name>{NAME})")
+REPORTING_BY = re.compile(rf"\bReporting by\s+(?:{HONORIFIC}\.?\s+)*(?P<name>{NAME})")
+
+# A photo credit or caption marker: "(AP photo by X)", "(Photo: X)", "Photo credit:",
+# "Image: X/Reuters", "File photo", "Getty Images".
+CAPTION = re.compile(
+    r"\((?:[A-Z]{2,6}\s+|File\s+)?(?:photo|image|picture|pic)\b[^)]*\)"
+    r"|^(?:photo|image|picture|credit|photo credit|image credit|caption)s?\s*[:|]"
+    r"|\b(?:photo|image|picture)s?\s*(?:credit|courtesy)\b"
+    r"|\b(?:Getty Images|Shutterstock|AFP via Getty|Creative Commons License)\b",
+    re.IGNORECASE,
+)
+
+BREADCRUMB_SEP = re.compile(r"\s+[>»›]\s+")
+
+# "Mainstream, VOL LII, No 49, November 29, 2014": a periodical's issue line.
+ISSUE_LINE = re.compile(
+    r"^(?P<outlet>[^,\n]{2,60}?),?\s+Vol(?:ume)?\.?\s*[IVXLC\d]+\s*,?\s*(?:No|Number|Issue)\.?\s*\d+",
+    re.IGNORECASE,
+)
+
+# "Posted on", "Published", "Updated", "Date:" introduce a publication date.
+DATE_LABEL = re.compile(
+    r"\b(?:posted|published|updated|last updated|first published|date|dated)\b\s*(?:on|:)?",
+    re.IGNORECASE,
+)
+
+# Headings after which the rest of the page is comments, a paywall or an author
+# box: nothing after them is the article.
+TERMINAL_HEADING = re.compile(
+    r"^(?:leave a (?:reply|comment)|post a comment|add a comment|join the (?:discussion|conversation)"
+    r"|\d*\s*(?:comments?|responses?|replies)(?:\s*\(\d+\))?|comments are closed.*"
+    r"|about the (?:author|writer)s?|keep reading.*|continue reading.*|discover more from .*"
+    r"|already (?:a|an) (?:subscriber|member).*|subscribe (?:now )?to (?:continue|keep) reading.*"
+    r"|to (?:continue|keep) reading.*|(?:this|the rest of this) (?:article|story) is (?:for|only).*"
+    r"|you have reached your (?:free )?(?:article )?limit.*)[.!:]*$",
+    re.IGNORECASE,
+)
+
+# Headings of a box of teasers for other articles; the box ends when the article
+# plainly resumes.
+TEASER_HEADING = re.compile(
+    r"^(?:related(?: articles?| posts?| stories| content| coverage| news| reading)?"
+    r"|check (?:also|this out)|see also|also read|read (?:more|next|also)|more (?:stories|news)"
+    r"|you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|recommended(?: for you)?"
+    r"|most (?:read|popular|viewed|shared)|trending(?: now)?|latest(?: news| stories)?"
+    r"|further reading|editor'?s? picks?|popular posts|recent posts"
+    r"|more (?:from |in |on )?(?:the )?[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})\s*[:.]?$",
+    re.IGNORECASE,
+)
+
+# Boilerplate that no body paragraph says, whatever its length.
+STRONG = re.compile(
+    r"views (?:and opinions )?expressed (?:in this|here|by)|do not necessarily (?:reflect|represent)"
+    r"|all rights (?:are )?reserved|\bISSN\b|\bRNI No\b|this site uses akismet"
+    r"|your email address will not be published|required fields are marked"
+    r"|(?:we|this (?:site|website)) uses? cookies|by continuing to (?:use|browse)"
+    r"|accept (?:all )?cookies|cookie (?:policy|settings|preferences)"
+    r"|^editor'?s?\s+note\s*:|^(?:editing|additional reporting) by\b|\bReporting by\b.*\bEditing by\b"
+    r"|^our standards\s*:|the thomson reuters trust principles"
+    r"|^(?:tags?|filed under|categories|category|topics)\s*:",
+    re.IGNORECASE,
+)
+
+# Cues of the boilerplate families. One is enough on a short line, a paragraph of
+# middling length needs two, and a long paragraph is never judged by them: a body
+# paragraph may well mention a subscription or a newsletter.
+WEAK = re.compile(
+    r"\bsubscri(?:be|ption|ber)s?\b|\bnewsletters?\b|\bsign (?:up|in)\b|\blog ?in\b"
+    r"|\bshare (?:this|on|via)\b|\bfollow us\b|\bclick here\b|\bread (?:more|full|the full)\b"
+    r"|\bcomplete article\b|\bcopyright\b|©|\(c\)\s*\d{4}|\bprivacy policy\b|\bterms (?:of|and) "
+    r"(?:use|service|conditions)\b|\bscroll to top\b|\bback to top\b|\bemail address\b"
+    r"|\bcan be (?:reached|contacted) (?:at|on|via)\b|\b(?:\d+ )?min(?:ute)?s? read\b"
+    r"|\blisten to (?:this|the) (?:article|story)\b|\bsupport (?:our|independent) journalism\b"
+    r"|\bad-free\b|\bfull access\b|\bfree trial\b|\bunlimited access\b|\bcontinue reading\b"
+    r"|\bkeep reading\b|\binbox\b|\bunsubscribe\b|\bsponsored content\b|\bpaid partnership\b"
+    r"|^(?:posted|published|updated|last updated)\b|^home\s*[>»›/|]|^by\s+[A-Z]",
+    re.IGNORECASE,
+)
+# Page chrome words, trusted only on a line of a few words ("Share on Facebook").
+CHROME = re.compile(
+    r"\b(?:facebook|twitter|whatsapp|linkedin|telegram|reddit|pinterest|email|e-mail|print|share"
+    r"|tweet|advertisement|advertising|sponsored|podcast|donate|register|menu|search|comments?"
+    r"|reply|loading|subscribe|login)\b",
+    re.IGNORECASE,
+)
+
+# "X is an independent journalist...", "Ambassador X was a career diplomat...".
+BIO = re.compile(
+    rf"^(?:{HONORIFIC}\.?\s+)?{NAME}\s*,?\s+(?:is|was|has been|serves as|works as|teaches|writes)\b"
+    r".{0,120}?\b(?:journalist|researcher|research|scholar|diplomat|professor|writer|editor|analyst"
+    r"|correspondent|fellow|director|author|contributor|student|lecturer|reporter|columnist"
+    r"|commentator|consultant|expert|economist|historian|specialist|officer|founder|blogger"
+    r"|freelance|phd|candidate)",
+)
+BIO_PRONOUN = re.compile(r"^(?:s?he|they) (?:writes|teaches|tweets|can be)\b", re.IGNORECASE)
+
+BULLET = re.compile(r"^\s*(?:[-*+•▪◦·‣]|\d{1,3}[.)])\s+")
+
+
+def words(text: str) -> int:
+    """How many words a paragraph has; the length signal that separates body from chrome."""
+    return len(text.split())
+
+
+def is_prose(text: str, min_words: int) -> bool:
+    """Whether a paragraph reads as running sentences of at least `min_words` words."""
+    return words(text) >= min_words and bool(SENTENCE_END.search(text)) and not BULLET.match(text)
+
+
+def is_boilerplate_line(text: str) -> bool:
+    """Whether a paragraph matches a boilerplate cue, weighing weak cues by its length."""
+    if STRONG.search(text) or CAPTION.search(text) or TERMINAL_HEADING.match(text):
+        return True
+    if ISSUE_LINE.match(text) or _is_breadcrumb(text):
+        return True
+    count = words(text)
+    if count <= 8 and CHROME.search(text) and not SENTENCE_END.search(text):
+        return True
+    if count > 45:
+        return False
+    hits = len(WEAK.findall(text))
+    return hits >= 2 or (hits == 1 and count <= 15)
+
+
+def _is_breadcrumb(text: str) -> bool:
+    return len(BREADCRUMB_SEP.findall(text)) >= 2 and words(text) <= 30
+
+
+def is_breadcrumb(text: str) -> bool:
+    """Whether a line is a breadcrumb trail ("Home > Archives > 2014 > Title")."""
+    return _is_breadcrumb(text)
+
+
+def is_byline(text: str) -> bool:
+    """Whether a short line names the author ("By X", "Monday 1 December 2014, by X")."""
+    return words(text) <= 16 and bool(BYLINE.search(text) or AUTHOR_LABEL.match(text))

@@ -1,0 +1,73 @@
+"""Dates as news pages write them, read into ISO form by regular expressions.
+
+Regexes rather than a general date parser: they are fast, they never read a
+relative phrase ("yesterday") against today's date, and the same text always
+gives the same date. Only complete dates (day, month and year) are accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = (
+    r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+
+# "1 December 2014", "1st Dec. 2014", "1 December, 2014"
+_DMY = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE)
+# "December 1, 2014", "Dec. 1 2014"
+_MDY = re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE)
+# "2014-12-01", "2014/12/01"
+_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)[-/.](?P<month>[01]?\d)[-/.](?P<day>[0-3]?\d)\b")
+# "12/3/14", "12/03/2014", "3.12.2014"
+_NUMERIC = re.compile(r"\b(?P<a>[0-3]?\d)[/.-](?P<b>[0-3]?\d)[/.-](?P<year>(?:19|20)?\d\d)\b")
+
+
+def find_date(text: str, month_first: bool = True) -> str | None:
+    """The first complete date written in `text`, as yyyy-mm-dd, or None.
+
+    A numeric date is read month first (12/3/14 is 3 December), as US sites write
+    it, unless its first number cannot be a month; pass month_first=False for
+    day-first sources.
+    """
+    found: list[tuple[int, str]] = []
+    for pattern in (_DMY, _MDY, _ISO):
+        for match in pattern.finditer(text):
+            iso = _iso(match.group("year"), match.group("month"), match.group("day"))
+            if iso:
+                found.append((match.start(), iso))
+                break
+    if not found:
+        for match in _NUMERIC.finditer(text):
+            a, b = int(match.group("a")), int(match.group("b"))
+            month, day = (a, b) if month_first else (b, a)
+            if month > 12:
+                month, day = day, month
+            iso = _iso(match.group("year"), str(month), str(day))
+            if iso:
+                found.append((match.start(), iso))
+                break
+    return min(found)[1] if found else None
+
+
+def _iso(year_text: str, month_text: str, day_text: str) -> str | None:
+    year = int(year_text)
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text[:4].lower())
+    if month is None:
+        month = _MONTHS.get(month_text[:3].lower())
+    if month is None:
+        return None
+    try:
+        return date(year, month, int(day_text)).isoformat()
+    except ValueError:
+        return None

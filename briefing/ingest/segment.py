@@ -1,0 +1,30 @@
+"""Paragraphs in, paragraphs out: splitting normalised text and joining the body.
+
+The joined text and the offsets are built together, so that
+`text[start:end] == paragraph` holds by construction; excerpts and quote
+verification depend on it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SPACES = re.compile(r"\s+")
+
+SEPARATOR = "\n\n"
+
+
+def split(text: str) -> list[str]:
+    """The non-empty lines of normalised text, each one paragraph, spaces collapsed."""
+    paragraphs = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return [paragraph for paragraph in paragraphs if paragraph]
+
+
+def join(paragraphs: list[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The body text (paragraphs joined by a blank line) and each paragraph's span in it."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for paragraph in paragraphs:
+        spans.append((position, position + len(paragraph)))
+        position += len(paragraph) + len(SEPARATOR)
+    return SEPARATOR.join(paragraphs), tuple(spans)

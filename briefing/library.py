@@ -1,0 +1,433 @@
+"""A workspace opened for work: its files, its store, and what both faces call.
+
+The CLI and the TUI each hold one `Library` and call its methods; neither reads
+a workspace file or touches the store directly. Every method keeps the plain
+files the truth and the store in step with them.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from briefing import ids
+from briefing.errors import BriefingError, InputError, RefusedFile
+from briefing.files import write_atomic
+from briefing.ingest import SUPPORTED_SUFFIXES, read_article
+from briefing.memo import (
+    Brief,
+    MemoDocument,
+    build_memo,
+    default_brief,
+    load_brief,
+    render_markdown,
+    render_pdf,
+    save_brief,
+)
+from briefing.model import Excerpt, Source, Theme, ThemeScore
+from briefing.source_meta import is_meta_file, load_meta, meta_path, save_meta
+from briefing.store import Store
+from briefing.tagging import (
+    EvalReport,
+    ManualTags,
+    Tagger,
+    evaluate,
+    load_gold,
+    load_manual_tags,
+    load_themes,
+    save_manual_tags,
+)
+from briefing.workspace import Workspace
+
+Progress = Callable[[int, int, str], None]
+"""Called as (done, total, current file name) while a long run goes on."""
+
+BATCH = 64  # articles tagged and written per transaction
+
+
+@dataclass(frozen=True)
+class Refusal:
+    path: str
+    reason: str
+
+
+@dataclass
+class IngestSummary:
+    """What an ingest run did, file by file."""
+
+    added: list[Source] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, existing source id)
+    refused: list[Refusal] = field(default_factory=list)
+
+
+@dataclass
+class _Pending:
+    source: Source
+    excerpts: list[Excerpt]
+
+
+class Library:
+    """One workspace, opened: call `Library.open(workspace)`."""
+
+    def __init__(self, workspace: Workspace, store: Store, themes: list[Theme]) -> None:
+        self.workspace = workspace
+        self.store = store
+        self.themes = themes
+        self._tagger: Tagger | None = None
+        self.built: IngestSummary | None = None
+
+    # -- opening ----------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, workspace: Workspace, progress: Progress | None = None, rebuild: bool = False
+    ) -> Library:
+        """Open the workspace; a missing store (or `rebuild=True`) is built from the files.
+
+        After a build, `built` holds what it did (refusals included).
+        """
+        themes = load_themes(workspace.themes_path)
+        if rebuild:
+            _remove_store(workspace)
+        fresh = not workspace.db_path.exists()
+        library = cls(workspace, Store(workspace.db_path), themes)
+        if fresh:
+            library.built = library._build(progress)
+        else:
+            library._sync_manual()
+        return library
+
+    def close(self) -> None:
+        self.store.close()
+
+    @property
+    def tagger(self) -> Tagger:
+        if self._tagger is None:
+            self._tagger = Tagger(self.themes)
+        return self._tagger
+
+    def theme(self, theme_id: str) -> Theme:
+        for theme in self.themes:
+            if theme.id == theme_id:
+                return theme
+        known = ", ".join(t.id for t in self.themes)
+        raise InputError(f"no theme {theme_id!r} in {self.workspace.themes_path}; themes: {known}.")
+
+    @property
+    def needs_retag(self) -> bool:
+        """True when themes.yaml changed since the excerpts were last tagged."""
+        stored = self.store.get_setting("tagger")
+        return stored is not None and stored != self.tagger.fingerprint
+
+    # -- ingest -----------------------------------------------------------------
+
+    def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestSummary:
+        """Read, clean, cut, tag and store every file under `paths`.
+
+        Each original is copied into the workspace's sources/ (with its .meta.yaml),
+        so that `rebuild` can recreate everything. A bad file is refused with its
+        reason and the run goes on.
+        """
+        summary = IngestSummary()
+        self._ingest_files(_expand(paths, summary), copy=True, summary=summary, progress=progress)
+        return summary
+
+    def _ingest_files(
+        self, files: list[Path], copy: bool, summary: IngestSummary, progress: Progress | None
+    ) -> None:
+        pending: list[_Pending] = []
+        seen: dict[str, str] = {}
+        for done, path in enumerate(files):
+            if progress:
+                progress(done, len(files), path.name)
+            try:
+                item = self._read(path, copy=copy, seen=seen, summary=summary)
+            except RefusedFile as refusal:
+                summary.refused.append(Refusal(refusal.path, refusal.reason))
+                continue
+            if item is not None:
+                pending.append(item)
+                summary.added.append(item.source)
+            if len(pending) >= BATCH:
+                self._store_batch(pending)
+                pending = []
+        self._store_batch(pending)
+        if progress:
+            progress(len(files), len(files), "")
+
+    def _read(
+        self, path: Path, copy: bool, seen: dict[str, str], summary: IngestSummary
+    ) -> _Pending | None:
+        article = read_article(path)
+        source_id = ids.source_id(article.text)
+        if source_id in seen or self.store.has_source(source_id):
+            summary.duplicates.append((str(path), source_id))
+            return None
+        original = self._keep_original(path) if copy else path
+        try:
+            corrected = load_meta(meta_path(original))
+        except InputError as error:
+            raise RefusedFile(str(path), error.message) from error
+        source = Source(
+            id=source_id,
+            file=original.relative_to(self.workspace.sources_dir).as_posix(),
+            text=article.text,
+            title=article.title,
+            author=article.author,
+            outlet=article.outlet,
+            date=article.date,
+        )
+        source = replace(source, **corrected)
+        texts = [article.text[start:end] for start, end in article.paragraphs]
+        excerpts = [
+            Excerpt(eid, source_id, position, start, end, text)
+            for position, (eid, (start, end), text) in enumerate(
+                zip(ids.excerpt_ids(source_id, texts), article.paragraphs, texts, strict=True)
+            )
+        ]
+        seen[source_id] = str(path)
+        return _Pending(source, excerpts)
+
+    def _keep_original(self, path: Path) -> Path:
+        """Copy `path` into sources/ (unless it is there already) and return the copy."""
+        sources = self.workspace.sources_dir
+        resolved = path.resolve()
+        if resolved.is_relative_to(sources.resolve()):
+            return resolved
+        sources.mkdir(parents=True, exist_ok=True)
+        target = sources / path.name
+        number = 2
+        while target.exists():
+            target = sources / f"{path.stem}-{number}{path.suffix}"
+            number += 1
+        try:
+            staging = target.with_name(f".{target.name}.partial")
+            shutil.copyfile(path, staging)
+            staging.replace(target)
+            beside = meta_path(path)
+            if beside.is_file():
+                shutil.copyfile(beside, meta_path(target))
+        except OSError as error:
+            raise RefusedFile(str(path), f"cannot copy it into {sources} ({error.strerror})") from error
+        return target.resolve()
+
+    def _store_batch(self, batch: list[_Pending]) -> None:
+        if not batch:
+            return
+        texts = [e.text for item in batch for e in item.excerpts]
+        scores = iter(self.tagger.score(texts))
+        with self.store.transaction():
+            for item in batch:
+                self.store.add_source(item.source, item.excerpts)
+                for excerpt in item.excerpts:
+                    self.store.set_scores(excerpt.id, next(scores))
+            self.store.set_setting("tagger", self.tagger.fingerprint)
+
+    # -- re-tagging and rebuilding ------------------------------------------------
+
+    def retag(self, progress: Progress | None = None) -> int:
+        """Score every excerpt again (after themes.yaml changed); returns how many."""
+        self.themes = load_themes(self.workspace.themes_path)
+        self._tagger = None
+        total = self.store.count_excerpts()
+        done = 0
+        with self.store.transaction():
+            self.store.clear_scores()
+            for batch in self.store.iter_excerpt_batches():
+                for excerpt, scores in zip(
+                    batch, self.tagger.score([e.text for e in batch]), strict=True
+                ):
+                    self.store.set_scores(excerpt.id, scores)
+                done += len(batch)
+                if progress:
+                    progress(done, total, "")
+            self.store.set_setting("tagger", self.tagger.fingerprint)
+        return done
+
+    def _build(self, progress: Progress | None) -> IngestSummary:
+        """Fill an empty store from the workspace's files: sources/, tags.yaml."""
+        summary = IngestSummary()
+        sources = self.workspace.sources_dir
+        files = _expand([sources], summary) if sources.is_dir() else []
+        self._ingest_files(files, copy=False, summary=summary, progress=progress)
+        self.store.set_setting("tagger", self.tagger.fingerprint)
+        self._sync_manual(force=True)
+        return summary
+
+    # -- manual decisions -------------------------------------------------------
+
+    def manual_tags(self) -> ManualTags:
+        return load_manual_tags(self.workspace.tags_path)
+
+    def set_manual_tag(self, excerpt_id: str, theme_id: str, decision: str | None) -> None:
+        """Record the user's decision ('added', 'removed', or None to forget it) in tags.yaml."""
+        self.theme(theme_id)
+        if self.store.excerpt(excerpt_id) is None:
+            raise InputError(f"no excerpt {excerpt_id!r} in this workspace.")
+        tags = self.manual_tags()
+        if decision == "added":
+            tags.add(excerpt_id, theme_id)
+        elif decision == "removed":
+            tags.remove(excerpt_id, theme_id)
+        else:
+            tags.clear(excerpt_id, theme_id)
+        save_manual_tags(self.workspace.tags_path, tags)
+        self._sync_manual(force=True)
+
+    def _sync_manual(self, force: bool = False) -> None:
+        """Mirror tags.yaml into the store when it changed on disk (or when forced)."""
+        path = self.workspace.tags_path
+        stamp = f"{path.stat().st_mtime_ns}:{path.stat().st_size}" if path.is_file() else "none"
+        if not force and self.store.get_setting("tags_stamp") == stamp:
+            return
+        tags = load_manual_tags(path)
+        with self.store.transaction():
+            self.store.replace_manual(_decisions(tags))
+            self.store.set_setting("tags_stamp", stamp)
+
+    def explain(self, excerpt_id: str) -> tuple[Excerpt, list[ThemeScore]]:
+        """The excerpt and, per theme, its score and why, manual decisions applied."""
+        excerpt = self.store.excerpt(excerpt_id)
+        if excerpt is None:
+            raise InputError(f"no excerpt {excerpt_id!r} in this workspace.")
+        scores = self.tagger.score([excerpt.text])[0]
+        return excerpt, self.manual_tags().apply(excerpt_id, scores)
+
+    # -- evaluation -------------------------------------------------------------
+
+    def evaluate(self, gold_path: Path) -> EvalReport:
+        """Precision, recall and F1 of the current tags against a hand-labelled file."""
+        gold = load_gold(gold_path)
+        index: dict[str, list[tuple[str, set[str]]]] = {}
+        for source in self.store.sources():
+            excerpts = self.store.excerpts(source.id)
+            themes = self.store.themes_of([e.id for e in excerpts])
+            index[Path(source.file).name] = [(squash(e.text), set(themes[e.id])) for e in excerpts]
+
+        def predict(file: str, prefix: str) -> set[str] | None:
+            wanted = squash(prefix)
+            for text, themes in index.get(file, []):
+                if text.startswith(wanted):
+                    return themes
+            return None
+
+        return evaluate(gold, predict)
+
+    # -- the memo ---------------------------------------------------------------
+
+    def load_brief(self, path: Path | None = None) -> Brief:
+        """The workspace's brief.yaml (or `path`); every theme in file order when there is none."""
+        path = path or self.workspace.brief_path
+        if path.is_file():
+            return load_brief(path)
+        if path != self.workspace.brief_path:
+            raise InputError(f"{path}: no such brief.")
+        return default_brief(self.themes)
+
+    def save_brief(self, brief: Brief, path: Path | None = None) -> Path:
+        target = path or self.workspace.brief_path
+        save_brief(target, brief)
+        return target
+
+    def build_memo(self, brief: Brief) -> MemoDocument:
+        """The memo as plain data: what both renderers and the TUI preview show."""
+        return build_memo(brief, self.themes, self.store)
+
+    def render(self, brief: Brief, fmt: str) -> bytes:
+        """The memo in `fmt` ('md' or 'pdf'), with the workspace's templates first."""
+        document = self.build_memo(brief)
+        if fmt == "md":
+            return render_markdown(document, self.workspace.template_dirs()).encode("utf-8")
+        if fmt == "pdf":
+            return render_pdf(document, self.workspace.template_dirs())
+        raise InputError(f"unknown format {fmt!r}; use md or pdf.")
+
+    def export(self, brief: Brief, fmt: str, output: Path | None = None) -> Path:
+        """Render and write the memo atomically; by default into the workspace's exports/."""
+        data = self.render(brief, fmt)
+        target = output or self.workspace.exports_dir / f"{_slug(brief.title) or 'memo'}.{fmt}"
+        write_atomic(target, data)
+        return target
+
+    # -- source metadata --------------------------------------------------------
+
+    def correct_metadata(self, source_id: str, **fields: str | None) -> Source:
+        """Store the user's corrections in the source's .meta.yaml and in the store."""
+        source = self.store.source(source_id)
+        if source is None:
+            raise InputError(f"no source {source_id!r} in this workspace.")
+        unknown = set(fields) - {"title", "author", "outlet", "date"}
+        if unknown:
+            raise InputError(f"cannot correct {', '.join(sorted(unknown))} of a source.")
+        path = meta_path(self.workspace.sources_dir / source.file)
+        merged = {**load_meta(path), **{k: (v.strip() or None) if v else None for k, v in fields.items()}}
+        save_meta(path, merged)
+        corrected = replace(source, **load_meta(path))
+        with self.store.transaction():
+            self.store.update_metadata(corrected)
+        return corrected
+
+
+def _slug(text: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", text.casefold()))[:60]
+
+
+def _remove_store(workspace: Workspace) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(workspace.db_path) + suffix).unlink(missing_ok=True)
+
+
+def _decisions(tags: ManualTags) -> Iterable[tuple[str, str, str]]:
+    for excerpt_id, themes in tags.added.items():
+        for theme_id in themes:
+            yield excerpt_id, theme_id, "added"
+    for excerpt_id, themes in tags.removed.items():
+        for theme_id in themes:
+            yield excerpt_id, theme_id, "removed"
+
+
+def _expand(paths: Sequence[Path], summary: IngestSummary) -> list[Path]:
+    """Files named, and files found under folders named, in a stable order."""
+    files: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        try:
+            if path.is_dir():
+                found = sorted(
+                    p for p in path.rglob("*")
+                    if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+                for candidate in found:
+                    if is_meta_file(candidate):
+                        continue
+                    if candidate.suffix.lower() in SUPPORTED_SUFFIXES:
+                        files.append(candidate)
+                    else:
+                        summary.refused.append(
+                            Refusal(str(candidate), _unsupported(candidate))
+                        )
+            elif path.is_file():
+                if is_meta_file(path):
+                    continue
+                files.append(path)
+            else:
+                summary.refused.append(Refusal(str(path), "no such file or folder"))
+        except OSError as error:
+            summary.refused.append(Refusal(str(path), f"cannot read it ({error.strerror})"))
+    return files
+
+
+def _unsupported(path: Path) -> str:
+    kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+    return f"unsupported file type {path.suffix or '(none)'}; briefing reads {kinds}"
+
+
+__all__ = ["BriefingError", "IngestSummary", "Library", "Refusal"]
+
+
+def squash(text: str) -> str:
+    """Text compared as a reader would: case and runs of whitespace do not count."""
+    return " ".join(text.split()).casefold()

@@ -1,0 +1,451 @@
+"""The corpus cache: sources, excerpts, tags and full-text search in SQLite.
+
+Everything here can be rebuilt from the workspace's files, so the store is opened
+from an explicit path and never holds the only copy of anything a person wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing.errors import WorkspaceError
+from briefing.model import Excerpt, ScoredExcerpt, Source, ThemeScore
+
+# Each entry upgrades the schema by one version; the list index + 1 is the version
+# it produces. A new version is a new entry, never an edit of an old one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE sources (
+        id TEXT PRIMARY KEY,
+        file TEXT NOT NULL,
+        title TEXT, author TEXT, outlet TEXT, date TEXT,
+        text TEXT NOT NULL,
+        added INTEGER NOT NULL
+    );
+    CREATE TABLE excerpts (
+        n INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX excerpts_by_source ON excerpts(source_id, position);
+    CREATE VIRTUAL TABLE excerpts_fts USING fts5(
+        text, content='excerpts', content_rowid='n', tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE scores (
+        excerpt_id TEXT NOT NULL,
+        theme_id TEXT NOT NULL,
+        score REAL NOT NULL,
+        tagged INTEGER NOT NULL,
+        PRIMARY KEY (excerpt_id, theme_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX scores_by_theme ON scores(theme_id, tagged, score DESC);
+    CREATE TABLE manual (
+        excerpt_id TEXT NOT NULL,
+        theme_id TEXT NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('added', 'removed')),
+        PRIMARY KEY (excerpt_id, theme_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# Scores below this are noise: not stored, so the table stays small at scale.
+STORED_SCORE_FLOOR = 0.05
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """An excerpt that matched a full-text query, with a highlighted snippet."""
+
+    excerpt: Excerpt
+    source: Source
+    snippet: str  # the match marked with [ and ]
+    rank: float
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    theme_id: str
+    excerpts: int
+    sources: int
+
+
+class Store:
+    """SQLite access for one workspace's corpus; implements `model.Corpus`."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path) if str(path) != ":memory:" else None
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if self.path is not None:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise WorkspaceError(
+                f"{path}: the corpus database is unreadable ({error}). "
+                "Run `briefing rebuild` to recreate it from the workspace files."
+            ) from error
+        self._sources: dict[str, Source] = {}
+
+    # -- schema ---------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise WorkspaceError(
+                f"{self.path}: made by a newer briefing (schema {version}); "
+                "upgrade briefing or run `briefing rebuild`."
+            )
+        for number in range(version, SCHEMA_VERSION):
+            # One script, one transaction: a migration lands whole or not at all.
+            self.db.executescript(
+                f"BEGIN; {MIGRATIONS[number]}; PRAGMA user_version = {number + 1}; COMMIT;"
+            )
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        self.db.close()
+
+    def transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+    # -- settings -------------------------------------------------------------
+
+    def get_setting(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO settings(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # -- writing --------------------------------------------------------------
+
+    def add_source(self, source: Source, excerpts: Sequence[Excerpt]) -> None:
+        """Insert a source and its excerpts; call inside `transaction()` for speed."""
+        added = self.db.execute("SELECT count(*) FROM sources").fetchone()[0]
+        self.db.execute(
+            "INSERT INTO sources(id, file, title, author, outlet, date, text, added) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (source.id, source.file, source.title, source.author, source.outlet, source.date,
+             source.text, added),
+        )
+        for excerpt in excerpts:
+            cursor = self.db.execute(
+                "INSERT INTO excerpts(id, source_id, position, start, end, text) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (excerpt.id, excerpt.source_id, excerpt.position, excerpt.start, excerpt.end,
+                 excerpt.text),
+            )
+            self.db.execute(
+                "INSERT INTO excerpts_fts(rowid, text) VALUES (?, ?)",
+                (cursor.lastrowid, excerpt.text),
+            )
+        self._sources.pop(source.id, None)
+
+    def update_metadata(self, source: Source) -> None:
+        """Replace a source's title, author, outlet and date (a user's correction)."""
+        self.db.execute(
+            "UPDATE sources SET title = ?, author = ?, outlet = ?, date = ? WHERE id = ?",
+            (source.title, source.author, source.outlet, source.date, source.id),
+        )
+        self._sources.pop(source.id, None)
+
+    def set_scores(self, excerpt_id: str, scores: Iterable[ThemeScore]) -> None:
+        """Replace the tagger's scores of one excerpt (keeping only those worth keeping)."""
+        self.db.execute("DELETE FROM scores WHERE excerpt_id = ?", (excerpt_id,))
+        self.db.executemany(
+            "INSERT INTO scores(excerpt_id, theme_id, score, tagged) VALUES (?, ?, ?, ?)",
+            [
+                (excerpt_id, s.theme_id, round(s.score, 6), int(s.tagged))
+                for s in scores
+                if s.tagged or s.score >= STORED_SCORE_FLOOR
+            ],
+        )
+
+    def clear_scores(self) -> None:
+        self.db.execute("DELETE FROM scores")
+
+    def replace_manual(self, decisions: Iterable[tuple[str, str, str]]) -> None:
+        """Mirror tags.yaml: (excerpt id, theme id, 'added' | 'removed') triples."""
+        self.db.execute("DELETE FROM manual")
+        self.db.executemany(
+            "INSERT OR REPLACE INTO manual(excerpt_id, theme_id, decision) VALUES (?, ?, ?)",
+            list(decisions),
+        )
+
+    # -- reading: sources and excerpts ----------------------------------------
+
+    def has_source(self, source_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone() is not None
+
+    def source(self, source_id: str) -> Source | None:
+        cached = self._sources.get(source_id)
+        if cached is not None:
+            return cached
+        row = self.db.execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
+        if row is None:
+            return None
+        found = _source(row)
+        self._sources[source_id] = found
+        return found
+
+    def source_by_file(self, file: str) -> Source | None:
+        row = self.db.execute("SELECT id FROM sources WHERE file = ?", (file,)).fetchone()
+        return None if row is None else self.source(row[0])
+
+    def sources(self) -> list[Source]:
+        """Every source, in the order they were added."""
+        rows = self.db.execute("SELECT * FROM sources ORDER BY added").fetchall()
+        return [_source(row) for row in rows]
+
+    def source_excerpt_counts(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT source_id, count(*) FROM excerpts GROUP BY source_id")
+        return {row[0]: row[1] for row in rows}
+
+    def count_sources(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM sources").fetchone()[0])
+
+    def count_excerpts(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM excerpts").fetchone()[0])
+
+    def excerpt(self, excerpt_id: str) -> Excerpt | None:
+        row = self.db.execute("SELECT * FROM excerpts WHERE id = ?", (excerpt_id,)).fetchone()
+        return None if row is None else _excerpt(row)
+
+    def excerpts(self, source_id: str | None = None) -> list[Excerpt]:
+        """Excerpts in reading order: by source (as added), then position."""
+        if source_id is None:
+            rows = self.db.execute(
+                "SELECT e.* FROM excerpts e JOIN sources s ON s.id = e.source_id "
+                "ORDER BY s.added, e.position"
+            )
+        else:
+            rows = self.db.execute(
+                "SELECT * FROM excerpts WHERE source_id = ? ORDER BY position", (source_id,)
+            )
+        return [_excerpt(row) for row in rows]
+
+    def iter_excerpt_batches(self, size: int = 2000) -> Iterator[list[Excerpt]]:
+        """All excerpts in batches, so re-tagging a large corpus keeps memory flat."""
+        last = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT * FROM excerpts WHERE n > ? ORDER BY n LIMIT ?", (last, size)
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1]["n"]
+            yield [_excerpt(row) for row in rows]
+
+    def find_excerpt_by_text(self, text: str) -> Excerpt | None:
+        """An excerpt with this text (whitespace-insensitive): how a stale id is found again."""
+        wanted = _squash(text)
+        if not wanted:
+            return None
+        for candidate in self._fts_candidates(text):
+            if _squash(candidate.text) == wanted:
+                return candidate
+        for candidate in self._fts_candidates(text):
+            if wanted in _squash(candidate.text):
+                return candidate
+        return None
+
+    def _fts_candidates(self, text: str, limit: int = 50) -> list[Excerpt]:
+        words = [w for w in re.findall(r"\w+", text) if len(w) > 3][:12]
+        if not words:
+            return []
+        query = " ".join(f'"{w}"' for w in words)
+        rows = self.db.execute(
+            "SELECT e.* FROM excerpts_fts f JOIN excerpts e ON e.n = f.rowid "
+            "WHERE excerpts_fts MATCH ? ORDER BY rank LIMIT ?",
+            (query, limit),
+        )
+        return [_excerpt(row) for row in rows]
+
+    # -- reading: themes --------------------------------------------------------
+
+    _EFFECTIVE = (
+        "((sc.tagged = 1 AND coalesce(m.decision, '') != 'removed') OR m.decision = 'added')"
+    )
+
+    def excerpts_for_theme(self, theme_id: str) -> list[ScoredExcerpt]:
+        """Every excerpt carrying the theme, manual decisions applied, best first."""
+        rows = self.db.execute(
+            "SELECT e.*, coalesce(sc.score, 0) AS score, m.decision "
+            "FROM excerpts e "
+            "LEFT JOIN scores sc ON sc.excerpt_id = e.id AND sc.theme_id = :t "
+            "LEFT JOIN manual m ON m.excerpt_id = e.id AND m.theme_id = :t "
+            f"WHERE e.id IN (SELECT excerpt_id FROM scores WHERE theme_id = :t AND tagged = 1 "
+            "UNION SELECT excerpt_id FROM manual WHERE theme_id = :t AND decision = 'added') "
+            f"AND {self._EFFECTIVE} "
+            "ORDER BY (m.decision = 'added') DESC, score DESC, e.id",
+            {"t": theme_id},
+        ).fetchall()
+        found: list[ScoredExcerpt] = []
+        for row in rows:
+            source = self.source(row["source_id"])
+            if source is not None:
+                found.append(
+                    ScoredExcerpt(_excerpt(row), source, float(row["score"]), row["decision"] == "added")
+                )
+        return found
+
+    def themes_of(self, excerpt_ids: Sequence[str]) -> dict[str, dict[str, float]]:
+        """For each excerpt, its effective themes and their scores (manual ones at 1.0)."""
+        result: dict[str, dict[str, float]] = {eid: {} for eid in excerpt_ids}
+        for chunk in _chunks(list(excerpt_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"SELECT excerpt_id, theme_id, score FROM scores WHERE tagged = 1 "
+                f"AND excerpt_id IN ({marks})",
+                chunk,
+            ):
+                result[row[0]][row[1]] = float(row[2])
+            for row in self.db.execute(
+                f"SELECT excerpt_id, theme_id, decision FROM manual WHERE excerpt_id IN ({marks})",
+                chunk,
+            ):
+                if row[2] == "added":
+                    result[row[0]].setdefault(row[1], 1.0)
+                else:
+                    result[row[0]].pop(row[1], None)
+        return result
+
+    def scores_of(self, excerpt_ids: Sequence[str]) -> dict[str, dict[str, float]]:
+        """Every stored tagger score of each excerpt, tagged or not."""
+        result: dict[str, dict[str, float]] = {eid: {} for eid in excerpt_ids}
+        for chunk in _chunks(list(excerpt_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"SELECT excerpt_id, theme_id, score FROM scores WHERE excerpt_id IN ({marks})",
+                chunk,
+            ):
+                result[row[0]][row[1]] = float(row[2])
+        return result
+
+    def theme_counts(self) -> dict[str, ThemeCount]:
+        """Per theme: how many excerpts carry it, and from how many sources."""
+        rows = self.db.execute(
+            "WITH effective AS ("
+            " SELECT sc.excerpt_id, sc.theme_id FROM scores sc"
+            " LEFT JOIN manual m ON m.excerpt_id = sc.excerpt_id AND m.theme_id = sc.theme_id"
+            " WHERE sc.tagged = 1 AND coalesce(m.decision, '') != 'removed'"
+            " UNION SELECT excerpt_id, theme_id FROM manual WHERE decision = 'added')"
+            " SELECT ef.theme_id, count(*), count(DISTINCT e.source_id)"
+            " FROM effective ef JOIN excerpts e ON e.id = ef.excerpt_id GROUP BY ef.theme_id"
+        )
+        return {row[0]: ThemeCount(row[0], row[1], row[2]) for row in rows}
+
+    def theme_matrix(self) -> dict[str, dict[str, int]]:
+        """Source id -> theme id -> number of its excerpts carrying the theme."""
+        rows = self.db.execute(
+            "WITH effective AS ("
+            " SELECT sc.excerpt_id, sc.theme_id FROM scores sc"
+            " LEFT JOIN manual m ON m.excerpt_id = sc.excerpt_id AND m.theme_id = sc.theme_id"
+            " WHERE sc.tagged = 1 AND coalesce(m.decision, '') != 'removed'"
+            " UNION SELECT excerpt_id, theme_id FROM manual WHERE decision = 'added')"
+            " SELECT e.source_id, ef.theme_id, count(*)"
+            " FROM effective ef JOIN excerpts e ON e.id = ef.excerpt_id"
+            " GROUP BY e.source_id, ef.theme_id"
+        )
+        matrix: dict[str, dict[str, int]] = {}
+        for row in rows:
+            matrix.setdefault(row[0], {})[row[1]] = row[2]
+        return matrix
+
+    # -- search -----------------------------------------------------------------
+
+    def search(self, query: str, theme_id: str | None = None, limit: int = 50) -> list[SearchHit]:
+        """Full-text search over excerpts, best match first.
+
+        FTS5 syntax (phrases in quotes, OR, NOT, prefix*) is accepted; a query that
+        is not valid FTS5 falls back to matching its words.
+        """
+        if not query.strip():
+            return []
+        try:
+            return self._search(query, theme_id, limit)
+        except sqlite3.OperationalError:
+            words = re.findall(r"\w+", query)
+            if not words:
+                return []
+            return self._search(" ".join(f'"{w}"' for w in words), theme_id, limit)
+
+    def _search(self, match: str, theme_id: str | None, limit: int) -> list[SearchHit]:
+        sql = (
+            "SELECT e.*, snippet(excerpts_fts, 0, '[', ']', '…', 24) AS snip, f.rank AS rank "
+            "FROM excerpts_fts f JOIN excerpts e ON e.n = f.rowid WHERE excerpts_fts MATCH :q "
+        )
+        params: dict[str, object] = {"q": match, "limit": limit}
+        if theme_id is not None:
+            sql += (
+                "AND e.id IN (SELECT excerpt_id FROM scores WHERE theme_id = :t AND tagged = 1 "
+                "UNION SELECT excerpt_id FROM manual WHERE theme_id = :t AND decision = 'added') "
+                "AND e.id NOT IN (SELECT excerpt_id FROM manual WHERE theme_id = :t "
+                "AND decision = 'removed') "
+            )
+            params["t"] = theme_id
+        sql += "ORDER BY f.rank, e.id LIMIT :limit"
+        hits: list[SearchHit] = []
+        for row in self.db.execute(sql, params):
+            source = self.source(row["source_id"])
+            if source is not None:
+                hits.append(SearchHit(_excerpt(row), source, row["snip"], float(row["rank"])))
+        return hits
+
+
+class _Transaction:
+    """BEGIN ... COMMIT, or ROLLBACK on error, on an autocommit connection."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def _source(row: sqlite3.Row) -> Source:
+    return Source(
+        id=row["id"], file=row["file"], text=row["text"], title=row["title"],
+        author=row["author"], outlet=row["outlet"], date=row["date"],
+    )
+
+
+def _excerpt(row: sqlite3.Row) -> Excerpt:
+    return Excerpt(
+        id=row["id"], source_id=row["source_id"], position=row["position"],
+        start=row["start"], end=row["end"], text=row["text"],
+    )
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for at in range(0, len(items), size):
+        yield items[at : at + size]

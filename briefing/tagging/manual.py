@@ -1,0 +1,134 @@
+"""The user's manual tag decisions (tags.yaml), which always win over the tagger.
+
+The file is plain YAML so it can be read, diffed and edited by hand:
+
+    excerpt-id:
+      added: [theme-id, ...]
+      removed: [theme-id, ...]
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+
+from briefing.errors import InputError
+from briefing.model import ThemeScore
+from briefing.tagging.taxonomy import compose_yaml
+
+_KEYS = ("added", "removed")
+
+
+@dataclass
+class ManualTags:
+    """Themes the user added to or removed from excerpts, by excerpt id."""
+
+    added: dict[str, set[str]] = field(default_factory=dict)
+    removed: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, excerpt_id: str, theme_id: str) -> None:
+        """Give the theme to the excerpt, whatever the tagger says."""
+        self._discard(self.removed, excerpt_id, theme_id)
+        self.added.setdefault(excerpt_id, set()).add(theme_id)
+
+    def remove(self, excerpt_id: str, theme_id: str) -> None:
+        """Take the theme from the excerpt, whatever the tagger says."""
+        self._discard(self.added, excerpt_id, theme_id)
+        self.removed.setdefault(excerpt_id, set()).add(theme_id)
+
+    def clear(self, excerpt_id: str, theme_id: str | None = None) -> None:
+        """Forget the decision on one theme (or on all themes) of the excerpt."""
+        for table in (self.added, self.removed):
+            if theme_id is None:
+                table.pop(excerpt_id, None)
+            else:
+                self._discard(table, excerpt_id, theme_id)
+
+    def decision(self, excerpt_id: str, theme_id: str) -> str | None:
+        """'added', 'removed' or None."""
+        if theme_id in self.added.get(excerpt_id, ()):
+            return "added"
+        if theme_id in self.removed.get(excerpt_id, ()):
+            return "removed"
+        return None
+
+    def apply(self, excerpt_id: str, scores: list[ThemeScore]) -> list[ThemeScore]:
+        """The scores with the user's decisions applied: `tagged` follows the decision."""
+        out = []
+        for s in scores:
+            decision = self.decision(excerpt_id, s.theme_id)
+            if decision is None:
+                out.append(s)
+            else:
+                explanation = replace(s.explanation, manual=decision)
+                out.append(replace(s, tagged=decision == "added", explanation=explanation))
+        return out
+
+    @staticmethod
+    def _discard(table: dict[str, set[str]], excerpt_id: str, theme_id: str) -> None:
+        themes = table.get(excerpt_id)
+        if themes is not None:
+            themes.discard(theme_id)
+            if not themes:
+                del table[excerpt_id]
+
+
+def load_manual_tags(path: Path) -> ManualTags:
+    """Read tags.yaml; a missing or empty file means no decisions."""
+    path = Path(path)
+    if not path.exists():
+        return ManualTags()
+    root = compose_yaml(path, "tags file")
+    tags = ManualTags()
+    if root is None:
+        return tags
+    if not isinstance(root, yaml.MappingNode):
+        raise _bad(path, root, "tags.yaml must map excerpt ids to {added: [...], removed: [...]}")
+    for key_node, value_node in root.value:
+        excerpt_id = str(key_node.value)
+        if not isinstance(value_node, yaml.MappingNode):
+            raise _bad(path, value_node, f"excerpt '{excerpt_id}' must have added: and/or removed:")
+        for k, v in value_node.value:
+            if k.value not in _KEYS:
+                raise _bad(path, k, f"unknown key '{k.value}'; use 'added' or 'removed'")
+            if not isinstance(v, yaml.SequenceNode) or not all(
+                isinstance(t, yaml.ScalarNode) for t in v.value
+            ):
+                raise _bad(path, v, f"'{k.value}' must be a list of theme ids, e.g. [arms-sales]")
+            for t in v.value:
+                (tags.add if k.value == "added" else tags.remove)(excerpt_id, str(t.value))
+    return tags
+
+
+def _bad(path: Path, node: yaml.Node, message: str) -> InputError:
+    return InputError(f"{path}:{node.start_mark.line + 1}: {message}", title="invalid tags file")
+
+
+def save_manual_tags(path: Path, tags: ManualTags) -> None:
+    """Write tags.yaml atomically, sorted, so that it diffs cleanly."""
+    path = Path(path)
+    data: dict[str, dict[str, list[str]]] = {}
+    for excerpt_id in sorted(set(tags.added) | set(tags.removed)):
+        entry = {}
+        for key, table in (("added", tags.added), ("removed", tags.removed)):
+            if table.get(excerpt_id):
+                entry[key] = sorted(table[excerpt_id])
+        if entry:
+            data[excerpt_id] = entry
+    text = yaml.safe_dump(data, sort_keys=True, allow_unicode=True, default_flow_style=None)
+    if not data:
+        text = "{}\n"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

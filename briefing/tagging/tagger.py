@@ -1,0 +1,164 @@
+"""The tagger: scores every (excerpt, theme) pair in [0, 1] and says why.
+
+The score blends two kinds of evidence, both derived from themes.yaml alone:
+  * phrases: distinct keywords found, each weighted by how specific it is (a rare or
+    multi-word term like "arms embargo" says more than a common word like "India"),
+    saturating so that several distinct phrases are needed for a high score;
+  * meaning: cosine similarity between the excerpt and the theme (its label and
+    description, and its closest keywords), rescaled to [0, 1].
+A phrase match is the main signal; similarity lifts a paragraph that is plainly
+about the theme and holds back a passing mention in a paragraph that is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from briefing.model import Explanation, Theme, ThemeScore
+from briefing.tagging.phrases import ThemeMatcher
+from briefing.tagging.semantic import Embedder, Matrix, default_embedder
+
+TAGGER_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The global knobs of the score; one set for every taxonomy."""
+
+    threshold: float = 0.35  # a theme's own `threshold` overrides it
+    phrase_weight: float = 0.7  # the rest goes to the semantic score
+    phrase_scale: float = 1.0  # evidence at which the phrase score reaches 1 - 1/e
+    specific_tokens: int = 2  # a phrase of this many tokens or more counts fully
+    repeat_bonus: float = 0.0  # extra evidence per log-repeat of an already found phrase
+    semantic_floor: float = 0.2  # cosine at or below which meaning adds nothing
+    semantic_ceiling: float = 0.6  # cosine at or above which meaning counts fully
+    top_keywords: int = 3  # keyword similarities averaged into the semantic score
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+class Tagger:
+    """Scores excerpts against a taxonomy; build one per taxonomy and reuse it."""
+
+    def __init__(
+        self,
+        themes: Sequence[Theme],
+        embedder: Embedder | None = None,
+        settings: Settings = DEFAULT_SETTINGS,
+        use_embedder: bool = True,
+    ) -> None:
+        self.themes = list(themes)
+        self.settings = settings
+        self._matchers = [ThemeMatcher(t) for t in self.themes]
+        self._embedder = embedder
+        self._use_embedder = use_embedder
+        self._ready = False
+        self._theme_vectors: Matrix | None = None  # (themes, dim): label + description
+        self._keyword_vectors: list[Matrix] = []  # per theme, (keywords, dim)
+        self._weights: list[list[float]] = []  # per theme, per phrase: specificity in (0, 1]
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever re-tagging could change a result: taxonomy, settings, version."""
+        payload = {
+            "version": TAGGER_VERSION,
+            "settings": asdict(self.settings),
+            "themes": [asdict(t) for t in self.themes],
+            "semantic": self._use_embedder,
+        }
+        text = json.dumps(payload, sort_keys=True, ensure_ascii=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    @property
+    def semantic(self) -> bool:
+        """True when the semantic score is in use (the embedder loaded)."""
+        self._prepare()
+        return self._embedder is not None
+
+    def _prepare(self) -> None:
+        """Load the embedder and embed the taxonomy, once, on first use."""
+        if self._ready:
+            return
+        if self._embedder is None and self._use_embedder:
+            self._embedder = default_embedder()
+        if not self._use_embedder:
+            self._embedder = None
+        counter = getattr(self._embedder, "count_tokens", None)
+        cap = self.settings.specific_tokens
+        for matcher in self._matchers:
+            counts = [
+                counter(p) if counter is not None else len(p.split()) for p in matcher.phrases
+            ]
+            weights = [min(c, cap) / cap for c in counts]
+            weights += [1.0] * matcher.n_patterns
+            self._weights.append(weights)
+        if self._embedder is not None:
+            self._theme_vectors = self._embedder.embed(
+                [f"{t.label}. {t.description}".strip() for t in self.themes]
+            )
+            self._keyword_vectors = [
+                self._embedder.embed(list(t.keywords)) if t.keywords else self._theme_vectors[:0]
+                for t in self.themes
+            ]
+        self._ready = True
+
+    def _similarity(self, texts: Sequence[str]) -> Matrix:
+        """(texts, themes) cosine of each text with each theme, or zeros without embedder."""
+        out = np.zeros((len(texts), len(self.themes)), dtype=np.float32)
+        if self._embedder is None or self._theme_vectors is None or not texts:
+            return out
+        vectors = self._embedder.embed(texts)
+        out[:] = vectors @ self._theme_vectors.T
+        k = self.settings.top_keywords
+        for j, kw in enumerate(self._keyword_vectors):
+            if len(kw) == 0:
+                continue
+            sims = vectors @ kw.T
+            top = np.sort(sims, axis=1)[:, -min(k, sims.shape[1]) :].mean(axis=1)
+            out[:, j] = np.maximum(out[:, j], top)
+        return out
+
+    def score(self, texts: Sequence[str]) -> list[list[ThemeScore]]:
+        """For each text, one ThemeScore per theme, in the taxonomy's order."""
+        self._prepare()
+        s = self.settings
+        semantic = self._embedder is not None
+        cosine = self._similarity(texts)
+        span = max(s.semantic_ceiling - s.semantic_floor, 1e-6)
+        meaning = np.clip((cosine - s.semantic_floor) / span, 0.0, 1.0)
+        results: list[list[ThemeScore]] = []
+        for i, text in enumerate(texts):
+            row: list[ThemeScore] = []
+            for j, (theme, matcher) in enumerate(zip(self.themes, self._matchers, strict=True)):
+                found = matcher.match(text)
+                weights = self._weights[j]
+                evidence = sum(weights[p] for p in found.phrase_ids)
+                evidence += s.repeat_bonus * math.log1p(found.mentions - len(found.phrase_ids))
+                phrase = 1.0 - math.exp(-evidence / s.phrase_scale)
+                sem = float(meaning[i, j]) if semantic else 0.0
+                total = s.phrase_weight * phrase + (1 - s.phrase_weight) * sem if semantic else phrase
+                threshold = theme.threshold if theme.threshold is not None else s.threshold
+                total = round(float(total), 4)
+                row.append(
+                    ThemeScore(
+                        theme_id=theme.id,
+                        score=total,
+                        tagged=total >= threshold,
+                        explanation=Explanation(
+                            phrases=found.found,
+                            excluded=found.excluded,
+                            phrase_score=round(phrase, 4),
+                            semantic_score=round(sem, 4),
+                            threshold=threshold,
+                        ),
+                    )
+                )
+            results.append(row)
+        return results

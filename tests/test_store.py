@@ -1,0 +1,104 @@
+"""The SQLite store: schema, writing, theme queries with manual decisions, search."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from briefing.errors import WorkspaceError
+from briefing.model import Excerpt, Source, ThemeScore
+from briefing.store import SCHEMA_VERSION, Store
+
+
+def _add(store: Store, source_id: str, paragraphs: list[str], **meta: str) -> list[Excerpt]:
+    text = "\n\n".join(paragraphs)
+    excerpts, at = [], 0
+    for position, paragraph in enumerate(paragraphs):
+        start = text.index(paragraph, at)
+        at = start + len(paragraph)
+        excerpts.append(Excerpt(f"{source_id}-{position}", source_id, position, start, at, paragraph))
+    with store.transaction():
+        store.add_source(Source(source_id, f"{source_id}.txt", text, **meta), excerpts)
+    return excerpts
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "corpus.db")
+
+
+def test_new_store_has_current_schema_and_wal(store: Store) -> None:
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_store_from_a_newer_briefing_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.db"
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(WorkspaceError, match="newer briefing"):
+        Store(path)
+
+
+def test_corrupt_store_says_to_rebuild(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(WorkspaceError, match="briefing rebuild"):
+        Store(path)
+
+
+def test_excerpt_offsets_and_reading_order(store: Store) -> None:
+    _add(store, "a", ["First paragraph here.", "Second one."], title="A")
+    _add(store, "b", ["Other source."])
+    source = store.source("a")
+    assert source is not None and source.title == "A"
+    for excerpt in store.excerpts("a"):
+        assert source.text[excerpt.start : excerpt.end] == excerpt.text
+    assert [e.id for e in store.excerpts()] == ["a-0", "a-1", "b-0"]
+    assert store.source_excerpt_counts() == {"a": 2, "b": 1}
+
+
+def test_theme_query_applies_manual_decisions(store: Store) -> None:
+    first, second = _add(store, "a", ["About helicopters.", "About pipelines."])
+    with store.transaction():
+        store.set_scores(first.id, [ThemeScore("arms", 0.9, True), ThemeScore("energy", 0.1, False)])
+        store.set_scores(second.id, [ThemeScore("arms", 0.5, True)])
+    assert [i.excerpt.id for i in store.excerpts_for_theme("arms")] == [first.id, second.id]
+
+    store.replace_manual([(first.id, "arms", "removed"), (second.id, "energy", "added")])
+    assert [i.excerpt.id for i in store.excerpts_for_theme("arms")] == [second.id]
+    energy = store.excerpts_for_theme("energy")
+    assert [(i.excerpt.id, i.manual) for i in energy] == [(second.id, True)]
+    assert store.themes_of([first.id, second.id]) == {first.id: {}, second.id: {"arms": 0.5, "energy": 1.0}}
+    counts = store.theme_counts()
+    assert (counts["arms"].excerpts, counts["energy"].excerpts) == (1, 1)
+
+
+def test_search_ranks_and_highlights(store: Store) -> None:
+    _add(store, "a", ["Russia sells helicopters to Pakistan.", "Gas pipelines to Gwadar."])
+    hits = store.search("helicopters")
+    assert [h.excerpt.id for h in hits] == ["a-0"]
+    assert "[helicopters]" in hits[0].snippet
+    assert [h.excerpt.id for h in store.search('"gas pipelines"')] == ["a-1"]
+
+
+def test_search_survives_queries_that_are_not_fts_syntax(store: Store) -> None:
+    _add(store, "a", ["Mi-35 helicopters (combat) for Pakistan."])
+    assert [h.excerpt.id for h in store.search("Mi-35 (combat")] == ["a-0"]
+    assert store.search("   ") == []
+
+
+def test_search_filtered_by_theme(store: Store) -> None:
+    first, second = _add(store, "a", ["Pakistan buys arms.", "Pakistan buys gas."])
+    with store.transaction():
+        store.set_scores(first.id, [ThemeScore("arms", 0.9, True)])
+    assert [h.excerpt.id for h in store.search("Pakistan", theme_id="arms")] == [first.id]
+
+
+def test_find_excerpt_by_text_ignores_whitespace(store: Store) -> None:
+    _add(store, "a", ["The defence pact was signed in Islamabad on Thursday."])
+    found = store.find_excerpt_by_text("The  defence pact was\nsigned in Islamabad on Thursday.")
+    assert found is not None and found.id == "a-0"
+    assert store.find_excerpt_by_text("Nothing like this exists anywhere") is None
