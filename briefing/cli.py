@@ -7,9 +7,11 @@ A `BriefingError` becomes one line on stderr, never a traceback.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -17,10 +19,10 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from briefing.errors import BriefingError
 from briefing.library import IngestSummary, Library
+from briefing.memo import default_brief
 from briefing.workspace import find_workspace, init_workspace
 
 app = typer.Typer(
@@ -108,7 +110,35 @@ def _progress(label: str) -> Iterator[Callable[[int, int, str], None]]:
     try:
         yield report
     finally:
-        bar.stop()
+        if task is not None:
+            bar.stop()
+
+
+def _is_number(cell: str) -> bool:
+    return cell.replace(".", "", 1).isdigit() or cell == "·"
+
+
+def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]], wide: str = "title") -> None:
+    """Print a plain aligned table; only the `wide` column (kept last) is cut to fit."""
+    widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+    if wide in columns:
+        at = columns.index(wide)
+        room = shutil.get_terminal_size((120, 24)).columns - sum(widths) + widths[at] - 2 * (
+            len(columns) - 1
+        )
+        widths[at] = max(12, min(widths[at], room))
+    numeric = [bool(rows) and all(_is_number(r[i]) for r in rows) for i in range(len(columns))]
+
+    def line(cells: tuple[str, ...]) -> str:
+        parts = []
+        for cell, width, right in zip(cells, widths, numeric, strict=True):
+            cell = cell if len(cell) <= width else cell[: width - 1] + "…"
+            parts.append(cell.rjust(width) if right else cell.ljust(width))
+        return "  ".join(parts).rstrip()
+
+    sys.stdout.write(line(columns) + "\n")
+    for row in rows:
+        sys.stdout.write(line(row) + "\n")
 
 
 def _json(data: Any) -> None:
@@ -121,7 +151,8 @@ def main_options(
     workspace: Annotated[
         Path | None,
         typer.Option(
-            "--workspace", "-w",
+            "--workspace",
+            "-w",
             help="The workspace folder (else $BRIEFING_WORKSPACE, the current folder, the sample).",
         ),
     ] = None,
@@ -172,7 +203,9 @@ def ingest(
 
 def _print_summary(summary: IngestSummary) -> None:
     for source in summary.added:
-        out.print(f"added      {source.id}  {source.file}  {source.title or '(no title)'}", markup=False)
+        out.print(
+            f"added      {source.id}  {source.file}  {source.title or '(no title)'}", markup=False
+        )
     for path, existing in summary.duplicates:
         out.print(f"duplicate  {existing}  {path}", markup=False)
     for refusal in summary.refused:
@@ -187,34 +220,39 @@ def _print_summary(summary: IngestSummary) -> None:
 @app.command()
 @handles_errors
 def sources(
-    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """List the sources with their metadata."""
     with opened(ctx) as library:
         counts = library.store.source_excerpt_counts()
         rows = [
             {
-                "id": s.id, "title": s.title, "author": s.author, "outlet": s.outlet,
-                "date": s.date, "file": Path(s.file).name, "excerpts": counts.get(s.id, 0),
+                "id": s.id,
+                "title": s.title,
+                "author": s.author,
+                "outlet": s.outlet,
+                "date": s.date,
+                "file": Path(s.file).name,
+                "excerpts": counts.get(s.id, 0),
             }
             for s in library.store.sources()
         ]
     if as_json:
         _json(rows)
         return
-    table = Table(box=None, show_edge=False, pad_edge=False)
-    for column in ("id", "date", "author", "outlet", "title", "excerpts"):
-        table.add_column(column, overflow="fold", justify="right" if column == "excerpts" else "left")
-    for row in rows:
-        table.add_row(*(str(row[c] or "—") for c in ("id", "date", "author", "outlet", "title", "excerpts")))
-    out.print(table)
+    columns = ("id", "date", "excerpts", "author", "outlet", "title")
+    cells = [tuple(str(row[c] or "—") for c in columns) for row in rows]
+    _table(columns, cells)
 
 
 @app.command()
 @handles_errors
 def excerpts(
     ctx: typer.Context,
-    theme: Annotated[str | None, typer.Option(help="Only excerpts carrying this theme, best first.")] = None,
+    theme: Annotated[
+        str | None, typer.Option(help="Only excerpts carrying this theme, best first.")
+    ] = None,
     source: Annotated[str | None, typer.Option(help="Only excerpts of this source id.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
@@ -234,7 +272,9 @@ def excerpts(
         scores = library.store.scores_of(ids)
     rows = [
         {
-            "id": e.id, "source": e.source_id, "text": e.text,
+            "id": e.id,
+            "source": e.source_id,
+            "text": e.text,
             "themes": sorted(themes[e.id]),
             "scores": {k: round(v, 3) for k, v in sorted(scores[e.id].items())},
         }
@@ -267,8 +307,11 @@ def search(
         hits = library.store.search(query, theme, limit)
     rows = [
         {
-            "id": h.excerpt.id, "source": h.source.id, "title": h.source.title,
-            "text": h.excerpt.text, "snippet": h.snippet,
+            "id": h.excerpt.id,
+            "source": h.source.id,
+            "title": h.source.title,
+            "text": h.excerpt.text,
+            "snippet": h.snippet,
         }
         for h in hits
     ]
@@ -285,7 +328,9 @@ def search(
 @handles_errors
 def themes(
     ctx: typer.Context,
-    matrix: Annotated[bool, typer.Option("--matrix", help="Sources by themes: where coverage is thin.")] = False,
+    matrix: Annotated[
+        bool, typer.Option("--matrix", help="Sources by themes: where coverage is thin.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """List the themes with their excerpt and source counts."""
@@ -295,25 +340,29 @@ def themes(
             grid = library.store.theme_matrix()
             srcs = library.store.sources()
             rows = [
-                {"source": s.id, "title": s.title,
-                 "themes": {t.id: grid.get(s.id, {}).get(t.id, 0) for t in library.themes}}
+                {
+                    "source": s.id,
+                    "title": s.title,
+                    "themes": {t.id: grid.get(s.id, {}).get(t.id, 0) for t in library.themes},
+                }
                 for s in srcs
             ]
             if as_json:
                 _json(rows)
                 return
-            table = Table(box=None, show_edge=False, pad_edge=False)
-            table.add_column("source")
-            for t in library.themes:
-                table.add_column(t.id, justify="right")
-            for row in rows:
-                cells = [str(n) if n else "·" for n in row["themes"].values()]
-                table.add_row(f"{row['source']} {(row['title'] or '')[:40]}", *cells)
-            out.print(table)
+            ids = tuple(t.id for t in library.themes)
+            cells = [
+                (row["source"], *(str(n) if n else "·" for n in row["themes"].values()),
+                 row["title"] or "—")
+                for row in rows
+            ]
+            _table(("source", *ids, "title"), cells)
             return
         rows_t = [
             {
-                "id": t.id, "label": t.label, "description": t.description,
+                "id": t.id,
+                "label": t.label,
+                "description": t.description,
                 "excerpts": counts[t.id].excerpts if t.id in counts else 0,
                 "sources": counts[t.id].sources if t.id in counts else 0,
             }
@@ -322,12 +371,8 @@ def themes(
     if as_json:
         _json(rows_t)
         return
-    table = Table(box=None, show_edge=False, pad_edge=False)
-    for column in ("id", "label", "excerpts", "sources"):
-        table.add_column(column, justify="right" if column in {"excerpts", "sources"} else "left")
-    for row in rows_t:
-        table.add_row(row["id"], row["label"], str(row["excerpts"]), str(row["sources"]))
-    out.print(table)
+    cells = [(r["id"], r["label"], str(r["excerpts"]), str(r["sources"])) for r in rows_t]
+    _table(("id", "label", "excerpts", "sources"), cells, wide="label")
 
 
 @app.command()
@@ -336,9 +381,15 @@ def tag(
     ctx: typer.Context,
     explain: Annotated[str | None, typer.Option(help="Show why an excerpt has its themes.")] = None,
     add: Annotated[str | None, typer.Option(help="With --excerpt: add this theme by hand.")] = None,
-    remove: Annotated[str | None, typer.Option(help="With --excerpt: remove this theme by hand.")] = None,
-    reset: Annotated[str | None, typer.Option(help="With --excerpt: forget the manual decision on this theme.")] = None,
-    excerpt: Annotated[str | None, typer.Option(help="The excerpt id for --add, --remove or --reset.")] = None,
+    remove: Annotated[
+        str | None, typer.Option(help="With --excerpt: remove this theme by hand.")
+    ] = None,
+    reset: Annotated[
+        str | None, typer.Option(help="With --excerpt: forget the manual decision on this theme.")
+    ] = None,
+    excerpt: Annotated[
+        str | None, typer.Option(help="The excerpt id for --add, --remove or --reset.")
+    ] = None,
 ) -> None:
     """Re-tag every excerpt (after themes.yaml changed), explain a tag, or decide one by hand."""
     with opened(ctx) as library:
@@ -391,7 +442,88 @@ def eval_(
     if as_json:
         _json(report.to_dict())
         return
-    out.print(report.format_table(), markup=False)
+    cells = [
+        (r.theme_id, f"{r.precision:.3f}", f"{r.recall:.3f}", f"{r.f1:.3f}", str(r.support))
+        for r in report.themes
+    ]
+    cells.append(
+        ("macro", f"{report.macro_precision:.3f}", f"{report.macro_recall:.3f}",
+         f"{report.macro_f1:.3f}", str(report.paragraphs))
+    )
+    _table(("theme", "precision", "recall", "F1", "support"), cells, wide="theme")
+    if report.missing:
+        err.print(
+            f"briefing: {report.missing} gold paragraphs were not found among the excerpts "
+            "(counted as untagged).",
+            markup=False,
+        )
+
+
+class Format(StrEnum):
+    md = "md"
+    pdf = "pdf"
+
+
+@app.command()
+@handles_errors
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="md or pdf.")],
+    brief: Annotated[
+        Path | None, typer.Option(help="A brief.yaml (default: the workspace's).")
+    ] = None,
+    theme: Annotated[
+        list[str] | None, typer.Option(help="A theme to include, in order; repeat for several.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="The file to write ('-': stdout for md).")
+    ] = None,
+) -> None:
+    """Export the memo to Markdown or PDF."""
+    with opened(ctx) as library:
+        chosen = library.load_brief(brief)
+        if theme:
+            for theme_id in theme:
+                library.theme(theme_id)
+            chosen = (
+                chosen.restricted_to(theme)
+                if brief is not None
+                else default_brief(library.themes, theme)
+            )
+        if output is not None and str(output) == "-":
+            if fmt is Format.pdf:
+                raise BriefingError("a PDF cannot go to the terminal; give -o FILE.pdf.")
+            document = library.build_memo(chosen)
+            sys.stdout.write(library.render_document(document, "md").decode("utf-8"))
+            problems = document.problems
+        else:
+            target, problems = library.export(chosen, fmt.value, output)
+            out.print(f"Wrote {target}", markup=False)
+    for problem in problems:
+        err.print(f"briefing: {problem.severity}: {problem}", markup=False)
+    if any(problem.is_warning for problem in problems):
+        raise typer.Exit(1)
+
+
+@app.command()
+@handles_errors
+def verify(
+    ctx: typer.Context,
+    memo: Annotated[Path, typer.Argument(help="A Markdown memo exported by briefing.")],
+) -> None:
+    """Check every quote in a Markdown memo against the source its note cites."""
+    try:
+        text = memo.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BriefingError(f"{memo}: cannot read it ({error}).") from error
+    with opened(ctx) as library:
+        problems, checked = library.verify(text)
+    for problem in problems:
+        err.print(f"{memo}: {problem}", markup=False)
+    if problems:
+        out.print(f"{len(problems)} of {checked} quotes do not match their sources.", markup=False)
+        raise typer.Exit(1)
+    out.print(f"All {checked} quotes match their sources.", markup=False)
 
 
 @app.command()

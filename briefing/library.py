@@ -20,12 +20,16 @@ from briefing.ingest import SUPPORTED_SUFFIXES, read_article
 from briefing.memo import (
     Brief,
     MemoDocument,
+    Problem,
+    VerifyProblem,
     build_memo,
+    count_quotes,
     default_brief,
     load_brief,
     render_markdown,
     render_pdf,
     save_brief,
+    verify_markdown,
 )
 from briefing.model import Excerpt, Source, Theme, ThemeScore
 from briefing.source_meta import is_meta_file, load_meta, meta_path, save_meta
@@ -211,7 +215,9 @@ class Library:
             if beside.is_file():
                 shutil.copyfile(beside, meta_path(target))
         except OSError as error:
-            raise RefusedFile(str(path), f"cannot copy it into {sources} ({error.strerror})") from error
+            raise RefusedFile(
+                str(path), f"cannot copy it into {sources} ({error.strerror})"
+            ) from error
         return target.resolve()
 
     def _store_batch(self, batch: list[_Pending]) -> None:
@@ -336,21 +342,34 @@ class Library:
         """The memo as plain data: what both renderers and the TUI preview show."""
         return build_memo(brief, self.themes, self.store)
 
-    def render(self, brief: Brief, fmt: str) -> bytes:
+    def render_document(self, document: MemoDocument, fmt: str) -> bytes:
         """The memo in `fmt` ('md' or 'pdf'), with the workspace's templates first."""
-        document = self.build_memo(brief)
         if fmt == "md":
             return render_markdown(document, self.workspace.template_dirs()).encode("utf-8")
         if fmt == "pdf":
             return render_pdf(document, self.workspace.template_dirs())
         raise InputError(f"unknown format {fmt!r}; use md or pdf.")
 
-    def export(self, brief: Brief, fmt: str, output: Path | None = None) -> Path:
-        """Render and write the memo atomically; by default into the workspace's exports/."""
-        data = self.render(brief, fmt)
+    def export(
+        self, brief: Brief, fmt: str, output: Path | None = None
+    ) -> tuple[Path, tuple[Problem, ...]]:
+        """Render and write the memo atomically (by default into exports/).
+
+        Returns the file and the problems met (a pinned excerpt not found, say),
+        which never stop the export but must reach the user.
+        """
+        document = self.build_memo(brief)
+        data = self.render_document(document, fmt)
         target = output or self.workspace.exports_dir / f"{_slug(brief.title) or 'memo'}.{fmt}"
-        write_atomic(target, data)
-        return target
+        try:
+            write_atomic(target, data)
+        except OSError as error:
+            raise InputError(f"{target}: cannot write the memo ({error.strerror}).") from error
+        return target, document.problems
+
+    def verify(self, memo_markdown: str) -> tuple[list[VerifyProblem], int]:
+        """Problems with the memo's quotes against the sources, and how many were checked."""
+        return verify_markdown(memo_markdown, self.store.sources()), count_quotes(memo_markdown)
 
     # -- source metadata --------------------------------------------------------
 
@@ -363,7 +382,10 @@ class Library:
         if unknown:
             raise InputError(f"cannot correct {', '.join(sorted(unknown))} of a source.")
         path = meta_path(self.workspace.sources_dir / source.file)
-        merged = {**load_meta(path), **{k: (v.strip() or None) if v else None for k, v in fields.items()}}
+        merged = {
+            **load_meta(path),
+            **{k: (v.strip() or None) if v else None for k, v in fields.items()},
+        }
         save_meta(path, merged)
         corrected = replace(source, **load_meta(path))
         with self.store.transaction():
@@ -397,8 +419,10 @@ def _expand(paths: Sequence[Path], summary: IngestSummary) -> list[Path]:
         try:
             if path.is_dir():
                 found = sorted(
-                    p for p in path.rglob("*")
-                    if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 )
                 for candidate in found:
                     if is_meta_file(candidate):
@@ -406,9 +430,7 @@ def _expand(paths: Sequence[Path], summary: IngestSummary) -> list[Path]:
                     if candidate.suffix.lower() in SUPPORTED_SUFFIXES:
                         files.append(candidate)
                     else:
-                        summary.refused.append(
-                            Refusal(str(candidate), _unsupported(candidate))
-                        )
+                        summary.refused.append(Refusal(str(candidate), _unsupported(candidate)))
             elif path.is_file():
                 if is_meta_file(path):
                     continue

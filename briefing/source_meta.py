@@ -34,7 +34,9 @@ def load_meta(path: Path) -> dict[str, str | None]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
-        raise InputError(f"{path}{where}: not valid YAML ({getattr(error, 'problem', error)}).") from error
+        raise InputError(
+            f"{path}{where}: not valid YAML ({getattr(error, 'problem', error)})."
+        ) from error
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: cannot read it ({error}).") from error
     if data is None:

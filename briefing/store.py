@@ -147,15 +147,29 @@ class Store:
         self.db.execute(
             "INSERT INTO sources(id, file, title, author, outlet, date, text, added) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (source.id, source.file, source.title, source.author, source.outlet, source.date,
-             source.text, added),
+            (
+                source.id,
+                source.file,
+                source.title,
+                source.author,
+                source.outlet,
+                source.date,
+                source.text,
+                added,
+            ),
         )
         for excerpt in excerpts:
             cursor = self.db.execute(
                 "INSERT INTO excerpts(id, source_id, position, start, end, text) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (excerpt.id, excerpt.source_id, excerpt.position, excerpt.start, excerpt.end,
-                 excerpt.text),
+                (
+                    excerpt.id,
+                    excerpt.source_id,
+                    excerpt.position,
+                    excerpt.start,
+                    excerpt.end,
+                    excerpt.text,
+                ),
             )
             self.db.execute(
                 "INSERT INTO excerpts_fts(rowid, text) VALUES (?, ?)",
@@ -197,7 +211,10 @@ class Store:
     # -- reading: sources and excerpts ----------------------------------------
 
     def has_source(self, source_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone() is not None
+        return (
+            self.db.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone()
+            is not None
+        )
 
     def source(self, source_id: str) -> Source | None:
         cached = self._sources.get(source_id)
@@ -307,7 +324,9 @@ class Store:
             source = self.source(row["source_id"])
             if source is not None:
                 found.append(
-                    ScoredExcerpt(_excerpt(row), source, float(row["score"]), row["decision"] == "added")
+                    ScoredExcerpt(
+                        _excerpt(row), source, float(row["score"]), row["decision"] == "added"
+                    )
                 )
         return found
 
@@ -430,15 +449,24 @@ class _Transaction:
 
 def _source(row: sqlite3.Row) -> Source:
     return Source(
-        id=row["id"], file=row["file"], text=row["text"], title=row["title"],
-        author=row["author"], outlet=row["outlet"], date=row["date"],
+        id=row["id"],
+        file=row["file"],
+        text=row["text"],
+        title=row["title"],
+        author=row["author"],
+        outlet=row["outlet"],
+        date=row["date"],
     )
 
 
 def _excerpt(row: sqlite3.Row) -> Excerpt:
     return Excerpt(
-        id=row["id"], source_id=row["source_id"], position=row["position"],
-        start=row["start"], end=row["end"], text=row["text"],
+        id=row["id"],
+        source_id=row["source_id"],
+        position=row["position"],
+        start=row["start"],
+        end=row["end"],
+        text=row["text"],
     )
 
 

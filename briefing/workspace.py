@@ -111,7 +111,7 @@ def ensure_user_sample() -> Workspace:
 
 
 def find_workspace(explicit: Path | None = None, cwd: Path | None = None) -> Workspace:
-    """The workspace named by -w, then $BRIEFING_WORKSPACE, then the current folder, then the sample."""
+    """The workspace named by -w, else $BRIEFING_WORKSPACE, the current folder, the sample."""
     named = explicit or (Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else None)
     if named is not None:
         named = named.expanduser()

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from briefing import locations
 from briefing.workspace import Workspace, init_workspace
+from tests.paths import SAMPLE_SOURCES
 
 if TYPE_CHECKING:
     from briefing.library import Library
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-GOLD = SHARED / "eval" / "seeds-gold.yaml"
-SAMPLE_SOURCES = locations.sample_dir() / "sources"
 
 
 @pytest.fixture(autouse=True)

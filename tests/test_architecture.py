@@ -6,8 +6,13 @@ import subprocess
 import sys
 
 CORE = [
-    "briefing.model", "briefing.store", "briefing.workspace", "briefing.library",
-    "briefing.ingest", "briefing.tagging", "briefing.memo",
+    "briefing.model",
+    "briefing.store",
+    "briefing.workspace",
+    "briefing.library",
+    "briefing.ingest",
+    "briefing.tagging",
+    "briefing.memo",
 ]
 
 
@@ -15,10 +20,13 @@ def test_core_imports_neither_textual_nor_typer() -> None:
     code = (
         "import sys\n"
         + "".join(f"import {module}\n" for module in CORE)
-        + "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'typer', 'rich'})\n"
+        + "faces = {'textual', 'typer', 'rich'}\n"
+        + "bad = sorted(m for m in sys.modules if m.split('.')[0] in faces)\n"
         + "print(','.join(bad))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""
 
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from briefing.cli import app
 from briefing.workspace import Workspace
-from tests.conftest import GOLD, SAMPLE_SOURCES
+from tests.paths import GOLD, SAMPLE_SOURCES
 
 runner = CliRunner()
 
@@ -81,7 +81,9 @@ def test_search_json(sample_workspace: Workspace) -> None:
     rows = json.loads(out)
     assert code == 0 and rows
     assert all("gwadar" in r["text"].lower() for r in rows)
-    code, out, _ = run(sample_workspace.root, "search", "Gwadar", "--theme", "afghanistan", "--json")
+    code, out, _ = run(
+        sample_workspace.root, "search", "Gwadar", "--theme", "afghanistan", "--json"
+    )
     assert code == 0
 
 
@@ -89,7 +91,12 @@ def test_themes_counts_and_matrix(sample_workspace: Workspace) -> None:
     code, out, _ = run(sample_workspace.root, "themes", "--json")
     rows = json.loads(out)
     assert code == 0
-    assert [r["id"] for r in rows] == ["arms-sales", "afghanistan", "india-reaction", "energy-gwadar"]
+    assert [r["id"] for r in rows] == [
+        "arms-sales",
+        "afghanistan",
+        "india-reaction",
+        "energy-gwadar",
+    ]
     assert all(r["excerpts"] > 0 and 0 < r["sources"] <= 5 for r in rows)
     code, out, _ = run(sample_workspace.root, "themes", "--matrix", "--json")
     matrix = json.loads(out)
@@ -103,7 +110,9 @@ def test_explain_and_manual_decision(sample_workspace: Workspace) -> None:
     code, out, _ = run(sample_workspace.root, "tag", "--explain", excerpt_id)
     assert code == 0 and "energy-gwadar" in out and "matched:" in out
 
-    code, _, _ = run(sample_workspace.root, "tag", "--excerpt", excerpt_id, "--remove", "energy-gwadar")
+    code, _, _ = run(
+        sample_workspace.root, "tag", "--excerpt", excerpt_id, "--remove", "energy-gwadar"
+    )
     assert code == 0
     assert "energy-gwadar" in (sample_workspace.root / "tags.yaml").read_text()
     _, out, _ = run(sample_workspace.root, "excerpts", "--theme", "energy-gwadar", "--json")
@@ -173,7 +182,9 @@ def test_workspace_from_environment_and_current_folder(
     assert code == 0 and len(json.loads(out)) == 5
 
 
-def test_no_workspace_uses_a_copy_of_the_sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_workspace_uses_a_copy_of_the_sample(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(None, "sources", "--json")
     assert code == 0 and len(json.loads(out)) == 5

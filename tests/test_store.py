@@ -18,7 +18,9 @@ def _add(store: Store, source_id: str, paragraphs: list[str], **meta: str) -> li
     for position, paragraph in enumerate(paragraphs):
         start = text.index(paragraph, at)
         at = start + len(paragraph)
-        excerpts.append(Excerpt(f"{source_id}-{position}", source_id, position, start, at, paragraph))
+        excerpts.append(
+            Excerpt(f"{source_id}-{position}", source_id, position, start, at, paragraph)
+        )
     with store.transaction():
         store.add_source(Source(source_id, f"{source_id}.txt", text, **meta), excerpts)
     return excerpts
@@ -63,7 +65,9 @@ def test_excerpt_offsets_and_reading_order(store: Store) -> None:
 def test_theme_query_applies_manual_decisions(store: Store) -> None:
     first, second = _add(store, "a", ["About helicopters.", "About pipelines."])
     with store.transaction():
-        store.set_scores(first.id, [ThemeScore("arms", 0.9, True), ThemeScore("energy", 0.1, False)])
+        store.set_scores(
+            first.id, [ThemeScore("arms", 0.9, True), ThemeScore("energy", 0.1, False)]
+        )
         store.set_scores(second.id, [ThemeScore("arms", 0.5, True)])
     assert [i.excerpt.id for i in store.excerpts_for_theme("arms")] == [first.id, second.id]
 
@@ -71,7 +75,10 @@ def test_theme_query_applies_manual_decisions(store: Store) -> None:
     assert [i.excerpt.id for i in store.excerpts_for_theme("arms")] == [second.id]
     energy = store.excerpts_for_theme("energy")
     assert [(i.excerpt.id, i.manual) for i in energy] == [(second.id, True)]
-    assert store.themes_of([first.id, second.id]) == {first.id: {}, second.id: {"arms": 0.5, "energy": 1.0}}
+    assert store.themes_of([first.id, second.id]) == {
+        first.id: {},
+        second.id: {"arms": 0.5, "energy": 1.0},
+    }
     counts = store.theme_counts()
     assert (counts["arms"].excerpts, counts["energy"].excerpts) == (1, 1)
 

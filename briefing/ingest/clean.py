@@ -36,6 +36,10 @@ class Cleaned:
 
 LONG = 20  # words: a paragraph this long that ends a sentence is surely body
 _KEY = re.compile(r"\W+")
+_SPEECH_LEAD = re.compile(
+    r"\b(?:said|says|added|adds|wrote|writes|noted|notes|told|asked|replied|explained|stated"
+    r"|declared|warned|continued|concluded):$"
+)
 _LABEL = re.compile(r"^([\w'’ ]{2,30}?)\s*:\s+(.+)$")
 
 
@@ -43,19 +47,32 @@ def _key(text: str) -> str:
     return _KEY.sub("", text.lower())
 
 
-def classify(paragraphs: list[str], author: str | None, title: str | None) -> list[Kind]:
+def classify(paragraphs: list[str]) -> list[Kind]:
     """Judge every paragraph on its own words and on the repetitions in the page."""
-    all_keys = {_key(p) for p in paragraphs}
-    seen: set[str] = {_key(title)} if title else set()
+    keys = [_key(p) for p in paragraphs]
+    all_keys = set(keys)
+    seen: set[str] = set()
     kinds: list[Kind] = []
-    for text in paragraphs:
-        key = _key(text)
-        kinds.append(_kind(text, key in seen, _restates(text, all_keys), author))
+    for text, key in zip(paragraphs, keys, strict=True):
+        kinds.append(_kind(text, key in seen, _restates(text, all_keys)))
         seen.add(key)
     return kinds
 
 
-def _kind(text: str, repeated: bool, restates: bool, author: str | None) -> Kind:
+def mark_known(
+    paragraphs: list[str], kinds: list[Kind], author: str | None, title: str | None
+) -> list[Kind]:
+    """Once title and author are known: drop the headline repeated and the author's bio."""
+    title_key = _key(title) if title else None
+    return [
+        Kind.DROP
+        if kind is Kind.BODY and (_key(text) == title_key or _author_bio(text, author))
+        else kind
+        for text, kind in zip(paragraphs, kinds, strict=True)
+    ]
+
+
+def _kind(text: str, repeated: bool, restates: bool) -> Kind:
     count = cues.words(text)
     if count <= 12 and cues.TERMINAL_HEADING.match(text):
         return Kind.TERMINAL
@@ -63,9 +80,9 @@ def _kind(text: str, repeated: bool, restates: bool, author: str | None) -> Kind
         return Kind.TEASER
     if is_meta(text):
         return Kind.META
-    if repeated or restates or cues.is_boilerplate_line(text) or _author_bio(text, author):
+    if repeated or restates or cues.is_boilerplate_line(text):
         return Kind.DROP
-    if count <= 2 and not cues.SENTENCE_END.search(text):
+    if count <= 2 and not cues.SENTENCE_END.search(text) and not _SPEECH_LEAD.search(text):
         return Kind.DROP  # stray chrome: "Advertisement", "Print", a section label
     return Kind.BODY
 
@@ -83,19 +100,26 @@ def is_meta(text: str) -> bool:
 def _restates(text: str, all_keys: set[str]) -> bool:
     """Whether "Label: text" repeats another paragraph word for word (an editor's note)."""
     labelled = _LABEL.match(text)
-    return bool(labelled and cues.words(labelled.group(1)) <= 3 and _key(labelled.group(2)) in all_keys)
+    return bool(
+        labelled and cues.words(labelled.group(1)) <= 3 and _key(labelled.group(2)) in all_keys
+    )
 
 
 def _author_bio(text: str, author: str | None) -> bool:
-    """Whether a paragraph introduces the known author ("X is a journalist...")."""
+    """Whether a paragraph opens on the known author's name and a verb ("X is a ...")."""
     if not author or cues.words(text) > 80:
         return False
-    surname = re.escape(author.split()[-1])
-    opening = " ".join(text.split()[:8])
-    return bool(
-        re.search(rf"\b{surname}\b", opening)
-        and re.search(r"\b(?:is|was|has been|writes|teaches|serves|works)\b", opening)
+    names = author.replace(".", " ").split()
+    surname = re.escape(names[-1])
+    opening = re.match(
+        rf"^(?:{cues.HONORIFIC}\.?\s+)?(?:\S+\s+){{0,3}}{surname},?\s+"
+        r"(?:is|was|has been|writes|teaches|serves|works)\b",
+        text,
     )
+    if not opening:
+        return False
+    first = names[0] if len(names) > 1 and len(names[0]) > 2 else None
+    return bool((first and first in opening.group(0)) or cues.BIO.match(text))
 
 
 def body_start(paragraphs: list[str], kinds: list[Kind]) -> int:
@@ -108,7 +132,9 @@ def body_start(paragraphs: list[str], kinds: list[Kind]) -> int:
     for minimum in (LONG, 8):
         candidate = _first_prose(paragraphs, kinds, start, minimum)
         while candidate is not None:
-            meta = [j for j in range(candidate + 1, candidate + 4) if _kind_at(kinds, j) is Kind.META]
+            meta = [
+                j for j in range(candidate + 1, candidate + 4) if _kind_at(kinds, j) is Kind.META
+            ]
             if not meta:
                 return candidate
             candidate = _first_prose(paragraphs, kinds, meta[-1] + 1, minimum)
@@ -126,9 +152,7 @@ def _first_prose(paragraphs: list[str], kinds: list[Kind], start: int, minimum: 
     return None
 
 
-def clean(
-    paragraphs: list[str], kinds: list[Kind], start: int | None = None
-) -> Cleaned:
+def clean(paragraphs: list[str], kinds: list[Kind], start: int | None = None) -> Cleaned:
     """Keep the body: from its start, skipping boilerplate, through teaser boxes,
     until a terminal heading; then trim an author bio or chrome off the end."""
     if start is None:

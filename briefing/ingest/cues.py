@@ -18,17 +18,25 @@ HONORIFIC = (
 )
 # One name token: a capitalised word, an initial ("M.", "M.K."), a hyphenated or
 # apostrophised surname, or a lowercase particle that sits inside names.
-_NAME_TOKEN = r"(?:[A-Z][\w'’.-]*|(?:de|da|del|der|van|von|bin|ibn|al|el|la|le|di|du|dos)(?=\s+[A-Z]))"
+_NAME_TOKEN = (
+    r"(?:[A-Z][\w'’.-]*|(?:de|da|del|der|van|von|bin|ibn|al|el|la|le|di|du|dos)(?=\s+[A-Z]))"
+)
 NAME = rf"{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN}){{0,4}}"
 
 # "By X", also glued to the word before it ("Pakistan-RussiaBy X") or after a
 # comma ("1 December 2014, by X"); "Written by", "Words by", "Story by" too.
 BYLINE = re.compile(
     r"(?:(?:^|(?<=[\s|,;—–(-]))(?:Written|Words|Story|Posted|Text)\s+by"
-    r"|(?:^|(?<=[\s|;—–(-])|(?<=[a-z)]))By|(?:^|(?<=,\s)|(?<=\|\s))by)"
+    r"|(?:^|(?<=[\s|;—–(-])|(?<=[a-z)]))By|(?:^|(?<=,\s)|(?<=\|\s)|(?<=\d\s))by)"
     rf"\s+(?:{HONORIFIC}\.?\s+)*(?P<name>{NAME}(?:\s*(?:,|and|&)\s*{NAME})*)"
 )
-AUTHOR_LABEL = re.compile(rf"^(?:Author|Writer|Byline)s?\s*:\s*(?:{HONORIFIC}\.?\s+)*(?P<name>{NAME})")
+# "Priya Raghunathan | 14 February 2022": a bare name beside the date.
+BYLINE_DATED = re.compile(
+    rf"^(?P<name>{NAME})\s*[|·•—–]\s*(?:\w+day,?\s+)?(?:\d{{1,2}}\s+)?[A-Z][a-z]{{2,8}}\.?\s+\d"
+)
+AUTHOR_LABEL = re.compile(
+    rf"^(?:Author|Writer|Byline)s?\s*:\s*(?:{HONORIFIC}\.?\s+)*(?P<name>{NAME})"
+)
 REPORTING_BY = re.compile(rf"\bReporting by\s+(?:{HONORIFIC}\.?\s+)*(?P<name>{NAME})")
 
 # A photo credit or caption marker: "(AP photo by X)", "(Photo: X)", "Photo credit:",
@@ -45,7 +53,7 @@ BREADCRUMB_SEP = re.compile(r"\s+[>»›]\s+")
 
 # "Mainstream, VOL LII, No 49, November 29, 2014": a periodical's issue line.
 ISSUE_LINE = re.compile(
-    r"^(?P<outlet>[^,\n]{2,60}?),?\s+Vol(?:ume)?\.?\s*[IVXLC\d]+\s*,?\s*(?:No|Number|Issue)\.?\s*\d+",
+    r"^(?P<o>[^,\n]{2,60}?),?\s+Vol(?:ume)?\.?\s*[IVXLC\d]+\s*,?\s*(?:No|Number|Issue)\.?\s*\d+",
     re.IGNORECASE,
 )
 
@@ -58,8 +66,11 @@ DATE_LABEL = re.compile(
 # Headings after which the rest of the page is comments, a paywall or an author
 # box: nothing after them is the article.
 TERMINAL_HEADING = re.compile(
-    r"^(?:leave a (?:reply|comment)|post a comment|add a comment|join the (?:discussion|conversation)"
+    r"^(?:leave a (?:reply|comment)|post a comment|add a comment"
+    r"|join the (?:discussion|conversation)"
     r"|\d*\s*(?:comments?|responses?|replies)(?:\s*\(\d+\))?|comments are closed.*"
+    r"|(?:\d+|one) (?:thoughts?|comments?|responses?|replies) (?:on|to) .*"
+    r"|show comments|view comments"
     r"|about the (?:author|writer)s?|keep reading.*|continue reading.*|discover more from .*"
     r"|already (?:a|an) (?:subscriber|member).*|subscribe (?:now )?to (?:continue|keep) reading.*"
     r"|to (?:continue|keep) reading.*|(?:this|the rest of this) (?:article|story) is (?:for|only).*"
@@ -79,32 +90,42 @@ TEASER_HEADING = re.compile(
     re.IGNORECASE,
 )
 
-# Boilerplate that no body paragraph says, whatever its length.
+# Boilerplate that no body paragraph says, whatever its length: at a paragraph's
+# start, or anywhere in it. Each phrase of STRONG holds one of STRONG_HINTS, a
+# cheap substring test that spares the regex on almost every body paragraph.
+STRONG_START = re.compile(
+    r"^(?:editor'?s?\s+note\s*:|\(?(?:reporting|editing|additional reporting) by\b"
+    r"|our standards\s*:|(?:tags?|filed under|categories|category|topics)\s*:)",
+    re.IGNORECASE,
+)
 STRONG = re.compile(
-    r"views (?:and opinions )?expressed (?:in this|here|by)|do not necessarily (?:reflect|represent)"
+    r"views (?:and opinions )?expressed (?:in this|here|by)"
+    r"|do not necessarily (?:reflect|represent)"
     r"|all rights (?:are )?reserved|\bISSN\b|\bRNI No\b|this site uses akismet"
     r"|your email address will not be published|required fields are marked"
     r"|(?:we|this (?:site|website)) uses? cookies|by continuing to (?:use|browse)"
     r"|accept (?:all )?cookies|cookie (?:policy|settings|preferences)"
-    r"|^editor'?s?\s+note\s*:|^(?:editing|additional reporting) by\b|\bReporting by\b.*\bEditing by\b"
-    r"|^our standards\s*:|the thomson reuters trust principles"
-    r"|^(?:tags?|filed under|categories|category|topics)\s*:",
+    r"|the thomson reuters trust principles",
     re.IGNORECASE,
 )
+STRONG_HINTS = (
+    "expressed", "necessarily", "reserved", "issn", "rni no", "akismet", "published",
+    "required fields", "cookie", "continuing to", "trust principles",
+)  # fmt: skip
 
 # Cues of the boilerplate families. One is enough on a short line, a paragraph of
 # middling length needs two, and a long paragraph is never judged by them: a body
 # paragraph may well mention a subscription or a newsletter.
 WEAK = re.compile(
-    r"\bsubscri(?:be|ption|ber)s?\b|\bnewsletters?\b|\bsign (?:up|in)\b|\blog ?in\b"
-    r"|\bshare (?:this|on|via)\b|\bfollow us\b|\bclick here\b|\bread (?:more|full|the full)\b"
-    r"|\bcomplete article\b|\bcopyright\b|©|\(c\)\s*\d{4}|\bprivacy policy\b|\bterms (?:of|and) "
-    r"(?:use|service|conditions)\b|\bscroll to top\b|\bback to top\b|\bemail address\b"
-    r"|\bcan be (?:reached|contacted) (?:at|on|via)\b|\b(?:\d+ )?min(?:ute)?s? read\b"
-    r"|\blisten to (?:this|the) (?:article|story)\b|\bsupport (?:our|independent) journalism\b"
-    r"|\bad-free\b|\bfull access\b|\bfree trial\b|\bunlimited access\b|\bcontinue reading\b"
-    r"|\bkeep reading\b|\binbox\b|\bunsubscribe\b|\bsponsored content\b|\bpaid partnership\b"
-    r"|^(?:posted|published|updated|last updated)\b|^home\s*[>»›/|]|^by\s+[A-Z]",
+    r"\b(?:subscri(?:be|ption)s?\b|newsletters?\b|sign (?:up|in)\b|log ?in\b"
+    r"|share (?:this|on|via)\b|follow us\b|click here\b|read (?:more|full|the full)\b"
+    r"|complete article\b|copyright\s*(?:©|\(c\)|\d{4})|privacy policy\b"
+    r"|terms (?:of|and) (?:use|service|conditions)\b|scroll to top\b|back to top\b"
+    r"|email address\b|can be (?:reached|contacted) (?:at|on|via)\b|(?:\d+ )?min(?:ute)?s? read\b"
+    r"|listen to (?:this|the) (?:article|story)\b|support (?:our|independent) journalism\b"
+    r"|ad-free\b|full access\b|free trial\b|unlimited access\b|continue reading\b"
+    r"|keep reading\b|inbox\b|unsubscribe\b|sponsored content\b|paid partnership\b"
+    r"|home\s*[>»›/|])|©|\(c\)\s*\d{4}|^(?:posted|published|updated|last updated)(?: on\b|:)",
     re.IGNORECASE,
 )
 # Page chrome words, trusted only on a line of a few words ("Share on Facebook").
@@ -140,17 +161,26 @@ def is_prose(text: str, min_words: int) -> bool:
 
 def is_boilerplate_line(text: str) -> bool:
     """Whether a paragraph matches a boilerplate cue, weighing weak cues by its length."""
-    if STRONG.search(text) or CAPTION.search(text) or TERMINAL_HEADING.match(text):
-        return True
-    if ISSUE_LINE.match(text) or _is_breadcrumb(text):
+    if STRONG_START.match(text) or has_strong_cue(text):
         return True
     count = words(text)
-    if count <= 8 and CHROME.search(text) and not SENTENCE_END.search(text):
+    if count > 60:
+        return False  # a long paragraph is body unless a strong cue says otherwise
+    if CAPTION.search(text) or ISSUE_LINE.match(text) or _is_breadcrumb(text):
+        return True
+    ends_sentence = SENTENCE_END.search(text) and not text.endswith(("...", "…"))
+    if count <= 8 and CHROME.search(text) and not ends_sentence:
         return True
     if count > 45:
         return False
     hits = len(WEAK.findall(text))
     return hits >= 2 or (hits == 1 and count <= 15)
+
+
+def has_strong_cue(text: str) -> bool:
+    """Whether a paragraph says something only boilerplate says (a disclaimer, a copyright)."""
+    lowered = text.lower()
+    return any(hint in lowered for hint in STRONG_HINTS) and bool(STRONG.search(text))
 
 
 def _is_breadcrumb(text: str) -> bool:
@@ -164,4 +194,6 @@ def is_breadcrumb(text: str) -> bool:
 
 def is_byline(text: str) -> bool:
     """Whether a short line names the author ("By X", "Monday 1 December 2014, by X")."""
-    return words(text) <= 16 and bool(BYLINE.search(text) or AUTHOR_LABEL.match(text))
+    if words(text) > 16:
+        return False
+    return bool(BYLINE.search(text) or AUTHOR_LABEL.match(text) or BYLINE_DATED.match(text))

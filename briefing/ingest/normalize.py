@@ -17,35 +17,40 @@ _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SENTENCE_END = re.compile(r"[.!?:;…][\"'”’)\]]*$")
 _HYPHENATED = re.compile(r"([A-Za-z]+)-$")
 _WORD = re.compile(r"[A-Za-z]+")
+_VOCABULARY = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
 def normalize(text: str) -> str:
     """Normalise line endings, Unicode (NFC), spaces and invisible characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
     text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", text)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
+    return "\n".join(line.strip() for line in text.split("\n"))
 
 
-def unwrap(text: str) -> str:
+def unwrap(text: str, typeset: bool = False) -> str:
     """Re-join hard-wrapped lines so that each line is one paragraph.
 
     A file is taken as hard-wrapped when its long lines all stop near one width
     (as an editor or a PDF leaves them); a line then continues onto the next when
     it was full, or when it stops mid-sentence and the next line starts in lower
-    case. List items and short lines keep their own line.
+    case. List items and short lines keep their own line. `typeset` text (from a
+    PDF) was hyphenated by a typesetter, so a hyphen at a line's end is dropped
+    unless the page writes the word with a hyphen elsewhere.
     """
     lines = text.split("\n")
     width = _wrap_width(lines)
     if width is None:
         return text
-    vocabulary = {word.lower() for word in _WORD.findall(text)}
+    vocabulary = {word.lower() for word in _VOCABULARY.findall(text)}
     out: list[str] = []
+    previous = ""  # the last physical line: whether it was full decides the join
     for line in lines:
-        if out and out[-1] and line and _continues(out[-1], line, width):
-            out[-1] = _join(out[-1], line, vocabulary)
+        if out and previous and line and _continues(previous, line, width):
+            out[-1] = _join(out[-1], line, vocabulary, typeset)
         else:
             out.append(line)
+        previous = line
     return "\n".join(out)
 
 
@@ -71,13 +76,16 @@ def _continues(previous: str, line: str, width: int) -> bool:
     return mid_sentence and line[0].islower()
 
 
-def _join(previous: str, line: str, vocabulary: set[str]) -> str:
-    """Join two wrapped lines, undoing a hyphenation only when the text proves it one."""
+def _join(previous: str, line: str, vocabulary: set[str], typeset: bool) -> str:
+    """Join two wrapped lines, undoing a hyphenation only when the text shows it was one."""
     hyphenated = _HYPHENATED.search(previous)
-    if hyphenated and line[0].islower():
-        head = hyphenated.group(1)
-        tail = _WORD.match(line)
-        if tail and head[0].islower() and (head + tail.group(0)).lower() in vocabulary:
+    tail = _WORD.match(line)
+    if hyphenated and tail and line[0].islower() and hyphenated.group(1)[0].islower():
+        joined = (hyphenated.group(1) + tail.group(0)).lower()
+        written_hyphenated = f"{hyphenated.group(1)}-{tail.group(0)}".lower() in vocabulary
+        if joined in vocabulary or (typeset and not written_hyphenated):
             return previous[:-1] + line
+        return previous + line
+    if previous.endswith("-"):
         return previous + line
     return previous + " " + line

@@ -18,6 +18,7 @@ import yaml
 
 from briefing.ingest.dates import find_date
 from briefing.ingest.normalize import normalize, unwrap
+from briefing.ingest.pdf import page_text
 
 
 class Unreadable(Exception):
@@ -180,18 +181,18 @@ def read_pdf(data: bytes) -> Extracted:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise Unreadable("the PDF is encrypted")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [page_text(page) for page in reader.pages]
         info = reader.metadata
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
         raise Unreadable(f"not a readable PDF ({error})") from error
-    text = "\n".join(pages)
+    text = "\n\n".join(pages)
     if len(text.split()) < 5:
         raise Unreadable("the PDF has no text layer (a scanned image?)")
     title = _clean(info.title) if info else None
     if title and re.search(r"\.(?:docx?|pdf|indd|tex)$|^untitled|^microsoft", title, re.I):
         title = None
     return Extracted(
-        unwrap(normalize(text)),
+        unwrap(normalize(text), typeset=True),
         title=title,
         author=_clean(info.author) if info else None,
     )

@@ -7,16 +7,12 @@ verification depend on it.
 
 from __future__ import annotations
 
-import re
-
-_SPACES = re.compile(r"\s+")
-
 SEPARATOR = "\n\n"
 
 
 def split(text: str) -> list[str]:
     """The non-empty lines of normalised text, each one paragraph, spaces collapsed."""
-    paragraphs = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    paragraphs = (" ".join(line.split()) for line in text.split("\n"))
     return [paragraph for paragraph in paragraphs if paragraph]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +122,11 @@ class Brief:
         _move(chosen, ids, theme_id, delta)
         rest = [t for t in self.themes if not t.include]
         self.themes = chosen + rest
+
+    def restricted_to(self, theme_ids: Sequence[str]) -> Brief:
+        """A copy carrying only these themes, in this order, each with its settings."""
+        entries = [replace(self.theme(i) or BriefTheme(i), include=True) for i in theme_ids]
+        return replace(self, themes=entries)
 
     def set_details(
         self,
@@ -240,7 +245,7 @@ def brief_to_yaml(brief: Brief) -> str:
         if value:
             data[key] = value
     if brief.date:
-        data["date"] = brief.date
+        data["date"] = dt.date.fromisoformat(brief.date)  # written bare: 2014-12-05
     if brief.marking:
         data["marking"] = brief.marking
     if brief.summary:
@@ -272,7 +277,10 @@ def _theme_data(theme: BriefTheme) -> dict[str, Any]:
 
 
 class _Dumper(yaml.SafeDumper):
-    """Writes multi-line text as literal blocks, the way a person would."""
+    """Writes multi-line text as literal blocks and indents lists, as a person would."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:

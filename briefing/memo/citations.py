@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from briefing.model import Source
 
 MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 _SHORT_TITLE_WORDS = 4
 _SMALL_WORDS = {"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to", "with"}
 _END = (".", "?", "!")
@@ -190,9 +191,9 @@ def _spaced(spans: list[Span]) -> Spans:
     for i, span in enumerate(spans):
         out.append(span)
         nxt = spans[i + 1] if i + 1 < len(spans) else None
-        if nxt is not None and not span.italic and span.text.endswith((".", "”", "?", "!")):
-            if nxt.text not in (", ", ".", ""):
-                out.append(Span(" "))
+        ends = not span.italic and span.text.endswith((".", "”", "?", "!"))
+        if ends and nxt is not None and nxt.text not in (", ", ".", ""):
+            out.append(Span(" "))
     return _merge(out)
 
 

@@ -145,7 +145,12 @@ def build_memo(
     drafted: list[tuple[str, _PendingQuote]] = []
     if not brief.summary.strip():
         drafted = _draft_summary(pending)
-        problems.append(Problem("the brief has no summary; a draft quoting the sources is used"))
+        problems.append(
+            Problem(
+                "the brief has no summary; a draft quoting the sources is used",
+                severity="note",
+            )
+        )
 
     notes = _Notes(sources.values())
     points = tuple(SummaryPoint(label, notes.cite(q)) for label, q in drafted)

@@ -16,6 +16,13 @@ class Problem:
     message: str
     theme_id: str | None = None
     excerpt_id: str | None = None
+    # "warning": something the user asked for is missing from the memo;
+    # "note": the memo is whole, but the user should know how it was made.
+    severity: str = "warning"
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
     def __str__(self) -> str:
         return self.message

@@ -34,7 +34,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         word = re.search(r"(\S+)$", text[start : match.start() + 1])
-        token = word.group(1).rstrip(".").lower().lstrip("(\"“‘") if word else ""
+        token = word.group(1).rstrip(".").lower().lstrip('("“‘') if word else ""
         if token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token):
             continue  # "Gen. Shoigu", "J. Smith"
         end = match.end()

@@ -129,6 +129,7 @@ def _resolve_pins(
                         f"text as {excerpt.id}; save the brief to record the new id",
                         theme_id,
                         ref.id,
+                        severity="note",
                     )
                 )
         source = corpus.source(excerpt.source_id) if excerpt is not None else None
@@ -199,12 +200,11 @@ class _Grouper:
                 self._raise_score(excerpt.id, score)
             return
         self._ids.add(excerpt.id)
-        words = _WORD.findall(_normalise(excerpt.text))
-        key = " ".join(words)
+        key = _normalise(excerpt.text)  # cheap (C calls only): every candidate pays it
         index = self._exact.get(key)
         shingles: frozenset[int] = frozenset()
         if index is None and sketch:
-            shingles = _shingles(words)
+            shingles = _shingles(_WORD.findall(key))
             index = self._similar(shingles)
         if index is not None:
             group = self.groups[index]
@@ -236,7 +236,7 @@ class _Grouper:
 
 
 def _normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def _shingles(words: list[str]) -> frozenset[int]:

@@ -39,7 +39,7 @@ def phrase_regex(phrase: str) -> str:
     """A keyword as a regex: words joined by space or hyphen, each word inflected."""
     words = [w for w in re.split(r"[\s\-]+", phrase.strip()) if w]
     body = _SEP.join(_word(w, inflect=True) for w in words)
-    return rf"(?<!\w)(?:{body})(?!\w)"
+    return rf"\b(?:{body})(?!\w)"
 
 
 def label_phrases(label: str) -> tuple[str, ...]:
@@ -66,10 +66,11 @@ class ThemeMatcher:
         self.n_patterns = len(theme.patterns)
         groups = [phrase_regex(p) for p in self.phrases] + [f"(?:{p})" for p in theme.patterns]
         self._names = [f"_briefing_{i}" for i in range(len(groups))]
-        self._regex = re.compile(
-            "|".join(f"(?P<{n}>{g})" for n, g in zip(self._names, groups, strict=True)),
-            re.IGNORECASE,
-        )
+        body = "|".join(f"(?P<{n}>{g})" for n, g in zip(self._names, groups, strict=True))
+        if not theme.patterns:  # a cheap first-letter test skips most positions quickly
+            initials = sorted({p.strip()[0].lower() for p in self.phrases if p.strip()})
+            body = f"(?=[{re.escape(''.join(initials))}])(?:{body})"
+        self._regex = re.compile(body, re.IGNORECASE)
         self._exclude = (
             re.compile("|".join(phrase_regex(p) for p in theme.exclude), re.IGNORECASE)
             if theme.exclude

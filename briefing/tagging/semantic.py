@@ -38,8 +38,8 @@ class WordLlamaEmbedder:
     """WordLlama (256 dimensions), loaded from the files inside the installed package."""
 
     def __init__(self) -> None:
-        from safetensors import safe_open
         import wordllama
+        from safetensors import safe_open
         from wordllama.inference import WordLlamaInference
         from wordllama.wordllama import WordLlama
 
@@ -58,7 +58,9 @@ class WordLlamaEmbedder:
     def embed(self, texts: Sequence[str]) -> Matrix:
         if not texts:
             return np.zeros((0, 256), dtype=np.float32)
-        vectors = np.asarray(self._model.embed(list(texts), norm=True), dtype=np.float32)
+        vectors = np.asarray(
+            self._model.embed(list(texts), norm=True, batch_size=32), dtype=np.float32
+        )
         return vectors.reshape(len(texts), -1)
 
 

@@ -31,8 +31,8 @@ TAGGER_VERSION = "1"
 class Settings:
     """The global knobs of the score; one set for every taxonomy."""
 
-    threshold: float = 0.35  # a theme's own `threshold` overrides it
-    phrase_weight: float = 0.7  # the rest goes to the semantic score
+    threshold: float = 0.4  # a theme's own `threshold` overrides it
+    phrase_weight: float = 0.8  # the rest goes to the semantic score
     phrase_scale: float = 1.0  # evidence at which the phrase score reaches 1 - 1/e
     specific_tokens: int = 2  # a phrase of this many tokens or more counts fully
     repeat_bonus: float = 0.0  # extra evidence per log-repeat of an already found phrase
@@ -143,7 +143,9 @@ class Tagger:
                 evidence += s.repeat_bonus * math.log1p(found.mentions - len(found.phrase_ids))
                 phrase = 1.0 - math.exp(-evidence / s.phrase_scale)
                 sem = float(meaning[i, j]) if semantic else 0.0
-                total = s.phrase_weight * phrase + (1 - s.phrase_weight) * sem if semantic else phrase
+                total = (
+                    s.phrase_weight * phrase + (1 - s.phrase_weight) * sem if semantic else phrase
+                )
                 threshold = theme.threshold if theme.threshold is not None else s.threshold
                 total = round(float(total), 4)
                 row.append(

@@ -45,7 +45,7 @@ def compose_yaml(path: Path, what: str) -> yaml.Node | None:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read it ({exc}); save it as UTF-8 text") from None
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)  # type: ignore[no-any-return]
+        return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = int(mark.line) + 1 if mark is not None else 1
@@ -88,7 +88,9 @@ def _kind(node: yaml.Node) -> str:
 
 def _theme(path: Path, node: yaml.Node) -> Theme:
     if not isinstance(node, yaml.MappingNode):
-        raise _fail(path, node, f"each theme must be a mapping with id and label, not {_kind(node)}")
+        raise _fail(
+            path, node, f"each theme must be a mapping with id and label, not {_kind(node)}"
+        )
     fields: dict[str, Any] = {}
     seen: dict[str, yaml.Node] = {}
     for key_node, value_node in node.value:
@@ -97,7 +99,8 @@ def _theme(path: Path, node: yaml.Node) -> Theme:
             close = difflib.get_close_matches(key, ALLOWED_KEYS, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
             raise _fail(
-                path, key_node,
+                path,
+                key_node,
                 f"unknown key '{key}'; {hint}allowed keys: {', '.join(ALLOWED_KEYS)}",
             )
         if key in seen:
@@ -115,7 +118,8 @@ def _theme(path: Path, node: yaml.Node) -> Theme:
     theme_id = fields["id"]
     if not ID_RE.match(theme_id):
         raise _fail(
-            path, seen["id"],
+            path,
+            seen["id"],
             f"id '{theme_id}' must be lower-case letters, digits and single hyphens, "
             "e.g. arms-sales",
         )
@@ -124,13 +128,15 @@ def _theme(path: Path, node: yaml.Node) -> Theme:
             re.compile(pattern)
         except re.error as exc:
             raise _fail(
-                path, seen["patterns"].value[i],
+                path,
+                seen["patterns"].value[i],
                 f"pattern {pattern!r} of theme '{theme_id}' is not a valid regular expression "
                 f"({exc}); fix it or quote it with single quotes",
             ) from None
     if not (fields.get("keywords") or fields.get("patterns") or fields.get("description")):
         raise _fail(
-            path, node,
+            path,
+            node,
             f"theme '{theme_id}' has no keywords, patterns or description, so nothing can "
             "match it; add keywords",
         )
@@ -162,7 +168,8 @@ def load_themes(path: Path) -> list[Theme]:
             close = difflib.get_close_matches(str(key_node.value), ["themes"], n=1)
             hint = "did you mean 'themes'? " if close else ""
             raise _fail(
-                path, key_node,
+                path,
+                key_node,
                 f"unknown top-level key '{key_node.value}'; {hint}only 'themes' is allowed",
             )
         themes_node = value_node
@@ -176,7 +183,8 @@ def load_themes(path: Path) -> list[Theme]:
         theme = _theme(path, item)
         if theme.id in first_line:
             raise _fail(
-                path, item,
+                path,
+                item,
                 f"duplicate id '{theme.id}' (first on line {first_line[theme.id]}); "
                 "give each theme its own id",
             )

@@ -1,0 +1,111 @@
+"""One benchmark step, run in its own process by bench/run.py.
+
+    python bench/_child.py STEP WORKSPACE OUT.json [ARGS...]
+
+Steps: ingest CORPUS | retag | search QUERIES.json | tui. Each writes its figures
+(seconds, counts) as JSON to OUT.json; the parent measures wall time and the peak
+resident memory of this process (os.wait4's rusage).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def ingest(workspace: Path, corpus: Path) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    from briefing.library import Library
+    from briefing.workspace import Workspace
+
+    t_import = time.perf_counter() - t0
+    library = Library.open(Workspace(workspace))
+    t1 = time.perf_counter()
+    summary = library.ingest([corpus])
+    seconds = time.perf_counter() - t1
+    result = {
+        "import_s": t_import,
+        "seconds": seconds,
+        "added": len(summary.added),
+        "duplicates": len(summary.duplicates),
+        "refused": len(summary.refused),
+        "refusals": [f"{r.path}: {r.reason}" for r in summary.refused[:5]],
+        "sources": library.store.count_sources(),
+        "excerpts": library.store.count_excerpts(),
+    }
+    library.close()
+    return result
+
+
+def retag(workspace: Path) -> dict[str, Any]:
+    from briefing.library import Library
+    from briefing.workspace import Workspace
+
+    library = Library.open(Workspace(workspace))
+    t0 = time.perf_counter()
+    count = library.retag()
+    seconds = time.perf_counter() - t0
+    library.close()
+    return {"seconds": seconds, "excerpts": count}
+
+
+def search(workspace: Path, queries_file: Path) -> dict[str, Any]:
+    """Median latency of the queries, in-process on an open store (after one warm-up pass)."""
+    from briefing.library import Library
+    from briefing.workspace import Workspace
+
+    queries = json.loads(queries_file.read_text())
+    library = Library.open(Workspace(workspace))
+    for q in queries:  # warm-up: page cache, statement cache
+        library.store.search(q["query"], q.get("theme"), 20)
+    times, hits = [], []
+    for q in queries:
+        t0 = time.perf_counter()
+        found = library.store.search(q["query"], q.get("theme"), 20)
+        times.append(time.perf_counter() - t0)
+        hits.append(len(found))
+    library.close()
+    return {
+        "median_s": statistics.median(times),
+        "max_s": max(times),
+        "times": times,
+        "hits": hits,
+    }
+
+
+def tui(workspace: Path) -> dict[str, Any]:
+    """Time to first screen and key-to-update, through Textual's Pilot."""
+    return asyncio.run(_tui(workspace))
+
+
+async def _tui(workspace: Path) -> dict[str, Any]:
+    import bench_tui  # type: ignore[import-not-found]
+
+    return await bench_tui.measure(workspace)
+
+
+def main() -> int:
+    step, workspace, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    args = sys.argv[4:]
+    if step == "ingest":
+        result = ingest(workspace, Path(args[0]))
+    elif step == "retag":
+        result = retag(workspace)
+    elif step == "search":
+        result = search(workspace, Path(args[0]))
+    elif step == "tui":
+        sys.path.insert(0, str(Path(__file__).parent))
+        result = tui(workspace)
+    else:
+        raise SystemExit(f"unknown step {step}")
+    out.write_text(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

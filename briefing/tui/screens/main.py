@@ -1,0 +1,229 @@
+"""The main screen: themes | excerpts of the theme under the cursor | the memo preview."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Tab, Tabs
+from textual.worker import get_current_worker
+
+from briefing.errors import BriefingError
+from briefing.memo import MemoDocument
+from briefing.memo.brief import Brief
+from briefing.tui.dialogs.details import CommentDialog
+from briefing.tui.dialogs.tags import TagsDialog
+from briefing.tui.messages import BriefEdited, LibraryChanged
+from briefing.tui.session import Session
+from briefing.tui.widgets.excerpt_table import ExcerptTable
+from briefing.tui.widgets.pane import Pane
+from briefing.tui.widgets.preview import MemoPreview
+from briefing.tui.widgets.theme_list import ThemeList
+
+NARROW = 120  # below this many columns the preview is a tab
+DEBOUNCE = 0.15  # seconds of quiet before the preview is rendered again
+
+
+class MainScreen(Screen[None]):
+    """Turns what the lists report into edits of the session, and keeps the preview current."""
+
+    BINDINGS = [
+        Binding("c", "comment", "Comment"),
+        Binding("v", "preview", "Preview"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self._debounce: Timer | None = None
+        self._theme: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Tabs(
+            Tab("Themes & excerpts", id="tab-lists"), Tab("Memo preview", id="tab-preview"),
+            id="view-tabs",
+        )
+        with Horizontal(id="workbench"):
+            yield Pane("Themes", ThemeList(id="themes"), note=True, id="theme-pane")
+            yield Pane("Excerpts", ExcerptTable(id="excerpts"), note=True, id="excerpt-pane")
+            yield Pane("Memo preview", MemoPreview(id="preview"), id="preview-pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#theme-pane", Pane).set_note("space: in/out · shift+↑↓: order")
+        self.refresh_themes()
+        self.query_one(ThemeList).focus()
+        self.schedule_preview(now=True)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "-narrow")
+
+    def on_screen_resume(self) -> None:
+        """Back from the source or search screen: what it changed shows here."""
+        self.refresh_themes()
+        self.schedule_preview()
+
+    # -- the lists --------------------------------------------------------------------
+
+    def refresh_themes(self) -> None:
+        self.query_one(ThemeList).show(self.session.theme_rows(), keep=self._theme)
+        if self._theme:
+            self.show_excerpts(self._theme)
+
+    def show_excerpts(self, theme_id: str, keep: str | None = None) -> None:
+        self._theme = self.session.current_theme = theme_id
+        rows, total = self.session.excerpt_rows(theme_id)
+        self.query_one(ExcerptTable).show(rows, keep=keep)
+        pane = self.query_one("#excerpt-pane", Pane)
+        pane.set_title(f"Excerpts · {self.session.label(theme_id)}")
+        notes = []
+        if total > len(rows):
+            notes.append(f"The best {len(rows)} of {total}; search (/) finds the rest.")
+        elif not rows:
+            notes.append("No excerpt carries this theme.")
+        comment = self.session.comment(theme_id)
+        notes.append(f"Comment: {comment.splitlines()[0]}" if comment else "c: write a comment")
+        pane.set_note(" · ".join(notes))
+
+    def _restate(self) -> None:
+        if self._theme:
+            theme = self._theme
+            table = self.query_one(ExcerptTable)
+            table.restate({key.value: self.session.state_of(theme, key.value) for key in table.rows if key.value})
+
+    @on(ThemeList.Highlighted)
+    def _theme_highlighted(self, event: ThemeList.Highlighted) -> None:
+        if event.theme_id != self._theme:
+            self.show_excerpts(event.theme_id)
+
+    @on(ThemeList.Toggled)
+    def _theme_toggled(self, event: ThemeList.Toggled) -> None:
+        self.session.toggle_theme(event.theme_id)
+        self._edited(themes=True)
+
+    @on(ThemeList.Moved)
+    def _theme_moved(self, event: ThemeList.Moved) -> None:
+        self.session.move_theme(event.theme_id, event.delta)
+        self._edited(themes=True)
+
+    @on(ExcerptTable.Included)
+    def _included(self, event: ExcerptTable.Included) -> None:
+        if self._theme and (excerpt := self.session.library.store.excerpt(event.excerpt_id)):
+            self.session.include(self._theme, excerpt)
+            self._edited(excerpt=event.excerpt_id)
+
+    @on(ExcerptTable.Excluded)
+    def _excluded(self, event: ExcerptTable.Excluded) -> None:
+        if self._theme and (excerpt := self.session.library.store.excerpt(event.excerpt_id)):
+            self.session.exclude(self._theme, excerpt)
+            self._edited(excerpt=event.excerpt_id)
+
+    @on(ExcerptTable.Pinned)
+    def _pinned(self, event: ExcerptTable.Pinned) -> None:
+        if self._theme and (excerpt := self.session.library.store.excerpt(event.excerpt_id)):
+            pinned = self.session.toggle_pin(self._theme, excerpt)
+            self.notify("Pinned: always in the memo." if pinned else "Unpinned.", timeout=2)
+            self._edited(excerpt=event.excerpt_id)
+
+    @on(ExcerptTable.Moved)
+    def _moved(self, event: ExcerptTable.Moved) -> None:
+        if self._theme and self.session.move_pinned(self._theme, event.excerpt_id, event.delta):
+            self._edited(excerpt=event.excerpt_id)
+        else:
+            self.notify("Only pinned excerpts have an order of their own: pin it first (p).",
+                        timeout=3)
+
+    @on(ExcerptTable.Opened)
+    def _opened(self, event: ExcerptTable.Opened) -> None:
+        from briefing.tui.screens.source import SourceScreen
+
+        self.app.push_screen(SourceScreen(self.session, event.excerpt_id, self._theme))
+
+    @on(ExcerptTable.TagsRequested)
+    def _tags_requested(self, event: ExcerptTable.TagsRequested) -> None:
+        excerpt = self.session.library.store.excerpt(event.excerpt_id)
+        if excerpt is None:
+            return
+        themes = [(t.id, t.label) for t in self.session.library.themes]
+        snippet = " ".join(excerpt.text.split())[:240]
+
+        def done(wanted: set[str] | None) -> None:
+            if wanted is not None:
+                self.session.retag_excerpt(excerpt.id, wanted)
+                self.post_message(LibraryChanged())
+                self.notify("Themes saved in tags.yaml.", timeout=2)
+
+        self.app.push_screen(TagsDialog(snippet, themes, self.session.themes_of(excerpt.id)), done)
+
+    def _edited(self, themes: bool = False, excerpt: str | None = None) -> None:
+        if themes:
+            self.query_one(ThemeList).show(self.session.theme_rows(), keep=self._theme)
+        if self._theme and excerpt:
+            self.show_excerpts(self._theme, keep=excerpt)
+        self.post_message(BriefEdited())
+        self.schedule_preview()
+
+    # -- actions ----------------------------------------------------------------------
+
+    def action_comment(self) -> None:
+        theme = self._theme
+        if theme is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                self.session.set_comment(theme, text)
+                self.show_excerpts(theme, keep=self.query_one(ExcerptTable).current)
+                self.post_message(BriefEdited())
+                self.schedule_preview()
+
+        self.app.push_screen(CommentDialog(self.session.label(theme), self.session.comment(theme)), done)
+
+    def action_preview(self) -> None:
+        if self.has_class("-narrow"):
+            tabs = self.query_one(Tabs)
+            tabs.active = "tab-lists" if tabs.active == "tab-preview" else "tab-preview"
+        else:
+            self.query_one(MemoPreview).focus()
+
+    @on(Tabs.TabActivated, "#view-tabs")
+    def _tab(self, event: Tabs.TabActivated) -> None:
+        showing = event.tab.id == "tab-preview"
+        self.set_class(showing, "-show-preview")
+        if self.has_class("-narrow"):
+            (self.query_one(MemoPreview) if showing else self.query_one(ThemeList)).focus()
+
+    # -- the preview ------------------------------------------------------------------
+
+    def schedule_preview(self, now: bool = False) -> None:
+        """Render the memo once the keys have been quiet for DEBOUNCE seconds."""
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(
+            0.0 if now else DEBOUNCE, lambda: self.render_preview(self.session.snapshot())
+        )
+
+    @work(thread=True, exclusive=True, group="preview")
+    def render_preview(self, brief: Brief) -> None:
+        library = self.session.library
+        try:
+            with self.session.lock:
+                document = library.build_memo(brief)
+                text = library.render_document(document, "md").decode("utf-8")
+        except BriefingError as error:
+            text, document = f"**The memo cannot be rendered.**\n\n{error.message}", None
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._preview_ready, document, text)
+
+    async def _preview_ready(self, document: MemoDocument | None, text: str) -> None:
+        if document is not None:
+            self.session.memo_built(document)
+            self._restate()
+            problems = len(document.problems)
+            title = "Memo preview" + (f" · {problems} note(s)" if problems else "")
+            self.query_one("#preview-pane", Pane).set_title(title)
+        await self.query_one(MemoPreview).show(text)

@@ -1,0 +1,245 @@
+"""The work in progress the app edits: the brief, whether it is saved, and rows to show.
+
+Kept free of Textual so the widgets stay thin and the editing rules are tested without a
+terminal. Every read goes through the `Library`; nothing here knows SQL or templates.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing.errors import BriefingError
+from briefing.library import Library
+from briefing.memo import Brief, MemoDocument, default_brief
+from briefing.memo.selection import propose, select
+from briefing.model import Excerpt, Source
+
+EXCERPT_CAP = 200  # rows listed per theme; the rest are reachable through search
+
+MARKS = {"pinned": "★", "included": "✓", "excluded": "✗", "proposed": "·"}
+
+
+@dataclass(frozen=True)
+class ThemeRow:
+    """A theme as the theme list shows it."""
+
+    id: str
+    label: str
+    count: int
+    included: bool
+
+
+@dataclass(frozen=True)
+class ExcerptRow:
+    """An excerpt as the excerpt list shows it, with its state in the memo."""
+
+    excerpt: Excerpt
+    source: Source
+    score: float
+    state: str  # pinned, included, excluded or proposed
+    manual: bool = False
+
+
+class Session:
+    """The brief being edited and what it was last saved as; the app holds exactly one."""
+
+    def __init__(self, library: Library, brief: Brief, *, autosave: bool = True) -> None:
+        self.library = library
+        self.brief = brief
+        self.dirty = False
+        # False after brief.yaml failed to load: never overwrite it without being asked.
+        self.autosave = autosave
+        self.selected: dict[str, set[str]] = {}  # theme id -> excerpt ids the memo quotes
+        self._counts: dict[str, int] | None = None
+        self.current_theme: str | None = None  # the theme under the main screen's cursor
+        # Workers (preview, export, ingest, re-tag) share one database connection.
+        self.lock = threading.Lock()
+
+    @classmethod
+    def open(cls, library: Library) -> tuple[Session, BriefingError | None]:
+        """The workspace's brief; a broken brief.yaml gives a fresh one and the error."""
+        try:
+            return cls(library, library.load_brief()), None
+        except BriefingError as error:
+            return cls(library, default_brief(library.themes), autosave=False), error
+
+    # -- reading ----------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        return self.library.workspace.root.name
+
+    def label(self, theme_id: str) -> str:
+        return next((t.label for t in self.library.themes if t.id == theme_id), theme_id)
+
+    def counts(self) -> dict[str, int]:
+        if self._counts is None:
+            self._counts = {k: v.excerpts for k, v in self.library.store.theme_counts().items()}
+        return self._counts
+
+    def forget_counts(self) -> None:
+        """After an ingest, a re-tag or a manual tag, the counts must be read again."""
+        self._counts = None
+
+    def theme_rows(self) -> list[ThemeRow]:
+        """The memo's themes in memo order, then the other themes in taxonomy order."""
+        known = {t.id: t for t in self.library.themes}
+        chosen = [t.id for t in self.brief.chosen() if t.id in known]
+        rest = [t for t in known if t not in chosen]
+        counts = self.counts()
+        return [
+            ThemeRow(theme_id, known[theme_id].label, counts.get(theme_id, 0), theme_id in chosen)
+            for theme_id in chosen + rest
+        ]
+
+    def excerpt_rows(self, theme_id: str, cap: int = EXCERPT_CAP) -> tuple[list[ExcerptRow], int]:
+        """Pinned excerpts in pin order, then the theme's excerpts best first; and the total."""
+        entry = self.brief.theme(theme_id)
+        store = self.library.store
+        rows: list[ExcerptRow] = []
+        seen: set[str] = set()
+        for ref in entry.pinned if entry else []:
+            excerpt = store.excerpt(ref.id) or store.find_excerpt_by_text(ref.text)
+            source = store.source(excerpt.source_id) if excerpt else None
+            if excerpt and source and excerpt.id not in seen:
+                seen.add(excerpt.id)
+                rows.append(ExcerptRow(excerpt, source, 0.0, "pinned"))
+        scored = store.excerpts_for_theme(theme_id)
+        for item in scored:
+            if len(rows) >= cap:
+                break
+            if item.excerpt.id in seen:
+                rows = [
+                    ExcerptRow(r.excerpt, r.source, item.score, r.state, item.manual)
+                    if r.excerpt.id == item.excerpt.id
+                    else r
+                    for r in rows
+                ]
+                continue
+            state = self.state_of(theme_id, item.excerpt.id)
+            rows.append(ExcerptRow(item.excerpt, item.source, item.score, state, item.manual))
+        total = len(scored) + sum(1 for r in rows if r.state == "pinned" and r.score == 0.0)
+        return rows, total
+
+    def state_of(self, theme_id: str, excerpt_id: str) -> str:
+        entry = self.brief.theme(theme_id)
+        if entry is not None and entry.is_pinned(excerpt_id):
+            return "pinned"
+        if entry is not None and entry.is_excluded(excerpt_id):
+            return "excluded"
+        if excerpt_id in self.selected.get(theme_id, set()):
+            return "included"
+        return "proposed"
+
+    def snapshot(self) -> Brief:
+        """A copy for a worker thread to render while the user goes on editing."""
+        return copy.deepcopy(self.brief)
+
+    def memo_built(self, document: MemoDocument) -> None:
+        """Remember which excerpts the memo quotes: that is what "included" means."""
+        self.selected = {
+            s.theme_id: {q.excerpt_id for q in s.quotes} for s in document.sections
+        }
+
+    # -- editing themes -----------------------------------------------------------------
+
+    def toggle_theme(self, theme_id: str) -> bool:
+        included = self.brief.toggle_theme(theme_id)
+        self._edited()
+        return included
+
+    def move_theme(self, theme_id: str, delta: int) -> None:
+        self.brief.move_theme(theme_id, delta)
+        self._edited()
+
+    def set_comment(self, theme_id: str, text: str) -> None:
+        self.brief.ensure_theme(theme_id).comment = text.strip()
+        self._edited()
+
+    def comment(self, theme_id: str) -> str:
+        entry = self.brief.theme(theme_id)
+        return entry.comment if entry else ""
+
+    # -- editing excerpts ---------------------------------------------------------------
+
+    def include(self, theme_id: str, excerpt: Excerpt) -> None:
+        """Un-exclude; if the memo would still leave it out, pin it."""
+        entry = self.brief.ensure_theme(theme_id)
+        entry.include_excerpt(excerpt.id)
+        if not entry.is_pinned(excerpt.id) and not self._would_select(theme_id, excerpt.id):
+            entry.pin(excerpt)
+        self._edited()
+
+    def exclude(self, theme_id: str, excerpt: Excerpt) -> None:
+        self.brief.ensure_theme(theme_id).exclude(excerpt)
+        self.selected.get(theme_id, set()).discard(excerpt.id)
+        self._edited()
+
+    def toggle_pin(self, theme_id: str, excerpt: Excerpt) -> bool:
+        """Pin, or unpin a pinned excerpt; returns whether it is pinned now."""
+        entry = self.brief.ensure_theme(theme_id)
+        if entry.is_pinned(excerpt.id):
+            entry.unpin(excerpt.id)
+            pinned = False
+        else:
+            entry.pin(excerpt)
+            pinned = True
+        self._edited()
+        return pinned
+
+    def pin(self, theme_id: str, excerpt: Excerpt) -> None:
+        """Pin into a theme (from search): it stays pinned if it already was."""
+        self.brief.ensure_theme(theme_id).pin(excerpt)
+        self._edited()
+
+    def move_pinned(self, theme_id: str, excerpt_id: str, delta: int) -> bool:
+        entry = self.brief.theme(theme_id)
+        if entry is None or not entry.is_pinned(excerpt_id):
+            return False
+        entry.move_pinned(excerpt_id, delta)
+        self._edited()
+        return True
+
+    def _would_select(self, theme_id: str, excerpt_id: str) -> bool:
+        entry = self.brief.ensure_theme(theme_id)
+        candidates = propose(theme_id, entry, self.library.store, limit=entry.max_excerpts * 8)
+        chosen = select(candidates, entry.max_excerpts)
+        return any(excerpt_id in c.excerpt_ids for c in chosen)
+
+    # -- details ------------------------------------------------------------------------
+
+    def set_details(self, fields: dict[str, str]) -> None:
+        """Change title, to, sender, date, marking and summary; a bad date raises."""
+        summary = fields.pop("summary", None)
+        self.brief.set_details(**fields)
+        if summary is not None:
+            self.brief.summary = summary.strip()
+        self._edited()
+
+    # -- manual tags --------------------------------------------------------------------
+
+    def themes_of(self, excerpt_id: str) -> set[str]:
+        return set(self.library.store.themes_of([excerpt_id]).get(excerpt_id, {}))
+
+    def retag_excerpt(self, excerpt_id: str, wanted: set[str]) -> None:
+        """Store the user's themes for an excerpt as manual decisions in tags.yaml."""
+        current = self.themes_of(excerpt_id)
+        for theme_id in sorted(wanted - current):
+            self.library.set_manual_tag(excerpt_id, theme_id, "added")
+        for theme_id in sorted(current - wanted):
+            self.library.set_manual_tag(excerpt_id, theme_id, "removed")
+        self.forget_counts()
+
+    # -- saving -------------------------------------------------------------------------
+
+    def save(self) -> Path:
+        path = self.library.save_brief(self.brief)
+        self.dirty = False
+        self.autosave = True
+        return path
+
+    def _edited(self) -> None:
+        self.dirty = True

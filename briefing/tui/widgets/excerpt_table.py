@@ -1,0 +1,153 @@
+"""The excerpts of one theme: state, source, date, score and a snippet, best first."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
+
+from briefing.tui.session import MARKS, ExcerptRow
+
+STATE_STYLE = {"pinned": "bold $accent", "included": "$success", "excluded": "$error", "proposed": "dim"}
+SNIPPET = 400  # characters kept of an excerpt for its row
+ROW_HEIGHT = 3  # source, date and score; then two lines of the text
+
+
+class ExcerptMessage(Message):
+    """Something the user did to one excerpt of the list."""
+
+    def __init__(self, excerpt_id: str) -> None:
+        super().__init__()
+        self.excerpt_id = excerpt_id
+
+
+class ExcerptTable(DataTable[RenderableType]):
+    """Rows are keyed by excerpt id so a state changes in place, not by a rebuild."""
+
+    BINDINGS = [
+        Binding("i", "include", "Include"),
+        Binding("x", "exclude", "Exclude"),
+        Binding("p", "pin", "Pin"),
+        Binding("shift+up,K", "move(-1)", "Pin up", show=False),  # in the help screen
+        Binding("shift+down,J", "move(1)", "Pin down", show=False),
+        Binding("t", "tags", "Themes…"),
+        Binding("enter,o", "open", "Source"),
+        Binding("j", "cursor_down", show=False),
+        Binding("k", "cursor_up", show=False),
+    ]
+
+    class Included(ExcerptMessage):
+        """The user wants the excerpt in the memo."""
+
+    class Excluded(ExcerptMessage):
+        """The user wants the excerpt out of the memo."""
+
+    class Pinned(ExcerptMessage):
+        """The user pinned the excerpt, or unpinned a pinned one."""
+
+    class Opened(ExcerptMessage):
+        """The user wants to read the excerpt in its source."""
+
+    class TagsRequested(ExcerptMessage):
+        """The user wants to change the excerpt's themes by hand."""
+
+    class Moved(ExcerptMessage):
+        """The user moved a pinned excerpt up (-1) or down (+1)."""
+
+        def __init__(self, excerpt_id: str, delta: int) -> None:
+            super().__init__(excerpt_id)
+            self.delta = delta
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.show_header = False
+        self.add_column(" ", key="state", width=1)
+        self.add_column("Excerpt", key="text", width=40)
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Give the excerpt column the whole width, so no row scrolls sideways."""
+        column = self.columns.get(ColumnKey("text"))
+        if column is not None:
+            column.width = max(20, self.scrollable_content_region.width - 3 - 4 * self.cell_padding)
+            self._require_update_dimensions = True
+            self.refresh()
+
+    def show(self, rows: list[ExcerptRow], keep: str | None = None) -> None:
+        """Replace every row (a new theme, or pinned rows moved), keeping the cursor."""
+        current = keep or self.current
+        self.clear()
+        for row in rows:
+            self.add_row(*self._cells(row), key=row.excerpt.id, height=ROW_HEIGHT)
+        ids = [row.excerpt.id for row in rows]
+        if current in ids:
+            self.move_cursor(row=ids.index(current), animate=False)
+
+    def restate(self, states: dict[str, str]) -> None:
+        """Change only the state marks: the cheap update after a memo was rebuilt."""
+        for excerpt_id, state in states.items():
+            if excerpt_id in self.rows:
+                self.update_cell(excerpt_id, "state", self._mark(state))
+
+    @property
+    def current(self) -> str | None:
+        if not self.row_count:
+            return None
+        key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return key.value
+
+    def _mark(self, state: str) -> Text:
+        style = self.app.theme_variables.get(STATE_STYLE[state].split("$")[-1], "")
+        bold = "bold " if state == "pinned" else ""
+        return Text(MARKS[state], style=f"{bold}{style}" if style else "dim")
+
+    def _cells(self, row: ExcerptRow) -> list[RenderableType]:
+        """A two-part cell: source, date and score on top, the start of the text below."""
+        source = row.source
+        dim = "dim" if row.state == "excluded" else ""
+        if row.manual:
+            score = "by hand"
+        elif row.state == "pinned" and not row.score:
+            score = "pinned"
+        else:
+            score = f"{row.score:.2f}"
+        meta = Table.grid(expand=True, padding=(0, 1))
+        meta.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        meta.add_column(no_wrap=True)
+        meta.add_column(no_wrap=True, justify="right", width=7)
+        meta.add_row(
+            Text(source.outlet or source.author or source.file, style=f"bold {dim}"),
+            Text(source.date or "no date", style="dim"),
+            Text(score, style="dim"),
+        )
+        snippet = Text(" ".join(row.excerpt.text.split())[:SNIPPET], style=dim or "")
+        return [self._mark(row.state), Group(meta, snippet)]
+
+    def _post(self, kind: type[ExcerptMessage]) -> None:
+        if self.current:
+            self.post_message(kind(self.current))
+
+    def action_include(self) -> None:
+        self._post(self.Included)
+
+    def action_exclude(self) -> None:
+        self._post(self.Excluded)
+
+    def action_pin(self) -> None:
+        self._post(self.Pinned)
+
+    def action_open(self) -> None:
+        self._post(self.Opened)
+
+    def action_tags(self) -> None:
+        self._post(self.TagsRequested)
+
+    def action_move(self, delta: int) -> None:
+        if self.current:
+            self.post_message(self.Moved(self.current, delta))

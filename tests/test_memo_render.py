@@ -1,0 +1,227 @@
+"""Rendering: the golden Markdown memo, hostile text kept literal, PDF, verify, determinism.
+
+Regenerate the golden files with `BRIEFING_REGEN_GOLDEN=1 pytest tests/test_memo_render.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "memo"))
+
+from memo_corpus import THEMES, MemoryCorpus, sample_corpus  # noqa: E402
+
+from briefing.errors import BriefingError  # noqa: E402
+from briefing.memo import (  # noqa: E402
+    Brief,
+    BriefTheme,
+    build_memo,
+    default_brief,
+    render_markdown,
+    render_pdf,
+    verify_markdown,
+)
+from briefing.memo.markdown import escape, unescape  # noqa: E402
+from briefing.model import Theme  # noqa: E402
+
+GOLDEN = Path(__file__).parent / "golden"
+HOSTILE = (
+    '#read("/etc/passwd") then {{ 7*7 }} and <script>alert(1)</script>, '
+    "math $x^2$, a fake note [^1]: here, *bold*, `code`, a path C:\\path\\n and | pipes."
+)
+HOSTILE_BITS = [
+    '#read("/etc/passwd")', "{{ 7*7 }}", "<script>alert(1)</script>", "$x^2$", "[^1]:",
+    "*bold*", "C:\\path\\n", "`code`",
+]  # fmt: skip
+THEME = Theme("t", "Hostile # theme", keywords=("read",))
+
+
+def _sample_brief() -> Brief:
+    brief = default_brief(
+        THEMES, title="Russia–Pakistan defence cooperation agreement", date="2014-12-05"
+    )
+    brief.to = "Director, South Asia Division"
+    brief.sender = "Desk Officer, Russia"
+    brief.marking = "CONFIDENTIAL"
+    brief.themes[0].comment = "Moscow lifted its embargo in June; the accord builds on it."
+    return brief
+
+
+def _hostile() -> tuple[MemoryCorpus, Brief]:
+    corpus = MemoryCorpus()
+    corpus.add_source(
+        [HOSTILE, "# A heading?\n- and a list item with <b>html</b>"],
+        title="Title with *stars* and #hash",
+        author="Eve [Attacker]",
+        outlet="The <Outlet>",
+        date="2020-02-29",
+        tags=[[("t", 0.9)], [("t", 0.8)]],
+    )
+    brief = Brief(
+        title="Memo {{ 7*7 }} #title",
+        to="<b>Boss</b>",
+        sender="$me$",
+        summary="Summary with [^9]: fake and *emphasis* and `ticks`.",
+        themes=[BriefTheme("t", comment='Comment #read("x") {% if %}')],
+    )
+    return corpus, brief
+
+
+def _check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("BRIEFING_REGEN_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), "regenerate with BRIEFING_REGEN_GOLDEN=1"
+
+
+def test_sample_memo_matches_golden() -> None:
+    corpus = sample_corpus()
+    doc = build_memo(_sample_brief(), THEMES, corpus)
+    _check_golden("memo_sample.md", render_markdown(doc))
+
+
+def test_hostile_memo_matches_golden() -> None:
+    corpus, brief = _hostile()
+    _check_golden("memo_hostile.md", render_markdown(build_memo(brief, [THEME], corpus)))
+
+
+def test_escape_round_trips() -> None:
+    for text in [HOSTILE, "1. not a list", "- nor this", "+ nor", "= nor", "\\\\*", "a\\b"]:
+        escaped = escape(text)
+        assert unescape(escaped) == text
+        assert "[^" not in escaped.replace("\\[\\^", "")
+    assert escape("{{ 7*7 }}") == "{{ 7\\*7 }}"
+    assert escape("<script>") == "\\<script\\>"
+
+
+def test_hostile_text_is_literal_in_markdown() -> None:
+    corpus, brief = _hostile()
+    md = render_markdown(build_memo(brief, [THEME], corpus))
+    assert "49" not in md  # nothing was evaluated
+    assert "<script>" not in md and "\n# A" not in md and "\n- and" not in md
+    quote = next(line for line in md.splitlines() if line.startswith("> \\#read"))
+    assert unescape(quote[2 : quote.rindex("[^")]) == HOSTILE
+    assert verify_markdown(md, list(corpus.sources.values())) == []
+
+
+@pytest.fixture(scope="module")
+def pdftotext() -> str:
+    found = shutil.which("pdftotext")
+    if not found:
+        pytest.skip("poppler-utils (pdftotext) is not installed")
+    return found
+
+
+def _pdf_text(pdftotext: str, pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "memo.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run([pdftotext, str(path), "-"], capture_output=True, text=True, check=True)
+    return out.stdout.replace("-\n", "").replace("\n", " ")
+
+
+def test_hostile_text_is_literal_in_pdf(pdftotext: str, tmp_path: Path) -> None:
+    corpus, brief = _hostile()
+    pdf = render_pdf(build_memo(brief, [THEME], corpus))
+    assert pdf.startswith(b"%PDF")
+    text = " ".join(_pdf_text(pdftotext, pdf, tmp_path).split())
+    for bit in [*HOSTILE_BITS, "Memo {{ 7*7 }} #title", "<b>Boss</b>", "$me$", "[^9]:"]:
+        assert bit in text, bit
+    assert "root:" not in text  # /etc/passwd was not read
+
+
+def test_sample_pdf_has_the_memo(pdftotext: str, tmp_path: Path) -> None:
+    doc = build_memo(_sample_brief(), THEMES, sample_corpus())
+    text = _pdf_text(pdftotext, render_pdf(doc), tmp_path)
+    squeezed = text.replace(" ", "")  # letter-spaced words come out with spaces in them
+    for word in ["MEMORANDUM", "CONFIDENTIAL", "BOTTOMLINE", "ARMSSALES", "SOURCES"]:
+        assert word in squeezed
+    assert "Ramachandran, Sudha." in text
+
+
+def test_output_is_byte_identical_across_runs() -> None:
+    def once() -> tuple[str, bytes]:
+        doc = build_memo(_sample_brief(), THEMES, sample_corpus())
+        return render_markdown(doc), render_pdf(doc)
+
+    assert once() == once()
+
+
+def test_output_is_byte_identical_across_processes(tmp_path: Path) -> None:
+    script = (
+        "import sys, hashlib; sys.path[:0] = [sys.argv[1], sys.argv[2]];"
+        "import test_memo_render as t; from briefing.memo import build_memo, render_pdf;"
+        "doc = build_memo(t._sample_brief(), t.THEMES, t.sample_corpus());"
+        "print(hashlib.sha256(render_pdf(doc)).hexdigest())"
+    )
+    here = Path(__file__).parent
+    args = [sys.executable, "-c", script, str(here), str(here / "fixtures" / "memo")]
+    first = subprocess.run(args, capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": "1"})  # fmt: skip
+    second = subprocess.run(args, capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONHASHSEED": "2"})  # fmt: skip
+    assert first.stdout == second.stdout and first.stdout.strip()
+
+
+def test_verify_passes_then_names_a_changed_quote() -> None:
+    corpus = sample_corpus()
+    sources = list(corpus.sources.values())
+    md = render_markdown(build_memo(_sample_brief(), THEMES, corpus))
+    assert verify_markdown(md, sources) == []
+    changed = md.replace("lifted an embargo on weapons", "lifted an embargo on all weapons", 1)
+    assert changed != md
+    problems = verify_markdown(changed, sources)
+    assert problems and "Then, in June" in problems[0].message
+    assert "New Era in Russia-Pakistan Relations?" in problems[0].message
+
+
+def test_verify_checks_every_source_of_a_merged_quote() -> None:
+    corpus = MemoryCorpus()
+    wire = "The tariff will rise to 25 percent, officials said on Monday."
+    corpus.add_source([wire], title="A", author="Ann Lee", tags=[[("t", 0.9)]])
+    corpus.add_source([wire], title="B", outlet="Daily", tags=[[("t", 0.9)]])
+    brief = Brief(title="M", summary="S.", themes=[BriefTheme("t")])
+    md = render_markdown(build_memo(brief, [THEME], corpus))
+    note = next(line for line in md.splitlines() if line.startswith("[^1]:"))
+    assert "“B,” *Daily*" in note and "Ann Lee, “A" in note
+    sources = list(corpus.sources.values())
+    assert verify_markdown(md, sources) == []
+    altered = [s if s.title == "A" else s.__class__(**{**s.__dict__, "text": "gone"})
+               for s in sources]  # fmt: skip
+    problems = verify_markdown(md, altered)
+    assert len(problems) == 1 and "not verbatim in B" in problems[0].message
+
+
+def test_verify_reports_unknown_note_and_missing_note() -> None:
+    md = "> A quote with no note.\n\n> Quoted.[^1]\n\n[^1]: Nobody, “Nothing.”\n"
+    messages = [p.message for p in verify_markdown(md, [])]
+    assert any("has no note" in m for m in messages)
+    assert any("cites no source" in m for m in messages)
+
+
+def test_workspace_template_takes_precedence(tmp_path: Path) -> None:
+    (tmp_path / "memo.md.j2").write_text("custom {{ memo.title }}\n", encoding="utf-8")
+    corpus, brief = _hostile()
+    doc = build_memo(brief, [THEME], corpus)
+    assert render_markdown(doc, [tmp_path]) == "custom Memo {{ 7\\*7 }} \\#title\n"
+    (tmp_path / "memo.md.j2").write_text("{{ memo.nope }}\n", encoding="utf-8")
+    with pytest.raises(BriefingError, match="template"):
+        render_markdown(doc, [tmp_path])
+    (tmp_path / "memo.typ").write_text('#read("/etc/passwd")\n', encoding="utf-8")
+    with pytest.raises(BriefingError, match="Typst"):
+        render_pdf(doc, [tmp_path])
+
+
+def test_core_imports_no_ui() -> None:
+    code = (
+        "import sys, briefing.memo;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'typer')];"
+        "print(bad)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

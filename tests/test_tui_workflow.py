@@ -1,0 +1,234 @@
+"""The app driven by keys, as an analyst would, checked by what ends up on disk."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import yaml
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from briefing.library import Library
+from briefing.tui.app import BriefingApp
+from briefing.tui.dialogs.details import DetailsDialog
+from briefing.tui.dialogs.simple import ErrorDialog, QuitDialog
+from briefing.tui.screens.main import MainScreen
+from briefing.tui.screens.source import SourceScreen
+from briefing.tui.widgets.article import ExcerptBlock
+from briefing.tui.widgets.excerpt_table import ExcerptTable
+from briefing.tui.widgets.theme_list import ThemeList
+from briefing.workspace import Workspace
+
+Script = Callable[[BriefingApp, Pilot[None]], Awaitable[None]]
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let the debounce timer fire and every worker (preview, export) finish."""
+    await pilot.pause(0.3)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.1)
+
+
+def drive(library: Library, script: Script, size: tuple[int, int] = (120, 40)) -> BriefingApp:
+    async def main() -> BriefingApp:
+        app = BriefingApp(library)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await script(app, pilot)
+        return app
+
+    return asyncio.run(main())
+
+
+async def palette(pilot: Pilot[None], command: str) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause(0.2)
+    await pilot.press(*command)
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def test_a_whole_session_is_kept_and_exported(sample_workspace: Workspace) -> None:
+    seen: dict[str, str] = {}
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        themes = app.screen.query_one(ThemeList)
+        assert themes.has_focus
+        assert [o.id for o in themes._options] == [
+            "arms-sales", "afghanistan", "india-reaction", "energy-gwadar"
+        ]
+        # Three themes of four: energy and Gwadar out; India's reaction second.
+        await pilot.press("down", "down", "down", "space")
+        await pilot.press("up", "shift+up")
+        await settle(pilot)
+        assert themes.current == "india-reaction"
+        assert app.session.dirty and "● unsaved" in app.sub_title
+        # Exclude the best excerpt, pin the second.
+        await pilot.press("tab")
+        table = app.screen.query_one(ExcerptTable)
+        assert table.has_focus
+        seen["excluded"] = table.current or ""
+        await pilot.press("x", "down")
+        seen["pinned"] = table.current or ""
+        await pilot.press("p")
+        await settle(pilot)
+        assert table.current == seen["pinned"]
+        assert table.get_row_at(0)[0].plain == "★"
+        # Read it in its source, scrolled to it.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SourceScreen)
+        focused = app.focused
+        assert isinstance(focused, ExcerptBlock) and focused.excerpt_id == seen["pinned"]
+        await pilot.press("escape")
+        # The memo's title, in the details modal.
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailsDialog)
+        app.screen.query_one("#field-title", Input).value = "Russia and Pakistan: a new defence pact"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert "Russia and Pakistan" in app.sub_title
+        # Export both ways from the command palette, then save and quit.
+        await palette(pilot, "Export to Markdown")
+        await palette(pilot, "Export to PDF")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not app.session.dirty and "unsaved" not in app.sub_title
+        await pilot.press("q")
+        await pilot.pause()
+
+    library = Library.open(sample_workspace)
+    drive(library, script)
+    pinned_text = library.store.excerpt(seen["pinned"]).text  # type: ignore[union-attr]
+    library.close()
+
+    exports = sample_workspace.exports_dir
+    markdown = exports / "russia-and-pakistan-a-new-defence-pact.md"
+    assert markdown.is_file() and (exports / "russia-and-pakistan-a-new-defence-pact.pdf").is_file()
+    memo = markdown.read_text(encoding="utf-8")
+    assert "Russia and Pakistan: a new defence pact" in memo
+    # The pinned excerpt is quoted (perhaps cut with an ellipsis): its first words appear.
+    assert " ".join(pinned_text.split()[:6]) in " ".join(memo.split())
+
+    saved = yaml.safe_load(sample_workspace.brief_path.read_text(encoding="utf-8"))
+    assert saved["title"] == "Russia and Pakistan: a new defence pact"
+    order = [t["id"] for t in saved["themes"] if t.get("include", True)]
+    assert order == ["arms-sales", "india-reaction", "afghanistan"]
+    arms = next(t for t in saved["themes"] if t["id"] == "arms-sales")
+    assert [p["id"] for p in arms["pinned"]] == [seen["pinned"]]
+    assert [x["id"] for x in arms["excluded"]] == [seen["excluded"]]
+
+    # A new app on the same workspace shows everything as it was left.
+    async def reopened(app: BriefingApp, pilot: Pilot[None]) -> None:
+        themes = app.screen.query_one(ThemeList)
+        assert [o.id for o in themes._options][:3] == ["arms-sales", "india-reaction", "afghanistan"]
+        assert app.session.brief.theme("energy-gwadar") is None or not app.session.brief.theme(
+            "energy-gwadar"
+        ).include  # type: ignore[union-attr]
+        table = app.screen.query_one(ExcerptTable)
+        marks = {key.value: table.get_row(key)[0].plain for key in table.rows}
+        assert marks[seen["pinned"]] == "★" and marks[seen["excluded"]] == "✗"
+        assert "Russia and Pakistan" in app.sub_title and "unsaved" not in app.sub_title
+
+    again = Library.open(sample_workspace)
+    drive(again, reopened)
+    again.close()
+
+
+def test_quitting_with_unsaved_changes_asks(sample_library: Library) -> None:
+    brief_path = sample_library.workspace.brief_path
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        await pilot.press("space")
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, QuitDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.is_running
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert not app.is_running
+
+    drive(sample_library, script)
+    assert not brief_path.exists()  # discarded: nothing written
+
+
+def test_save_and_quit_from_the_question_writes_the_brief(sample_library: Library) -> None:
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        await pilot.press("space", "q")
+        await pilot.pause()
+        await pilot.click("#save")
+        await pilot.pause()
+        assert not app.is_running
+
+    drive(sample_library, script)
+    saved = yaml.safe_load(sample_library.workspace.brief_path.read_text(encoding="utf-8"))
+    assert saved["themes"][0]["id"] != "arms-sales" or saved["themes"][0].get("include") is False
+
+
+def test_a_broken_brief_shows_an_error_not_a_traceback(sample_library: Library) -> None:
+    path = sample_library.workspace.brief_path
+    path.write_text("title: [unclosed\nthemes: 3\n", encoding="utf-8")
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        assert isinstance(app.screen, ErrorDialog)
+        assert "brief.yaml" in app.screen._message
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("space")
+        await pilot.pause(0.2)
+        app._autosave_now()  # no autosave over the user's broken file
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("d")
+
+    drive(sample_library, script)
+    assert path.read_text(encoding="utf-8").startswith("title: [unclosed")
+
+
+def test_at_80_columns_the_preview_is_a_tab(sample_library: Library) -> None:
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        screen = app.screen
+        preview = screen.query_one("#preview-pane")
+        assert screen.query_one("#view-tabs").display
+        assert not preview.display
+        assert screen.query_one(ExcerptTable).display
+        await pilot.press("v")
+        await pilot.pause()
+        assert preview.display and not screen.query_one("#excerpt-pane").display
+        await pilot.press("v")
+        await pilot.pause()
+        assert not preview.display
+
+    drive(sample_library, script, size=(80, 24))
+
+
+def test_the_wide_layout_shows_three_panes(sample_library: Library) -> None:
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        screen = app.screen
+        assert not screen.query_one("#view-tabs").display
+        for pane in ("#theme-pane", "#excerpt-pane", "#preview-pane"):
+            assert screen.query_one(pane).display
+        assert "MEMORANDUM" in screen.query_one("#preview").text.upper()
+
+    drive(sample_library, script)
+
+
+def test_export_failure_is_shown_in_a_modal(sample_library: Library, tmp_path: Path) -> None:
+    # exports/ is a file: the export cannot be written.
+    sample_library.workspace.exports_dir.write_text("in the way", encoding="utf-8")
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        await palette(pilot, "Export to Markdown")
+        assert isinstance(app.screen, ErrorDialog)
+
+    drive(sample_library, script)
