@@ -102,3 +102,36 @@ def test_body_resumes_after_an_inline_teaser_box(tmp_path: Path) -> None:
     paragraphs = [article.text[start:end] for start, end in article.paragraphs]
     assert paragraphs == [lines[2], lines[5], lines[6]]
     assert article.author == "Tom Hale"
+
+
+def test_a_short_wire_lede_is_body(tmp_path: Path) -> None:
+    lines = [
+        "Storm shuts Manila airport",
+        "MANILA, Oct 3 (AFP) - A typhoon closed Manila's main airport on Tuesday.",
+        "Hundreds of flights were cancelled as winds of up to 150 kilometres an hour lashed the "
+        "capital, and schools and government offices were ordered shut until Thursday.",
+    ]
+    path = tmp_path / "storm.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    article = read_article(path)
+    assert article.text == "\n\n".join(lines[1:])
+    assert (article.title, article.outlet, article.author) == (lines[0], "AFP", None)
+
+
+def test_short_ledes_under_a_byline_are_body_and_a_standfirst_is_not(tmp_path: Path) -> None:
+    long = (
+        "The council will vote next month on the plan, which would add four new lines and "
+        "some sixty kilometres of track to the network by the end of the decade."
+    )
+    lede = ["The city unveiled a tram plan on Monday.", "It would cost four billion euros."]
+    with_byline = ["Tram plan unveiled", "By Marie Laurent", *lede, long]
+    standfirst = ["Tram plan unveiled", "A bold bet on rail for a car-bound city.", long]
+    for name, lines, body in (
+        ("byline.txt", with_byline, [*lede, long]),
+        ("standfirst.txt", standfirst, [long]),
+    ):
+        path = tmp_path / name
+        path.write_text("\n\n".join(lines), encoding="utf-8")
+        article = read_article(path)
+        assert [article.text[s:e] for s, e in article.paragraphs] == body
+        assert article.title == "Tram plan unveiled"

@@ -237,6 +237,16 @@ def test_refuses_an_unreadable_file(tmp_path: Path) -> None:
         path.chmod(0o600)
 
 
+def test_refuses_a_file_it_may_not_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path, "a.txt", "\n\n".join(ARTICLE).encode())
+
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("builtins.open", denied)
+    assert "permission" in _refused(path)
+
+
 def test_refuses_an_unsupported_extension(tmp_path: Path) -> None:
     assert ".docx" in _refused(_write(tmp_path, "a.docx", b"PK\x03\x04"))
     assert ".txt" in SUPPORTED_SUFFIXES and ".pdf" in SUPPORTED_SUFFIXES

@@ -63,11 +63,16 @@ def mark_known(
     paragraphs: list[str], kinds: list[Kind], author: str | None, title: str | None
 ) -> list[Kind]:
     """Once title and author are known: drop the headline repeated and the author's bio."""
-    title_key = _key(title) if title else None
+    title_key = _key(title) if title else ""
+    surname = author.replace(".", " ").split()[-1] if author and author.strip() else None
+
+    def known(text: str) -> bool:
+        if title_key and len(text) <= 2 * len(title_key) and _key(text) == title_key:
+            return True
+        return bool(surname and surname in text[:120] and _author_bio(text, author))
+
     return [
-        Kind.DROP
-        if kind is Kind.BODY and (_key(text) == title_key or _author_bio(text, author))
-        else kind
+        Kind.DROP if kind is Kind.BODY and known(text) else kind
         for text, kind in zip(paragraphs, kinds, strict=True)
     ]
 
@@ -128,17 +133,39 @@ def body_start(paragraphs: list[str], kinds: list[Kind]) -> int:
     It is the first long sentence-paragraph; when a byline or date line follows
     it closely, it was a standfirst, and the body starts after that line.
     """
-    start = 0
     for minimum in (LONG, 8):
-        candidate = _first_prose(paragraphs, kinds, start, minimum)
+        candidate = _first_prose(paragraphs, kinds, 0, minimum)
         while candidate is not None:
             meta = [
                 j for j in range(candidate + 1, candidate + 4) if _kind_at(kinds, j) is Kind.META
             ]
             if not meta:
-                return candidate
+                return _with_short_lede(paragraphs, kinds, candidate)
             candidate = _first_prose(paragraphs, kinds, meta[-1] + 1, minimum)
     return len(paragraphs)
+
+
+def _with_short_lede(paragraphs: list[str], kinds: list[Kind], candidate: int) -> int:
+    """Step back over short prose paragraphs just above the first long one.
+
+    They are body (a short lede) when a byline or date line sits above them, or
+    when the first opens on a wire dateline; with only the headline above, the
+    first of them is taken for a standfirst and left out.
+    """
+    run: list[int] = []
+    index = candidate - 1
+    while index >= 0 and (kinds[index] is Kind.DROP or kinds[index] is Kind.BODY):
+        if kinds[index] is Kind.BODY:
+            if not cues.is_prose(paragraphs[index], 6):
+                break
+            run.insert(0, index)
+        index -= 1
+    if not run:
+        return candidate
+    above = kinds[index] if index >= 0 else None
+    if above is None or above is Kind.META or cues.DATELINE.match(paragraphs[run[0]]):
+        return run[0]
+    return run[1] if len(run) > 1 else candidate
 
 
 def _kind_at(kinds: list[Kind], index: int) -> Kind | None:

@@ -49,6 +49,11 @@ CAPTION = re.compile(
     re.IGNORECASE,
 )
 
+# A wire story's dateline opening its first paragraph: "SANTIAGO, May 9 (Reuters) - ".
+DATELINE = re.compile(
+    r"^[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?\s*(?:\([\w .&]+\)\s*)?[-—–:]\s"
+)
+
 BREADCRUMB_SEP = re.compile(r"\s+[>»›]\s+")
 
 # "Mainstream, VOL LII, No 49, November 29, 2014": a periodical's issue line.

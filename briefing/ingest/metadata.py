@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from briefing.ingest import cues, dates
+from briefing.ingest.clean import is_meta
 
 _HEADER_LIMIT = 12  # paragraphs: a headline or byline further down is not one
 _STOP_WORDS = {
@@ -40,7 +41,7 @@ def find_title(paragraphs: list[str], start: int) -> str | None:
     for (_, text), key in zip(candidates, keys, strict=True):
         if keys.count(key) > 1:
             return text
-    first_meta = next((i for i, text in enumerate(header) if _is_meta_line(text)), None)
+    first_meta = next((i for i, text in enumerate(header) if is_meta(text)), None)
     if first_meta is not None:
         above = [text for i, text in candidates if i < first_meta and not text.endswith(".")]
         if above:
@@ -49,13 +50,6 @@ def find_title(paragraphs: list[str], start: int) -> str | None:
         if cues.words(text) >= 3:
             return text
     return candidates[0][1] if candidates else None
-
-
-def _is_meta_line(text: str) -> bool:
-    if cues.is_byline(text):
-        return True
-    label = cues.DATE_LABEL.match(text)
-    return bool(label and cues.words(text) <= 12 and dates.find_date(text))
 
 
 def _headline_like(text: str) -> bool:
@@ -151,11 +145,11 @@ _ORG = r"(?P<o>[A-Za-z][\w&'’.-]*(?:\s+(?:of|for|and|&|on|[A-Z0-9][\w&'’.-]*
 _OUTLET_CUES = [
     re.compile(rf"(?i:\bvia)\s+(?P<t>The\s+)?{_ORG}"),
     cues.ISSUE_LINE,
-    re.compile(rf"(?i:\b(?:rights (?:are )?reserved|published|posted) by)\s+(?P<t>the\s+)?{_ORG}"),
-    re.compile(r"^[A-Z][A-Za-z\d .,'-]{1,40}\((?P<o>[A-Z][\w&.]+(?:\s[A-Z][\w&.]+)?)\)\s*[-—–]"),
+    re.compile(rf"(?i:\brights (?:are )?reserved by)\s+(?P<t>the\s+)?{_ORG}"),
     re.compile(
         rf"(?i:(?:©|\(c\)|copyright)\s*(?:\d{{4}}(?:\s*[-–]\s*\d{{4}})?)?\s*,?)\s*(?P<t>The\s+)?{_ORG}"
     ),
+    re.compile(r"^[A-Z][A-Za-z\d .,'-]{1,40}\((?P<o>[A-Z][\w&.]+(?:\s[A-Z][\w&.]+)?)\)\s*[-—–]"),
     re.compile(rf"(?i:\breaders of)\s+(?P<t>the\s+)?{_ORG}"),
     re.compile(rf"(?i:\b(?:policy|position|views?) of)\s+(?P<t>the\s+)?{_ORG}"),
     re.compile(rf"(?i:\b(?:subscription|subscribe) to)\s+(?P<t>The\s+)?{_ORG}"),

@@ -9,18 +9,21 @@ The file is plain YAML so it can be read, diffed and edited by hand:
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from briefing.errors import InputError
+from briefing.files import write_atomic
 from briefing.model import ThemeScore
 from briefing.tagging.taxonomy import compose_yaml
 
 _KEYS = ("added", "removed")
+_HEADER = (
+    "# Manual tag decisions: excerpt id -> themes added or removed by hand.\n"
+    "# They always win over the tagger. Written by briefing; safe to edit.\n"
+)
 
 
 @dataclass
@@ -122,13 +125,4 @@ def save_manual_tags(path: Path, tags: ManualTags) -> None:
     text = yaml.safe_dump(data, sort_keys=True, allow_unicode=True, default_flow_style=None)
     if not data:
         text = "{}\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, _HEADER + text)
