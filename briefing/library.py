@@ -16,7 +16,6 @@ from pathlib import Path
 from briefing import ids
 from briefing.errors import BriefingError, InputError, RefusedFile
 from briefing.files import write_atomic
-from briefing.ingest import SUPPORTED_SUFFIXES, read_article
 from briefing.memo import (
     Brief,
     MemoDocument,
@@ -165,6 +164,8 @@ class Library:
     def _read(
         self, path: Path, copy: bool, seen: dict[str, str], summary: IngestSummary
     ) -> _Pending | None:
+        from briefing.ingest import read_article  # lazy: only ingest needs the readers
+
         article = read_article(path)
         source_id = ids.source_id(article.text)
         if source_id in seen or self.store.has_source(source_id):
@@ -413,6 +414,8 @@ def _decisions(tags: ManualTags) -> Iterable[tuple[str, str, str]]:
 
 def _expand(paths: Sequence[Path], summary: IngestSummary) -> list[Path]:
     """Files named, and files found under folders named, in a stable order."""
+    from briefing.ingest import SUPPORTED_SUFFIXES
+
     files: list[Path] = []
     for path in paths:
         path = Path(path)
@@ -443,6 +446,8 @@ def _expand(paths: Sequence[Path], summary: IngestSummary) -> list[Path]:
 
 
 def _unsupported(path: Path) -> str:
+    from briefing.ingest import SUPPORTED_SUFFIXES
+
     kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
     return f"unsupported file type {path.suffix or '(none)'}; briefing reads {kinds}"
 

@@ -15,9 +15,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "memo"))
 
-from memo_corpus import THEMES, MemoryCorpus, sample_corpus  # noqa: E402
+from memo_corpus import MemoryCorpus  # noqa: E402
 
 from briefing.errors import BriefingError  # noqa: E402
+from briefing.library import Library  # noqa: E402
 from briefing.memo import (  # noqa: E402
     Brief,
     BriefTheme,
@@ -29,6 +30,7 @@ from briefing.memo import (  # noqa: E402
 )
 from briefing.memo.markdown import escape, unescape  # noqa: E402
 from briefing.model import Theme  # noqa: E402
+from briefing.workspace import Workspace  # noqa: E402
 
 GOLDEN = Path(__file__).parent / "golden"
 HOSTILE = (
@@ -42,9 +44,10 @@ HOSTILE_BITS = [
 THEME = Theme("t", "Hostile # theme", keywords=("read",))
 
 
-def _sample_brief() -> Brief:
+def _sample_brief(library: Library) -> Brief:
+    """A brief over the real sample: ingested, cleaned and tagged by briefing itself."""
     brief = default_brief(
-        THEMES, title="Russia–Pakistan defence cooperation agreement", date="2014-12-05"
+        library.themes, title="Russia–Pakistan defence cooperation agreement", date="2014-12-05"
     )
     brief.to = "Director, South Asia Division"
     brief.sender = "Desk Officer, Russia"
@@ -80,9 +83,8 @@ def _check_golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8"), "regenerate with BRIEFING_REGEN_GOLDEN=1"
 
 
-def test_sample_memo_matches_golden() -> None:
-    corpus = sample_corpus()
-    doc = build_memo(_sample_brief(), THEMES, corpus)
+def test_sample_memo_matches_golden(sample_library: Library) -> None:
+    doc = sample_library.build_memo(_sample_brief(sample_library))
     _check_golden("memo_sample.md", render_markdown(doc))
 
 
@@ -135,8 +137,10 @@ def test_hostile_text_is_literal_in_pdf(pdftotext: str, tmp_path: Path) -> None:
     assert "root:" not in text  # /etc/passwd was not read
 
 
-def test_sample_pdf_has_the_memo(pdftotext: str, tmp_path: Path) -> None:
-    doc = build_memo(_sample_brief(), THEMES, sample_corpus())
+def test_sample_pdf_has_the_memo(
+    pdftotext: str, tmp_path: Path, sample_library: Library
+) -> None:
+    doc = sample_library.build_memo(_sample_brief(sample_library))
     text = _pdf_text(pdftotext, render_pdf(doc), tmp_path)
     squeezed = text.replace(" ", "")  # letter-spaced words come out with spaces in them
     for word in ["MEMORANDUM", "CONFIDENTIAL", "BOTTOMLINE", "ARMSSALES", "SOURCES"]:
@@ -144,34 +148,33 @@ def test_sample_pdf_has_the_memo(pdftotext: str, tmp_path: Path) -> None:
     assert "Ramachandran, Sudha." in text
 
 
-def test_output_is_byte_identical_across_runs() -> None:
+def test_output_is_byte_identical_across_runs(sample_library: Library) -> None:
     def once() -> tuple[str, bytes]:
-        doc = build_memo(_sample_brief(), THEMES, sample_corpus())
+        doc = sample_library.build_memo(_sample_brief(sample_library))
         return render_markdown(doc), render_pdf(doc)
 
     assert once() == once()
 
 
-def test_output_is_byte_identical_across_processes(tmp_path: Path) -> None:
-    script = (
-        "import sys, hashlib; sys.path[:0] = [sys.argv[1], sys.argv[2]];"
-        "import test_memo_render as t; from briefing.memo import build_memo, render_pdf;"
-        "doc = build_memo(t._sample_brief(), t.THEMES, t.sample_corpus());"
-        "print(hashlib.sha256(render_pdf(doc)).hexdigest())"
-    )
-    here = Path(__file__).parent
-    args = [sys.executable, "-c", script, str(here), str(here / "fixtures" / "memo")]
-    first = subprocess.run(args, capture_output=True, text=True, check=True,
-                           env={**os.environ, "PYTHONHASHSEED": "1"})  # fmt: skip
-    second = subprocess.run(args, capture_output=True, text=True, check=True,
-                            env={**os.environ, "PYTHONHASHSEED": "2"})  # fmt: skip
-    assert first.stdout == second.stdout and first.stdout.strip()
+def test_output_is_byte_identical_across_processes(sample_workspace: Workspace) -> None:
+    briefing = Path(sys.executable).with_name("briefing")
+    outputs = []
+    for seed in ("1", "2"):
+        for fmt in ("md", "pdf"):
+            target = sample_workspace.root / f"memo-{seed}.{fmt}"
+            subprocess.run(
+                [str(briefing), "-w", str(sample_workspace.root), "export", "--format", fmt,
+                 "--theme", "india-reaction", "--theme", "arms-sales", "-o", str(target)],
+                check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed},
+            )  # fmt: skip
+            outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[2] and outputs[1] == outputs[3]
+    assert outputs[1].startswith(b"%PDF")
 
 
-def test_verify_passes_then_names_a_changed_quote() -> None:
-    corpus = sample_corpus()
-    sources = list(corpus.sources.values())
-    md = render_markdown(build_memo(_sample_brief(), THEMES, corpus))
+def test_verify_passes_then_names_a_changed_quote(sample_library: Library) -> None:
+    sources = sample_library.store.sources()
+    md = render_markdown(sample_library.build_memo(_sample_brief(sample_library)))
     assert verify_markdown(md, sources) == []
     changed = md.replace("lifted an embargo on weapons", "lifted an embargo on all weapons", 1)
     assert changed != md
