@@ -3,11 +3,37 @@
 The core of briefing calls only what is re-exported here.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from briefing.tagging.evaluate import EvalReport, GoldArticle, ThemeResult, evaluate, load_gold
 from briefing.tagging.manual import ManualTags, load_manual_tags, save_manual_tags
-from briefing.tagging.semantic import Embedder, WordLlamaEmbedder, default_embedder
-from briefing.tagging.tagger import DEFAULT_SETTINGS, Settings, Tagger
 from briefing.tagging.taxonomy import load_themes
+
+if TYPE_CHECKING:
+    from briefing.tagging.semantic import Embedder, WordLlamaEmbedder, default_embedder
+    from briefing.tagging.tagger import DEFAULT_SETTINGS, Settings, Tagger
+
+# The tagger and the embedder pull in numpy (and the model on first use): they load when
+# first asked for, so a command that only reads the store never imports them.
+_LAZY = {
+    "Embedder": "briefing.tagging.semantic",
+    "WordLlamaEmbedder": "briefing.tagging.semantic",
+    "default_embedder": "briefing.tagging.semantic",
+    "DEFAULT_SETTINGS": "briefing.tagging.tagger",
+    "Settings": "briefing.tagging.tagger",
+    "Tagger": "briefing.tagging.tagger",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_SETTINGS",

@@ -17,12 +17,13 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from briefing.model import Explanation, Theme, ThemeScore
 from briefing.tagging.phrases import ThemeMatcher
-from briefing.tagging.semantic import Embedder, Matrix, default_embedder
+
+if TYPE_CHECKING:  # numpy and the embedder load on first scoring, not on import
+    from briefing.tagging.semantic import Embedder, Matrix
 
 TAGGER_VERSION = "1"
 
@@ -56,13 +57,19 @@ class Tagger:
     ) -> None:
         self.themes = list(themes)
         self.settings = settings
-        self._matchers = [ThemeMatcher(t) for t in self.themes]
+        self._compiled: list[ThemeMatcher] | None = None  # compiled on first use
         self._embedder = embedder
         self._use_embedder = use_embedder
         self._ready = False
         self._theme_vectors: Matrix | None = None  # (themes, dim): label + description
         self._keyword_vectors: list[Matrix] = []  # per theme, (keywords, dim)
         self._weights: list[list[float]] = []  # per theme, per phrase: specificity in (0, 1]
+
+    @property
+    def _matchers(self) -> list[ThemeMatcher]:
+        if self._compiled is None:
+            self._compiled = [ThemeMatcher(t) for t in self.themes]
+        return self._compiled
 
     @property
     def fingerprint(self) -> str:
@@ -87,6 +94,8 @@ class Tagger:
         if self._ready:
             return
         if self._embedder is None and self._use_embedder:
+            from briefing.tagging.semantic import default_embedder
+
             self._embedder = default_embedder()
         if not self._use_embedder:
             self._embedder = None
@@ -111,6 +120,8 @@ class Tagger:
 
     def _similarity(self, texts: Sequence[str]) -> Matrix:
         """(texts, themes) cosine of each text with each theme, or zeros without embedder."""
+        import numpy as np
+
         out = np.zeros((len(texts), len(self.themes)), dtype=np.float32)
         if self._embedder is None or self._theme_vectors is None or not texts:
             return out
@@ -127,6 +138,8 @@ class Tagger:
 
     def score(self, texts: Sequence[str]) -> list[list[ThemeScore]]:
         """For each text, one ThemeScore per theme, in the taxonomy's order."""
+        import numpy as np
+
         self._prepare()
         s = self.settings
         semantic = self._embedder is not None

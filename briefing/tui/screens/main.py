@@ -125,8 +125,7 @@ class MainScreen(Screen[None]):
     @on(ExcerptTable.Pinned)
     def _pinned(self, event: ExcerptTable.Pinned) -> None:
         if self._theme and (excerpt := self.session.library.store.excerpt(event.excerpt_id)):
-            pinned = self.session.toggle_pin(self._theme, excerpt)
-            self.notify("Pinned: always in the memo." if pinned else "Unpinned.", timeout=2)
+            self.session.toggle_pin(self._theme, excerpt)
             self._edited(excerpt=event.excerpt_id)
 
     @on(ExcerptTable.Moved)

@@ -100,6 +100,10 @@ class SearchScreen(Screen[None]):
         key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         return self._hits.get(key.value or "")
 
+    @on(DataTable.RowSelected, "#hits")
+    def _row_selected(self) -> None:
+        self.action_open()
+
     def action_focus_query(self) -> None:
         self.query_one("#query", Input).focus()
 

@@ -1,0 +1,54 @@
+"""Pictures of the main screens at fixed sizes, on the fixed sample (no clocks in view)."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from briefing.library import Library
+from briefing.tui.app import BriefingApp
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.pause(0.3)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.3)
+
+
+def test_main_screen(snap_compare, sample_library: Library) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "space", "up", "tab", "down", "p", "down", "x")
+        await settle(pilot)
+
+    assert snap_compare(BriefingApp(sample_library), terminal_size=(120, 40), run_before=before)
+
+
+def test_main_screen_narrow(snap_compare, sample_library: Library) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(BriefingApp(sample_library), terminal_size=(80, 24), run_before=settle)
+
+
+def test_preview_tab_narrow(snap_compare, sample_library: Library) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+
+    assert snap_compare(BriefingApp(sample_library), terminal_size=(80, 24), run_before=before)
+
+
+def test_source_screen(snap_compare, sample_library: Library) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("tab", "down", "enter")
+        await settle(pilot)
+
+    assert snap_compare(BriefingApp(sample_library), terminal_size=(120, 40), run_before=before)
+
+
+def test_details_modal(snap_compare, sample_library: Library) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+
+    assert snap_compare(BriefingApp(sample_library), terminal_size=(120, 40), run_before=before)
