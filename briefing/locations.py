@@ -6,33 +6,32 @@ One function per place, so that tests can point every one of them elsewhere.
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 from platformdirs import user_data_path
 
-_CHECKOUT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent
 
 
-def _bundled(package: str, checkout_folder: str) -> Path:
-    """A folder shipped in the wheel as `package`, or the checkout's top-level folder."""
-    try:
-        found = Path(str(resources.files(package)))
-        if found.is_dir():
-            return found
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return _CHECKOUT / checkout_folder
+def _bundled(name: str, checkout_folder: str) -> Path:
+    """A folder shipped inside the installed package, else the checkout's top-level one.
+
+    The wheel maps data/ and templates/ to briefing/sample and briefing/templates
+    (see pyproject.toml); a checkout or an editable install has them at the top.
+    """
+    installed = _PACKAGE / name
+    return installed if installed.is_dir() else _CHECKOUT / checkout_folder
 
 
 def sample_dir() -> Path:
     """The bundled sample workspace (read-only: never written to)."""
-    return _bundled("briefing.sample", "data")
+    return _bundled("sample", "data")
 
 
 def templates_dir() -> Path:
     """The bundled memo templates."""
-    return _bundled("briefing.templates", "templates")
+    return _bundled("templates", "templates")
 
 
 def user_data_dir() -> Path:

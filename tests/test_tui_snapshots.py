@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from briefing.library import Library
 from briefing.tui.app import BriefingApp
@@ -50,5 +51,8 @@ def test_details_modal(snap_compare, sample_library: Library) -> None:  # type: 
         await settle(pilot)
         await pilot.press("m")
         await settle(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False  # a blinking cursor makes the picture depend on time
+        await pilot.pause(0.6)
 
     assert snap_compare(BriefingApp(sample_library), terminal_size=(120, 40), run_before=before)

@@ -59,7 +59,10 @@ def test_a_whole_session_is_kept_and_exported(sample_workspace: Workspace) -> No
         themes = app.screen.query_one(ThemeList)
         assert themes.has_focus
         assert [o.id for o in themes._options] == [
-            "arms-sales", "afghanistan", "india-reaction", "energy-gwadar"
+            "arms-sales",
+            "afghanistan",
+            "india-reaction",
+            "energy-gwadar",
         ]
         # Three themes of four: energy and Gwadar out; India's reaction second.
         await pilot.press("down", "down", "down", "space")
@@ -89,7 +92,9 @@ def test_a_whole_session_is_kept_and_exported(sample_workspace: Workspace) -> No
         await pilot.press("m")
         await pilot.pause()
         assert isinstance(app.screen, DetailsDialog)
-        app.screen.query_one("#field-title", Input).value = "Russia and Pakistan: a new defence pact"
+        app.screen.query_one(
+            "#field-title", Input
+        ).value = "Russia and Pakistan: a new defence pact"
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
@@ -128,10 +133,15 @@ def test_a_whole_session_is_kept_and_exported(sample_workspace: Workspace) -> No
     # A new app on the same workspace shows everything as it was left.
     async def reopened(app: BriefingApp, pilot: Pilot[None]) -> None:
         themes = app.screen.query_one(ThemeList)
-        assert [o.id for o in themes._options][:3] == ["arms-sales", "india-reaction", "afghanistan"]
-        assert app.session.brief.theme("energy-gwadar") is None or not app.session.brief.theme(
-            "energy-gwadar"
-        ).include  # type: ignore[union-attr]
+        assert [o.id for o in themes._options][:3] == [
+            "arms-sales",
+            "india-reaction",
+            "afghanistan",
+        ]
+        assert (
+            app.session.brief.theme("energy-gwadar") is None
+            or not app.session.brief.theme("energy-gwadar").include
+        )  # type: ignore[union-attr]
         await pilot.press("down")  # India's reaction, second now
         await settle(pilot)
         table = app.screen.query_one(ExcerptTable)

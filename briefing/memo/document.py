@@ -134,12 +134,13 @@ def build_memo(
             if quote is None:
                 continue
             used.update(candidate.excerpt_ids)
+            # Every source a quote carries is cited, a twin's included (else KeyError below).
+            sources.update((s.id, s) for s in quote.sources)
             twin = next((q for q in quotes if q.fragments == quote.fragments), None)
             if twin is not None:
                 twin.sources.extend(s for s in quote.sources if s not in twin.sources)
                 continue
             quotes.append(quote)
-            sources.update((s.id, s) for s in quote.sources)
         pending.append(_PendingSection(theme, entry.comment, quotes, relevance))
 
     drafted: list[tuple[str, _PendingQuote]] = []

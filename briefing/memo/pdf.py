@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import typst
-
 from briefing.errors import BriefingError
 from briefing.memo.citations import Spans
 from briefing.memo.document import Block, MemoDocument, Quote
@@ -56,6 +54,8 @@ def memo_json(doc: MemoDocument) -> str:
 
 def render_pdf(doc: MemoDocument, template_dirs: Sequence[Path] = ()) -> bytes:
     """The memo as PDF bytes; the same document always gives the same bytes."""
+    import typst  # lazy: a Markdown export never loads the Typst compiler
+
     template = find_template(TEMPLATE, template_dirs)
     with tempfile.TemporaryDirectory(prefix="briefing-typst-") as tmp:
         root = Path(tmp)

@@ -31,7 +31,7 @@ Matrix = npt.NDArray[np.float32]
 
 _MARK = "\u2581"  # SentencePiece's word mark: the tokenizer's normaliser turns " " into it
 _PIECE = re.compile(f"{_MARK}*[^{_MARK}]+|{_MARK}+")  # a word with the marks before it
-_CHUNK = 256  # texts pooled at a time: keeps the gathered token rows in cache
+_CHUNK = 1024  # texts tokenised at a time (bounds the memory of the word lists)
 _CACHE_LIMIT = 200_000  # distinct words remembered; cleared (not evicted) when full
 
 
@@ -118,20 +118,29 @@ class WordLlamaEmbedder:
         return [list(chain.from_iterable(map(get, pieces))) for pieces in split]
 
     def embed(self, texts: Sequence[str]) -> Matrix:
-        """Mean of token rows, normalised; a text without tokens gets a zero vector."""
+        """Mean of token rows, normalised; a text without tokens gets a zero vector.
+
+        Each text is summed on its own: its ~100 rows stay in cache, and a text's
+        vector cannot depend on what else is in the batch. (Gathering a whole batch
+        and using `np.add.reduceat` was ~8x slower.)
+        """
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        counts = np.zeros((len(texts), 1), dtype=np.float32)
+        table = self._table
         for first in range(0, len(texts), _CHUNK):
             ids = self._token_ids(texts[first : first + _CHUNK])
-            counts = np.fromiter(map(len, ids), dtype=np.intp, count=len(ids))
-            flat = np.fromiter(chain.from_iterable(ids), dtype=np.intp, count=int(counts.sum()))
-            rows = np.flatnonzero(counts) + first
-            if len(rows) == 0:
-                continue
-            starts = np.cumsum(counts) - counts
-            sums = np.add.reduceat(self._table[flat], starts[counts > 0], axis=0)
-            means = sums / counts[counts > 0, None].astype(np.float32)
-            means /= np.linalg.norm(means, axis=1, keepdims=True)
-            out[rows] = means
+            lengths = list(map(len, ids))
+            flat = np.fromiter(chain.from_iterable(ids), dtype=np.intp, count=sum(lengths))
+            counts[first : first + len(ids), 0] = lengths
+            end = 0
+            for i, length in enumerate(lengths, first):
+                start, end = end, end + length
+                if length:
+                    np.add.reduce(table[flat[start:end]], axis=0, out=out[i])
+        np.maximum(counts, 1.0, out=counts)
+        out /= counts
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        np.divide(out, norms, out=out, where=norms > 0)
         return out
 
 

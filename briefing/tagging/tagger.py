@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from briefing.model import Explanation, Theme, ThemeScore
-from briefing.tagging.phrases import ThemeMatcher
+from briefing.tagging.phrases import ThemeMatcher, Words
 
 if TYPE_CHECKING:  # numpy and the embedder load on first scoring, not on import
     from briefing.tagging.semantic import Embedder, Matrix
@@ -145,25 +145,36 @@ class Tagger:
         semantic = self._embedder is not None
         cosine = self._similarity(texts)
         span = max(s.semantic_ceiling - s.semantic_floor, 1e-6)
-        meaning = np.clip((cosine - s.semantic_floor) / span, 0.0, 1.0)
+        meaning = np.clip((cosine - s.semantic_floor) / span, 0.0, 1.0).tolist()
+        themes = [
+            (
+                theme.id,
+                matcher,
+                weights,
+                theme.threshold if theme.threshold is not None else s.threshold,
+            )
+            for theme, matcher, weights in zip(
+                self.themes, self._matchers, self._weights, strict=True
+            )
+        ]
         results: list[list[ThemeScore]] = []
-        for i, text in enumerate(texts):
+        for text, sems in zip(texts, meaning, strict=True):
+            words = Words(text)  # split once, shared by every theme's matcher
             row: list[ThemeScore] = []
-            for j, (theme, matcher) in enumerate(zip(self.themes, self._matchers, strict=True)):
-                found = matcher.match(text)
-                weights = self._weights[j]
+            for (theme_id, matcher, weights, threshold), sem in zip(themes, sems, strict=True):
+                found = matcher.match(text, words)
                 evidence = sum(weights[p] for p in found.phrase_ids)
                 evidence += s.repeat_bonus * math.log1p(found.mentions - len(found.phrase_ids))
                 phrase = 1.0 - math.exp(-evidence / s.phrase_scale)
-                sem = float(meaning[i, j]) if semantic else 0.0
+                if not semantic:
+                    sem = 0.0
                 total = (
                     s.phrase_weight * phrase + (1 - s.phrase_weight) * sem if semantic else phrase
                 )
-                threshold = theme.threshold if theme.threshold is not None else s.threshold
-                total = round(float(total), 4)
+                total = round(total, 4)
                 row.append(
                     ThemeScore(
-                        theme_id=theme.id,
+                        theme_id=theme_id,
                         score=total,
                         tagged=total >= threshold,
                         explanation=Explanation(

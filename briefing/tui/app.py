@@ -113,9 +113,7 @@ class BriefingApp(App[None]):
             return
 
         def answer(choice: str | None) -> None:
-            if choice == "save" and self.save(quiet=True):
-                self.exit()
-            elif choice == "discard":
+            if choice == "save" and self.save(quiet=True) or choice == "discard":
                 self.exit()
 
         self.push_screen(QuitDialog(), answer)
@@ -158,8 +156,11 @@ class BriefingApp(App[None]):
         except BriefingError as error:
             self.call_from_thread(self.show_error, f"The {fmt.upper()} export failed", error)
             return
-        shown = path.relative_to(self.library.workspace.root) if path.is_relative_to(
-            self.library.workspace.root) else path
+        shown = (
+            path.relative_to(self.library.workspace.root)
+            if path.is_relative_to(self.library.workspace.root)
+            else path
+        )
         self.call_from_thread(self.notify, f"Exported {shown}", title="Memo exported", timeout=6)
         for problem in (p for p in problems if p.severity == "warning"):
             self.call_from_thread(self.notify, problem.message, severity="warning", timeout=10)
@@ -178,7 +179,8 @@ class BriefingApp(App[None]):
         try:
             with self.session.lock:
                 summary = self.library.ingest(
-                    [path], progress=lambda d, t, n: self.call_from_thread(progress.advance, d, t, n)
+                    [path],
+                    progress=lambda d, t, n: self.call_from_thread(progress.advance, d, t, n),
                 )
         except BriefingError as error:
             self.call_from_thread(self._long_run_done, progress, None, error)
@@ -218,15 +220,35 @@ class BriefingApp(App[None]):
     def palette_commands(self) -> list[Command]:
         """Every action, as the command palette lists it."""
         return [
-            ("Export to Markdown", "Write the memo to exports/ as Markdown", lambda: self.action_export("md")),
-            ("Export to PDF", "Write the memo to exports/ as PDF", lambda: self.action_export("pdf")),
+            (
+                "Export to Markdown",
+                "Write the memo to exports/ as Markdown",
+                lambda: self.action_export("md"),
+            ),
+            (
+                "Export to PDF",
+                "Write the memo to exports/ as PDF",
+                lambda: self.action_export("pdf"),
+            ),
             ("Save brief", "Write brief.yaml now (ctrl+s)", self.action_save),
-            ("Edit memo details", "Title, to, from, date, marking, summary (m)", self.action_details),
-            ("Edit theme comment", "The comment opening the theme under the cursor (c)", self._comment),
+            (
+                "Edit memo details",
+                "Title, to, from, date, marking, summary (m)",
+                self.action_details,
+            ),
+            (
+                "Edit theme comment",
+                "The comment opening the theme under the cursor (c)",
+                self._comment,
+            ),
             ("Search", "Full-text search over every excerpt (/)", self.action_search),
             ("Add sources", "Ingest a file or a folder of articles (a)", self.action_add_sources),
             ("Re-tag", "Score every excerpt again after themes.yaml changed", self.action_retag),
-            ("Toggle light/dark theme", "Switch the colour theme (ctrl+t)", self.action_toggle_dark),
+            (
+                "Toggle light/dark theme",
+                "Switch the colour theme (ctrl+t)",
+                self.action_toggle_dark,
+            ),
             ("Show memo preview", "Focus the preview, or its tab when narrow (v)", self._preview),
             ("Help", "Every key (F1)", self.action_help),
             ("Quit", "Leave briefing (asks about unsaved changes)", self.action_quit),

@@ -140,9 +140,7 @@ class Session:
 
     def memo_built(self, document: MemoDocument) -> None:
         """Remember which excerpts the memo quotes: that is what "included" means."""
-        self.selected = {
-            s.theme_id: {q.excerpt_id for q in s.quotes} for s in document.sections
-        }
+        self.selected = {s.theme_id: {q.excerpt_id for q in s.quotes} for s in document.sections}
 
     # -- editing themes -----------------------------------------------------------------
 

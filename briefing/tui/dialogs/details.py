@@ -12,7 +12,13 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 from briefing.errors import BriefingError
 from briefing.memo import Brief
 
-FIELDS = (("title", "Title"), ("to", "To"), ("sender", "From"), ("date", "Date"), ("marking", "Marking"))
+FIELDS = (
+    ("title", "Title"),
+    ("to", "To"),
+    ("sender", "From"),
+    ("date", "Date"),
+    ("marking", "Marking"),
+)
 
 
 class DetailsDialog(ModalScreen[dict[str, str] | None]):
@@ -29,8 +35,13 @@ class DetailsDialog(ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         brief = self._brief
-        values = {"title": brief.title, "to": brief.to, "sender": brief.sender,
-                  "date": brief.date or "", "marking": brief.marking}
+        values = {
+            "title": brief.title,
+            "to": brief.to,
+            "sender": brief.sender,
+            "date": brief.date or "",
+            "marking": brief.marking,
+        }
         with Vertical(classes="dialog details-dialog"):
             yield Static("Memo details", classes="dialog-title")
             with Grid(classes="form"):
@@ -38,8 +49,12 @@ class DetailsDialog(ModalScreen[dict[str, str] | None]):
                     yield Label(label, classes="form-label")
                     placeholder = "yyyy-mm-dd" if key == "date" else ""
                     yield Input(values[key], id=f"field-{key}", placeholder=placeholder)
-            yield Label("Summary (bottom line; empty: a draft quoting the sources)", classes="form-label")
-            yield TextArea(brief.summary, id="field-summary", soft_wrap=True, show_line_numbers=False)
+            yield Label(
+                "Summary (bottom line; empty: a draft quoting the sources)", classes="form-label"
+            )
+            yield TextArea(
+                brief.summary, id="field-summary", soft_wrap=True, show_line_numbers=False
+            )
             yield Static("", id="details-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply", variant="primary", id="apply")
@@ -87,8 +102,10 @@ class CommentDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog comment-dialog"):
             yield Static(f"Comment on “{self._label}”", classes="dialog-title")
-            yield Static("Blank lines separate paragraphs; lines starting with - are bullets.",
-                         classes="dialog-hint")
+            yield Static(
+                "Blank lines separate paragraphs; lines starting with - are bullets.",
+                classes="dialog-hint",
+            )
             yield TextArea(self._text, id="comment", soft_wrap=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply", variant="primary", id="apply")

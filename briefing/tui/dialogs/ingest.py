@@ -41,10 +41,15 @@ class AddSourcesDialog(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog add-dialog"):
             yield Static("Add sources", classes="dialog-title")
-            yield Static("A file (text, Markdown, HTML, PDF) or a folder of them.",
-                         classes="dialog-hint")
-            yield Input(placeholder="~/Downloads/articles", id="path",
-                        validators=[ExistingPath()], validate_on=["submitted", "changed"])
+            yield Static(
+                "A file (text, Markdown, HTML, PDF) or a folder of them.", classes="dialog-hint"
+            )
+            yield Input(
+                placeholder="~/Downloads/articles",
+                id="path",
+                validators=[ExistingPath()],
+                validate_on=["submitted", "changed"],
+            )
             yield Static("", id="path-error", classes="dialog-error")
             tree = DirectoryTree(self._start, id="tree")
             tree.display = False
@@ -57,7 +62,11 @@ class AddSourcesDialog(ModalScreen[Path | None]):
     @on(Input.Changed, "#path")
     def _changed(self, event: Input.Changed) -> None:
         result = event.validation_result
-        message = "" if result is None or result.is_valid or not event.value else result.failure_descriptions[0]
+        message = (
+            ""
+            if result is None or result.is_valid or not event.value
+            else result.failure_descriptions[0]
+        )
         self.query_one("#path-error", Static).update(message)
 
     @on(Input.Submitted, "#path")
@@ -127,11 +136,17 @@ class IngestSummaryDialog(ModalScreen[None]):
                 for source in s.added:
                     yield Static(f"+ {source.title or source.file}", classes="added", markup=False)
                 for path, _ in s.duplicates:
-                    yield Static(f"= {Path(path).name}: already in the workspace",
-                                 classes="duplicate", markup=False)
+                    yield Static(
+                        f"= {Path(path).name}: already in the workspace",
+                        classes="duplicate",
+                        markup=False,
+                    )
                 for refusal in s.refused:
-                    yield Static(f"✗ {Path(refusal.path).name}: {refusal.reason}",
-                                 classes="refused", markup=False)
+                    yield Static(
+                        f"✗ {Path(refusal.path).name}: {refusal.reason}",
+                        classes="refused",
+                        markup=False,
+                    )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK", variant="primary", id="ok")
 

@@ -31,8 +31,9 @@ class TagsDialog(ModalScreen[set[str] | None]):
             yield SelectionList[str](
                 *((label, tid, tid in self._current) for tid, label in self._themes)
             )
-            yield Static("space: check or uncheck · ctrl+s: apply · kept in tags.yaml",
-                         classes="dialog-hint")
+            yield Static(
+                "space: check or uncheck · ctrl+s: apply · kept in tags.yaml", classes="dialog-hint"
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply", variant="primary", id="apply")
                 yield Button("Cancel", id="cancel")

@@ -44,7 +44,8 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Tabs(
-            Tab("Themes & excerpts", id="tab-lists"), Tab("Memo preview", id="tab-preview"),
+            Tab("Themes & excerpts", id="tab-lists"),
+            Tab("Memo preview", id="tab-preview"),
             id="view-tabs",
         )
         with Horizontal(id="workbench"):
@@ -57,7 +58,7 @@ class MainScreen(Screen[None]):
         self.query_one("#theme-pane", Pane).set_note("space: in/out · shift+↑↓: order")
         self.refresh_themes()
         self.query_one(ThemeList).focus()
-        self.schedule_preview(now=True)
+        self.schedule_preview()  # after the first paint: the lists come first
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
@@ -93,7 +94,13 @@ class MainScreen(Screen[None]):
         if self._theme:
             theme = self._theme
             table = self.query_one(ExcerptTable)
-            table.restate({key.value: self.session.state_of(theme, key.value) for key in table.rows if key.value})
+            table.restate(
+                {
+                    key.value: self.session.state_of(theme, key.value)
+                    for key in table.rows
+                    if key.value
+                }
+            )
 
     @on(ThemeList.Highlighted)
     def _theme_highlighted(self, event: ThemeList.Highlighted) -> None:
@@ -133,8 +140,9 @@ class MainScreen(Screen[None]):
         if self._theme and self.session.move_pinned(self._theme, event.excerpt_id, event.delta):
             self._edited(excerpt=event.excerpt_id)
         else:
-            self.notify("Only pinned excerpts have an order of their own: pin it first (p).",
-                        timeout=3)
+            self.notify(
+                "Only pinned excerpts have an order of their own: pin it first (p).", timeout=3
+            )
 
     @on(ExcerptTable.Opened)
     def _opened(self, event: ExcerptTable.Opened) -> None:
@@ -180,7 +188,9 @@ class MainScreen(Screen[None]):
                 self.post_message(BriefEdited())
                 self.schedule_preview()
 
-        self.app.push_screen(CommentDialog(self.session.label(theme), self.session.comment(theme)), done)
+        self.app.push_screen(
+            CommentDialog(self.session.label(theme), self.session.comment(theme)), done
+        )
 
     def action_preview(self) -> None:
         if self.has_class("-narrow"):
@@ -218,11 +228,11 @@ class MainScreen(Screen[None]):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._preview_ready, document, text)
 
-    async def _preview_ready(self, document: MemoDocument | None, text: str) -> None:
+    def _preview_ready(self, document: MemoDocument | None, text: str) -> None:
         if document is not None:
             self.session.memo_built(document)
             self._restate()
             problems = len(document.problems)
             title = "Memo preview" + (f" · {problems} note(s)" if problems else "")
             self.query_one("#preview-pane", Pane).set_title(title)
-        await self.query_one(MemoPreview).show(text)
+        self.query_one(MemoPreview).show(text)

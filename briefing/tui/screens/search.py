@@ -46,8 +46,11 @@ class SearchScreen(Screen[None]):
             yield Input(placeholder='Search the full text: words, "a phrase", prefix*', id="query")
             yield Select(themes, prompt="Every theme", id="theme-filter", allow_blank=True)
         yield DataTable(id="hits", cursor_type="row")
-        yield Static("Type to search. enter: open in source · p: pin into the current theme · "
-                     "P: pin into a theme you choose", id="search-note")
+        yield Static(
+            "Type to search. enter: open in source · p: pin into the current theme · "
+            "P: pin into a theme you choose",
+            id="search-note",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -112,7 +115,9 @@ class SearchScreen(Screen[None]):
         if hit is not None:
             from briefing.tui.screens.source import SourceScreen
 
-            self.app.push_screen(SourceScreen(self.session, hit.excerpt.id, self.session.current_theme))
+            self.app.push_screen(
+                SourceScreen(self.session, hit.excerpt.id, self.session.current_theme)
+            )
 
     def action_pin(self) -> None:
         if self.session.current_theme is None:

@@ -65,7 +65,9 @@ class SourceScreen(Screen[None]):
     def on_mount(self) -> None:
         block = self.query_one(f"#x-{self.excerpt_id}", ExcerptBlock)
         block.focus(scroll_visible=False)
-        self.call_after_refresh(self.query_one("#article").scroll_to_widget, block, top=True, animate=False)
+        self.call_after_refresh(
+            self.query_one("#article").scroll_to_widget, block, top=True, animate=False
+        )
 
     # -- building ---------------------------------------------------------------------
 
@@ -74,7 +76,11 @@ class SourceScreen(Screen[None]):
         text = Text()
         text.append(s.title or "(no title)", style="bold")
         text.append("\n")
-        parts = [s.author or "author unknown", s.outlet or "outlet unknown", s.date or "date unknown"]
+        parts = [
+            s.author or "author unknown",
+            s.outlet or "outlet unknown",
+            s.date or "date unknown",
+        ]
         text.append(" · ".join(parts), style="dim")
         text.append(f"\n{s.file}", style="dim italic")
         return text
@@ -86,7 +92,7 @@ class SourceScreen(Screen[None]):
         cursor = 0
         text = self.source.text
         for excerpt in excerpts:
-            gap = text[cursor:excerpt.start].strip()
+            gap = text[cursor : excerpt.start].strip()
             if gap:
                 yield Static(gap, classes="gap", markup=False)
             carried = sorted(themes.get(excerpt.id, {}).items(), key=lambda kv: -kv[1])

@@ -53,7 +53,10 @@ def explanation_text(scores: list[ThemeScore], labels: dict[str, str]) -> Text:
     for score in ranked:
         why = score.explanation
         mark = "✓" if score.tagged else "·"
-        text.append(f"{mark} {labels.get(score.theme_id, score.theme_id)}\n", style="bold" if score.tagged else "dim")
+        text.append(
+            f"{mark} {labels.get(score.theme_id, score.theme_id)}\n",
+            style="bold" if score.tagged else "dim",
+        )
         text.append(f"   score {score.score:.2f}", style="dim")
         if why.threshold:
             text.append(f" · threshold {why.threshold:.2f}", style="dim")
@@ -65,6 +68,9 @@ def explanation_text(scores: list[ThemeScore], labels: dict[str, str]) -> Text:
         if why.excluded:
             text.append(f"   excluded by: {', '.join(why.excluded)}\n", style="dim")
         if why.semantic_score:
-            text.append(f"   semantic {why.semantic_score:.2f} · phrases {why.phrase_score:.2f}\n", style="dim")
+            text.append(
+                f"   semantic {why.semantic_score:.2f} · phrases {why.phrase_score:.2f}\n",
+                style="dim",
+            )
         text.append("\n")
     return text

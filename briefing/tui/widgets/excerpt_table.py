@@ -12,7 +12,12 @@ from textual.widgets.data_table import ColumnKey
 
 from briefing.tui.session import MARKS, ExcerptRow
 
-STATE_STYLE = {"pinned": "bold $accent", "included": "$success", "excluded": "$error", "proposed": "dim"}
+STATE_STYLE = {
+    "pinned": "bold $accent",
+    "included": "$success",
+    "excluded": "$error",
+    "proposed": "dim",
+}
 SNIPPET = 400  # characters kept of an excerpt for its row
 ROW_HEIGHT = 3  # source, date and score; then two lines of the text
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from rich.markdown import Markdown
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 
 class MemoPreview(VerticalScroll):
-    """Holds the last rendered memo; it only re-renders when the text changed."""
+    """Holds the last rendered memo; it only re-renders when the text changed.
+
+    One Static holding a Rich Markdown renderable, rather than Textual's Markdown widget:
+    a four-page memo becomes hundreds of widgets there, and rebuilding them on every
+    change held the keys for most of a second.
+    """
 
     can_focus = True
 
@@ -16,13 +21,11 @@ class MemoPreview(VerticalScroll):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.text = ""
 
-    def compose(self) -> ComposeResult:
-        yield Static("Rendering the memo…", id="preview-wait")
-        yield Markdown("", id="preview-markdown", open_links=False)
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static("Rendering the memo…", id="preview-body")
 
-    async def show(self, text: str) -> None:
+    def show(self, text: str) -> None:
         if text == self.text:
             return
         self.text = text
-        self.query_one("#preview-wait").display = False
-        await self.query_one(Markdown).update(text)
+        self.query_one("#preview-body", Static).update(Markdown(text, hyperlinks=False))
