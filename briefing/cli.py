@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from functools import wraps
@@ -118,18 +118,21 @@ def _is_number(cell: str) -> bool:
     return cell.replace(".", "", 1).isdigit() or cell == "·"
 
 
-def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]], wide: str = "title") -> None:
+def _table(columns: Sequence[str], rows: Sequence[Sequence[str]], wide: str = "title") -> None:
     """Print a plain aligned table; only the `wide` column (kept last) is cut to fit."""
     widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
     if wide in columns:
         at = columns.index(wide)
-        room = shutil.get_terminal_size((120, 24)).columns - sum(widths) + widths[at] - 2 * (
-            len(columns) - 1
+        room = (
+            shutil.get_terminal_size((120, 24)).columns
+            - sum(widths)
+            + widths[at]
+            - 2 * (len(columns) - 1)
         )
         widths[at] = max(12, min(widths[at], room))
     numeric = [bool(rows) and all(_is_number(r[i]) for r in rows) for i in range(len(columns))]
 
-    def line(cells: tuple[str, ...]) -> str:
+    def line(cells: Sequence[str]) -> str:
         parts = []
         for cell, width, right in zip(cells, widths, numeric, strict=True):
             cell = cell if len(cell) <= width else cell[: width - 1] + "…"
@@ -283,12 +286,11 @@ def excerpts(
     if as_json:
         _json(rows)
         return
-    for row in rows:
-        tags = ", ".join(row["themes"]) or "—"
-        text = row["text"]
-        out.print(f"{row['id']}  {row['source']}  [{tags}]", markup=False)
-        out.print(f"    {text[:160]}{'…' if len(text) > 160 else ''}", markup=False)
-    out.print(f"{len(rows)} excerpts", markup=False)
+    for e in found:
+        tags = ", ".join(sorted(themes[e.id])) or "—"
+        out.print(f"{e.id}  {e.source_id}  [{tags}]", markup=False)
+        out.print(f"    {e.text[:160]}{'…' if len(e.text) > 160 else ''}", markup=False)
+    out.print(f"{len(found)} excerpts", markup=False)
 
 
 @app.command()
@@ -335,44 +337,47 @@ def themes(
 ) -> None:
     """List the themes with their excerpt and source counts."""
     with opened(ctx) as library:
-        counts = library.store.theme_counts()
         if matrix:
-            grid = library.store.theme_matrix()
-            srcs = library.store.sources()
-            rows = [
-                {
-                    "source": s.id,
-                    "title": s.title,
-                    "themes": {t.id: grid.get(s.id, {}).get(t.id, 0) for t in library.themes},
-                }
-                for s in srcs
-            ]
-            if as_json:
-                _json(rows)
-                return
-            ids = tuple(t.id for t in library.themes)
-            cells = [
-                (row["source"], *(str(n) if n else "·" for n in row["themes"].values()),
-                 row["title"] or "—")
-                for row in rows
-            ]
-            _table(("source", *ids, "title"), cells)
+            _theme_matrix(library, as_json)
             return
-        rows_t = [
-            {
-                "id": t.id,
-                "label": t.label,
-                "description": t.description,
-                "excerpts": counts[t.id].excerpts if t.id in counts else 0,
-                "sources": counts[t.id].sources if t.id in counts else 0,
-            }
-            for t in library.themes
-        ]
+        counts = library.store.theme_counts()
+        themes = library.themes
+    rows = [
+        {
+            "id": t.id,
+            "label": t.label,
+            "description": t.description,
+            "excerpts": counts[t.id].excerpts if t.id in counts else 0,
+            "sources": counts[t.id].sources if t.id in counts else 0,
+        }
+        for t in themes
+    ]
     if as_json:
-        _json(rows_t)
+        _json(rows)
         return
-    cells = [(r["id"], r["label"], str(r["excerpts"]), str(r["sources"])) for r in rows_t]
+    cells = [(str(r["id"]), str(r["label"]), str(r["excerpts"]), str(r["sources"])) for r in rows]
     _table(("id", "label", "excerpts", "sources"), cells, wide="label")
+
+
+def _theme_matrix(library: Library, as_json: bool) -> None:
+    """Sources by themes, counting excerpts: an empty cell is thin coverage."""
+    grid = library.store.theme_matrix()
+    ids = [t.id for t in library.themes]
+    sources = library.store.sources()
+    if as_json:
+        _json(
+            [
+                {"source": s.id, "title": s.title,
+                 "themes": {i: grid.get(s.id, {}).get(i, 0) for i in ids}}
+                for s in sources
+            ]
+        )  # fmt: skip
+        return
+    cells = [
+        (s.id, *(str(grid.get(s.id, {}).get(i, 0) or "·") for i in ids), s.title or "—")
+        for s in sources
+    ]
+    _table(("source", *ids, "title"), cells)
 
 
 @app.command()
@@ -447,8 +452,13 @@ def eval_(
         for r in report.themes
     ]
     cells.append(
-        ("macro", f"{report.macro_precision:.3f}", f"{report.macro_recall:.3f}",
-         f"{report.macro_f1:.3f}", str(report.paragraphs))
+        (
+            "macro",
+            f"{report.macro_precision:.3f}",
+            f"{report.macro_recall:.3f}",
+            f"{report.macro_f1:.3f}",
+            str(report.paragraphs),
+        )
     )
     _table(("theme", "precision", "recall", "F1", "support"), cells, wide="theme")
     if report.missing:

@@ -185,7 +185,7 @@ class Library:
             outlet=article.outlet,
             date=article.date,
         )
-        source = replace(source, **corrected)
+        source = replace(source, **corrected)  # type: ignore[arg-type]
         texts = [article.text[start:end] for start, end in article.paragraphs]
         excerpts = [
             Excerpt(eid, source_id, position, start, end, text)
@@ -388,7 +388,7 @@ class Library:
             **{k: (v.strip() or None) if v else None for k, v in fields.items()},
         }
         save_meta(path, merged)
-        corrected = replace(source, **load_meta(path))
+        corrected = replace(source, **load_meta(path))  # type: ignore[arg-type]
         with self.store.transaction():
             self.store.update_metadata(corrected)
         return corrected

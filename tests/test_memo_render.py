@@ -137,9 +137,7 @@ def test_hostile_text_is_literal_in_pdf(pdftotext: str, tmp_path: Path) -> None:
     assert "root:" not in text  # /etc/passwd was not read
 
 
-def test_sample_pdf_has_the_memo(
-    pdftotext: str, tmp_path: Path, sample_library: Library
-) -> None:
+def test_sample_pdf_has_the_memo(pdftotext: str, tmp_path: Path, sample_library: Library) -> None:
     doc = sample_library.build_memo(_sample_brief(sample_library))
     text = _pdf_text(pdftotext, render_pdf(doc), tmp_path)
     squeezed = text.replace(" ", "")  # letter-spaced words come out with spaces in them
