@@ -1,12 +1,12 @@
 """The TUI's latencies through Textual's Pilot (headless, 160x50), for bench/_child.py.
 
-  first_screen_s  BriefingApp(...) constructed -> main screen mounted with the excerpt
-                  list of the first theme populated
-  preview_s       BriefingApp(...) constructed -> the memo preview rendered
-  key_s           pilot.press("down") on the theme list -> the excerpt list shows the
-                  next theme's excerpts (median over the themes)
-  toggle_s        pilot.press("space") on a theme -> theme list and preview updated
-                  (includes the screen's DEBOUNCE, 0.15 s by design)
+first_screen_s  BriefingApp(...) constructed -> main screen mounted with the excerpt
+                list of the first theme populated
+preview_s       BriefingApp(...) constructed -> the memo preview rendered
+key_s           pilot.press("down") on the theme list -> the excerpt list shows the
+                next theme's excerpts (median over the themes)
+toggle_s        pilot.press("space") on a theme -> theme list and preview updated
+                (includes the screen's DEBOUNCE, 0.15 s by design)
 """
 
 from __future__ import annotations

@@ -77,24 +77,84 @@ _SYNONYM_OF = {word: group for group in SYNONYMS for word in group}
 _WORD = re.compile(r"[A-Za-z]+")
 
 FIRST_NAMES = (
-    "Sudha", "Muhammad", "Varonica", "Anna", "Ivan", "Ayesha", "Rahul", "Elena", "Tariq",
-    "Sergei", "Priya", "James", "Farah", "Dmitri", "Nadia", "Omar", "Kavita", "Mark",
-    "Olga", "Imran", "Leila", "Vikram", "Sarah", "Hassan",
+    "Sudha",
+    "Muhammad",
+    "Varonica",
+    "Anna",
+    "Ivan",
+    "Ayesha",
+    "Rahul",
+    "Elena",
+    "Tariq",
+    "Sergei",
+    "Priya",
+    "James",
+    "Farah",
+    "Dmitri",
+    "Nadia",
+    "Omar",
+    "Kavita",
+    "Mark",
+    "Olga",
+    "Imran",
+    "Leila",
+    "Vikram",
+    "Sarah",
+    "Hassan",
 )
 LAST_NAMES = (
-    "Ramachandran", "Fazil", "Kharakov", "Bhadrakumar", "Petrova", "Khan", "Mehta", "Volkova",
-    "Siddiqui", "Ivanov", "Sharma", "Carter", "Qureshi", "Sokolov", "Haider", "Rao",
-    "Novak", "Malik", "Kuznetsova", "Iyer", "Wells", "Baig", "Orlov", "Chaudhry",
+    "Ramachandran",
+    "Fazil",
+    "Kharakov",
+    "Bhadrakumar",
+    "Petrova",
+    "Khan",
+    "Mehta",
+    "Volkova",
+    "Siddiqui",
+    "Ivanov",
+    "Sharma",
+    "Carter",
+    "Qureshi",
+    "Sokolov",
+    "Haider",
+    "Rao",
+    "Novak",
+    "Malik",
+    "Kuznetsova",
+    "Iyer",
+    "Wells",
+    "Baig",
+    "Orlov",
+    "Chaudhry",
 )
 OUTLETS = (
-    "The Diplomat", "Eurasia News", "Mainstream", "World Politics Review", "ViewsWeek",
-    "Dispatch News Desk", "South Asia Monitor", "The Regional Review", "Asia Times Daily",
-    "Defence Weekly", "The Frontier Post", "Global Affairs Digest",
+    "The Diplomat",
+    "Eurasia News",
+    "Mainstream",
+    "World Politics Review",
+    "ViewsWeek",
+    "Dispatch News Desk",
+    "South Asia Monitor",
+    "The Regional Review",
+    "Asia Times Daily",
+    "Defence Weekly",
+    "The Frontier Post",
+    "Global Affairs Digest",
 )
 HEADLINE_SUBJECTS = (
-    "Defence Accord", "Military Pact", "New Era", "Regional Alignments", "Arms Deal",
-    "Strategic Ties", "Bilateral Relations", "Security Cooperation", "Energy Corridor",
-    "Diplomatic Thaw", "Helicopter Sale", "Pipeline Project",
+    "Defence Accord",
+    "Military Pact",
+    "New Era",
+    "Regional Alignments",
+    "Arms Deal",
+    "Strategic Ties",
+    "Bilateral Relations",
+    "Security Cooperation",
+    "Energy Corridor",
+    "Diplomatic Thaw",
+    "Helicopter Sale",
+    "Pipeline Project",
 )
 HEADLINE_FRAMES = (
     "{s} Signals Shift in Regional Politics",
@@ -131,8 +191,18 @@ BOILERPLATE_LINES = (
     "necessarily reflect the official policy or position of {outlet}.",
 )
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _ROMAN = ("XLIX", "L", "LI", "LII", "LIII", "LIV")
@@ -358,7 +428,9 @@ def articles(n: int, seed: int = 0, paragraphs: list[str] | None = None) -> list
     return [generator.next() for _ in range(n)]
 
 
-def generate(n: int, out_dir: Path | str, seed: int = 0, sources_dir: Path | None = None) -> list[Path]:
+def generate(
+    n: int, out_dir: Path | str, seed: int = 0, sources_dir: Path | None = None
+) -> list[Path]:
     """Write `n` articles into `out_dir` (made if missing; earlier .txt files there removed).
 
     Returns the written paths, sorted.

@@ -49,7 +49,7 @@ BRIEFING = str(Path(PY).with_name("briefing"))
 CORPUS_DIR = BENCH / "corpus"
 WORK_DIR = BENCH / "work"
 RESULTS = BENCH / "results.md"
-DEFAULT_SIZES = "200,2000"  # 20,000 takes ~20 min here: BENCH_SIZES=200,2000,20000
+DEFAULT_SIZES = "200,2000,20000"  # ~7 min here (2 cores); BENCH_SIZES=200,2000 for a quick run
 
 
 # -- running things ---------------------------------------------------------------
@@ -71,13 +71,17 @@ def child(step: str, workspace: Path, *args: str) -> Run:
         t0 = time.perf_counter()
         proc = subprocess.Popen(
             [PY, str(BENCH / "_child.py"), step, str(workspace), str(out), *args],
-            stdout=stderr, stderr=stderr, cwd=REPO,
+            stdout=stderr,
+            stderr=stderr,
+            cwd=REPO,
         )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        raise RuntimeError(f"{step} failed ({proc.returncode}); see {log}:\n{log.read_text()[-2000:]}")
+        raise RuntimeError(
+            f"{step} failed ({proc.returncode}); see {log}:\n{log.read_text()[-2000:]}"
+        )
     return Run(wall, usage.ru_maxrss / 1024, json.loads(out.read_text()))
 
 
@@ -166,9 +170,13 @@ def measure(n: int, seed: int, repeat: int, skip_tui: bool) -> dict[str, Any]:
     row["ingest_files_rate"] = n / r["seconds"] if r["seconds"] else None
     row["ingest_wall"] = run.wall
     row["ingest_rss"] = run.maxrss_mb
-    row["ingest_info"] = {k: r[k] for k in ("added", "duplicates", "refused", "excerpts", "refusals")}
-    note(f"{n}: ingest {r['seconds']:.1f} s ({r['added']} added, {r['duplicates']} duplicate, "
-         f"{r['refused']} refused, {r['excerpts']} excerpts), peak {run.maxrss_mb:.0f} MB")
+    row["ingest_info"] = {
+        k: r[k] for k in ("added", "duplicates", "refused", "excerpts", "refusals")
+    }
+    note(
+        f"{n}: ingest {r['seconds']:.1f} s ({r['added']} added, {r['duplicates']} duplicate, "
+        f"{r['refused']} refused, {r['excerpts']} excerpts), peak {run.maxrss_mb:.0f} MB"
+    )
 
     run = child("retag", workspace)
     row["retag"] = run.result["seconds"]
@@ -180,7 +188,9 @@ def measure(n: int, seed: int, repeat: int, skip_tui: bool) -> dict[str, Any]:
     run = child("search", workspace, str(qfile))
     row["search"] = run.result["median_s"]
     row["search_max"] = run.result["max_s"]
-    note(f"{n}: search median {row['search'] * 1000:.1f} ms (max {row['search_max'] * 1000:.1f} ms)")
+    note(
+        f"{n}: search median {row['search'] * 1000:.1f} ms (max {row['search_max'] * 1000:.1f} ms)"
+    )
 
     chosen = [arg for t in themes[:4] for arg in ("--theme", t)]
     for fmt in ("md", "pdf"):
@@ -203,7 +213,10 @@ def measure(n: int, seed: int, repeat: int, skip_tui: bool) -> dict[str, Any]:
             row["tui_first"] = run.result["first_screen_s"]
             row["tui_key"] = run.result["key_s"]
             row["tui_info"] = run.result
-            note(f"{n}: TUI first screen {row['tui_first']:.2f} s, key {row['tui_key'] * 1000:.0f} ms")
+            note(
+                f"{n}: TUI first screen {row['tui_first']:.2f} s, "
+                f"key {row['tui_key'] * 1000:.0f} ms"
+            )
         except RuntimeError as error:
             row["notes"]["tui_first"] = row["notes"]["tui_key"] = _last_line(error)
             note(f"{n}: TUI not measured: {_last_line(error)}")
@@ -250,22 +263,60 @@ def _every(fn: Callable[[float], bool]) -> Callable[[dict[int, float]], bool | N
 
 
 METRICS = [
-    Metric("ingest_rate", "ingest with tagging (articles/s, in-process)", lambda v: f"{v:.0f}/s",
-           ">= 200 articles/s", _every(lambda v: v >= 200), 10, rate=True),
+    Metric(
+        "ingest_rate",
+        "ingest with tagging (articles/s, in-process)",
+        lambda v: f"{v:.0f}/s",
+        ">= 200 articles/s",
+        _every(lambda v: v >= 200),
+        10,
+        rate=True,
+    ),
     Metric("ingest_wall", "ingest, whole process (s)", _secs, "—", lambda v: None, 10),
-    Metric("ingest_rss", "ingest peak memory (RSS)", lambda v: f"{v:.0f} MB",
-           "< 1 GB at 20,000", _at(20000, lambda v: v < 1024), 10),
+    Metric(
+        "ingest_rss",
+        "ingest peak memory (RSS)",
+        lambda v: f"{v:.0f} MB",
+        "< 1 GB at 20,000",
+        _at(20000, lambda v: v < 1024),
+        10,
+    ),
     Metric("retag", "re-tag (s)", _secs, "—", lambda v: None, 10),
-    Metric("search", "search, median of 20 queries (in-process)", _ms, "< 50 ms at 20,000",
-           _at(20000, lambda v: v < 0.05), 10),
-    Metric("export_md", "export md, 4 themes (whole process)", _secs, "< 0.5 s at 2,000",
-           _at(2000, lambda v: v < 0.5), 2),
-    Metric("export_pdf", "export pdf, 4 themes (whole process)", _secs, "< 1 s at 2,000",
-           _at(2000, lambda v: v < 1.0), 2),
-    Metric("tui_first", "TUI first screen", _secs, "< 1 s at 2,000",
-           _at(2000, lambda v: v < 1.0), 2),
-    Metric("tui_key", "TUI key press -> lists and preview", _ms, "< 100 ms",
-           _every(lambda v: v < 0.1), 2),
+    Metric(
+        "search",
+        "search, median of 20 queries (in-process)",
+        _ms,
+        "< 50 ms at 20,000",
+        _at(20000, lambda v: v < 0.05),
+        10,
+    ),
+    Metric(
+        "export_md",
+        "export md, 4 themes (whole process)",
+        _secs,
+        "< 0.5 s at 2,000",
+        _at(2000, lambda v: v < 0.5),
+        2,
+    ),
+    Metric(
+        "export_pdf",
+        "export pdf, 4 themes (whole process)",
+        _secs,
+        "< 1 s at 2,000",
+        _at(2000, lambda v: v < 1.0),
+        2,
+    ),
+    Metric(
+        "tui_first", "TUI first screen", _secs, "< 1 s at 2,000", _at(2000, lambda v: v < 1.0), 2
+    ),
+    Metric(
+        "tui_key",
+        "TUI key press -> lists and preview",
+        _ms,
+        "< 100 ms",
+        _every(lambda v: v < 0.1),
+        2,
+    ),
 ]
 
 
@@ -297,10 +348,13 @@ def table(rows: list[dict[str, Any]]) -> str:
             limit = m.growth if not m.rate else 1.0
             allowed = 1.1 * limit  # 10% for noise
             shown = f"×{ratio:.2f} (cost ×{cost * 10:.1f})" if m.rate else f"×{ratio:.2f}"
-            growth = f"{shown} {_mark(cost <= allowed)} (≤ {'linear' if m.growth == 10 else f'{m.growth:g}×'})"
+            bound = "linear" if m.growth == 10 else f"{m.growth:g}×"
+            growth = f"{shown} {_mark(cost <= allowed)} (≤ {bound})"
         else:
             growth = "—"
-        lines.append("| " + " | ".join([m.label, *cells, m.target, _mark(m.check(values)), growth]) + " |")
+        lines.append(
+            "| " + " | ".join([m.label, *cells, m.target, _mark(m.check(values)), growth]) + " |"
+        )
     return "\n".join(lines)
 
 

@@ -106,6 +106,14 @@ class Library:
     def close(self) -> None:
         self.store.close()
 
+    def reader(self) -> Library:
+        """The same workspace on a second connection, for a worker thread to read from.
+
+        WAL lets it read while this one writes, so a worker's queries never interleave
+        with the main thread's on one connection. Close it when done.
+        """
+        return Library(self.workspace, Store(self.workspace.db_path), self.themes)
+
     @property
     def tagger(self) -> Tagger:
         if self._tagger is None:

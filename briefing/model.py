@@ -93,8 +93,8 @@ class Corpus(Protocol):
         """The excerpt with this id, or None."""
         ...
 
-    def excerpts_for_theme(self, theme_id: str) -> list[ScoredExcerpt]:
-        """Every excerpt carrying the theme (manual decisions applied), best first."""
+    def excerpts_for_theme(self, theme_id: str, limit: int | None = None) -> list[ScoredExcerpt]:
+        """Excerpts carrying the theme (manual decisions applied), best first; at most `limit`."""
         ...
 
     def find_excerpt_by_text(self, text: str) -> Excerpt | None:

@@ -307,8 +307,11 @@ class Store:
         "((sc.tagged = 1 AND coalesce(m.decision, '') != 'removed') OR m.decision = 'added')"
     )
 
-    def excerpts_for_theme(self, theme_id: str) -> list[ScoredExcerpt]:
-        """Every excerpt carrying the theme, manual decisions applied, best first."""
+    def excerpts_for_theme(self, theme_id: str, limit: int | None = None) -> list[ScoredExcerpt]:
+        """Every excerpt carrying the theme, manual decisions applied, best first.
+
+        `limit` keeps only the best so many (an SQL LIMIT): what a list on screen needs.
+        """
         rows = self.db.execute(
             "SELECT e.*, coalesce(sc.score, 0) AS score, m.decision "
             "FROM excerpts e "
@@ -317,8 +320,8 @@ class Store:
             f"WHERE e.id IN (SELECT excerpt_id FROM scores WHERE theme_id = :t AND tagged = 1 "
             "UNION SELECT excerpt_id FROM manual WHERE theme_id = :t AND decision = 'added') "
             f"AND {self._EFFECTIVE} "
-            "ORDER BY (m.decision = 'added') DESC, score DESC, e.id",
-            {"t": theme_id},
+            "ORDER BY (m.decision = 'added') DESC, score DESC, e.id LIMIT :n",
+            {"t": theme_id, "n": -1 if limit is None else max(limit, 0)},
         ).fetchall()
         found: list[ScoredExcerpt] = []
         for row in rows:

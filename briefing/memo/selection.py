@@ -19,6 +19,7 @@ from briefing.model import Corpus, Excerpt, ScoredExcerpt, Source
 
 SIMILAR = 0.7  # Jaccard similarity of word shingles at which two excerpts are one quote
 SPREAD = 0.6  # a source's second pick counts this much of its score, its third 0.36, ...
+FETCH_PER_GROUP = 6  # excerpts read per group sketched
 _SHINGLE = 3
 _SKETCH = 3  # bottom-k: near-duplicates very likely share one of their k smallest hashes
 _WORD = re.compile(r"\w+")
@@ -67,7 +68,11 @@ def propose(
     for excerpt, source in _resolve_pins(theme_id, entry.pinned, corpus, problems):
         grouper.add(excerpt, source, 0.0, pinned=True)
     excluded_ids = _resolve_excluded(theme_id, entry.excluded, corpus, problems)
-    scored = corpus.excerpts_for_theme(theme_id)
+    # Copies of one paragraph score alike and sit together in the ranking, so the best
+    # FETCH_PER_GROUP x `limit` excerpts hold every group worth sketching: the memo
+    # never reads a whole theme of a large corpus.
+    fetch = None if limit is None else (limit + len(excluded_ids)) * FETCH_PER_GROUP
+    scored = corpus.excerpts_for_theme(theme_id, limit=fetch)
     for item in scored:
         sketch = limit is None or grouper.open_groups < limit
         grouper.add_scored(item, sketch=sketch)

@@ -31,8 +31,10 @@ Matrix = npt.NDArray[np.float32]
 
 _MARK = "\u2581"  # SentencePiece's word mark: the tokenizer's normaliser turns " " into it
 _PIECE = re.compile(f"{_MARK}*[^{_MARK}]+|{_MARK}+")  # a word with the marks before it
+TOKENIZER_FILE = "l2_supercat_tokenizer_config.json"
+WEIGHTS_FILE = "l2_supercat_256.safetensors"
 _CHUNK = 1024  # texts tokenised at a time (bounds the memory of the word lists)
-_CACHE_LIMIT = 200_000  # distinct words remembered; cleared (not evicted) when full
+_CACHE_LIMIT = 100_000  # distinct words remembered (~20 MB); cleared, not evicted, when full
 
 
 class Embedder(Protocol):
@@ -45,6 +47,11 @@ class Embedder(Protocol):
 
 class EmbedderUnavailable(RuntimeError):
     """The default embedder could not be loaded; scoring falls back to phrases alone."""
+
+
+def _normalise(text: str) -> str:
+    """What the WordLlama tokenizer's normaliser makes of a text (checked at load)."""
+    return _MARK + text.replace(" ", _MARK) if text else ""
 
 
 def _package_dir(name: str) -> pathlib.Path:
@@ -71,49 +78,53 @@ class WordLlamaEmbedder:
         from tokenizers import Tokenizer
 
         root = _package_dir("wordllama")
-        config = str(root / "tokenizers" / "l2_supercat_tokenizer_config.json")
-        self._tokenizer = Tokenizer.from_file(config)
-        self._tokenizer.no_padding()
-        self._tokenizer.no_truncation()
-        with safe_open(root / "weights" / "l2_supercat_256.safetensors", framework="np") as f:
+        tokenizer = Tokenizer.from_file(str(root / "tokenizers" / TOKENIZER_FILE))
+        tokenizer.no_padding()
+        tokenizer.no_truncation()
+        with safe_open(root / "weights" / WEIGHTS_FILE, framework="np") as f:
             table = f.get_tensor("embedding.weight")  # float16 on disk
         self._table: Matrix = np.ascontiguousarray(table, dtype=np.float32)
         self.dim = int(self._table.shape[1])
         # Word cache. The normaliser only prepends a mark and turns spaces into marks,
-        # and no vocabulary token has a mark after another character, so BPE never
-        # merges across a word start: a text's tokens are its words' tokens, joined.
-        # Words repeat a lot in news, so tokenising each distinct word once is ~10x
-        # cheaper than tokenising whole paragraphs. The check keeps it exact if the
-        # tokenizer file ever changes.
-        self._bpe = Tokenizer.from_file(config)  # the model alone: fed normalised words
-        self._bpe.normalizer = None
-        self._bpe.no_padding()
-        self._bpe.no_truncation()
-        vocab = self._tokenizer.get_vocab()
-        self._by_word = not any(_MARK in token.lstrip(_MARK) for token in vocab)
+        # there is no pre-tokeniser, and no vocabulary token has a mark after another
+        # character, so BPE never merges across a word start: a text's tokens are its
+        # words' tokens, joined. Words repeat a lot in news, so tokenising each
+        # distinct word once is ~10x cheaper than tokenising whole paragraphs. The
+        # checks keep this exact should the tokenizer file ever change.
+        probe = " Two  words\tand\u2019 more "
+        normaliser = tokenizer.normalizer
+        self._by_word = (
+            normaliser is not None
+            and normaliser.normalize_str(probe) == _normalise(probe)
+            and tokenizer.pre_tokenizer is None
+            and not any(_MARK in token.lstrip(_MARK) for token in tokenizer.get_vocab())
+        )
+        if self._by_word:
+            tokenizer.normalizer = None  # fed words that are normalised already
+        self._tokenizer = tokenizer
         self._words: dict[str, tuple[int, ...]] = {}
 
     def count_tokens(self, text: str) -> int:
         """How many sub-word tokens a phrase takes: a proxy for how rare, so how specific."""
-        return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
+        return len(self._token_ids([text])[0])
 
     def _token_ids(self, texts: Sequence[str]) -> list[list[int]]:
-        """Each text's token ids, exactly as the tokenizer would give them."""
+        """Each text's token ids, exactly as the tokenizer would give them.
+
+        One `encode` at a time, never `encode_batch`: the batch call hands work to a
+        thread pool whose idle threads spin, and on two cores that spinning halved
+        the speed of everything else in the process (the tagger's own regexes).
+        """
         if not self._by_word:
-            encodings = self._tokenizer.encode_batch_fast(list(texts), add_special_tokens=False)
-            return [e.ids for e in encodings]
-        split = [
-            _PIECE.findall(_MARK + t.replace(" ", _MARK)) if t else [] for t in texts
-        ]
+            return [self._tokenizer.encode(t, add_special_tokens=False).ids for t in texts]
+        split = [_PIECE.findall(_normalise(t)) for t in texts]
         words = self._words
         new = {w for pieces in split for w in pieces if w not in words}
         if new:
             if len(words) + len(new) > _CACHE_LIMIT:
                 words = self._words = {}
-            ordered = sorted(new)
-            encodings = self._bpe.encode_batch_fast(ordered, add_special_tokens=False)
-            fresh = {w: tuple(e.ids) for w, e in zip(ordered, encodings, strict=True)}
-            words.update(fresh)
+            encode = self._tokenizer.encode
+            words.update((w, tuple(encode(w, add_special_tokens=False).ids)) for w in new)
         get = words.__getitem__
         return [list(chain.from_iterable(map(get, pieces))) for pieces in split]
 

@@ -7,10 +7,12 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.content import Content
 from textual.timer import Timer
 
 from briefing.errors import BriefingError
 from briefing.library import IngestSummary, Library
+from briefing.memo import Brief
 from briefing.tui.commands import BriefingCommands, Command
 from briefing.tui.dialogs.details import DetailsDialog
 from briefing.tui.dialogs.ingest import AddSourcesDialog, IngestSummaryDialog, ProgressDialog
@@ -31,14 +33,15 @@ class BriefingApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {BriefingCommands}
     ENABLE_COMMAND_PALETTE = True
+    # The footer shows a few keys per pane; the help screen and the palette list them all.
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("slash", "search", "Search"),
-        Binding("m", "details", "Details"),
+        Binding("ctrl+s", "save", "Save", show=False),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("m", "details", "Details", show=False),
         Binding("a", "add_sources", "Add", show=False),
         Binding("ctrl+t", "toggle_dark", "Light/dark", show=False),
-        Binding("f1,question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("f1,question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
 
@@ -50,6 +53,18 @@ class BriefingApp(App[None]):
         self.register_theme(DARK)
         self.register_theme(LIGHT)
         self.theme = DARK.name
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """`briefing · sample   Memo title  ● unsaved`: where, what, and whether it is saved."""
+        where, _, what = title.partition(" · ")
+        name, mark, _ = sub_title.partition("  ● ")
+        return Content.assemble(
+            (where, "bold"),
+            (f" · {what}" if what else "", "dim"),
+            ("    ", ""),
+            (name, ""),
+            (f"  ● {mark.strip()}" if mark else "", "$accent"),
+        )
 
     def on_mount(self) -> None:
         self.title = f"briefing · {self.session.name}"
@@ -79,6 +94,7 @@ class BriefingApp(App[None]):
     @on(LibraryChanged)
     def _library_changed(self) -> None:
         self.session.forget_counts()
+        self.session.forget_reader()
         if isinstance(self.screen, MainScreen):
             self.screen.refresh_themes()
             self.screen.schedule_preview()
@@ -124,6 +140,9 @@ class BriefingApp(App[None]):
 
     def action_toggle_dark(self) -> None:
         self.theme = LIGHT.name if self.theme == DARK.name else DARK.name
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):  # its marks and memo borrow the theme's colours
+                screen.recolour()
 
     def action_search(self) -> None:
         if not isinstance(self.screen, SearchScreen):
@@ -146,13 +165,14 @@ class BriefingApp(App[None]):
 
     def action_export(self, fmt: str) -> None:
         self.notify(f"Exporting {fmt.upper()}…", timeout=2)
-        self.export(fmt)
+        self.export(fmt, self.session.snapshot())
 
     @work(thread=True, group="export")
-    def export(self, fmt: str) -> None:
+    def export(self, fmt: str, brief: Brief) -> None:
+        """Build and write the memo on the workers' connection, from a copy of the brief."""
         try:
-            with self.session.lock:
-                path, problems = self.library.export(self.session.snapshot(), fmt)
+            with self.session.reading() as library:
+                path, problems = library.export(brief, fmt)
         except BriefingError as error:
             self.call_from_thread(self.show_error, f"The {fmt.upper()} export failed", error)
             return

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import copy
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.errors import BriefingError
 from briefing.library import Library
 from briefing.memo import Brief, MemoDocument, default_brief
+from briefing.memo.brief import BriefTheme
 from briefing.memo.selection import propose, select
 from briefing.model import Excerpt, Source
 
@@ -55,8 +58,11 @@ class Session:
         self.selected: dict[str, set[str]] = {}  # theme id -> excerpt ids the memo quotes
         self._counts: dict[str, int] | None = None
         self.current_theme: str | None = None  # the theme under the main screen's cursor
-        # Workers (preview, export, ingest, re-tag) share one database connection.
+        # Ingest, re-tag and explain write or read through the library's own connection.
         self.lock = threading.Lock()
+        # Preview and export read through a second connection, one worker at a time.
+        self._reader: Library | None = None
+        self._reader_lock = threading.Lock()
 
     @classmethod
     def open(cls, library: Library) -> tuple[Session, BriefingError | None]:
@@ -84,6 +90,22 @@ class Session:
         """After an ingest, a re-tag or a manual tag, the counts must be read again."""
         self._counts = None
 
+    @contextmanager
+    def reading(self) -> Iterator[Library]:
+        """The workers' own connection (opened on first use), so they never share the
+        main thread's; one worker at a time holds it."""
+        with self._reader_lock:
+            if self._reader is None:
+                self._reader = self.library.reader()
+            yield self._reader
+
+    def forget_reader(self) -> None:
+        """Drop the workers' connection (and its cache of sources) after the corpus changed."""
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+
     def theme_rows(self) -> list[ThemeRow]:
         """The memo's themes in memo order, then the other themes in taxonomy order."""
         known = {t.id: t for t in self.library.themes}
@@ -96,7 +118,11 @@ class Session:
         ]
 
     def excerpt_rows(self, theme_id: str, cap: int = EXCERPT_CAP) -> tuple[list[ExcerptRow], int]:
-        """Pinned excerpts in pin order, then the theme's excerpts best first; and the total."""
+        """Pinned excerpts in pin order, then the theme's best `cap` excerpts; and the total.
+
+        Only `cap` rows are read from the store (an SQL LIMIT); the total comes from the
+        per-theme counts, so a theme of thousands of excerpts costs what 200 cost.
+        """
         entry = self.brief.theme(theme_id)
         store = self.library.store
         rows: list[ExcerptRow] = []
@@ -107,7 +133,7 @@ class Session:
             if excerpt and source and excerpt.id not in seen:
                 seen.add(excerpt.id)
                 rows.append(ExcerptRow(excerpt, source, 0.0, "pinned"))
-        scored = store.excerpts_for_theme(theme_id)
+        scored = store.excerpts_for_theme(theme_id, limit=cap)
         for item in scored:
             if len(rows) >= cap:
                 break
@@ -121,7 +147,8 @@ class Session:
                 continue
             state = self.state_of(theme_id, item.excerpt.id)
             rows.append(ExcerptRow(item.excerpt, item.source, item.score, state, item.manual))
-        total = len(scored) + sum(1 for r in rows if r.state == "pinned" and r.score == 0.0)
+        carried = self.counts().get(theme_id, len(scored))
+        total = carried + sum(1 for r in rows if r.state == "pinned" and r.score == 0.0)
         return rows, total
 
     def state_of(self, theme_id: str, excerpt_id: str) -> str:
@@ -163,13 +190,19 @@ class Session:
 
     # -- editing excerpts ---------------------------------------------------------------
 
-    def include(self, theme_id: str, excerpt: Excerpt) -> None:
-        """Un-exclude; if the memo would still leave it out, pin it."""
+    def include(self, theme_id: str, excerpt: Excerpt, pin: bool) -> None:
+        """Un-exclude; pin it too when `would_select` said the memo would leave it out."""
         entry = self.brief.ensure_theme(theme_id)
         entry.include_excerpt(excerpt.id)
-        if not entry.is_pinned(excerpt.id) and not self._would_select(theme_id, excerpt.id):
+        if pin and not entry.is_pinned(excerpt.id):
             entry.pin(excerpt)
         self._edited()
+
+    def entry_for_include(self, theme_id: str, excerpt_id: str) -> BriefTheme:
+        """A copy of the theme's entry with the excerpt un-excluded, for `would_select`."""
+        entry = copy.deepcopy(self.brief.ensure_theme(theme_id))
+        entry.include_excerpt(excerpt_id)
+        return entry
 
     def exclude(self, theme_id: str, excerpt: Excerpt) -> None:
         self.brief.ensure_theme(theme_id).exclude(excerpt)
@@ -201,9 +234,12 @@ class Session:
         self._edited()
         return True
 
-    def _would_select(self, theme_id: str, excerpt_id: str) -> bool:
-        entry = self.brief.ensure_theme(theme_id)
-        candidates = propose(theme_id, entry, self.library.store, limit=entry.max_excerpts * 8)
+    @staticmethod
+    def would_select(theme_id: str, excerpt_id: str, entry: BriefTheme, library: Library) -> bool:
+        """Whether the memo quotes the excerpt as things stand (a whole-theme read: a worker's)."""
+        if entry.is_pinned(excerpt_id):
+            return True
+        candidates = propose(theme_id, entry, library.store, limit=entry.max_excerpts * 8)
         chosen = select(candidates, entry.max_excerpts)
         return any(excerpt_id in c.excerpt_ids for c in chosen)
 

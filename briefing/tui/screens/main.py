@@ -13,12 +13,14 @@ from textual.worker import get_current_worker
 
 from briefing.errors import BriefingError
 from briefing.memo import MemoDocument
-from briefing.memo.brief import Brief
+from briefing.memo.brief import Brief, BriefTheme
+from briefing.model import Excerpt
 from briefing.tui.dialogs.details import CommentDialog
 from briefing.tui.dialogs.tags import TagsDialog
 from briefing.tui.messages import BriefEdited, LibraryChanged
 from briefing.tui.session import Session
 from briefing.tui.widgets.excerpt_table import ExcerptTable
+from briefing.tui.widgets.memo_view import Drawn, Palette, draw_failure, draw_memo
 from briefing.tui.widgets.pane import Pane
 from briefing.tui.widgets.preview import MemoPreview
 from briefing.tui.widgets.theme_list import ThemeList
@@ -31,7 +33,7 @@ class MainScreen(Screen[None]):
     """Turns what the lists report into edits of the session, and keeps the preview current."""
 
     BINDINGS = [
-        Binding("c", "comment", "Comment"),
+        Binding("c", "comment", "Comment", show=False),  # the theme list shows it
         Binding("v", "preview", "Preview"),
     ]
 
@@ -63,6 +65,11 @@ class MainScreen(Screen[None]):
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
 
+    def recolour(self) -> None:
+        """The colour theme changed: redraw what borrows its colours."""
+        self._restate()
+        self.schedule_preview(now=True)
+
     def on_screen_resume(self) -> None:
         """Back from the source or search screen: what it changed shows here."""
         self.refresh_themes()
@@ -90,12 +97,14 @@ class MainScreen(Screen[None]):
         notes.append(f"Comment: {comment.splitlines()[0]}" if comment else "c: write a comment")
         pane.set_note(" · ".join(notes))
 
-    def _restate(self) -> None:
+    def _restate(self, states: dict[str, str] | None = None) -> None:
+        """Update the state marks in place (all of them, or just `states`): no rebuild."""
         if self._theme:
             theme = self._theme
             table = self.query_one(ExcerptTable)
             table.restate(
-                {
+                states
+                or {
                     key.value: self.session.state_of(theme, key.value)
                     for key in table.rows
                     if key.value
@@ -119,15 +128,41 @@ class MainScreen(Screen[None]):
 
     @on(ExcerptTable.Included)
     def _included(self, event: ExcerptTable.Included) -> None:
-        if self._theme and (excerpt := self.session.library.store.excerpt(event.excerpt_id)):
-            self.session.include(self._theme, excerpt)
-            self._edited(excerpt=event.excerpt_id)
+        theme = self._theme
+        if not theme or not (excerpt := self.session.library.store.excerpt(event.excerpt_id)):
+            return
+        state = self.session.state_of(theme, excerpt.id)
+        if state in ("pinned", "included"):
+            return
+        # Whether the memo would quote it once un-excluded reads the whole theme: a worker's job.
+        self.decide_include(theme, excerpt, self.session.entry_for_include(theme, excerpt.id))
+
+    @work(thread=True, group="include")
+    def decide_include(self, theme: str, excerpt: Excerpt, entry: BriefTheme) -> None:
+        with self.session.reading() as library:
+            selected = self.session.would_select(theme, excerpt.id, entry, library)
+        self.app.call_from_thread(self._include, theme, excerpt, not selected)
+
+    def _include(self, theme: str, excerpt: Excerpt, pin: bool) -> None:
+        self.session.include(theme, excerpt, pin=pin)
+        if pin:
+            self._edited(excerpt=excerpt.id)  # a pinned row moves to the top
+        else:
+            self._restate({excerpt.id: "included"})
+            self._edited()
 
     @on(ExcerptTable.Excluded)
     def _excluded(self, event: ExcerptTable.Excluded) -> None:
-        if self._theme and (excerpt := self.session.library.store.excerpt(event.excerpt_id)):
-            self.session.exclude(self._theme, excerpt)
-            self._edited(excerpt=event.excerpt_id)
+        theme = self._theme
+        if not theme or not (excerpt := self.session.library.store.excerpt(event.excerpt_id)):
+            return
+        was_pinned = self.session.state_of(theme, excerpt.id) == "pinned"
+        self.session.exclude(theme, excerpt)
+        if was_pinned:
+            self._edited(excerpt=excerpt.id)  # it leaves the pinned rows at the top
+        else:
+            self._restate({excerpt.id: "excluded"})
+            self._edited()
 
     @on(ExcerptTable.Pinned)
     def _pinned(self, event: ExcerptTable.Pinned) -> None:
@@ -209,30 +244,40 @@ class MainScreen(Screen[None]):
     # -- the preview ------------------------------------------------------------------
 
     def schedule_preview(self, now: bool = False) -> None:
-        """Render the memo once the keys have been quiet for DEBOUNCE seconds."""
+        """Draw the memo once the keys have been quiet for DEBOUNCE seconds."""
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(
-            0.0 if now else DEBOUNCE, lambda: self.render_preview(self.session.snapshot())
+            0.01 if now else DEBOUNCE,
+            lambda: self.render_preview(self.session.snapshot(), self._palette()),
+        )
+
+    def _palette(self) -> Palette:
+        colours = self.app.theme_variables
+        return Palette(
+            accent=colours.get("accent", "yellow"), warning=colours.get("warning", "yellow")
         )
 
     @work(thread=True, exclusive=True, group="preview")
-    def render_preview(self, brief: Brief) -> None:
-        library = self.session.library
+    def render_preview(self, brief: Brief, palette: Palette) -> None:
+        """Build the memo document on the workers' connection and draw it, off the keys."""
+        document: MemoDocument | None = None
         try:
-            with self.session.lock:
+            with self.session.reading() as library:
                 document = library.build_memo(brief)
-                text = library.render_document(document, "md").decode("utf-8")
+            drawn = draw_memo(document, palette)
         except BriefingError as error:
-            text, document = f"**The memo cannot be rendered.**\n\n{error.message}", None
+            drawn = draw_failure(error.message)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._preview_ready, document, text)
+            self.app.call_from_thread(self._preview_ready, document, drawn, palette)
 
-    def _preview_ready(self, document: MemoDocument | None, text: str) -> None:
+    def _preview_ready(self, document: MemoDocument | None, drawn: Drawn, palette: Palette) -> None:
         if document is not None:
             self.session.memo_built(document)
             self._restate()
-            problems = len(document.problems)
-            title = "Memo preview" + (f" · {problems} note(s)" if problems else "")
+            warnings = sum(1 for p in document.problems if p.severity == "warning")
+            title = "Memo preview" + (
+                f" · {warnings} warning{'s' if warnings > 1 else ''}" if warnings else ""
+            )
             self.query_one("#preview-pane", Pane).set_title(title)
-        self.query_one(MemoPreview).show(text)
+        self.query_one(MemoPreview).show(drawn, palette)

@@ -50,13 +50,16 @@ class SourceScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="source-body"):
-            with VerticalScroll(id="article"):
-                yield Static(self._meta(), id="source-meta")
-                with Horizontal(id="legend"):
-                    yield Static("Themes", classes="legend-label")
-                    for theme_id, label in self._labels.items():
-                        yield Static(f"▌{label}", classes=f"legend-chip hue-{self._hue[theme_id]}")
-                yield from self._blocks()
+            with Vertical(id="article-pane"):
+                # Fixed above the article: what the reader is reading stays in view.
+                with Vertical(id="source-head"):
+                    yield Static(self._meta(), id="source-meta")
+                    with Horizontal(id="legend"):
+                        for theme_id, label in self._labels.items():
+                            hue = self._hue[theme_id]
+                            yield Static(f"▌{label}", classes=f"legend-chip hue-{hue}")
+                with VerticalScroll(id="article"):
+                    yield from self._blocks()
             with Vertical(id="explain-pane"):
                 yield Static("Why these themes", classes="pane-title")
                 yield Static("", id="explain")
@@ -72,17 +75,22 @@ class SourceScreen(Screen[None]):
     # -- building ---------------------------------------------------------------------
 
     def _meta(self) -> Text:
+        """Title; author, outlet and date; the file. Plain text: it came from the source."""
         s = self.source
-        text = Text()
+        text = Text(overflow="ellipsis")
         text.append(s.title or "(no title)", style="bold")
         text.append("\n")
-        parts = [
-            s.author or "author unknown",
-            s.outlet or "outlet unknown",
-            s.date or "date unknown",
-        ]
-        text.append(" · ".join(parts), style="dim")
-        text.append(f"\n{s.file}", style="dim italic")
+        fields = (
+            (s.author, "author unknown", ""),
+            (s.outlet, "outlet unknown", "italic"),
+            (s.date, "no date", ""),
+        )
+        for i, (value, missing, style) in enumerate(fields):
+            if i:
+                text.append(" · ", style="dim")
+            text.append(value or missing, style=style if value else "dim")
+        text.append("\n")
+        text.append(s.file, style="dim")
         return text
 
     def _blocks(self) -> ComposeResult:

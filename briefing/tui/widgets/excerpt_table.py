@@ -39,8 +39,8 @@ class ExcerptTable(DataTable[RenderableType]):
         Binding("p", "pin", "Pin"),
         Binding("shift+up,K", "move(-1)", "Pin up", show=False),  # in the help screen
         Binding("shift+down,J", "move(1)", "Pin down", show=False),
-        Binding("t", "tags", "Themes…"),
-        Binding("enter,o", "open", "Source"),
+        Binding("t", "tags", "Themes…", show=False),
+        Binding("enter,o", "open", "Source", key_display="⏎"),
         Binding("j", "cursor_down", show=False),
         Binding("k", "cursor_up", show=False),
     ]
