@@ -1,4 +1,4 @@
-"""The benchmark's corpus generator: deterministic, no two articles alike, near-duplicates common."""
+"""The benchmark's corpus generator: deterministic, no two alike, near-duplicates common."""
 
 from __future__ import annotations
 
