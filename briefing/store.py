@@ -312,17 +312,25 @@ class Store:
 
         `limit` keeps only the best so many (an SQL LIMIT): what a list on screen needs.
         """
-        rows = self.db.execute(
-            "SELECT e.*, coalesce(sc.score, 0) AS score, m.decision "
-            "FROM excerpts e "
-            "LEFT JOIN scores sc ON sc.excerpt_id = e.id AND sc.theme_id = :t "
-            "LEFT JOIN manual m ON m.excerpt_id = e.id AND m.theme_id = :t "
-            f"WHERE e.id IN (SELECT excerpt_id FROM scores WHERE theme_id = :t AND tagged = 1 "
-            "UNION SELECT excerpt_id FROM manual WHERE theme_id = :t AND decision = 'added') "
-            f"AND {self._EFFECTIVE} "
-            "ORDER BY (m.decision = 'added') DESC, score DESC, e.id LIMIT :n",
-            {"t": theme_id, "n": -1 if limit is None else max(limit, 0)},
+        # Two queries rather than one: the tagger's picks walk the (theme, tagged, score)
+        # index and stop at the limit; the user's additions are few.
+        n = -1 if limit is None else max(limit, 0)
+        added = self.db.execute(
+            "SELECT e.*, coalesce(sc.score, 0) AS score, 'added' AS decision "
+            "FROM manual m JOIN excerpts e ON e.id = m.excerpt_id "
+            "LEFT JOIN scores sc ON sc.excerpt_id = m.excerpt_id AND sc.theme_id = m.theme_id "
+            "WHERE m.theme_id = :t AND m.decision = 'added' ORDER BY score DESC, e.id LIMIT :n",
+            {"t": theme_id, "n": n},
         ).fetchall()
+        tagged = self.db.execute(
+            "SELECT e.*, sc.score AS score, NULL AS decision "
+            "FROM scores sc JOIN excerpts e ON e.id = sc.excerpt_id "
+            "WHERE sc.theme_id = :t AND sc.tagged = 1 AND NOT EXISTS ("
+            " SELECT 1 FROM manual m WHERE m.excerpt_id = sc.excerpt_id AND m.theme_id = :t) "
+            "ORDER BY sc.score DESC, e.id LIMIT :n",
+            {"t": theme_id, "n": n if limit is None else max(limit - len(added), 0)},
+        ).fetchall()
+        rows = [*added, *tagged]
         found: list[ScoredExcerpt] = []
         for row in rows:
             source = self.source(row["source_id"])
