@@ -46,3 +46,26 @@ def test_patterns() -> None:
     theme = Theme(id="p", label="Zzz", patterns=(r"\bSu-\d+\b",))
     match = ThemeMatcher(theme).match("Su-35 and Su-30 jets")
     assert match.found == ("Su-35", "Su-30") and match.mentions == 2
+
+
+def test_word_index_finds_what_a_full_scan_finds() -> None:
+    """Regexes run only where a phrase can start; that must not change any match."""
+    theme = Theme(
+        id="t",
+        label="Arms, U.S. policy",
+        keywords=("arms embargo", "tank", "India's", "Mi-35", "policy", "kelvin", "oil"),
+        exclude=("nuclear weapons",),
+    )
+    texts = [
+        "ARMS embargoes, tanks' crews and India’s policies; turmoil, oil.",
+        "Zürich’s arms-embargo and U.S. policy on the Mi 35",
+        "\u212aelvin and kelvin; İndia's tank",  # Kelvin sign; a letter that lower() lengthens
+        "nuclear weapons tank_ arms_embargo tank2 arms",
+        "",
+    ]
+    fast = ThemeMatcher(theme)
+    full = ThemeMatcher(theme)
+    full._starts = full._exclude_starts = None  # scan every position, as a plain finditer
+    for text in texts:
+        assert fast.match(text) == full.match(text), text
+    assert fast.match(texts[2]).found == ("\u212aelvin", "kelvin", "\u0130ndia's", "tank")

@@ -60,6 +60,16 @@ def test_deterministic_and_batch_independent(tagger: Tagger) -> None:
     assert Tagger([ARMS]).score(texts) == whole
 
 
+def test_batch_size_cannot_change_a_score(tagger: Tagger) -> None:
+    """Batches of 1, 7 and 40 take different paths in BLAS; scores must not notice."""
+    sentence = "Russia sold helicopters and weapons to Pakistan after the arms embargo was lifted"
+    words = sentence.split()
+    texts = [" ".join(words[i % 5 :] + words[: i % 5]) + f" ({i})" for i in range(40)]
+    whole = tagger.score(texts)
+    assert [row for i in range(0, 40, 7) for row in tagger.score(texts[i : i + 7])] == whole
+    assert [tagger.score([t])[0] for t in texts] == whole
+
+
 def test_fingerprint_follows_taxonomy() -> None:
     other = Theme(id="arms-sales", label="Arms sales", keywords=("weapons",))
     assert Tagger([ARMS]).fingerprint == Tagger([ARMS]).fingerprint

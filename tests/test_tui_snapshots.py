@@ -56,3 +56,12 @@ def test_details_modal(snap_compare, sample_library: Library) -> None:  # type: 
         await pilot.pause(0.6)
 
     assert snap_compare(BriefingApp(sample_library), terminal_size=(120, 40), run_before=before)
+
+
+def test_main_screen_light(snap_compare, sample_library: Library) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+
+    assert snap_compare(BriefingApp(sample_library), terminal_size=(120, 40), run_before=before)

@@ -7,7 +7,7 @@ loaded once per process, on first use, and never downloads anything.
 WordLlama is only a token-embedding table averaged over a text's tokens, so we
 run it ourselves rather than through `WordLlamaInference`: that class pads each
 batch to its longest text, gathers the padding too, and tokenises whole
-paragraphs, which together made embedding ~5x slower than it needs to be.
+paragraphs, which together made embedding ~15x slower than it needs to be.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class WordLlamaEmbedder:
     """WordLlama (256 dimensions), loaded from the files inside the installed package.
 
     A text's vector is the mean of its tokens' rows, L2-normalised: the same as
-    `WordLlamaInference.embed(texts, norm=True)`, to within float rounding.
+    `WordLlamaInference.embed(texts, norm=True)` (bit for bit, on the sample).
     """
 
     def __init__(self) -> None:

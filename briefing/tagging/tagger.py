@@ -63,6 +63,7 @@ class Tagger:
         self._ready = False
         self._theme_vectors: Matrix | None = None  # (themes, dim): label + description
         self._keyword_vectors: list[Matrix] = []  # per theme, (keywords, dim)
+        self._taxonomy: Matrix | None = None  # both, stacked: (themes + keywords, dim)
         self._weights: list[list[float]] = []  # per theme, per phrase: specificity in (0, 1]
 
     @property
@@ -116,6 +117,11 @@ class Tagger:
                 self._embedder.embed(list(t.keywords)) if t.keywords else self._theme_vectors[:0]
                 for t in self.themes
             ]
+            import numpy as np
+
+            self._taxonomy = np.ascontiguousarray(
+                np.vstack([self._theme_vectors, *self._keyword_vectors]), dtype=np.float32
+            )
         self._ready = True
 
     def _similarity(self, texts: Sequence[str]) -> Matrix:
@@ -123,16 +129,24 @@ class Tagger:
         import numpy as np
 
         out = np.zeros((len(texts), len(self.themes)), dtype=np.float32)
-        if self._embedder is None or self._theme_vectors is None or not texts:
+        if self._embedder is None or self._taxonomy is None or not texts:
             return out
         vectors = self._embedder.embed(texts)
-        out[:] = vectors @ self._theme_vectors.T
+        sims = np.empty((len(texts), len(self._taxonomy)), dtype=np.float32)
+        for i, vector in enumerate(vectors):
+            # One matrix-vector product per text, not one matrix product per batch: BLAS
+            # picks its kernel, so its rounding, by the batch's size (a text's score must
+            # not depend on its batch), and its thread pool kept a second core spinning.
+            np.matmul(self._taxonomy, vector, out=sims[i])
+        out[:] = sims[:, : len(self.themes)]
         k = self.settings.top_keywords
+        start = len(self.themes)
         for j, kw in enumerate(self._keyword_vectors):
             if len(kw) == 0:
                 continue
-            sims = vectors @ kw.T
-            top = np.sort(sims, axis=1)[:, -min(k, sims.shape[1]) :].mean(axis=1)
+            block = sims[:, start : start + len(kw)]
+            start += len(kw)
+            top = np.sort(block, axis=1)[:, -min(k, len(kw)) :].mean(axis=1)
             out[:, j] = np.maximum(out[:, j], top)
         return out
 

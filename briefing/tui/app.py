@@ -55,15 +55,13 @@ class BriefingApp(App[None]):
         self.theme = DARK.name
 
     def format_title(self, title: str, sub_title: str) -> Content:
-        """`briefing · sample   Memo title  ● unsaved`: where, what, and whether it is saved."""
-        where, _, what = title.partition(" · ")
-        name, mark, _ = sub_title.partition("  ● ")
+        """`briefing · sample › Memo title  ● unsaved`: where, what, and whether it is saved."""
+        name, mark, state = sub_title.partition("● ")
         return Content.assemble(
-            (where, "bold"),
-            (f" · {what}" if what else "", "dim"),
-            ("    ", ""),
-            (name, ""),
-            (f"  ● {mark.strip()}" if mark else "", "$accent"),
+            (title, "dim"),
+            (" › ", "dim"),
+            (name.strip(), "bold"),
+            (f"  ● {state.strip()}" if mark else "", "$accent"),
         )
 
     def on_mount(self) -> None:

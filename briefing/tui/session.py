@@ -20,7 +20,7 @@ from briefing.memo.brief import BriefTheme
 from briefing.memo.selection import propose, select
 from briefing.model import Excerpt, Source
 
-EXCERPT_CAP = 200  # rows listed per theme; the rest are reachable through search
+EXCERPT_CAP = 100  # rows listed per theme (the best); search reaches the rest
 
 MARKS = {"pinned": "★", "included": "✓", "excluded": "✗", "proposed": "·"}
 

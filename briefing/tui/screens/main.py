@@ -44,7 +44,7 @@ class MainScreen(Screen[None]):
         self._theme: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon="§")
         yield Tabs(
             Tab("Themes & excerpts", id="tab-lists"),
             Tab("Memo preview", id="tab-preview"),
@@ -57,7 +57,7 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#theme-pane", Pane).set_note("space: in/out · shift+↑↓: order")
+        self.query_one("#theme-pane", Pane).set_note("shift+↑↓: reorder")
         self.refresh_themes()
         self.query_one(ThemeList).focus()
         self.schedule_preview()  # after the first paint: the lists come first

@@ -41,7 +41,7 @@ class SearchScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         themes = [(t.label, t.id) for t in self.session.library.themes]
-        yield Header()
+        yield Header(icon="§")
         with Horizontal(id="search-bar"):
             yield Input(placeholder='Search the full text: words, "a phrase", prefix*', id="query")
             yield Select(themes, prompt="Every theme", id="theme-filter", allow_blank=True)

@@ -48,7 +48,7 @@ class SourceScreen(Screen[None]):
         self._labels = {t.id: t.label for t in themes}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon="§")
         with Horizontal(id="source-body"):
             with Vertical(id="article-pane"):
                 # Fixed above the article: what the reader is reading stays in view.

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rich.align import Align
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.rule import Rule
@@ -118,7 +119,7 @@ def _header(header: Header, palette: Palette) -> Drawn:
     rows: list[RenderableType] = []
     if header.marking:
         rows.append(_marking(header.marking, palette).renderable)
-    rows.append(Text("M E M O R A N D U M", style="bold", justify="center"))
+    rows.append(Align.center(Text("M E M O R A N D U M", style="bold")))
     rows.append(Text(""))
     grid = Table.grid(padding=(0, 1))
     grid.add_column(width=LABEL_WIDTH - 1, no_wrap=True)
@@ -130,6 +131,7 @@ def _header(header: Header, palette: Palette) -> Drawn:
     grid.add_row(Text("SUBJECT", style="dim"), Text(header.title, style="bold"))
     rows.append(grid)
     rows.append(Rule(style="dim", characters="─"))
+    rows.append(Text(""))
     plain = "\n".join(
         ["MEMORANDUM"]
         + [f"{label}: {value}" for label, value in fields if value]
@@ -140,8 +142,8 @@ def _header(header: Header, palette: Palette) -> Drawn:
 
 @lru_cache(maxsize=CACHED)
 def _marking(marking: str, palette: Palette) -> Drawn:
-    text = Text(marking.upper(), style=f"bold {palette.accent}", justify="center")
-    return Drawn(text, text.plain)
+    text = Text(marking.upper(), style=f"bold {palette.accent}")
+    return Drawn(Align.center(text), text.plain)
 
 
 @lru_cache(maxsize=CACHED)
