@@ -203,3 +203,29 @@ def test_eval_on_the_sample_gold(sample_workspace: Workspace) -> None:
     assert code == 0
     report = json.loads(out)
     assert report["macro"]["f1"] >= 0.90
+
+
+def test_a_different_subject_end_to_end(tmp_path: Path) -> None:
+    """Another user's taxonomy and articles: init, ingest, tag, eval, export, verify."""
+    arctic = Path(__file__).parent / "fixtures" / "tagging" / "arctic"
+    root = tmp_path / "arctic"
+    assert run(None, "init", str(root), "--themes", str(arctic / "themes.yaml"))[0] == 0
+    code, out, err = run(root, "ingest", str(arctic / "articles"))
+    assert code == 0, err
+    code, out, _ = run(root, "themes", "--json")
+    counts = {r["id"]: r["excerpts"] for r in json.loads(out)}
+    assert set(counts) == {
+        "shipping-routes",
+        "military-buildup",
+        "climate-ice",
+        "indigenous-rights",
+    }
+    assert all(counts.values())
+    code, out, _ = run(root, "eval", str(arctic / "gold.yaml"), "--json")
+    assert code == 0 and json.loads(out)["macro"]["f1"] >= 0.8
+    memo = tmp_path / "arctic.md"
+    code, _, err = run(root, "export", "--format", "md", "--theme", "climate-ice", "-o", str(memo))
+    assert code == 0, err
+    assert "## Climate and sea ice" in memo.read_text(encoding="utf-8")
+    code, out, _ = run(root, "verify", str(memo))
+    assert code == 0 and "match their sources" in out
