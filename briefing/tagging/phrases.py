@@ -3,7 +3,7 @@
 A keyword matches case-insensitively, on word boundaries, with the inflections
 people actually write (plural, possessive, -ed/-ing), and with a hyphen or a space
 between its words alike, so a taxonomy need not list every form of a phrase.
-One regular expression per theme keeps matching to a single pass per paragraph.
+One regular expression per theme (its phrases, then its patterns) decides every match.
 
 Speed: a regex alternation of ~40 phrases tried at every position of every
 paragraph was most of the tagger's time. A phrase can only start where a word
