@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -121,3 +122,18 @@ def test_write_atomic_keeps_the_old_file_when_writing_fails(
         write_atomic(target, "new")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["brief.yaml"]
+
+
+def test_write_atomic_gives_a_new_file_ordinary_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "memo.md"
+    write_atomic(target, "memo")
+    assert target.stat().st_mode & 0o777 == 0o666 & ~_umask()
+    target.chmod(0o640)
+    write_atomic(target, "memo, again")
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
