@@ -12,6 +12,7 @@ import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing import ids
 from briefing.errors import BriefingError, InputError, RefusedFile
@@ -45,10 +46,13 @@ from briefing.tagging import (
 )
 from briefing.workspace import Workspace
 
+if TYPE_CHECKING:
+    from briefing.ingest import Article  # imported lazily: only ingest needs the readers
+
 Progress = Callable[[int, int, str], None]
 """Called as (done, total, current file name) while a long run goes on."""
 
-BATCH = 64  # articles tagged and written per transaction
+BATCH = 256  # articles tagged and written per transaction
 
 
 @dataclass(frozen=True)
@@ -149,13 +153,17 @@ class Library:
     def _ingest_files(
         self, files: list[Path], copy: bool, summary: IngestSummary, progress: Progress | None
     ) -> None:
+        from briefing.ingest.parallel import read_articles
+
         pending: list[_Pending] = []
         seen: dict[str, str] = {}
-        for done, path in enumerate(files):
+        for done, (path, article) in enumerate(read_articles(files)):
             if progress:
                 progress(done, len(files), path.name)
             try:
-                item = self._read(path, copy=copy, seen=seen, summary=summary)
+                if isinstance(article, str):
+                    raise RefusedFile(str(path), article)
+                item = self._add(path, article, copy=copy, seen=seen, summary=summary)
             except RefusedFile as refusal:
                 summary.refused.append(Refusal(refusal.path, refusal.reason))
                 continue
@@ -169,12 +177,15 @@ class Library:
         if progress:
             progress(len(files), len(files), "")
 
-    def _read(
-        self, path: Path, copy: bool, seen: dict[str, str], summary: IngestSummary
+    def _add(
+        self,
+        path: Path,
+        article: Article,
+        copy: bool,
+        seen: dict[str, str],
+        summary: IngestSummary,
     ) -> _Pending | None:
-        from briefing.ingest import read_article  # lazy: only ingest needs the readers
-
-        article = read_article(path)
+        """The source and excerpts of a read article; None when it is a duplicate."""
         source_id = ids.source_id(article.text)
         if source_id in seen or self.store.has_source(source_id):
             summary.duplicates.append((str(path), source_id))
@@ -233,12 +244,12 @@ class Library:
         if not batch:
             return
         texts = [e.text for item in batch for e in item.excerpts]
-        scores = iter(self.tagger.score(texts))
+        ids = [e.id for item in batch for e in item.excerpts]
+        scores = self.tagger.score(texts)
         with self.store.transaction():
             for item in batch:
                 self.store.add_source(item.source, item.excerpts)
-                for excerpt in item.excerpts:
-                    self.store.set_scores(excerpt.id, next(scores))
+            self.store.set_scores(zip(ids, scores, strict=True))
             self.store.set_setting("tagger", self.tagger.fingerprint)
 
     # -- re-tagging and rebuilding ------------------------------------------------
@@ -252,10 +263,8 @@ class Library:
         with self.store.transaction():
             self.store.clear_scores()
             for batch in self.store.iter_excerpt_batches():
-                for excerpt, scores in zip(
-                    batch, self.tagger.score([e.text for e in batch]), strict=True
-                ):
-                    self.store.set_scores(excerpt.id, scores)
+                scores = self.tagger.score([e.text for e in batch])
+                self.store.set_scores(zip([e.id for e in batch], scores, strict=True))
                 done += len(batch)
                 if progress:
                     progress(done, total, "")

@@ -92,7 +92,12 @@ class Store:
             self.db.execute("PRAGMA foreign_keys = ON")
             if self.path is not None:
                 self.db.execute("PRAGMA journal_mode = WAL")
-                self.db.execute("PRAGMA synchronous = NORMAL")
+                # The store is a cache of the workspace's files: a power cut can at worst
+                # cost a `briefing rebuild`, so it does not wait on the disk at each commit.
+                self.db.execute("PRAGMA synchronous = OFF")
+                # Checkpoint the WAL into the database less often: on a large corpus each
+                # checkpoint rewrites scattered index pages, and ingest commits often.
+                self.db.execute("PRAGMA wal_autocheckpoint = 16384")
             self._migrate()
         except sqlite3.DatabaseError as error:
             raise WorkspaceError(
@@ -186,13 +191,18 @@ class Store:
         )
         self._sources.pop(source.id, None)
 
-    def set_scores(self, excerpt_id: str, scores: Iterable[ThemeScore]) -> None:
-        """Replace the tagger's scores of one excerpt (keeping only those worth keeping)."""
-        self.db.execute("DELETE FROM scores WHERE excerpt_id = ?", (excerpt_id,))
+    def set_scores(self, scored: Iterable[tuple[str, Sequence[ThemeScore]]]) -> None:
+        """Store the tagger's scores of excerpts, (excerpt id, scores) pairs, in one go.
+
+        Keeps only the scores worth keeping. New excerpts have none; re-tagging
+        calls `clear_scores` first, so no stale score survives.
+        """
         self.db.executemany(
-            "INSERT INTO scores(excerpt_id, theme_id, score, tagged) VALUES (?, ?, ?, ?)",
+            "INSERT INTO scores(excerpt_id, theme_id, score, tagged) "
+            "VALUES (?, ?, ?, ?)",
             [
                 (excerpt_id, s.theme_id, round(s.score, 6), int(s.tagged))
+                for excerpt_id, scores in scored
                 for s in scores
                 if s.tagged or s.score >= STORED_SCORE_FLOOR
             ],

@@ -66,9 +66,11 @@ def test_theme_query_applies_manual_decisions(store: Store) -> None:
     first, second = _add(store, "a", ["About helicopters.", "About pipelines."])
     with store.transaction():
         store.set_scores(
-            first.id, [ThemeScore("arms", 0.9, True), ThemeScore("energy", 0.1, False)]
+            [
+                (first.id, [ThemeScore("arms", 0.9, True), ThemeScore("energy", 0.1, False)]),
+                (second.id, [ThemeScore("arms", 0.5, True)]),
+            ]
         )
-        store.set_scores(second.id, [ThemeScore("arms", 0.5, True)])
     assert [i.excerpt.id for i in store.excerpts_for_theme("arms")] == [first.id, second.id]
 
     store.replace_manual([(first.id, "arms", "removed"), (second.id, "energy", "added")])
@@ -100,7 +102,7 @@ def test_search_survives_queries_that_are_not_fts_syntax(store: Store) -> None:
 def test_search_filtered_by_theme(store: Store) -> None:
     first, second = _add(store, "a", ["Pakistan buys arms.", "Pakistan buys gas."])
     with store.transaction():
-        store.set_scores(first.id, [ThemeScore("arms", 0.9, True)])
+        store.set_scores([(first.id, [ThemeScore("arms", 0.9, True)])])
     assert [h.excerpt.id for h in store.search("Pakistan", theme_id="arms")] == [first.id]
 
 
