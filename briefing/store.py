@@ -198,8 +198,7 @@ class Store:
         calls `clear_scores` first, so no stale score survives.
         """
         self.db.executemany(
-            "INSERT INTO scores(excerpt_id, theme_id, score, tagged) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT INTO scores(excerpt_id, theme_id, score, tagged) VALUES (?, ?, ?, ?)",
             [
                 (excerpt_id, s.theme_id, round(s.score, 6), int(s.tagged))
                 for excerpt_id, scores in scored

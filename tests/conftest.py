@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from briefing.library import Library
 
 
-
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """No test reads or writes the user's data directory or inherits a workspace."""

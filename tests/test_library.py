@@ -137,3 +137,34 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def test_many_files_read_in_parallel_give_what_one_by_one_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large run reads in worker processes; order, ids and refusals stay the same."""
+    from briefing.ingest import parallel
+    from briefing.workspace import init_workspace
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    samples = sorted(SAMPLE_SOURCES.iterdir())
+    for number in range(parallel.PARALLEL_FROM + 6):
+        text = samples[number % len(samples)].read_text(encoding="utf-8")
+        text = text.replace("Islamabad", f"Islamabad-{number}")  # a different article each
+        (inbox / f"a{number:03}.txt").write_text(text, encoding="utf-8")
+    (inbox / "a999.txt").write_text("", encoding="utf-8")
+
+    def ingest(name: str) -> tuple[list[str], list[str], list[str]]:
+        library = Library.open(init_workspace(tmp_path / name))
+        summary = library.ingest([inbox])
+        excerpts = [e.id for e in library.store.excerpts()]
+        library.close()
+        return [s.id for s in summary.added], [r.path for r in summary.refused], excerpts
+
+    files = parallel.PARALLEL_FROM + 6
+    in_parallel = ingest("parallel")
+    assert len(in_parallel[0]) == files
+    assert in_parallel[1] == [str(inbox / "a999.txt")]
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10_000)
+    assert ingest("one-by-one") == in_parallel

@@ -17,7 +17,7 @@ class ThemeList(OptionList):
     """Shows the rows it is given and says what the user did; the screen decides the rest."""
 
     BINDINGS = [
-        Binding("space", "toggle", "In memo", tooltip="Put the theme in or out of the memo"),
+        Binding("space", "toggle_theme", "In memo", tooltip="Put the theme in or out of the memo"),
         Binding("c", "screen.comment", "Comment"),
         Binding("m", "app.details", "Details"),
         Binding("shift+up,K", "move(-1)", "Move up", show=False),  # the pane's note says so
@@ -84,9 +84,9 @@ class ThemeList(OptionList):
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.action_toggle()
+        self.action_toggle_theme()
 
-    def action_toggle(self) -> None:
+    def action_toggle_theme(self) -> None:
         if self.current:
             self.post_message(self.Toggled(self.current))
 
