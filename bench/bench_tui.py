@@ -5,6 +5,8 @@ first_screen_s  BriefingApp(...) constructed -> main screen mounted with the exc
 preview_s       BriefingApp(...) constructed -> the memo preview rendered
 key_s           pilot.press("down") on the theme list -> the excerpt list shows the
                 next theme's excerpts (median over the themes)
+pilot_key_s     pilot.press of an unbound key: Pilot's own cost per key, included in
+                key_s (run.py reports key_s less this as the app's latency)
 toggle_s        pilot.press("space") on a theme -> theme list and preview updated
                 (includes the screen's DEBOUNCE, 0.15 s by design)
 """
@@ -69,6 +71,15 @@ async def measure(workspace: Path) -> dict[str, Any]:
         await _until(lambda: bool(preview.text))
         result["preview_s"] = time.perf_counter() - t0
         await pilot.pause()
+
+        # What Pilot itself costs per key (it waits for the app to go idle): a key
+        # that nothing is bound to, timed the same way, is subtracted below.
+        idle = []
+        for _ in range(5):
+            t1 = time.perf_counter()
+            await pilot.press("f12")
+            idle.append(time.perf_counter() - t1)
+        result["pilot_key_s"] = statistics.median(idle)
 
         themes = [t.id for t in library.themes]
         keys = []

@@ -384,6 +384,25 @@ class Store:
                 result[row[0]][row[1]] = float(row[2])
         return result
 
+    def theme_excerpt_counts(self) -> dict[str, int]:
+        """Per theme, how many excerpts carry it: from the score index alone, so it stays
+        instant on a large corpus (the app's first screen needs it)."""
+        counts = {
+            row[0]: row[1]
+            for row in self.db.execute(
+                "SELECT theme_id, count(*) FROM scores WHERE tagged = 1 GROUP BY theme_id"
+            )
+        }
+        # The user's decisions move a few excerpts in or out.
+        for theme_id, change in self.db.execute(
+            "SELECT m.theme_id, sum(CASE WHEN m.decision = 'added' THEN 1 ELSE -1 END) "
+            "FROM manual m JOIN excerpts e ON e.id = m.excerpt_id "
+            "LEFT JOIN scores sc ON sc.excerpt_id = m.excerpt_id AND sc.theme_id = m.theme_id "
+            "WHERE (m.decision = 'added') != (coalesce(sc.tagged, 0) = 1) GROUP BY m.theme_id"
+        ):
+            counts[theme_id] = counts.get(theme_id, 0) + change
+        return counts
+
     def theme_counts(self) -> dict[str, ThemeCount]:
         """Per theme: how many excerpts carry it, and from how many sources."""
         rows = self.db.execute(

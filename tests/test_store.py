@@ -83,6 +83,7 @@ def test_theme_query_applies_manual_decisions(store: Store) -> None:
     }
     counts = store.theme_counts()
     assert (counts["arms"].excerpts, counts["energy"].excerpts) == (1, 1)
+    assert store.theme_excerpt_counts() == {"arms": 1, "energy": 1}
 
 
 def test_search_ranks_and_highlights(store: Store) -> None:

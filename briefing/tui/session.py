@@ -83,7 +83,7 @@ class Session:
 
     def counts(self) -> dict[str, int]:
         if self._counts is None:
-            self._counts = {k: v.excerpts for k, v in self.library.store.theme_counts().items()}
+            self._counts = self.library.store.theme_excerpt_counts()
         return self._counts
 
     def forget_counts(self) -> None:
