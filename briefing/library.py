@@ -260,8 +260,7 @@ class Library:
         self._tagger = None
         total = self.store.count_excerpts()
         done = 0
-        with self.store.transaction():
-            self.store.clear_scores()
+        with self.store.transaction(), self.store.rewriting_scores():
             for batch in self.store.iter_excerpt_batches():
                 scores = self.tagger.score([e.text for e in batch])
                 self.store.set_scores(zip([e.id for e in batch], scores, strict=True))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,7 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+SCORES_BY_THEME = "CREATE INDEX scores_by_theme ON scores(theme_id, tagged, score DESC)"
 
 # Scores below this are noise: not stored, so the table stays small at scale.
 STORED_SCORE_FLOOR = 0.05
@@ -195,7 +197,7 @@ class Store:
         """Store the tagger's scores of excerpts, (excerpt id, scores) pairs, in one go.
 
         Keeps only the scores worth keeping. New excerpts have none; re-tagging
-        calls `clear_scores` first, so no stale score survives.
+        starts from none (`rewriting_scores`), so no stale score survives.
         """
         self.db.executemany(
             "INSERT INTO scores(excerpt_id, theme_id, score, tagged) VALUES (?, ?, ?, ?)",
@@ -207,8 +209,17 @@ class Store:
             ],
         )
 
-    def clear_scores(self) -> None:
+    @contextmanager
+    def rewriting_scores(self) -> Iterator[None]:
+        """Every score is about to be written again: start empty, index once at the end.
+
+        Building the theme index after the rows is linear; keeping it up to date
+        through hundreds of thousands of inserts is not. Call inside `transaction()`.
+        """
+        self.db.execute("DROP INDEX IF EXISTS scores_by_theme")
         self.db.execute("DELETE FROM scores")
+        yield
+        self.db.execute(SCORES_BY_THEME)
 
     def replace_manual(self, decisions: Iterable[tuple[str, str, str]]) -> None:
         """Mirror tags.yaml: (excerpt id, theme id, 'added' | 'removed') triples."""
