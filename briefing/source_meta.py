@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from briefing.errors import InputError
 from briefing.files import write_atomic
+from briefing.yamlcheck import Checker
 
 FIELDS = ("title", "author", "outlet", "date")
 
@@ -29,38 +29,19 @@ def load_meta(path: Path) -> dict[str, str | None]:
     """The corrected fields (only those the file names); an empty dict when there is no file."""
     if not path.is_file():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise InputError(
-            f"{path}{where}: not valid YAML ({getattr(error, 'problem', error)})."
-        ) from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot read it ({error}).") from error
-    if data is None:
+    check = Checker(path)
+    root = check.load()
+    if root is None:
         return {}
-    if not isinstance(data, dict):
-        raise InputError(f"{path}: expected a mapping of {', '.join(FIELDS)}.")
-    unknown = sorted(set(map(str, data)) - set(FIELDS))
-    if unknown:
-        raise InputError(
-            f"{path}: unknown field {', '.join(unknown)}; the fields are {', '.join(FIELDS)}."
-        )
     fields: dict[str, str | None] = {}
-    for key, value in data.items():
-        if isinstance(value, dt.date):
-            value = value.isoformat()
-        if value is not None and not isinstance(value, str | int | float):
-            raise InputError(f"{path}: {key} should be text, not {type(value).__name__}.")
-        text = None if value is None else str(value).strip() or None
+    for key, node in check.mapping(root, "the metadata", FIELDS).items():
+        text = check.text(node, key).strip() or None
         if key == "date" and text is not None:
             try:
                 text = dt.date.fromisoformat(text).isoformat()
-            except ValueError as error:
-                raise InputError(f"{path}: date {text!r} should be YYYY-MM-DD.") from error
-        fields[str(key)] = text
+            except ValueError:
+                check.fail(node, f"date {text!r} should be YYYY-MM-DD.")
+        fields[key] = text
     return fields
 
 

@@ -16,8 +16,8 @@ import yaml
 
 from briefing.errors import InputError
 from briefing.files import write_atomic
-from briefing.memo.yamlcheck import Checker
 from briefing.model import Excerpt, Theme
+from briefing.yamlcheck import Checker
 
 DEFAULT_MAX_EXCERPTS = 4
 MAX_EXCERPTS_LIMIT = 50
@@ -174,17 +174,10 @@ _REF_KEYS = ("id", "text")
 
 def load_brief(path: Path) -> Brief:
     """Read and check brief.yaml; a mistake raises InputError with its line and a fix."""
-    path = Path(path)
-    try:
-        source = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such brief; save one from the TUI first") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read it as UTF-8 text ({exc})") from exc
-    check = Checker(str(path))
-    root = check.parse(source)
+    check = Checker(Path(path))
+    root = check.load("no such brief; save one from the TUI first")
     if root is None:
-        raise InputError(f"{path}: the brief is empty; it needs at least a title")
+        check.fail(None, "the brief is empty; it needs at least a title")
     top = check.mapping(root, "the brief", _TOP_KEYS)
     title = check.text(top.get("title"), "title", required=True)
     date = check.date(top.get("date"), "date")

@@ -13,8 +13,7 @@ from typing import Any
 
 import yaml
 
-from briefing.errors import InputError
-from briefing.tagging.taxonomy import compose_yaml
+from briefing.yamlcheck import Checker
 
 
 @dataclass(frozen=True)
@@ -110,44 +109,29 @@ class EvalReport:
         }
 
 
-def _bad(path: Path, node: yaml.Node, message: str) -> InputError:
-    return InputError(f"{path}:{node.start_mark.line + 1}: {message}", title="invalid gold file")
-
-
-def _themes(path: Path, node: yaml.Node) -> frozenset[str]:
-    if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
-        return frozenset()
-    if not isinstance(node, yaml.SequenceNode) or not all(
-        isinstance(v, yaml.ScalarNode) for v in node.value
-    ):
-        raise _bad(path, node, "'themes' must be a list of theme ids, e.g. [arms-sales]")
-    return frozenset(str(v.value) for v in node.value)
-
-
 def load_gold(path: Path) -> list[GoldArticle]:
     """Read a gold file: a list of articles, each with `file` and labelled `paragraphs`."""
-    path = Path(path)
-    root = compose_yaml(path, "gold file")
+    check = Checker(Path(path), title="invalid gold file")
+    root = check.load("no such file; create it or name another gold file")
     if not isinstance(root, yaml.SequenceNode):
-        line = root.start_mark.line + 1 if root is not None else 1
-        raise InputError(f"{path}:{line}: a gold file is a list of articles ('- file: ...')")
+        check.fail(root, "a gold file is a list of articles ('- file: ...')")
     articles: list[GoldArticle] = []
     for item in root.value:
         if not isinstance(item, yaml.MappingNode):
-            raise _bad(path, item, "each article must be a mapping with 'file' and 'paragraphs'")
+            check.fail(item, "each article must be a mapping with 'file' and 'paragraphs'")
         fields = {str(k.value): v for k, v in item.value}
         if "file" not in fields or not isinstance(fields["file"], yaml.ScalarNode):
-            raise _bad(path, item, "this article has no 'file'; name its source file")
+            check.fail(item, "this article has no 'file'; name its source file")
         paras = fields.get("paragraphs")
         if not isinstance(paras, yaml.SequenceNode):
-            raise _bad(path, paras or item, "'paragraphs' must be a list of {text, themes}")
+            check.fail(paras or item, "'paragraphs' must be a list of {text, themes}")
         paragraphs = []
         for p in paras.value:
             pf = {str(k.value): v for k, v in p.value} if isinstance(p, yaml.MappingNode) else {}
             text = pf.get("text")
             if not isinstance(text, yaml.ScalarNode) or not str(text.value).strip():
-                raise _bad(path, p, "each paragraph needs 'text' (its first 80 characters)")
-            themes = _themes(path, pf["themes"]) if "themes" in pf else frozenset()
+                check.fail(p, "each paragraph needs 'text' (its first 80 characters)")
+            themes = frozenset(check.texts(pf.get("themes"), "themes"))
             paragraphs.append(GoldParagraph(prefix=str(text.value), themes=themes))
         title = fields.get("title")
         articles.append(

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from briefing.errors import InputError
 from briefing.files import write_atomic
 from briefing.model import ThemeScore
-from briefing.tagging.taxonomy import compose_yaml
+from briefing.yamlcheck import Checker
 
 _KEYS = ("added", "removed")
 _HEADER = (
@@ -85,30 +84,20 @@ def load_manual_tags(path: Path) -> ManualTags:
     path = Path(path)
     if not path.exists():
         return ManualTags()
-    root = compose_yaml(path, "tags file")
+    check = Checker(path, title="invalid tags file")
+    root = check.load()
     tags = ManualTags()
     if root is None:
         return tags
     if not isinstance(root, yaml.MappingNode):
-        raise _bad(path, root, "tags.yaml must map excerpt ids to {added: [...], removed: [...]}")
+        check.fail(root, "tags.yaml must map excerpt ids to {added: [...], removed: [...]}")
     for key_node, value_node in root.value:
-        excerpt_id = str(key_node.value)
-        if not isinstance(value_node, yaml.MappingNode):
-            raise _bad(path, value_node, f"excerpt '{excerpt_id}' must have added: and/or removed:")
-        for k, v in value_node.value:
-            if k.value not in _KEYS:
-                raise _bad(path, k, f"unknown key '{k.value}'; use 'added' or 'removed'")
-            if not isinstance(v, yaml.SequenceNode) or not all(
-                isinstance(t, yaml.ScalarNode) for t in v.value
-            ):
-                raise _bad(path, v, f"'{k.value}' must be a list of theme ids, e.g. [arms-sales]")
-            for t in v.value:
-                (tags.add if k.value == "added" else tags.remove)(excerpt_id, str(t.value))
+        excerpt_id = check.text(key_node, "an excerpt id", required=True)
+        decisions = check.mapping(value_node, f"excerpt '{excerpt_id}'", _KEYS)
+        for key, themes_node in decisions.items():
+            for theme_id in check.texts(themes_node, key):
+                (tags.add if key == "added" else tags.remove)(excerpt_id, theme_id)
     return tags
-
-
-def _bad(path: Path, node: yaml.Node, message: str) -> InputError:
-    return InputError(f"{path}:{node.start_mark.line + 1}: {message}", title="invalid tags file")
 
 
 def save_manual_tags(path: Path, tags: ManualTags) -> None:
