@@ -100,6 +100,9 @@ class Store:
                 # Checkpoint the WAL into the database less often: on a large corpus each
                 # checkpoint rewrites scattered index pages, and ingest commits often.
                 self.db.execute("PRAGMA wal_autocheckpoint = 16384")
+                # Room for the id and theme indexes of a large corpus (allocated only as
+                # pages are read): inserts with random ids then rarely go to the disk.
+                self.db.execute("PRAGMA cache_size = -131072")
             self._migrate()
         except sqlite3.DatabaseError as error:
             raise WorkspaceError(
