@@ -13,13 +13,13 @@ def _digest(text: str, length: int) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
 
 
-def _canonical(text: str) -> str:
-    """Whitespace and case do not make a different article."""
+def canonical(text: str) -> str:
+    """Text as a reader compares it: whitespace and case make no difference."""
     return " ".join(text.split()).casefold()
 
 
 def source_id(cleaned_text: str) -> str:
-    return _digest(_canonical(cleaned_text), 10)
+    return _digest(canonical(cleaned_text), 10)
 
 
 def excerpt_ids(source: str, paragraphs: list[str]) -> list[str]:
@@ -27,7 +27,7 @@ def excerpt_ids(source: str, paragraphs: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     ids = []
     for text in paragraphs:
-        base = _digest(source + "\x1f" + _canonical(text), 12)
+        base = _digest(source + "\x1f" + canonical(text), 12)
         seen[base] = seen.get(base, 0) + 1
         ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
     return ids

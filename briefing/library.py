@@ -303,7 +303,8 @@ class Library:
     def _sync_manual(self, force: bool = False) -> None:
         """Mirror tags.yaml into the store when it changed on disk (or when forced)."""
         path = self.workspace.tags_path
-        stamp = f"{path.stat().st_mtime_ns}:{path.stat().st_size}" if path.is_file() else "none"
+        stat = path.stat() if path.is_file() else None
+        stamp = f"{stat.st_mtime_ns}:{stat.st_size}" if stat else "none"
         if not force and self.store.get_setting("tags_stamp") == stamp:
             return
         tags = load_manual_tags(path)
@@ -328,10 +329,12 @@ class Library:
         for source in self.store.sources():
             excerpts = self.store.excerpts(source.id)
             themes = self.store.themes_of([e.id for e in excerpts])
-            index[Path(source.file).name] = [(squash(e.text), set(themes[e.id])) for e in excerpts]
+            index[Path(source.file).name] = [
+                (ids.canonical(e.text), set(themes[e.id])) for e in excerpts
+            ]
 
         def predict(file: str, prefix: str) -> set[str] | None:
-            wanted = squash(prefix)
+            wanted = ids.canonical(prefix)
             for text, themes in index.get(file, []):
                 if text.startswith(wanted):
                     return themes
@@ -469,8 +472,3 @@ def _unsupported(path: Path) -> str:
 
 
 __all__ = ["BriefingError", "IngestSummary", "Library", "Refusal"]
-
-
-def squash(text: str) -> str:
-    """Text compared as a reader would: case and runs of whitespace do not count."""
-    return " ".join(text.split()).casefold()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.errors import WorkspaceError
+from briefing.ids import canonical
 from briefing.model import Excerpt, ScoredExcerpt, Source, ThemeScore
 
 # Each entry upgrades the schema by one version; the list index + 1 is the version
@@ -56,9 +57,27 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # The themes an excerpt carries: the tagger's, with the user's decisions applied.
+    """
+    CREATE VIEW effective_tags AS
+        SELECT sc.excerpt_id, sc.theme_id FROM scores sc
+        LEFT JOIN manual m ON m.excerpt_id = sc.excerpt_id AND m.theme_id = sc.theme_id
+        WHERE sc.tagged = 1 AND coalesce(m.decision, '') != 'removed'
+        UNION SELECT excerpt_id, theme_id FROM manual WHERE decision = 'added';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SCORES_BY_THEME = "CREATE INDEX scores_by_theme ON scores(theme_id, tagged, score DESC)"
+
+# Whether excerpt `e` carries theme :t, decided per excerpt by key lookups: the same rule
+# as the effective_tags view, which serves whole-corpus counts but is slow to probe.
+_CARRIES = (
+    "((EXISTS (SELECT 1 FROM scores sc WHERE sc.excerpt_id = e.id AND sc.theme_id = :t"
+    " AND sc.tagged = 1) AND NOT EXISTS (SELECT 1 FROM manual m WHERE m.excerpt_id = e.id"
+    " AND m.theme_id = :t AND m.decision = 'removed'))"
+    " OR EXISTS (SELECT 1 FROM manual m WHERE m.excerpt_id = e.id AND m.theme_id = :t"
+    " AND m.decision = 'added'))"
+)
 
 # Scores below this are noise: not stored, so the table stays small at scale.
 STORED_SCORE_FLOOR = 0.05
@@ -301,14 +320,14 @@ class Store:
 
     def find_excerpt_by_text(self, text: str) -> Excerpt | None:
         """An excerpt with this text (whitespace-insensitive): how a stale id is found again."""
-        wanted = _squash(text)
+        wanted = canonical(text)
         if not wanted:
             return None
         for candidate in self._fts_candidates(text):
-            if _squash(candidate.text) == wanted:
+            if canonical(candidate.text) == wanted:
                 return candidate
         for candidate in self._fts_candidates(text):
-            if wanted in _squash(candidate.text):
+            if wanted in canonical(candidate.text):
                 return candidate
         return None
 
@@ -325,10 +344,6 @@ class Store:
         return [_excerpt(row) for row in rows]
 
     # -- reading: themes --------------------------------------------------------
-
-    _EFFECTIVE = (
-        "((sc.tagged = 1 AND coalesce(m.decision, '') != 'removed') OR m.decision = 'added')"
-    )
 
     def excerpts_for_theme(self, theme_id: str, limit: int | None = None) -> list[ScoredExcerpt]:
         """Every excerpt carrying the theme, manual decisions applied, best first.
@@ -420,26 +435,16 @@ class Store:
     def theme_counts(self) -> dict[str, ThemeCount]:
         """Per theme: how many excerpts carry it, and from how many sources."""
         rows = self.db.execute(
-            "WITH effective AS ("
-            " SELECT sc.excerpt_id, sc.theme_id FROM scores sc"
-            " LEFT JOIN manual m ON m.excerpt_id = sc.excerpt_id AND m.theme_id = sc.theme_id"
-            " WHERE sc.tagged = 1 AND coalesce(m.decision, '') != 'removed'"
-            " UNION SELECT excerpt_id, theme_id FROM manual WHERE decision = 'added')"
-            " SELECT ef.theme_id, count(*), count(DISTINCT e.source_id)"
-            " FROM effective ef JOIN excerpts e ON e.id = ef.excerpt_id GROUP BY ef.theme_id"
+            "SELECT ef.theme_id, count(*), count(DISTINCT e.source_id)"
+            " FROM effective_tags ef JOIN excerpts e ON e.id = ef.excerpt_id GROUP BY ef.theme_id"
         )
         return {row[0]: ThemeCount(row[0], row[1], row[2]) for row in rows}
 
     def theme_matrix(self) -> dict[str, dict[str, int]]:
         """Source id -> theme id -> number of its excerpts carrying the theme."""
         rows = self.db.execute(
-            "WITH effective AS ("
-            " SELECT sc.excerpt_id, sc.theme_id FROM scores sc"
-            " LEFT JOIN manual m ON m.excerpt_id = sc.excerpt_id AND m.theme_id = sc.theme_id"
-            " WHERE sc.tagged = 1 AND coalesce(m.decision, '') != 'removed'"
-            " UNION SELECT excerpt_id, theme_id FROM manual WHERE decision = 'added')"
-            " SELECT e.source_id, ef.theme_id, count(*)"
-            " FROM effective ef JOIN excerpts e ON e.id = ef.excerpt_id"
+            "SELECT e.source_id, ef.theme_id, count(*)"
+            " FROM effective_tags ef JOIN excerpts e ON e.id = ef.excerpt_id"
             " GROUP BY e.source_id, ef.theme_id"
         )
         matrix: dict[str, dict[str, int]] = {}
@@ -472,12 +477,7 @@ class Store:
         )
         params: dict[str, object] = {"q": match, "limit": limit}
         if theme_id is not None:
-            sql += (
-                "AND e.id IN (SELECT excerpt_id FROM scores WHERE theme_id = :t AND tagged = 1 "
-                "UNION SELECT excerpt_id FROM manual WHERE theme_id = :t AND decision = 'added') "
-                "AND e.id NOT IN (SELECT excerpt_id FROM manual WHERE theme_id = :t "
-                "AND decision = 'removed') "
-            )
+            sql += f"AND {_CARRIES} "
             params["t"] = theme_id
         sql += "ORDER BY f.rank, e.id LIMIT :limit"
         hits: list[SearchHit] = []
@@ -522,10 +522,6 @@ def _excerpt(row: sqlite3.Row) -> Excerpt:
         end=row["end"],
         text=row["text"],
     )
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

@@ -112,3 +112,17 @@ def test_find_excerpt_by_text_ignores_whitespace(store: Store) -> None:
     found = store.find_excerpt_by_text("The  defence pact was\nsigned in Islamabad on Thursday.")
     assert found is not None and found.id == "a-0"
     assert store.find_excerpt_by_text("Nothing like this exists anywhere") is None
+
+
+def test_an_older_store_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
+    from briefing.store import MIGRATIONS
+
+    path = tmp_path / "corpus.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(MIGRATIONS[0])
+        db.execute("PRAGMA user_version = 1")
+        db.execute("INSERT INTO settings(key, value) VALUES ('tagger', 'abc')")
+    store = Store(path)
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.get_setting("tagger") == "abc"
+    assert store.theme_counts() == {}
