@@ -7,6 +7,9 @@ from pathlib import Path
 
 from briefing.errors import BriefingError
 
+# The formats a memo exports to, in the order offered (CLI --format, the app's dialog).
+FORMATS = ("md", "pdf")
+
 
 def bundled_templates_dir() -> Path:
     """The templates shipped with briefing (the wheel's briefing.templates, or the checkout's)."""

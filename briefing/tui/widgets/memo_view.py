@@ -54,10 +54,16 @@ class Palette:
 
 @dataclass(frozen=True)
 class Drawn:
-    """A drawn memo, and its words as plain text (for a test or a search to look at)."""
+    """A drawn memo, and its words as plain text (for a test or a search to look at).
+
+    `parts` names each part of a whole memo ("top", "theme:<id>", "notes"...): the
+    preview shows one widget per part, repaints only the parts whose drawing changed
+    (the cached drawings are the same objects), and scrolls to a theme's section.
+    """
 
     renderable: RenderableType
     plain: str
+    parts: tuple[tuple[str, RenderableType], ...] = ()
 
 
 class LeftBar:
@@ -84,22 +90,23 @@ class LeftBar:
 
 def draw_memo(document: MemoDocument, palette: Palette) -> Drawn:
     """The whole memo: header, bottom line, sections, notes and sources."""
-    parts: list[Drawn] = []
+    parts: list[tuple[str, Drawn]] = []
     warnings = tuple(p for p in document.problems if p.severity == "warning")
     if warnings:
-        parts.append(_warnings(warnings, palette))
-    parts.append(_header(document.header, palette))
-    parts.append(_bottom_line(document.summary, document.drafted, palette))
-    parts.extend(_section(section, palette) for section in document.sections)
+        parts.append(("warnings", _warnings(warnings, palette)))
+    parts.append(("header", _header(document.header, palette)))
+    parts.append(("summary", _bottom_line(document.summary, document.drafted, palette)))
+    parts.extend((f"theme:{s.theme_id}", _section(s, palette)) for s in document.sections)
     if document.notes:
-        parts.append(_notes(document.notes))
+        parts.append(("notes", _notes(document.notes)))
     if document.sources:
-        parts.append(_sources(document.sources))
+        parts.append(("sources", _sources(document.sources)))
     if document.header.marking:
-        parts.append(_marking(document.header.marking, palette))
+        parts.append(("marking", _marking(document.header.marking, palette)))
     return Drawn(
-        Group(*(p.renderable for p in parts)),
-        "\n\n".join(p.plain for p in parts),
+        Group(*(p.renderable for _, p in parts)),
+        "\n\n".join(p.plain for _, p in parts),
+        tuple((key, p.renderable) for key, p in parts),
     )
 
 
