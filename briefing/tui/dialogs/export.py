@@ -74,6 +74,7 @@ class ExportDialog(ModalScreen[None]):
         if path.suffix == f".{self.fmt}":  # the user's name is kept; only its ending follows
             field.value = str(path.with_suffix(f".{fmt}"))
         self.fmt = fmt
+        self.query_one("#export", Button).focus()  # chosen: enter exports
 
     def _target(self) -> Path:
         raw = self.query_one("#export-path", Input).value.strip()

@@ -120,6 +120,7 @@ class MainScreen(Screen[None]):
     def show_excerpts(self, theme_id: str, keep: str | None = None) -> None:
         """List the theme's excerpts; a theme just come to opens at its best excerpt."""
         fresh = theme_id != self._theme
+        moved = fresh and self._theme is not None  # the first theme leaves the memo's top in view
         self._theme = self.session.current_theme = theme_id
         rows, total = self.session.excerpt_rows(theme_id)
         table = self.query_one(ExcerptTable)
@@ -137,7 +138,7 @@ class MainScreen(Screen[None]):
         comment = self.session.comment(theme_id)
         notes.append(f"Comment: {comment.splitlines()[0]}" if comment else "c: write a comment")
         pane.set_note(" · ".join(notes))
-        if fresh:
+        if moved:
             self.query_one(MemoPreview).follow(theme_id)
 
     def _restate(self, states: dict[str, str] | None = None) -> None:
