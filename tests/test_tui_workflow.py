@@ -85,7 +85,7 @@ def test_a_whole_session_is_kept_and_exported(sample_workspace: Workspace) -> No
         # Saved as it goes, and the line above the footer says so.
         assert not app.session.dirty and "unsaved" not in app.sub_title
         line = str(app.screen.query_one("#workspace-line").render())
-        assert "every change is saved to brief.yaml" in line
+        assert "every change saved to brief.yaml" in line
         assert sample_workspace.brief_path.is_file()
         # Exclude the best excerpt, pin the second.
         await pilot.press("tab")
@@ -120,7 +120,7 @@ def test_a_whole_session_is_kept_and_exported(sample_workspace: Workspace) -> No
         for fmt in ("md", "pdf"):
             dialog = await export(pilot, fmt)
             assert dialog.written is not None and dialog.written.suffix == f".{fmt}"
-            assert str(dialog.written) in str(dialog.query_one("#export-note").render())
+            assert dialog.written.name in str(dialog.query_one("#export-note").render())
             await pilot.press("escape")
             await pilot.pause()
         assert not app.session.dirty and "unsaved" not in app.sub_title

@@ -60,11 +60,19 @@ class ExcerptRow:
     manual: bool = False
 
 
+def tilde(path: Path) -> str:
+    """A path as a person writes it: ~/... under their home folder."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
 def source_name(source: Source) -> str:
     """What names a source in a list: its outlet or author, else its title or web
     domain; its file name only when it says nothing of itself."""
     url = getattr(source, "url", None) or ""
-    domain = urlsplit(url).hostname or "" if url else ""
+    domain = (urlsplit(url).hostname or "") if url else ""
     return (
         source.outlet or source.author or source.title or domain.removeprefix("www.") or source.file
     )

@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from briefing.errors import BriefingError
 from briefing.memo import Brief
 from briefing.memo.render import FORMATS
-from briefing.tui.session import Session
+from briefing.tui.session import Session, tilde
 
 FORMAT_NAMES = {"md": "Markdown", "pdf": "PDF", "docx": "Word"}
 
@@ -48,7 +48,7 @@ class ExportDialog(ModalScreen[None]):
                     name = f"{FORMAT_NAMES.get(fmt, fmt.upper())} (.{fmt})"
                     yield RadioButton(name, value=fmt == self.fmt, id=f"format-{fmt}")
             yield Label("File", classes="form-label")
-            yield Input(str(default), id="export-path")
+            yield Input(tilde(default), id="export-path")
             yield Static(
                 "enter: export · a folder keeps the file name · escape: close",
                 id="export-note",
@@ -116,7 +116,7 @@ class ExportDialog(ModalScreen[None]):
         self.query_one("#export", Button).disabled = False
         for button in ("#open", "#copy"):
             self.query_one(button, Button).disabled = False
-        lines = [f"Written: {self.written}", "o: open its folder · c: copy the path"]
+        lines = [f"Written: {tilde(self.written)}", "o: open its folder · c: copy the path"]
         lines += [f"warning: {w}" for w in warnings]
         self._say("\n".join(lines))
         self.query_one("#close", Button).focus()

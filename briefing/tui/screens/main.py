@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,7 +20,7 @@ from briefing.tui.dialogs.details import CommentDialog
 from briefing.tui.dialogs.tags import TagsDialog
 from briefing.tui.editor import edit_in_editor
 from briefing.tui.messages import BriefEdited, LibraryChanged
-from briefing.tui.session import Session
+from briefing.tui.session import Session, tilde
 from briefing.tui.widgets.excerpt_table import ExcerptTable
 from briefing.tui.widgets.memo_view import Drawn, Palette, draw_failure, draw_memo
 from briefing.tui.widgets.pane import Pane
@@ -44,7 +42,7 @@ class MainScreen(Screen[None]):
         Binding("minus", "excerpts(-1)", "Fewer excerpts", show=False),
         Binding("m", "app.details", "Details", show=False),  # the theme list shows it
         Binding("a", "app.add_sources", "Add sources", show=False),
-        Binding("v", "preview", "Preview"),
+        Binding("v", "preview", "Preview", show=False),  # a tab, or a pane in view; in the help
     ]
 
     def __init__(self, session: Session) -> None:
@@ -75,7 +73,9 @@ class MainScreen(Screen[None]):
         self.schedule_preview()  # after the first paint: the lists come first
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "-narrow")
+        narrow = self.size.width < NARROW
+        self.set_class(narrow, "-narrow")
+        self.query_one(Footer).compact = narrow  # every key of the pane fits in 80 columns
 
     def recolour(self) -> None:
         """The colour theme changed: redraw what borrows its colours."""
@@ -99,18 +99,15 @@ class MainScreen(Screen[None]):
         """The workspace line: where the files are, how many sources, how saving works."""
         session = self.session
         root = session.library.workspace.root
-        try:
-            where = "~/" + str(root.relative_to(Path.home()))
-        except ValueError:
-            where = str(root)
+        where = tilde(root)
         count = session.library.store.count_sources()
-        parts = [f"Workspace {where}", f"{count} source{'' if count == 1 else 's'}"]
+        parts = [f"Files in {where}", f"{count} source{'' if count == 1 else 's'}"]
         if not session.autosave:
             parts.append("● not saved: brief.yaml could not be read; ctrl+s replaces it")
         elif session.dirty:
             parts.append("● unsaved: ctrl+s")
         else:
-            parts.append("✓ every change is saved to brief.yaml (ctrl+z undoes)")
+            parts.append("✓ every change saved to brief.yaml · ctrl+z undoes")
         if root == locations.user_sample_dir().resolve():
             parts.append("this is the sample: `briefing init FOLDER` starts your own")
         line = self.query_one("#workspace-line", Static)
