@@ -7,7 +7,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Header, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
@@ -28,7 +27,6 @@ from briefing.tui.widgets.preview import MemoPreview
 from briefing.tui.widgets.theme_list import ThemeList
 
 NARROW = 120  # below this many columns the preview is a tab
-DEBOUNCE = 0.15  # seconds of quiet before the preview is rendered again
 
 
 class MainScreen(Screen[None]):
@@ -48,7 +46,8 @@ class MainScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self._debounce: Timer | None = None
+        self._preview_busy = False  # a worker is drawing the memo
+        self._preview_wanted = False  # the brief changed since that drawing began
         self._theme: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -302,13 +301,16 @@ class MainScreen(Screen[None]):
     # -- the preview ------------------------------------------------------------------
 
     def schedule_preview(self, now: bool = False) -> None:
-        """Draw the memo once the keys have been quiet for DEBOUNCE seconds."""
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(
-            0.01 if now else DEBOUNCE,
-            lambda: self.render_preview(self.session.snapshot(), self._palette()),
-        )
+        """Draw the memo at once when no drawing is under way; else once it is done, from
+        the brief as it is then: a key shows at once, a burst of keys costs two builds."""
+        self._preview_wanted = True
+        if not self._preview_busy:
+            self._start_preview()
+
+    def _start_preview(self) -> None:
+        self._preview_wanted = False
+        self._preview_busy = True
+        self.render_preview(self.session.snapshot(), self._palette())
 
     def _palette(self) -> Palette:
         colours = self.app.theme_variables
@@ -330,6 +332,9 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self._preview_ready, document, drawn, palette)
 
     def _preview_ready(self, document: MemoDocument | None, drawn: Drawn, palette: Palette) -> None:
+        self._preview_busy = False
+        if self._preview_wanted:  # the brief changed while this one was drawn
+            self._start_preview()
         if document is not None:
             self.session.memo_built(document)
             self._restate()
