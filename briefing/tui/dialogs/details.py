@@ -53,11 +53,15 @@ class DetailsDialog(ModalScreen[dict[str, str] | None]):
                     placeholder = "yyyy-mm-dd" if key == "date" else ""
                     yield Input(values[key], id=f"field-{key}", placeholder=placeholder)
             yield Label(
-                "Summary (bottom line; empty: a draft quoting the sources) · ctrl+e: in $EDITOR",
-                classes="form-label",
+                "Summary (bottom line; empty: a draft quoting the sources)", classes="form-label"
             )
             yield TextArea(
                 brief.summary, id="field-summary", soft_wrap=True, show_line_numbers=False
+            )
+            yield Static(
+                "ctrl+s: apply · ctrl+e: the summary in $EDITOR · escape: cancel",
+                classes="dialog-hint",
+                markup=False,
             )
             yield Static("", id="details-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):

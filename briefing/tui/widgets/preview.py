@@ -37,18 +37,37 @@ class MemoPreview(VerticalScroll):
         self.text = drawn.plain
         self._palette = palette
         parts = list(drawn.parts) or [("body", drawn.renderable)]
-        keys = [key for key, _ in parts]
-        if keys == [key for key, _ in self._shown]:
-            for (key, new), (_, old) in zip(parts, self._shown, strict=True):
-                if new is not old:  # the drawings are cached: same object, same words
-                    self._widgets[key].update(new)
-        else:
+        new_keys = [key for key, _ in parts]
+        kept = [key for key, _ in self._shown if key in new_keys]
+        if self._widgets and kept == [key for key in new_keys if key in self._widgets]:
+            self._patch(parts)
+        else:  # the first memo, or sections reordered: build the widgets anew
             self.remove_children()
             self._widgets = {key: Static(drawing, classes="preview-part") for key, drawing in parts}
             self.mount_all(self._widgets.values())
         self._shown = parts
         if self._follow:
             self.call_after_refresh(self.follow, self._follow)
+
+    def _patch(self, parts: list[tuple[str, RenderableType]]) -> None:
+        """Keep the widget of every part still there (Textual keeps its laid-out height),
+        repaint those whose drawing changed, add the new parts and drop the gone ones."""
+        shown = dict(self._shown)
+        wanted = {key for key, _ in parts}
+        for key in [k for k in self._widgets if k not in wanted]:
+            self._widgets.pop(key).remove()
+        previous: Static | None = None
+        for key, drawing in parts:
+            widget = self._widgets.get(key)
+            if widget is None:
+                widget = self._widgets[key] = Static(drawing, classes="preview-part")
+                if previous is None:
+                    self.mount(widget, before=0)
+                else:
+                    self.mount(widget, after=previous)
+            elif drawing is not shown.get(key):  # cached drawings: same object, same words
+                widget.update(drawing)
+            previous = widget
 
     def follow(self, theme_id: str | None) -> None:
         """Scroll to the theme's section (when the memo has one)."""
