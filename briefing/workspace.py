@@ -33,7 +33,7 @@ STARTER_THEMES = """\
 #   threshold    (optional) a score between 0 and 1 above which the theme is given
 #
 # Rewrite the example below for your subject and add as many themes as you need; then
-# run `briefing ingest PATH...` (or `briefing retag` after changing this file).
+# run `briefing ingest PATH...` (and `briefing tag` after changing this file).
 themes:
   - id: example-theme
     label: Example theme

@@ -91,7 +91,7 @@ class ExportDialog(ModalScreen[None]):
     @on(Input.Submitted, "#export-path")
     def action_export(self) -> None:
         target = self._target()
-        self._say(f"Writing {target}…")
+        self._say(f"Writing {tilde(target)}…")
         self.query_one("#export", Button).disabled = True
         self.write(self.fmt, target, self.session.snapshot())
 
@@ -119,7 +119,7 @@ class ExportDialog(ModalScreen[None]):
         lines = [f"Written: {tilde(self.written)}", "o: open its folder · c: copy the path"]
         lines += [f"warning: {w}" for w in warnings]
         self._say("\n".join(lines))
-        self.query_one("#close", Button).focus()
+        self.query_one("#format", RadioSet).focus()  # another format is one key away
 
     def _say(self, text: str, error: bool = False) -> None:
         note = self.query_one("#export-note", Static)
