@@ -31,6 +31,7 @@ from briefing.memo import (
     save_brief,
     verify_markdown,
 )
+from briefing.memo.sentences import profile_sentences
 from briefing.model import Excerpt, Source, Theme, ThemeScore
 from briefing.source_meta import is_meta_file, load_meta, meta_path, save_meta
 from briefing.store import Store
@@ -246,10 +247,13 @@ class Library:
         texts = [e.text for item in batch for e in item.excerpts]
         ids = [e.id for item in batch for e in item.excerpts]
         scores = self.tagger.score(texts)
+        excerpts = [e for item in batch for e in item.excerpts]
+        profiles = profile_sentences(self.tagger, excerpts, scores)
         with self.store.transaction():
             for item in batch:
                 self.store.add_source(item.source, item.excerpts)
             self.store.set_scores(zip(ids, scores, strict=True))
+            self.store.set_sentence_profiles(profiles)
             self.store.set_setting("tagger", self.tagger.fingerprint)
 
     # -- re-tagging and rebuilding ------------------------------------------------
@@ -264,6 +268,7 @@ class Library:
             for batch in self.store.iter_excerpt_batches():
                 scores = self.tagger.score([e.text for e in batch])
                 self.store.set_scores(zip([e.id for e in batch], scores, strict=True))
+                self.store.set_sentence_profiles(profile_sentences(self.tagger, batch, scores))
                 done += len(batch)
                 if progress:
                     progress(done, total, "")

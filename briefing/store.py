@@ -6,6 +6,7 @@ from an explicit path and never holds the only copy of anything a person wrote.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from briefing.errors import WorkspaceError
 from briefing.ids import canonical
-from briefing.model import Excerpt, ScoredExcerpt, Source, ThemeScore
+from briefing.model import Excerpt, ScoredExcerpt, SentenceProfile, Source, ThemeScore
 
 # Each entry upgrades the schema by one version; the list index + 1 is the version
 # it produces. A new version is a new entry, never an edit of an old one.
@@ -64,6 +65,31 @@ MIGRATIONS: tuple[str, ...] = (
         LEFT JOIN manual m ON m.excerpt_id = sc.excerpt_id AND m.theme_id = sc.theme_id
         WHERE sc.tagged = 1 AND coalesce(m.decision, '') != 'removed'
         UNION SELECT excerpt_id, theme_id FROM manual WHERE decision = 'added';
+    """,
+    # Search by word stems (porter): "helicopter" finds "helicopters". The vocabulary
+    # table suggests terms when a search finds nothing. Sentences: what the memo needs
+    # to cut quotes and compare claims, computed at tag time (scores go stale with the
+    # taxonomy, so the tagger's fingerprint is dropped and the next open re-tags).
+    # Sources: the citation fields a reader may find (url, access date, type, authors).
+    """
+    DROP TABLE excerpts_fts;
+    CREATE VIRTUAL TABLE excerpts_fts USING fts5(
+        text, content='excerpts', content_rowid='n',
+        tokenize='porter unicode61 remove_diacritics 2'
+    );
+    INSERT INTO excerpts_fts(excerpts_fts) VALUES ('rebuild');
+    CREATE VIRTUAL TABLE excerpts_vocab USING fts5vocab(excerpts_fts, row);
+    CREATE TABLE sentences (
+        excerpt_id TEXT PRIMARY KEY,
+        spans TEXT NOT NULL,
+        scores TEXT NOT NULL,
+        vectors BLOB
+    ) WITHOUT ROWID;
+    ALTER TABLE sources ADD COLUMN authors TEXT;
+    ALTER TABLE sources ADD COLUMN url TEXT;
+    ALTER TABLE sources ADD COLUMN accessed TEXT;
+    ALTER TABLE sources ADD COLUMN type TEXT;
+    DELETE FROM settings WHERE key = 'tagger';
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -175,8 +201,8 @@ class Store:
         # max(rowid) is O(1); count(*) scanned the table on every insert (quadratic ingest).
         added = self.db.execute("SELECT coalesce(max(rowid), 0) FROM sources").fetchone()[0]
         self.db.execute(
-            "INSERT INTO sources(id, file, title, author, outlet, date, text, added) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sources(id, file, title, author, outlet, date, text, added, "
+            "authors, url, accessed, type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 source.id,
                 source.file,
@@ -186,6 +212,10 @@ class Store:
                 source.date,
                 source.text,
                 added,
+                json.dumps(source.authors, ensure_ascii=False) if source.authors else None,
+                source.url,
+                source.accessed,
+                source.type,
             ),
         )
         for excerpt in excerpts:
@@ -208,10 +238,21 @@ class Store:
         self._sources.pop(source.id, None)
 
     def update_metadata(self, source: Source) -> None:
-        """Replace a source's title, author, outlet and date (a user's correction)."""
+        """Replace a source's metadata (a user's correction)."""
         self.db.execute(
-            "UPDATE sources SET title = ?, author = ?, outlet = ?, date = ? WHERE id = ?",
-            (source.title, source.author, source.outlet, source.date, source.id),
+            "UPDATE sources SET title = ?, author = ?, outlet = ?, date = ?, authors = ?, "
+            "url = ?, accessed = ?, type = ? WHERE id = ?",
+            (
+                source.title,
+                source.author,
+                source.outlet,
+                source.date,
+                json.dumps(source.authors, ensure_ascii=False) if source.authors else None,
+                source.url,
+                source.accessed,
+                source.type,
+                source.id,
+            ),
         )
         self._sources.pop(source.id, None)
 
@@ -231,6 +272,34 @@ class Store:
             ],
         )
 
+    def set_sentence_profiles(self, profiles: Iterable[SentenceProfile]) -> None:
+        """Store the memo's view of tagged excerpts' sentences (replacing any older one)."""
+        from briefing.memo.sentences import encode_scores
+
+        self.db.executemany(
+            "INSERT OR REPLACE INTO sentences(excerpt_id, spans, scores, vectors) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                (p.excerpt_id, json.dumps(p.spans), encode_scores(p.scores), p.vectors)
+                for p in profiles
+            ],
+        )
+
+    def sentence_profiles(self, excerpt_ids: Sequence[str]) -> dict[str, SentenceProfile]:
+        from briefing.memo.sentences import decode_scores
+
+        found: dict[str, SentenceProfile] = {}
+        for chunk in _chunks(list(dict.fromkeys(excerpt_ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"SELECT * FROM sentences WHERE excerpt_id IN ({marks})", chunk
+            ):
+                spans = tuple((int(a), int(b)) for a, b in json.loads(row["spans"]))
+                found[row["excerpt_id"]] = SentenceProfile(
+                    row["excerpt_id"], spans, decode_scores(row["scores"]), row["vectors"]
+                )
+        return found
+
     @contextmanager
     def rewriting_scores(self) -> Iterator[None]:
         """Every score is about to be written again: start empty, index once at the end.
@@ -240,6 +309,7 @@ class Store:
         """
         self.db.execute("DROP INDEX IF EXISTS scores_by_theme")
         self.db.execute("DELETE FROM scores")
+        self.db.execute("DELETE FROM sentences")
         yield
         self.db.execute(SCORES_BY_THEME)
 
@@ -510,6 +580,10 @@ def _source(row: sqlite3.Row) -> Source:
         author=row["author"],
         outlet=row["outlet"],
         date=row["date"],
+        authors=json.loads(row["authors"]) if row["authors"] else [],
+        url=row["url"],
+        accessed=row["accessed"],
+        type=row["type"],
     )
 
 
