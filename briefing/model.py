@@ -5,8 +5,8 @@ Nothing here does I/O; every other layer speaks in these types.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 

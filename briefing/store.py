@@ -126,6 +126,13 @@ class ThemeCount:
     sources: int
 
 
+QUERY_SYNTAX = (
+    "Words are matched by their stem (helicopter finds helicopters); all words must occur. "
+    'Also: "a phrase" in quotes, prefix* for word beginnings, a OR b, a NOT b, '
+    "NEAR(a b, 5) for words within 5 of each other."
+)
+
+
 class Store:
     """SQLite access for one workspace's corpus; implements `model.Corpus`."""
 
@@ -527,11 +534,13 @@ class Store:
     def search(self, query: str, theme_id: str | None = None, limit: int = 50) -> list[SearchHit]:
         """Full-text search over excerpts, best match first.
 
-        FTS5 syntax (phrases in quotes, OR, NOT, prefix*) is accepted; a query that
-        is not valid FTS5 falls back to matching its words.
+        Words match by stem (porter); FTS5 syntax ("phrases", OR, NOT, prefix*,
+        NEAR(a b, 5)) is accepted, operators in any case; a query that is not valid
+        FTS5 falls back to matching its words.
         """
         if not query.strip():
             return []
+        query = re.sub(r"\b(or|not|and|near)\b(?=\s|\()", lambda m: m.group(1).upper(), query)
         try:
             return self._search(query, theme_id, limit)
         except sqlite3.OperationalError:
@@ -539,6 +548,43 @@ class Store:
             if not words:
                 return []
             return self._search(" ".join(f'"{w}"' for w in words), theme_id, limit)
+
+    def suggest(self, query: str, count: int = 5) -> list[str]:
+        """Words of the corpus closest in spelling to the query's words (for an empty search).
+
+        Candidates come from the index's vocabulary (stems), narrowed by first letter and
+        length before they are compared, so this stays quick on a large corpus; each stem
+        is shown as a word the corpus really uses.
+        """
+        import difflib
+
+        found: list[str] = []
+        for word in re.findall(r"\w+", query.casefold()):
+            if word in ("and", "or", "not", "near") or len(word) < 3:
+                continue
+            rows = self.db.execute(
+                "SELECT term FROM excerpts_vocab WHERE term >= ? AND term < ? "
+                "AND length(term) BETWEEN ? AND ? ORDER BY doc DESC LIMIT 5000",
+                (word[0], chr(ord(word[0]) + 1), len(word) - 3, len(word) + 2),
+            ).fetchall()
+            stems = [r[0] for r in rows]
+            for stem in difflib.get_close_matches(word, stems, n=count, cutoff=0.7):
+                shown = self._surface(stem)
+                if shown and shown not in found and shown != word:
+                    found.append(shown)
+        return found[:count]
+
+    def _surface(self, stem: str) -> str | None:
+        """A word of the corpus with this stem, as the text writes it."""
+        row = self.db.execute(
+            "SELECT e.text FROM excerpts_fts f JOIN excerpts e ON e.n = f.rowid "
+            "WHERE excerpts_fts MATCH ? LIMIT 1",
+            (f'"{stem}"',),
+        ).fetchone()
+        if row is None:
+            return None
+        match = re.search(rf"\b{re.escape(stem)}\w*", row[0], re.IGNORECASE)
+        return match.group(0).casefold() if match else stem
 
     def _search(self, match: str, theme_id: str | None, limit: int) -> list[SearchHit]:
         sql = (

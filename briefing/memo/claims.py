@@ -21,11 +21,12 @@ SAME_MEANING = 0.82  # cosine of sentence vectors at which two sentences may be 
 SHARED_WORDS = 0.3  # ... when they also share this share (Jaccard) of their content words
 SAME_WORDS = 0.55  # shared words at which two sentences are one claim whatever the vectors
 _WORD = re.compile(r"[^\W\d_]{3,}|\d[\d.,]*")
-_STOP = frozenset(
-    "the and for that with was were are has have had this from its his her their they "
-    "which who will would said says also but not been into than then there about after "
-    "over more most such other some can could may might our out one two".split()
+_STOP_TEXT = (
+    "the and for that with was were are has have had this from its his her their "
+    "they which who will would said says also but not been into than then there "
+    "about after over more most such other some can could may might our out one two "
 )
+_STOP = frozenset(_STOP_TEXT.split())
 
 
 @dataclass(frozen=True)

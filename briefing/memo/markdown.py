@@ -54,9 +54,7 @@ def _pairs(text: str, mark: str) -> bool:
     closing = [
         i
         for i in spots
-        if i > 0
-        and not text[i - 1].isspace()
-        and not (i + 1 < len(text) and text[i + 1].isdigit())
+        if i > 0 and not text[i - 1].isspace() and not (i + 1 < len(text) and text[i + 1].isdigit())
     ]
     return any(o < c for o in opening for c in closing)
 
@@ -89,7 +87,7 @@ def quote_markdown(quote: Quote) -> str:
 
 
 def reported(quote: Quote) -> str:
-    """"reported by 3 sources", when more than one source carries the claim."""
+    """ "reported by 3 sources", when more than one source carries the claim."""
     return f"reported by {quote.reported_by} sources" if quote.reported_by > 1 else ""
 
 

@@ -46,10 +46,11 @@ _PRONOUN_SPEAKER = re.compile(
     re.IGNORECASE,
 )
 _NAMED = re.compile(r"\b([A-Z][a-z]+)(?:\s+[A-Z][a-z]+)+")
-_NOT_NAMES = frozenset(
+_NOT_NAMES_TEXT = (
     "The A An This That These Those In On At But And It He She They When While After "
-    "Before Since Then As If Of For To By With From".split()
+    "Before Since Then As If Of For To By With From "
 )
+_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 
 
 @dataclass(frozen=True)

@@ -241,7 +241,7 @@ class _Resolver:
         wanted = [" ".join(f.split()) for f in fragments]
         if not wanted:
             return "missing"
-        problem = "missing"
+        problem: str | None = "missing"
         for paragraph in paragraphs:
             if not all(w in paragraph for w in wanted):
                 continue
