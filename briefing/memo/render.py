@@ -7,8 +7,13 @@ from pathlib import Path
 
 from briefing.errors import BriefingError
 
-# The formats a memo exports to, in the order offered (CLI --format, the app's dialog).
-FORMATS = ("md", "pdf")
+# Every format the memo exports to, as (name, file suffix, description): the CLI's
+# --format and the TUI's export dialog offer exactly these.
+FORMATS: tuple[tuple[str, str, str], ...] = (
+    ("md", ".md", "Markdown"),
+    ("pdf", ".pdf", "PDF"),
+    ("docx", ".docx", "Word"),
+)
 
 
 def bundled_templates_dir() -> Path:

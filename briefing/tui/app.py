@@ -16,7 +16,7 @@ from briefing.library import IngestSummary, Library
 from briefing.memo.render import FORMATS
 from briefing.tui.commands import BriefingCommands, Command
 from briefing.tui.dialogs.details import DetailsDialog
-from briefing.tui.dialogs.export import FORMAT_NAMES, ExportDialog
+from briefing.tui.dialogs.export import ExportDialog
 from briefing.tui.dialogs.ingest import AddSourcesDialog, IngestSummaryDialog, ProgressDialog
 from briefing.tui.dialogs.simple import ErrorDialog, QuitDialog
 from briefing.tui.messages import BriefEdited, LibraryChanged
@@ -276,11 +276,11 @@ class BriefingApp(App[None]):
         return [
             *(
                 (
-                    f"Export to {FORMAT_NAMES.get(fmt, fmt.upper())}",
-                    f"Write the memo as .{fmt}, into exports/ unless you choose (e)",
+                    f"Export to {description}",
+                    f"Write the memo as {suffix}, into exports/ unless you choose (e)",
                     lambda fmt=fmt: self.action_export(fmt),
                 )
-                for fmt in FORMATS
+                for fmt, suffix, description in FORMATS
             ),
             ("Save brief", "Write brief.yaml now (ctrl+s)", self.action_save),
             ("Undo", "Take back the last decision (ctrl+z)", self.action_undo),

@@ -19,7 +19,8 @@ from briefing.memo import Brief
 from briefing.memo.render import FORMATS
 from briefing.tui.session import Session, tilde
 
-FORMAT_NAMES = {"md": "Markdown", "pdf": "PDF", "docx": "Word"}
+FORMAT_NAMES = {name: description for name, _, description in FORMATS}
+FORMAT_SUFFIXES = {name: suffix for name, suffix, _ in FORMATS}
 
 
 class ExportDialog(ModalScreen[None]):
@@ -35,7 +36,7 @@ class ExportDialog(ModalScreen[None]):
     def __init__(self, session: Session, fmt: str = "") -> None:
         super().__init__()
         self.session = session
-        self.fmt = fmt if fmt in FORMATS else FORMATS[0]
+        self.fmt = fmt if fmt in FORMAT_NAMES else FORMATS[0][0]
         self.written: Path | None = None
 
     def compose(self) -> ComposeResult:
@@ -44,9 +45,10 @@ class ExportDialog(ModalScreen[None]):
             yield Static("Export the memo", classes="dialog-title")
             yield Label("Format", classes="form-label")
             with RadioSet(id="format"):
-                for fmt in FORMATS:
-                    name = f"{FORMAT_NAMES.get(fmt, fmt.upper())} (.{fmt})"
-                    yield RadioButton(name, value=fmt == self.fmt, id=f"format-{fmt}")
+                for fmt, suffix, description in FORMATS:
+                    yield RadioButton(
+                        f"{description} ({suffix})", value=fmt == self.fmt, id=f"format-{fmt}"
+                    )
             yield Label("File", classes="form-label")
             yield Input(tilde(default), id="export-path")
             yield Static(
@@ -71,8 +73,8 @@ class ExportDialog(ModalScreen[None]):
         fmt = (event.pressed.id or "").removeprefix("format-")
         field = self.query_one("#export-path", Input)
         path = Path(field.value)
-        if path.suffix == f".{self.fmt}":  # the user's name is kept; only its ending follows
-            field.value = str(path.with_suffix(f".{fmt}"))
+        if path.suffix == FORMAT_SUFFIXES[self.fmt]:  # the user's name stays; its ending follows
+            field.value = str(path.with_suffix(FORMAT_SUFFIXES[fmt]))
         self.fmt = fmt
         self.query_one("#export", Button).focus()  # chosen: enter exports
 

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from briefing.store import SearchHit
+from briefing.store import QUERY_SYNTAX, SearchHit
 from briefing.tui.dialogs.simple import ThemePickDialog
 from briefing.tui.messages import BriefEdited
 from briefing.tui.session import Session, source_name
@@ -93,8 +93,10 @@ class SearchScreen(Screen[None]):
             )
         if not query.strip():
             note = "Type to search."
-        elif not hits:
-            note = "No match. Try fewer words, a prefix* or every theme."
+        elif not hits:  # say how to ask, and what the corpus does say
+            close = self.session.library.store.suggest(query)
+            note = "No match." + (f" Did you mean: {', '.join(close)}?" if close else "")
+            note += " " + QUERY_SYNTAX
         else:
             note = f"{len(hits)} match{'es' if len(hits) > 1 else ''}"
             if len(hits) == LIMIT:
