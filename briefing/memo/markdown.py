@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+from briefing.controls import strip_controls
 from briefing.errors import BriefingError
 from briefing.memo.citations import Spans
 from briefing.memo.document import Block, MemoDocument, Quote
@@ -64,7 +65,8 @@ def render_markdown(doc: MemoDocument, template_dirs: Sequence[Path] = ()) -> st
     except jinja2.TemplateError as exc:
         where = f":{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
         raise BriefingError(f"{path}{where}: the template fails: {exc}", "template") from exc
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    # No escape sequence reaches a memo, whatever a template or an old store holds.
+    return strip_controls(re.sub(r"\n{3,}", "\n\n", text)).strip() + "\n"
 
 
 def _view(doc: MemoDocument) -> dict[str, Any]:
