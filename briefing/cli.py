@@ -95,9 +95,19 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
                 "run `briefing tag` to re-tag.",
                 markup=False,
             )
+        _warn_unused_decisions(library.workspace.tags_path, library.tag_problems)
         yield library
     finally:
         library.close()
+
+
+def _warn_unused_decisions(path: Path, problems: Sequence[str]) -> None:
+    """Said once, when tags.yaml changed: a decision that applies to nothing is a slip."""
+    for problem in problems[:5]:
+        err.print(f"briefing: warning: {path}: {problem}; the decision applies to nothing.",
+                  markup=False)  # fmt: skip
+    if len(problems) > 5:
+        err.print(f"briefing: warning: {path}: {len(problems) - 5} more like these.", markup=False)
 
 
 @contextmanager
@@ -434,6 +444,8 @@ def tag(
             return
         with _progress("Tagging") as report:
             count = library.retag(progress=report)
+        if not library.tag_problems:  # else `opened` said them already
+            _warn_unused_decisions(library.workspace.tags_path, library.unused_decisions())
     out.print(f"Tagged {count} excerpts.", markup=False)
 
 
@@ -573,6 +585,7 @@ def rebuild(ctx: typer.Context) -> None:
             markup=False,
         )
         refused = library.built.refused if library.built else []
+        _warn_unused_decisions(workspace.tags_path, library.tag_problems)
     finally:
         library.close()
     for refusal in refused:

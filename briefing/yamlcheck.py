@@ -69,24 +69,26 @@ class _BoundedLoader(yaml.SafeLoader):
         self._expanded = 0
         self._weights: dict[int, int] = {}
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            target = self.anchors.get(event.anchor)  # type: ignore[attr-defined]
+            target = self.anchors.get(event.anchor)
             if target is not None:
                 weight = self._weights.get(id(target))
                 if weight is None:
                     raise _over(event, f"the alias *{event.anchor} repeats the item it is in")
                 self._spend(event, weight)
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         event = self.peek_event()
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise _over(event, f"items are nested more than {MAX_DEPTH} levels deep")
         try:
-            node: yaml.Node = super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
+        if node is None:
+            return None
         if isinstance(node, yaml.ScalarNode):
             if _SURROGATE.search(node.value):
                 raise _over(
@@ -129,7 +131,7 @@ def compose(text: str) -> yaml.Node | None:
         raise YamlRefused(0, f"it is over {MAX_BYTES // (1024 * 1024)} MB; split it")
     loader = _BoundedLoader(text)
     try:
-        return loader.get_single_node()  # type: ignore[no-any-return]
+        return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
@@ -291,7 +293,8 @@ class Checker:
         if not isinstance(node, yaml.ScalarNode) or node.tag != _INT:
             self.fail(node, f"{what} must be a whole number from {low} to {high}")
         if not _PLAIN_INT.fullmatch(node.value):
-            self.fail(node, f"{what} {_number_problem(node.value)}; use a number from {low} to {high}")
+            problem = _number_problem(node.value)
+            self.fail(node, f"{what} {problem}; use a number from {low} to {high}")
         value = int(node.value)
         if not low <= value <= high:
             self.fail(node, f"{what} is {value}; use a number from {low} to {high}")

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from briefing.files import write_atomic
+from briefing.ids import EXCERPT_ID
 from briefing.model import ThemeScore
 from briefing.yamlcheck import Checker
 
@@ -93,6 +94,12 @@ def load_manual_tags(path: Path) -> ManualTags:
         check.fail(root, "tags.yaml must map excerpt ids to {added: [...], removed: [...]}")
     for key_node, value_node in root.value:
         excerpt_id = check.text(key_node, "an excerpt id", required=True)
+        if not EXCERPT_ID.fullmatch(excerpt_id):  # a typo, or a path like ../../x
+            check.fail(
+                key_node,
+                f"{excerpt_id[:40]!r} is not an excerpt id (12 hex digits, as "
+                "`briefing excerpts` lists them); fix or remove it",
+            )
         decisions = check.mapping(value_node, f"excerpt '{excerpt_id}'", _KEYS)
         for key, themes_node in decisions.items():
             for theme_id in check.texts(themes_node, key):
