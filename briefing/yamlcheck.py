@@ -38,7 +38,9 @@ MAX_EXPANDED = 2_000_000  # nodes plus characters once every alias is written ou
 MAX_BYTES = 64 * 1024 * 1024  # a tags.yaml of a very large corpus stays far below
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]{0,17})")
-_PLAIN_NUMBER = re.compile(r"[-+]?(?:(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{0,18})?|\.[0-9]{1,18})")
+_PLAIN_NUMBER = re.compile(
+    r"[-+]?(?:(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{0,18})?|\.[0-9]{1,18})(?:[eE][-+]?[0-9]{1,3})?"
+)
 
 
 class YamlRefused(Exception):
