@@ -131,7 +131,15 @@ def compose(text: str) -> yaml.Node | None:
     """The root node of a YAML text, or None when it holds no document; bounded (see above)."""
     if len(text) > MAX_BYTES:
         raise YamlRefused(0, f"it is over {MAX_BYTES // (1024 * 1024)} MB; split it")
-    loader = _BoundedLoader(text)
+    try:
+        loader = _BoundedLoader(text)  # the reader checks every character here
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise YamlRefused(
+            line,
+            f"it holds a control character (#x{exc.character:04x}) that YAML does not allow; "
+            "remove it",
+        ) from exc
     try:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:

@@ -24,8 +24,9 @@ _VOCABULARY = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 def normalize(text: str) -> str:
     """Normalise line endings, Unicode (NFC), spaces, invisible and control characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
-    text = strip_controls(unicodedata.normalize("NFC", text))
-    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", strip_controls(text)))
+    # NFC last: removing a character between a letter and its accent lets them compose.
+    text = unicodedata.normalize("NFC", text)
     return "\n".join(line.strip() for line in text.split("\n"))
 
 
