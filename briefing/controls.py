@@ -9,7 +9,13 @@ again, so a store written by an older version cannot reach the terminal either.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, TypeVar
+
+_Item = TypeVar("_Item")
 
 # A whole sequence goes, not just its ESC, so "ESC ]0;title BEL" leaves no "]0;title".
 # OSC, DCS, SOS, PM and APC strings are removed only with their terminator (BEL or ST):
@@ -33,3 +39,22 @@ def strip_controls(text: str) -> str:
 def has_controls(text: str) -> bool:
     """True when `text` holds a character `strip_controls` would remove."""
     return _CONTROL.search(text) is not None
+
+
+def without_controls(make: Callable[..., _Item]) -> Callable[..., _Item]:
+    """Decorate a function that makes a dataclass so that none of its texts holds a control
+    character. The store's rows go through it: a store written before ingest removed
+    them must not send escape sequences to the terminal or into a memo (such old text may
+    then be a few characters shorter than its stored offsets say)."""
+
+    @functools.wraps(make)
+    def clean(*args: Any) -> _Item:
+        item = make(*args)
+        dirty = {
+            name: strip_controls(value)
+            for name, value in vars(item).items()
+            if isinstance(value, str) and _CONTROL.search(value)
+        }
+        return replace(item, **dirty) if dirty else item  # type: ignore[type-var]
+
+    return clean

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing.controls import strip_controls
+from briefing.controls import strip_controls, without_controls
 from briefing.errors import WorkspaceError
 from briefing.ids import canonical
 from briefing.model import Excerpt, ScoredExcerpt, Source, ThemeScore
@@ -93,6 +93,9 @@ class SearchHit:
     snippet: str  # the match marked with [ and ]
     rank: float
 
+    def __post_init__(self) -> None:  # cut from stored text: see without_controls
+        object.__setattr__(self, "snippet", strip_controls(self.snippet))
+
 
 @dataclass(frozen=True)
 class ThemeCount:
@@ -110,7 +113,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-            self.db.row_factory = _clean_row
+            self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA foreign_keys = ON")
             if self.path is not None:
                 self.db.execute("PRAGMA journal_mode = WAL")
@@ -502,6 +505,7 @@ class _Transaction:
         self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
 
+@without_controls  # a store written before ingest removed them
 def _source(row: sqlite3.Row) -> Source:
     return Source(
         id=row["id"],
@@ -514,6 +518,7 @@ def _source(row: sqlite3.Row) -> Source:
     )
 
 
+@without_controls  # a store written before ingest removed them
 def _excerpt(row: sqlite3.Row) -> Excerpt:
     return Excerpt(
         id=row["id"],
@@ -528,11 +533,3 @@ def _excerpt(row: sqlite3.Row) -> Excerpt:
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for at in range(0, len(items), size):
         yield items[at : at + size]
-
-
-def _clean_row(cursor: sqlite3.Cursor, values: tuple[object, ...]) -> sqlite3.Row:
-    """A row whose texts hold no control characters: a store written before ingest removed
-    them must not send escape sequences to the terminal (CLI, TUI) or into a memo."""
-    return sqlite3.Row(
-        cursor, tuple(strip_controls(v) if isinstance(v, str) else v for v in values)
-    )

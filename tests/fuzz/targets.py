@@ -55,11 +55,11 @@ ESCAPES = [
     "\r",
     "\f",
 ]
-WORDS = (
-    "the Russia Pakistan defence accord signed minister said deal arms sales helicopters "
-    "Islamabad Moscow India reaction By Jane Doe Posted on 12/3/14 Nov. 20, 2014 Reuters "
-    "Share Subscribe Leave a Reply Related Advertisement Photo: AP © 2014 Click here "
-    "Read more — “quoted” ‘words’ co- operation e.g. U.S. 中文 العربية Ünïcödé"
+WORDS = (  # noqa: SIM905 (a paragraph of words reads better than a list of them)
+    "the a of and to in minister said on signed agreement talks ministers government "
+    "officials port shipping ice council By Jane Doe Posted on 12/3/14 Nov. 20, 2014 "
+    "Share Subscribe Leave a Reply Related Advertisement Photo: © 2014 Click here Read "
+    "more — “quoted” ‘words’ co- operation e.g. U.S. 中文 العربية Ünïcödé"
 ).split()
 YAML_TOKENS = [
     "010",
@@ -329,9 +329,8 @@ def _base_pdf() -> bytes:
     """A small real PDF with a text layer and metadata, made once with Typst."""
     import typst
 
-    source = (
-        '#set document(title: "Arms \\u{1b}[2J deal", author: "Jane Doe")\n'
-        + "\n\n".join(" ".join(WORDS[i : i + 20]) for i in range(0, len(WORDS), 7))
+    source = '#set document(title: "Arms \\u{1b}[2J deal", author: "Jane Doe")\n' + "\n\n".join(
+        " ".join(WORDS[i : i + 20]) for i in range(0, len(WORDS), 7)
     )
     with tempfile.TemporaryDirectory(prefix="briefing-fuzz-") as tmp:
         path = Path(tmp) / "a.typ"
@@ -432,7 +431,7 @@ def check_themes(text: str) -> None:
     themes = _with_file(load_themes, "themes.yaml", text)
     for theme in themes or []:
         matcher = ThemeMatcher(theme)
-        matcher.match("The Russia-Pakistan arms deal, signed on Nov. 20 " * 20 + "!")
+        matcher.match("The ministers' agreement, signed on Nov. 20 in the port " * 20 + "!")
         assert not has_controls(theme.label + theme.description + "".join(theme.keywords))
 
 
