@@ -18,6 +18,14 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from briefing.errors import BriefingError
 
+# Every format the memo exports to, as (name, file suffix, description): the CLI's
+# --format and the TUI's export dialog offer exactly these.
+FORMATS: tuple[tuple[str, str, str], ...] = (
+    ("md", ".md", "Markdown"),
+    ("pdf", ".pdf", "PDF"),
+    ("docx", ".docx", "Word"),
+)
+
 
 def bundled_templates_dir() -> Path:
     """The templates shipped with briefing (the wheel's briefing.templates, or the checkout's)."""
