@@ -294,7 +294,7 @@ def sources(
     if as_bibtex:
         from briefing.memo.csl import bibtex
 
-        sys.stdout.write(bibtex(every))
+        sys.stdout.write(strip_controls(bibtex(every)))
         return
     if as_json:
         _json(rows)

@@ -50,11 +50,16 @@ def without_controls(make: Callable[..., _Item]) -> Callable[..., _Item]:
     @functools.wraps(make)
     def clean(*args: Any) -> _Item:
         item = make(*args)
-        dirty = {
-            name: strip_controls(value)
-            for name, value in vars(item).items()
-            if isinstance(value, str) and _CONTROL.search(value)
-        }
+        dirty: dict[str, Any] = {}
+        for name, value in vars(item).items():
+            if isinstance(value, str):
+                if _CONTROL.search(value):
+                    dirty[name] = strip_controls(value)
+            elif isinstance(value, tuple | list) and any(
+                isinstance(v, str) and _CONTROL.search(v) for v in value
+            ):  # a list of authors, say
+                cleaned = (strip_controls(v) if isinstance(v, str) else v for v in value)
+                dirty[name] = type(value)(cleaned)
         return replace(item, **dirty) if dirty else item  # type: ignore[type-var]
 
     return clean
