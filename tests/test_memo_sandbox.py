@@ -99,7 +99,7 @@ def test_typst_reaches_no_package_even_when_the_check_is_missed(tmp_path: Path) 
         '#import (str(sym.at) + "preview/cetz:0.2.2"): canvas\nHi\n', encoding="utf-8"
     )
     done = subprocess.run(
-        [sys.executable, "-m", "briefing.memo.typst_run", str(tmp_path)],
+        [sys.executable, "-m", "briefing.typst_run", str(tmp_path)],
         input=b"{}",
         capture_output=True,
         env=_offline_environment(),

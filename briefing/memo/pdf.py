@@ -72,7 +72,7 @@ def render_pdf(doc: MemoDocument, template_dirs: Sequence[Path] = ()) -> bytes:
         (root / TEMPLATE).write_text(source, encoding="utf-8")
         try:
             done = subprocess.run(
-                [sys.executable, "-m", "briefing.memo.typst_run", str(root)],
+                [sys.executable, "-m", "briefing.typst_run", str(root)],
                 input=memo_json(doc).encode("utf-8"),
                 capture_output=True,
                 timeout=MAX_SECONDS,

@@ -1,4 +1,4 @@
-"""Typesetting one memo with Typst, in a child process: `python -m briefing.memo.typst_run ROOT`.
+"""Typesetting one memo with Typst in a child process: `python -m briefing.typst_run ROOT`.
 
 The parent (memo/pdf.py) sends the memo's JSON on stdin and reads the PDF on stdout. A
 child process can be given a time limit and an environment of its own: its proxy is a
@@ -11,7 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-TEMPLATE = "memo.typ"  # as in pdf.py, which must not import this module (runpy warns)
+TEMPLATE = "memo.typ"  # as in memo/pdf.py; this module stays outside briefing.memo, whose
+# imports would cost the child a quarter of a second
 TYPST_FAILED = 3  # the exit code that says: Typst's message is on stderr
 
 
