@@ -305,19 +305,35 @@ def test_the_tui_draws_no_escape_sequence(ws: Path, tmp_path: Path) -> None:
         db.execute("UPDATE sources SET title = title || ?", ("\x1b]0;OWNED\x07",))
     hostile_folder = ws.rename(ws.parent / "ws\x1b[2J")  # the header shows its name
 
-    async def screenshot() -> str:
+    async def screenshots() -> list[str]:
+        """The main screen, an excerpt's source, and a search's results."""
+        from briefing.tui.widgets.excerpt_table import ExcerptTable
+
         app = BriefingApp(library)
+        shots = []
         async with app.run_test(size=(160, 50)) as pilot:
             await pilot.pause(0.3)
             await app.workers.wait_for_complete()
-            await pilot.pause(0.1)
-            return app.export_screenshot()
+            shots.append(app.export_screenshot())
+            app.screen.query_one(ExcerptTable).focus()
+            await pilot.press("o")
+            await pilot.pause(0.3)
+            shots.append(app.export_screenshot())
+            await pilot.press("escape", "slash")
+            await pilot.pause(0.2)
+            await pilot.press(*"deal", "enter")
+            await pilot.pause(0.5)
+            shots.append(app.export_screenshot())
+        return shots
 
     library = Library.open(Workspace(hostile_folder))
     try:
-        screen = asyncio.run(screenshot())
+        main, source, search = asyncio.run(screenshots())
     finally:
         library.close()
+    assert "Why\u00a0these\u00a0themes".replace("\u00a0", "&#160;") in source
+    assert "deal" in search and search != main
+    screen = main + source + search
     assert not TERMINAL_CONTROL.search(screen)
     assert "OWNED" not in screen and "[2J" not in screen
     assert "Arms&#160;sales" in screen and "Diplomat" in screen  # the lists were drawn
