@@ -169,16 +169,19 @@ def read_html(data: bytes) -> Extracted:
     # The parser drops a bare ESC but keeps the rest of its sequence ("]0;title") as text,
     # so whole sequences go before parsing.
     html = strip_controls(decode(data))
-    doc = trafilatura.bare_extraction(
-        html,
-        fast=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        with_metadata=True,
-        deduplicate=False,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            fast=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            with_metadata=True,
+            deduplicate=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except AssertionError as error:  # lxml's tree builder asserts on some broken markup
+        raise Unreadable("the HTML is too malformed to parse (e.g. a page inside CDATA)") from error
     if doc is None:
         raise Unreadable("no article text found in the HTML")
     body = str(getattr(doc, "text", None) or "")
