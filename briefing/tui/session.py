@@ -62,11 +62,12 @@ class ExcerptRow:
 
 
 def tilde(path: Path) -> str:
-    """A path as a person writes it: ~/... under their home folder."""
+    """A path as a person writes it (~/... under their home folder), safe to draw."""
     try:
-        return "~/" + str(path.relative_to(Path.home()))
+        shown = "~/" + str(path.relative_to(Path.home()))
     except ValueError:
-        return str(path)
+        shown = str(path)
+    return strip_controls(shown)  # a folder's name is drawn too
 
 
 def source_name(source: Source) -> str:

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from briefing.controls import strip_controls
 from briefing.errors import BriefingError
 from briefing.memo import Brief
 from briefing.memo.render import FORMATS
@@ -38,6 +39,7 @@ class ExportDialog(ModalScreen[None]):
         self.session = session
         self.fmt = fmt if fmt in FORMAT_NAMES else FORMATS[0][0]
         self.written: Path | None = None
+        self._prefilled = ""  # the path as offered, shown with ~ and without controls
 
     def compose(self) -> ComposeResult:
         default = self.session.library.export_path(self.session.brief, self.fmt)
@@ -50,7 +52,8 @@ class ExportDialog(ModalScreen[None]):
                         f"{description} ({suffix})", value=fmt == self.fmt, id=f"format-{fmt}"
                     )
             yield Label("File", classes="form-label")
-            yield Input(tilde(default), id="export-path")
+            self._prefilled = tilde(default)
+            yield Input(self._prefilled, id="export-path")
             yield Static(
                 "enter: export · a folder keeps the file name · escape: close",
                 id="export-note",
@@ -74,12 +77,17 @@ class ExportDialog(ModalScreen[None]):
         field = self.query_one("#export-path", Input)
         path = Path(field.value)
         if path.suffix == FORMAT_SUFFIXES[self.fmt]:  # the user's name stays; its ending follows
+            prefilled = field.value == self._prefilled
             field.value = str(path.with_suffix(FORMAT_SUFFIXES[fmt]))
+            if prefilled:
+                self._prefilled = field.value
         self.fmt = fmt
         self.query_one("#export", Button).focus()  # chosen: enter exports
 
     def _target(self) -> Path:
         raw = self.query_one("#export-path", Input).value.strip()
+        if raw == self._prefilled:  # as offered: the real path (what is shown is made safe)
+            return self.session.library.export_path(self.session.brief, self.fmt)
         path = Path(raw).expanduser() if raw else self.session.library.workspace.exports_dir
         if not path.is_absolute():
             path = self.session.library.workspace.root / path
@@ -111,7 +119,7 @@ class ExportDialog(ModalScreen[None]):
 
     def _failed(self, message: str) -> None:
         self.query_one("#export", Button).disabled = False
-        self._say(f"Not written: {message}", error=True)
+        self._say(f"Not written: {strip_controls(message)}", error=True)
 
     def _written(self, path: Path, warnings: list[str]) -> None:
         self.written = path.resolve()
@@ -119,7 +127,7 @@ class ExportDialog(ModalScreen[None]):
         for button in ("#open", "#copy"):
             self.query_one(button, Button).disabled = False
         lines = [f"Written: {tilde(self.written)}", "o: open its folder · c: copy the path"]
-        lines += [f"warning: {w}" for w in warnings]
+        lines += [f"warning: {strip_controls(w)}" for w in warnings]
         self._say("\n".join(lines))
         self.query_one("#format", RadioSet).focus()  # another format is one key away
 

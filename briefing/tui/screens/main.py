@@ -11,6 +11,7 @@ from textual.widgets import Footer, Header, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
 from briefing import locations
+from briefing.controls import strip_controls
 from briefing.errors import BriefingError
 from briefing.memo import MemoDocument
 from briefing.memo.brief import Brief, BriefTheme
@@ -111,7 +112,7 @@ class MainScreen(Screen[None]):
             parts.append("this is the sample: `briefing init FOLDER` starts your own")
         line = self.query_one("#workspace-line", Static)
         line.update(" · ".join(parts))
-        line.tooltip = str(root)
+        line.tooltip = strip_controls(str(root))
 
     def show_excerpts(self, theme_id: str, keep: str | None = None) -> None:
         """List the theme's excerpts; a theme just come to opens at its best excerpt."""
