@@ -8,7 +8,6 @@ front matter), which is trusted before anything guessed from the text.
 from __future__ import annotations
 
 import codecs
-import io
 import logging
 import re
 from dataclasses import dataclass
@@ -18,7 +17,6 @@ import yaml
 
 from briefing.ingest.dates import find_date
 from briefing.ingest.normalize import normalize, unwrap
-from briefing.ingest.pdf import page_text
 
 
 class Unreadable(Exception):
@@ -172,30 +170,10 @@ def read_html(data: bytes) -> Extracted:
 
 
 def read_pdf(data: bytes) -> Extracted:
-    """A PDF with a text layer; a scanned PDF (images only) is refused."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    """A PDF with a text layer (see `briefing.ingest.pdf`)."""
+    from briefing.ingest.pdf import read_pdf as read
 
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise Unreadable("the PDF is encrypted")
-        pages = [page_text(page) for page in reader.pages]
-        info = reader.metadata
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
-        raise Unreadable(f"not a readable PDF ({error})") from error
-    text = "\n\n".join(pages)
-    if len(text.split()) < 5:
-        raise Unreadable("the PDF has no text layer (a scanned image?)")
-    title = _clean(info.title) if info else None
-    if title and re.search(r"\.(?:docx?|pdf|indd|tex)$|^untitled|^microsoft", title, re.I):
-        title = None
-    return Extracted(
-        unwrap(normalize(text), typeset=True),
-        title=title,
-        author=_clean(info.author) if info else None,
-    )
+    return read(data)
 
 
 def _clean(value: object) -> str | None:
