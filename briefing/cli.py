@@ -211,11 +211,15 @@ def _print_summary(summary: IngestSummary) -> None:
         )
     for path, existing in summary.duplicates:
         out.print(f"duplicate  {existing}  {path}", markup=False)
+    for skipped in summary.skipped:
+        out.print(f"skipped    {skipped.path}: {skipped.reason}", markup=False)
     for refusal in summary.refused:
         err.print(f"refused    {refusal.path}: {refusal.reason}", markup=False)
+    count = len(summary.skipped) + len(summary.assets)
+    assets = f" ({len(summary.assets)} not articles: scripts, styles, images...)"
     out.print(
         f"{len(summary.added)} added, {len(summary.duplicates)} duplicate, "
-        f"{len(summary.refused)} refused",
+        f"{len(summary.refused)} refused, {count} skipped{assets if summary.assets else ''}",
         markup=False,
     )
 

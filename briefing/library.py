@@ -68,6 +68,8 @@ class IngestSummary:
     added: list[Source] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, existing source id)
     refused: list[Refusal] = field(default_factory=list)
+    skipped: list[Refusal] = field(default_factory=list)  # special entries, with the reason
+    assets: list[str] = field(default_factory=list)  # files in folders that are not articles
 
 
 @dataclass
@@ -432,31 +434,32 @@ def _decisions(tags: ManualTags) -> Iterable[tuple[str, str, str]]:
 
 
 def _expand(paths: Sequence[Path], summary: IngestSummary) -> list[Path]:
-    """Files named, and files found under folders named, in a stable order."""
+    """Files named, and files found under folders named, in a stable order.
+
+    A file named is read (or refused with its reason); in a folder, files that are
+    not articles and special entries are skipped (see `ingest.walk`).
+    """
     from briefing.ingest import SUPPORTED_SUFFIXES
+    from briefing.ingest.walk import walk
 
     files: list[Path] = []
     for path in paths:
         path = Path(path)
         try:
             if path.is_dir():
-                found = sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file()
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-                for candidate in found:
-                    if is_meta_file(candidate):
-                        continue
-                    if candidate.suffix.lower() in SUPPORTED_SUFFIXES:
-                        files.append(candidate)
-                    else:
-                        summary.refused.append(Refusal(str(candidate), _unsupported(candidate)))
+                found = walk(path, SUPPORTED_SUFFIXES, skip={".meta.yaml"})
+                files.extend(found.files)
+                summary.assets.extend(found.assets)
+                summary.skipped.extend(Refusal(p, why) for p, why in found.special)
+                summary.refused.extend(Refusal(str(p), _unsupported(p)) for p in found.unsupported)
             elif path.is_file():
                 if is_meta_file(path):
                     continue
                 files.append(path)
+            elif path.is_symlink():
+                summary.refused.append(Refusal(str(path), "a broken link or a link loop"))
+            elif path.exists():
+                summary.refused.append(Refusal(str(path), "not a regular file (a pipe or device?)"))
             else:
                 summary.refused.append(Refusal(str(path), "no such file or folder"))
         except OSError as error:

@@ -18,7 +18,7 @@ import io
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 from typing import Any
 
@@ -37,7 +37,7 @@ _PRINT_STAMP = re.compile(
 _PAGE_COUNTER = re.compile(r"^(?:page\s+)?\d{1,4}\s*(?:/|of)\s*\d{1,4}$", re.IGNORECASE)
 _URL = re.compile(r"^(?:https?|file)://\S+|^www\.\S+", re.IGNORECASE)
 _JUNK_TITLE = re.compile(
-    r"\.(?:docx?|pdf|indd|tex|html?)$|^untitled|^microsoft|^about:blank$",
+    r"\.(?:docx?|pdf|indd|tex|html?|php|aspx?)$|^untitled|^microsoft|^about:blank$|^\S+/\S*$",
     re.I,
 )
 
@@ -78,6 +78,8 @@ def _read_tagged(reader: Any, info_title: str | None) -> Extracted | None:
     """The article of a tagged PDF, or None when its structure holds no text."""
     from briefing.ingest.pdf_tags import read_tagged
 
+    if info_title and _JUNK_TITLE.search(info_title):
+        info_title = None
     page = read_tagged(reader, info_title)
     header_title = _header_title([lines[:2] for lines in page.artifacts])
     try:
@@ -88,11 +90,15 @@ def _read_tagged(reader: Any, info_title: str | None) -> Extracted | None:
     if len(text.split()) < 5 and len(text) < 20:
         return None
     page_title = info_title or header_title
+    if page_title and _JUNK_TITLE.search(page_title):
+        page_title = None
+    found = replace(found, title=None) if found.title == info_title else found
     headline = _CJK_SPACE.sub("", found.title) if found.title else None
+    title = _best_title(headline, page_title)
     return Extracted(
         text,
-        title=_best_title(headline, page_title),
-        author=found.author or _byline(page.blocks, headline),
+        title=title,
+        author=found.author or _byline(*page.byline_candidates(title)),
         outlet=found.outlet,
         date=found.date,
         structured=True,
@@ -100,24 +106,34 @@ def _read_tagged(reader: Any, info_title: str | None) -> Extracted | None:
 
 
 def _best_title(headline: str | None, page_title: str | None) -> str | None:
-    """The headline when the page title carries it (the title without the site's name);
-    else the page title, which the person saw atop every printed page."""
+    """The headline as the page title spells it, when the page title carries it (the
+    title without the site's name); else the page title, atop every printed page."""
     if not page_title:
         return headline
-    if headline and _key(headline) and _key(headline) in _key(page_title):
-        return headline
-    return page_title
+    short = _key(headline or "")
+    index = [i for i, ch in enumerate(page_title) if _key(ch)]
+    full = "".join(_key(page_title[i]) for i in index)
+    at = full.find(short) if short and len(short) >= 0.4 * len(full) else -1
+    if at < 0 or len(full) != len(index):
+        return page_title
+    # The metadata's spelling, not the glyphs' (a PDF's spacing of glyphs is a guess).
+    return page_title[index[at] : index[at + len(short) - 1] + 1]
 
 
-def _byline(blocks: list[str], headline: str | None) -> str | None:
-    """The author named by a byline among the few blocks after the headline."""
-    if not blocks:
-        return None
-    start = 0
-    if headline:
-        wanted = _key(headline)
-        start = next((i for i, b in enumerate(blocks) if wanted and _key(b) == wanted), 0)
-    return metadata.find_author(blocks[start : start + 8], 5)
+def _byline(short: list[str], links: list[str]) -> str | None:
+    """The author: the first link to an author's page that reads as a name, else a
+    byline ("By ...", "Author: ...") among the short texts after the headline."""
+    for text in links:
+        name = metadata.clean_name(text)
+        if name and not any(ch.isdigit() for ch in name) and 2 <= len(name.split()) <= 6:
+            return name
+    for text in short:
+        # Inline runs printed apart lose the space between them: "ByJane Doe".
+        text = re.sub(r"^(By)(?=[A-Z][a-z])", r"\1 ", text)
+        name = metadata.find_author([text], 0)
+        if name:
+            return name
+    return None
 
 
 def _key(text: str) -> str:

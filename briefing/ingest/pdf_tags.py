@@ -12,6 +12,7 @@ found by the same HTML reader as a saved page.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +31,13 @@ _BLOCK_TAGS = {
     "Link": "a", "Reference": "span", "Annot": "span", "Ruby": "span",
     "NonStruct": "span", "Private": "span", "Sub": "span",
 }  # fmt: skip
-_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "td", "th", "figcaption")
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_AUTHOR_PATH = re.compile(
+    r"/(?:authors?|autor(?:es|en)?|auteurs?|autori|by|people|person|profiles?|perfil(?:es)?"
+    r"|staff|writers?|journalist(?:e|en|s)?|reporters?|contributors?|columnists?|redakteur(?:e)?"
+    r"|bio)/[^/?#]+|/@[\w.-]+/?$",
+    re.IGNORECASE,
+)
 _VOID_TEXT = {"Figure"}  # a figure's drawn text is its image's; its /Alt is not the article
 
 
@@ -50,14 +57,28 @@ class TaggedPage:
     html: str
     artifacts: list[list[str]] = field(default_factory=list)  # per page: header/footer lines
 
-    @property
-    def blocks(self) -> list[str]:
-        """The text of each heading, paragraph, list item and cell, in reading order."""
+    def byline_candidates(self, headline: str | None) -> tuple[list[str], list[str]]:
+        """Short texts and the texts of links to an author's page, from the headline on.
+
+        A link whose path names a person's page (/author/, /by/, /people/, /@name...)
+        is how web pages mark a byline; it survives printing as a link annotation.
+        """
         import lxml.html
 
         root = lxml.html.fromstring(self.html)
-        found = (" ".join(el.text_content().split()) for el in root.iter(*_BLOCKS))
-        return [text for text in found if text]
+        elements = list(root.iter("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "td", "span", "a"))
+        texts = [" ".join(el.text_content().split()) for el in elements]
+        start = _headline_index(elements, texts, headline) if headline else 0
+        short: list[str] = []
+        links: list[str] = []
+        for element, text in zip(elements[start:], texts[start:], strict=True):
+            if not text or len(text) > 160:
+                continue
+            if element.tag == "a" and _AUTHOR_PATH.search(element.get("href", "")):
+                links.append(text)
+            elif element.tag != "a" and len(short) < 40 and text not in short[-1:]:
+                short.append(text)
+        return short, links
 
 
 def is_tagged(reader: Any) -> bool:
@@ -235,6 +256,25 @@ def _kids(node: Any) -> Iterator[Any]:
         yield from kids
     else:
         yield kids
+
+
+def _headline_index(elements: list[Any], texts: list[str], headline: str) -> int:
+    """Where the headline is printed: a heading with its text (or the part of it a page
+    title keeps beside the site's name), else any element with it; else 0."""
+    wanted = _key(headline)
+
+    def matches(text: str) -> bool:
+        key = _key(text)
+        return bool(key) and (key == wanted or (key in wanted and len(key) >= 0.4 * len(wanted)))
+
+    headings = [i for i, el in enumerate(elements) if el.tag in _HEADINGS and matches(texts[i])]
+    if headings:
+        return headings[0]
+    return next((i for i, text in enumerate(texts) if matches(text)), 0)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
 
 
 def _resolved(value: Any) -> Any:
