@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -141,15 +142,26 @@ class Library:
 
     # -- ingest -----------------------------------------------------------------
 
-    def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestSummary:
-        """Read, clean, cut, tag and store every file under `paths`.
+    def ingest(
+        self, paths: Sequence[Path], progress: Progress | None = None, urls: Sequence[str] = ()
+    ) -> IngestSummary:
+        """Read, clean, cut, tag and store every file under `paths` and every page at `urls`.
 
         Each original is copied into the workspace's sources/ (with its .meta.yaml),
-        so that `rebuild` can recreate everything. A bad file is refused with its
-        reason and the run goes on.
+        so that `rebuild` can recreate everything; a fetched page is kept the same way,
+        its URL and the day it was fetched in its .meta.yaml. A bad file or URL is
+        refused with its reason and the run goes on.
         """
         summary = IngestSummary()
-        self._ingest_files(_expand(paths, summary), copy=True, summary=summary, progress=progress)
+        with tempfile.TemporaryDirectory(prefix="briefing-fetch-") as folder:
+            fetched = _fetch(urls, Path(folder), summary)
+            files = _expand(paths, summary) + list(fetched)
+            self._ingest_files(files, copy=True, summary=summary, progress=progress)
+        # A fetched page is named by its URL, not by the temporary file it was read from.
+        summary.refused = [
+            Refusal(fetched.get(Path(r.path), r.path), r.reason) for r in summary.refused
+        ]
+        summary.duplicates = [(fetched.get(Path(p), p), i) for p, i in summary.duplicates]
         return summary
 
     def _ingest_files(
@@ -431,6 +443,23 @@ def _decisions(tags: ManualTags) -> Iterable[tuple[str, str, str]]:
     for excerpt_id, themes in tags.removed.items():
         for theme_id in themes:
             yield excerpt_id, theme_id, "removed"
+
+
+def _fetch(urls: Sequence[str], folder: Path, summary: IngestSummary) -> dict[Path, str]:
+    """Each URL's page saved under `folder` with a .meta.yaml of its URL and access date;
+    the saved files, each with the URL it was asked for. A failure is that URL's refusal."""
+    from briefing.ingest.fetch import FetchError, fetch
+
+    saved: dict[Path, str] = {}
+    for url in urls:
+        try:
+            page = fetch(url, folder)
+        except FetchError as error:
+            summary.refused.append(Refusal(url, str(error)))
+            continue
+        save_meta(meta_path(page.path), {"url": page.url, "accessed": page.accessed})
+        saved[page.path] = url
+    return saved
 
 
 def _expand(paths: Sequence[Path], summary: IngestSummary) -> list[Path]:

@@ -20,6 +20,8 @@ class Source:
     author: str | None = None
     outlet: str | None = None
     date: str | None = None  # ISO 8601, yyyy-mm-dd
+    url: str | None = None  # where the page lives (for a fetched page: the final URL)
+    accessed: str | None = None  # ISO date the page was fetched, for a fetched page
 
 
 @dataclass(frozen=True)

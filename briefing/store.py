@@ -65,6 +65,11 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE sc.tagged = 1 AND coalesce(m.decision, '') != 'removed'
         UNION SELECT excerpt_id, theme_id FROM manual WHERE decision = 'added';
     """,
+    # Where a source lives and, for a fetched page, the day it was fetched.
+    """
+    ALTER TABLE sources ADD COLUMN url TEXT;
+    ALTER TABLE sources ADD COLUMN accessed TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SCORES_BY_THEME = "CREATE INDEX scores_by_theme ON scores(theme_id, tagged, score DESC)"
@@ -175,8 +180,8 @@ class Store:
         # max(rowid) is O(1); count(*) scanned the table on every insert (quadratic ingest).
         added = self.db.execute("SELECT coalesce(max(rowid), 0) FROM sources").fetchone()[0]
         self.db.execute(
-            "INSERT INTO sources(id, file, title, author, outlet, date, text, added) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sources(id, file, title, author, outlet, date, text, added, url, accessed)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 source.id,
                 source.file,
@@ -186,6 +191,8 @@ class Store:
                 source.date,
                 source.text,
                 added,
+                source.url,
+                source.accessed,
             ),
         )
         for excerpt in excerpts:
@@ -210,8 +217,17 @@ class Store:
     def update_metadata(self, source: Source) -> None:
         """Replace a source's title, author, outlet and date (a user's correction)."""
         self.db.execute(
-            "UPDATE sources SET title = ?, author = ?, outlet = ?, date = ? WHERE id = ?",
-            (source.title, source.author, source.outlet, source.date, source.id),
+            "UPDATE sources SET title = ?, author = ?, outlet = ?, date = ?, url = ?, accessed = ?"
+            " WHERE id = ?",
+            (
+                source.title,
+                source.author,
+                source.outlet,
+                source.date,
+                source.url,
+                source.accessed,
+                source.id,
+            ),
         )
         self._sources.pop(source.id, None)
 
@@ -510,6 +526,8 @@ def _source(row: sqlite3.Row) -> Source:
         author=row["author"],
         outlet=row["outlet"],
         date=row["date"],
+        url=row["url"],
+        accessed=row["accessed"],
     )
 
 

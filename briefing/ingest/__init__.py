@@ -27,6 +27,8 @@ _READERS: dict[str, Callable[[bytes], readers.Extracted]] = {
     ".html": readers.read_html,
     ".htm": readers.read_html,
     ".pdf": readers.read_pdf,
+    ".docx": readers.read_docx,
+    ".eml": readers.read_eml,
 }
 SUPPORTED_SUFFIXES = set(_READERS)
 

@@ -28,7 +28,11 @@ from briefing.ingest.readers import Extracted, Unreadable, read_html
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _CJK = r"\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}])")
+# A PDF's text layer has no spaces, only glyph positions: the reader guesses a space
+# from a gap, and guesses wrong beside full-width CJK glyphs (and at every wrapped
+# line), while Chinese and Japanese set no space between words, nor before or
+# after a Latin word or a number.
+_CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}A-Za-z0-9])|(?<=[A-Za-z0-9]) +(?=[{_CJK}])")
 # A browser's print header starts with the print date and time: "11/27/26, 3:31 PM",
 # "27/11/2026, 15:31", "2026-11-27 15:31".
 _PRINT_STAMP = re.compile(
@@ -55,7 +59,7 @@ def read_pdf(data: bytes) -> Extracted:
         info = reader.metadata
         info_title = _clean(info.title) if info else None
         info_author = _clean(info.author) if info else None
-        extracted = _read_tagged(reader, info_title) if _tagged(reader) else None
+        extracted = _read_tagged(reader, info_title, info_author) if _tagged(reader) else None
         if extracted is None:
             extracted = _read_layout(reader, info_title, info_author)
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as error:
@@ -74,7 +78,7 @@ def _tagged(reader: Any) -> bool:
 # -- tagged PDFs ---------------------------------------------------------------------
 
 
-def _read_tagged(reader: Any, info_title: str | None) -> Extracted | None:
+def _read_tagged(reader: Any, info_title: str | None, info_author: str | None) -> Extracted | None:
     """The article of a tagged PDF, or None when its structure holds no text."""
     from briefing.ingest.pdf_tags import read_tagged
 
@@ -98,7 +102,7 @@ def _read_tagged(reader: Any, info_title: str | None) -> Extracted | None:
     return Extracted(
         text,
         title=title,
-        author=found.author or _byline(*page.byline_candidates(title)),
+        author=found.author or _byline(*page.byline_candidates(title)) or info_author,
         outlet=found.outlet,
         date=found.date,
         structured=True,
@@ -148,10 +152,10 @@ def _header_title(tops: list[list[str]]) -> str | None:
     found on most pages; None when the pages carry no such header."""
     found: Counter[str] = Counter()
     for lines in tops:
-        for line in lines:
-            stamp = _PRINT_STAMP.match(line)
-            if stamp and line[stamp.end() :].strip():
-                found[line[stamp.end() :].strip()] += 1
+        line = " ".join(lines)  # the stamp and the title may be printed apart on one line
+        stamp = _PRINT_STAMP.match(line)
+        if stamp and line[stamp.end() :].strip():
+            found[line[stamp.end() :].strip()] += 1
     if not found:
         return None
     title, count = found.most_common(1)[0]
@@ -297,7 +301,7 @@ def _paragraphs(lines: list[_Line], out: list[str]) -> None:
     left = median([line.x for line in lines])
     width = max(line.end for line in lines) - left
     current = lines[0].text
-    for gap, previous, line in zip(gaps, lines, lines[1:], strict=True):
+    for gap, previous, line in zip(gaps, lines[:-1], lines[1:], strict=True):
         breaks = (
             gap <= 0
             or (usual and gap > 1.4 * usual)

@@ -176,6 +176,20 @@ def read_pdf(data: bytes) -> Extracted:
     return read(data)
 
 
+def read_docx(data: bytes) -> Extracted:
+    """A Word document (see `briefing.ingest.office`)."""
+    from briefing.ingest.office import read_docx as read
+
+    return read(data)
+
+
+def read_eml(data: bytes) -> Extracted:
+    """A saved e-mail (see `briefing.ingest.office`)."""
+    from briefing.ingest.office import read_eml as read
+
+    return read(data)
+
+
 def _clean(value: object) -> str | None:
     text = " ".join(str(value).split()) if value else ""
     return text or None
