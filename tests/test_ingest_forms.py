@@ -344,3 +344,26 @@ def test_an_unreachable_url_is_refused_by_name(ws: Path) -> None:
     url = f"http://127.0.0.1:{port}/page"
     code, _, err = run(ws, "ingest", url)
     assert code == 1 and url in err and "cannot fetch" in err
+
+
+# -- tables in HTML articles -----------------------------------------------------------
+
+
+def test_a_table_in_an_html_article_is_one_excerpt_with_every_row(tmp_path: Path) -> None:
+    rows = [
+        ("Team", "Played", "Points"),
+        ("North Harbour", "10", "24"),
+        ("Fjord United", "10", "22"),
+    ]
+    table = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    body = f"<p>{PARAGRAPHS[0]}</p><table>{table}</table><p>{PARAGRAPHS[1]}</p>"
+    path = tmp_path / "standings.html"
+    path.write_text(
+        f"<html><body><article><h1>Standings</h1>{body}</article></body></html>", encoding="utf-8"
+    )
+    article = read_article(path)
+    excerpts = [article.text[s:e] for s, e in article.paragraphs]
+    tables = [e for e in excerpts if "North Harbour" in e]
+    assert len(tables) == 1
+    assert all(cell in tables[0] for row in rows for cell in row)
+    assert excerpts.index(tables[0]) == excerpts.index(PARAGRAPHS[0]) + 1

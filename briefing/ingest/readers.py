@@ -148,7 +148,7 @@ def read_html(data: bytes) -> Extracted:
         html,
         fast=True,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         include_images=False,
         with_metadata=True,
         deduplicate=False,
@@ -158,7 +158,7 @@ def read_html(data: bytes) -> Extracted:
         raise Unreadable("no article text found in the HTML")
     body = str(getattr(doc, "text", None) or "")
     # trafilatura puts one paragraph per line; blank lines keep them apart.
-    text = "\n\n".join(normalize(body).split("\n"))
+    text = "\n\n".join(_tables_joined(normalize(body).split("\n")))
     return Extracted(
         text,
         title=_clean(getattr(doc, "title", None)),
@@ -167,6 +167,31 @@ def read_html(data: bytes) -> Extracted:
         date=find_date(str(getattr(doc, "date", None) or "")),
         structured=True,
     )
+
+
+_TABLE_ROW = re.compile(r"^\|.*\|$")
+_TABLE_RULE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
+
+
+def _tables_joined(lines: list[str]) -> list[str]:
+    """trafilatura writes a table as Markdown rows ("| a | b |"), one a line: each table
+    becomes one paragraph (one excerpt), its rows kept apart by "; " and cells by " | "."""
+    out: list[str] = []
+    rows: list[str] = []
+    for line in [*lines, ""]:
+        line = line.strip()
+        if _TABLE_ROW.match(line):
+            if not _TABLE_RULE.match(line):
+                cells = [" ".join(c.split()) for c in line.strip("|").split("|")]
+                row = " | ".join(c for c in cells if c)
+                if row:
+                    rows.append(row)
+            continue
+        if rows:
+            out.append("; ".join(rows))
+            rows = []
+        out.append(line)
+    return out
 
 
 def read_pdf(data: bytes) -> Extracted:
