@@ -181,11 +181,20 @@ def _read_layout(reader: Any, info_title: str | None, info_author: str | None) -
         [[line.text for line in lines if _key(line.text) in furniture][:2] for lines in pages]
     )
     paragraphs: list[str] = []
+    open_end = False  # the last paragraph stopped mid-sentence on a full line
     for lines in pages:
         body = [line for line in lines if _key(line.text) not in furniture]
         body = [line for line in body if not _is_page_furniture(line.text)]
         for column in _columns(body):
-            _paragraphs(column, paragraphs)
+            found, full = _paragraphs(column)
+            # A paragraph runs on over a page or column break when it stopped
+            # mid-sentence on a full line, or when the next text starts in lower case.
+            runs_on = found and paragraphs and (open_end or found[0][:1].islower())
+            if runs_on and not _SENTENCE_END.search(paragraphs[-1]):
+                paragraphs[-1] = f"{paragraphs[-1]}\n{found.pop(0)}"
+            paragraphs.extend(found)
+            if found or full is not None:
+                open_end = bool(full) and not _SENTENCE_END.search(paragraphs[-1])
     text = _mend_lines(normalize("\n\n".join(paragraphs)))
     if len(text.split()) < 5:
         raise Unreadable("the PDF has no text layer (a scanned image?)")
@@ -291,35 +300,46 @@ def _columns(lines: list[_Line]) -> list[list[_Line]]:
     return [first, second]
 
 
-def _paragraphs(lines: list[_Line], out: list[str]) -> None:
-    """Append the column's paragraphs to `out`: a new one at a wide gap, an indent,
-    a change of type size, or after a short line that ends a sentence."""
+def _paragraphs(lines: list[_Line]) -> tuple[list[str], bool | None]:
+    """The column's paragraphs (lines apart by "\n"): a new one at a wide gap, an indent,
+    a change of type size, or after a short line that ends a sentence; never before a
+    line in lower case that goes on with an unfinished sentence. Also whether the
+    column's last line was full (its paragraph may go on in the next column)."""
     if not lines:
-        return
+        return [], None
+    out: list[str] = []
     gaps = [a.y - b.y for a, b in zip(lines, lines[1:], strict=False)]
     usual = median([g for g in gaps if g > 0] or [0.0])
     left = median([line.x for line in lines])
     width = max(line.end for line in lines) - left
     current = lines[0].text
     for gap, previous, line in zip(gaps, lines[:-1], lines[1:], strict=True):
+        wide_gap = bool(usual) and gap > 1.4 * usual
         breaks = (
             gap <= 0
-            or (usual and gap > 1.4 * usual)
+            or wide_gap
             or abs(line.size - previous.size) > 0.15 * previous.size
             or (line.x - left > 1.5 * line.size and previous.x - left < 0.5 * line.size)
             or (
                 previous.end - left < 0.75 * width
-                and re.search(r"[.!?:;…][\"'”’)\]]*$", previous.text) is not None
+                and _SENTENCE_END.search(previous.text) is not None
             )
         )
+        # A lower-case line after an unfinished sentence goes on with it, whatever the
+        # spacing (a link, a superscript or a bigger glyph moves a line a little).
+        goes_on = line.text[:1].islower() and not _SENTENCE_END.search(previous.text)
+        if goes_on and not (usual and gap > 2.5 * usual):
+            breaks = False
         if breaks:
             out.append(current)
             current = line.text
         else:
             current = f"{current}\n{line.text}"
     out.append(current)
+    return out, lines[-1].end - left >= 0.85 * width
 
 
+_SENTENCE_END = re.compile(r"[.!?:;…。！？][\"'”’)\]]*$")
 _HYPHENATED = re.compile(r"([^\W\d_]+)-$")
 _TAIL = re.compile(r"[^\W\d_]+")
 _VOCABULARY = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
