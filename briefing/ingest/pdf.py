@@ -152,10 +152,15 @@ def _header_title(tops: list[list[str]]) -> str | None:
     found on most pages; None when the pages carry no such header."""
     found: Counter[str] = Counter()
     for lines in tops:
-        line = " ".join(lines)  # the stamp and the title may be printed apart on one line
-        stamp = _PRINT_STAMP.match(line)
-        if stamp and line[stamp.end() :].strip():
-            found[line[stamp.end() :].strip()] += 1
+        for at, line in enumerate(lines):
+            stamp = _PRINT_STAMP.match(line)
+            if not stamp:
+                continue
+            # The title follows the stamp on its line, or was drawn apart from it.
+            title = line[stamp.end() :].strip() or " ".join(lines[at + 1 : at + 2])
+            if title and not _URL.match(title) and not _is_page_furniture(title):
+                found[title] += 1
+            break
     if not found:
         return None
     title, count = found.most_common(1)[0]
