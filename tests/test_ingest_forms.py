@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from briefing.cli import app
 from briefing.ingest import read_article
+from briefing.ingest.readers import read_pdf
 from tests.pdfmaker import make_pdf, wrap
 
 runner = CliRunner()
@@ -86,6 +87,7 @@ def test_a_printed_pdf_reads_as_paragraphs_without_its_header_and_footer(tmp_pat
     assert "3:31 PM" not in article.text and "news.example.org" not in article.text
     assert article.title == "Harbour ice season ends early"  # from the print header
     assert article.date is None  # the print date is not the publication date
+    assert read_pdf(path.read_bytes()).url == "https://news.example.org/harbour-ice"
 
 
 def test_a_printed_pdf_keeps_its_own_dateline_not_the_print_date(tmp_path: Path) -> None:
@@ -150,7 +152,9 @@ def test_a_tagged_pdf_with_running_header_and_footer(tmp_path: Path) -> None:
     assert "3:31 PM" not in article.text and "news.example.org" not in article.text
     assert article.title == "Harbour ice season ends early"
     assert article.author == "Maren Holt"
+    assert article.outlet == "The Coastal Ledger"  # the page title's site name
     assert article.date is None
+    assert read_pdf(path.read_bytes()).url == "https://news.example.org/ice"
 
 
 # -- Word and e-mail -----------------------------------------------------------------

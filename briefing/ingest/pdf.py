@@ -38,6 +38,8 @@ _CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}A-Za-z0-9])|(?<=[A-Za-z0-9])
 _PRINT_STAMP = re.compile(
     r"^\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?\s*"
 )
+_WEB_URL = re.compile(r"^https?://[^\s]+", re.IGNORECASE)
+_SEPARATORS = " -–—|·•:_"
 _PAGE_COUNTER = re.compile(r"^(?:page\s+)?\d{1,4}\s*(?:/|of)\s*\d{1,4}$", re.IGNORECASE)
 _URL = re.compile(r"^(?:https?|file)://\S+|^www\.\S+", re.IGNORECASE)
 _JUNK_TITLE = re.compile(
@@ -103,10 +105,33 @@ def _read_tagged(reader: Any, info_title: str | None, info_author: str | None) -
         text,
         title=title,
         author=found.author or _byline(*page.byline_candidates(title)) or info_author,
-        outlet=found.outlet,
+        outlet=_site_name(title, page_title),
         date=found.date,
         structured=True,
+        url=_footer_url(page.artifacts),
     )
+
+
+def _site_name(title: str | None, page_title: str | None) -> str | None:
+    """The site's name a page title carries beside the headline ("Headline - Site")."""
+    if not title or not page_title or title == page_title or title not in page_title:
+        return None
+    rest = page_title.replace(title, " ", 1)
+    parts = [p.strip(_SEPARATORS) for p in re.split(r"\s[-–—|·•:]+\s|[_|]", rest)]
+    parts = [p for p in parts if p]
+    return parts[-1] if parts and len(parts[-1].split()) <= 6 else None
+
+
+def _footer_url(pages: list[list[str]]) -> str | None:
+    """The page's web address, printed in the footer of most pages by a browser."""
+    found: Counter[str] = Counter()
+    for lines in pages:
+        urls = {m.group(0) for line in lines for m in [_WEB_URL.match(line)] if m}
+        found.update(urls)
+    if not found:
+        return None
+    url, count = found.most_common(1)[0]
+    return url if count >= max(1, len(pages) / 2) else None
 
 
 def _best_title(headline: str | None, page_title: str | None) -> str | None:
@@ -182,9 +207,8 @@ class _Line:
 def _read_layout(reader: Any, info_title: str | None, info_author: str | None) -> Extracted:
     pages = [_page_lines(page) for page in reader.pages]
     furniture = _furniture(pages)
-    header_title = _header_title(
-        [[line.text for line in lines if _key(line.text) in furniture][:2] for lines in pages]
-    )
+    edges = [[line.text for line in lines if _key(line.text) in furniture] for lines in pages]
+    header_title = _header_title([texts[:2] for texts in edges])
     paragraphs: list[str] = []
     open_end = False  # the last paragraph stopped mid-sentence on a full line
     for lines in pages:
@@ -208,6 +232,7 @@ def _read_layout(reader: Any, info_title: str | None, info_author: str | None) -
         _CJK_SPACE.sub("", text),
         title=title or header_title,
         author=info_author,
+        url=_footer_url(edges),
     )
 
 

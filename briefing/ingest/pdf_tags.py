@@ -199,7 +199,8 @@ class _Builder:
             return
         if not hasattr(node, "get"):
             return
-        key = id(node)
+        reference = getattr(node, "indirect_reference", None)
+        key = reference.idnum if reference is not None else id(node)
         if key in self.seen:
             return
         self.seen.add(key)

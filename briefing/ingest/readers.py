@@ -33,6 +33,7 @@ class Extracted:
     outlet: str | None = None
     date: str | None = None
     structured: bool = False  # True when the reader already separated article from page chrome
+    url: str | None = None
 
 
 _BOMS = (
