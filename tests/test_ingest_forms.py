@@ -222,6 +222,27 @@ def test_a_saved_email_with_subject_sender_and_date(tmp_path: Path, html: bool) 
     )
 
 
+def test_a_page_saved_as_one_file_mhtml(tmp_path: Path) -> None:
+    from email.mime.image import MIMEImage
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    archive = MIMEMultipart("related", type="text/html")
+    archive["Snapshot-Content-Location"] = "https://news.example.org/harbour-ice"
+    archive["Subject"] = "Harbour ice"
+    page = MIMEText(_article_html("Harbour ice"), "html", "utf-8")
+    page["Content-Location"] = "https://news.example.org/harbour-ice"
+    archive.attach(page)
+    archive.attach(MIMEImage(b"GIF89a" + bytes(20), "gif"))
+    path = tmp_path / "Harbour ice.mhtml"
+    path.write_bytes(archive.as_bytes())
+    article = read_article(path)
+    assert [article.text[s:e] for s, e in article.paragraphs] == PARAGRAPHS
+    from briefing.ingest.readers import read_mhtml
+
+    assert read_mhtml(path.read_bytes()).url == "https://news.example.org/harbour-ice"
+
+
 # -- folders as people save them -----------------------------------------------------
 
 

@@ -29,6 +29,8 @@ _READERS: dict[str, Callable[[bytes], readers.Extracted]] = {
     ".pdf": readers.read_pdf,
     ".docx": readers.read_docx,
     ".eml": readers.read_eml,
+    ".mhtml": readers.read_mhtml,
+    ".mht": readers.read_mhtml,
 }
 SUPPORTED_SUFFIXES = set(_READERS)
 

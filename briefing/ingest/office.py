@@ -5,6 +5,9 @@ paragraph per table, a row per line) and the core properties (title, author,
 created); footnotes and endnotes, which python-docx does not expose, are read
 from their parts and kept as text after the body.
 
+`.mhtml`: a page saved as a single file is a MIME archive: its HTML part goes
+through the HTML reader.
+
 `.eml`: the standard library's `email` parser; the plain-text body, or else the
 HTML body through the HTML reader; the Subject is the title, the sender the
 author, the Date header the date.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -136,6 +140,21 @@ def read_eml(data: bytes) -> Extracted:
         date=date or found.date,
         structured=True,
     )
+
+
+def read_mhtml(data: bytes) -> Extracted:
+    """A page saved as one file (a browser's "Webpage, Single File", .mhtml): a MIME
+    archive whose first HTML part is the page; the page's address rides in its headers."""
+    try:
+        archive = BytesParser(policy=policy.default).parsebytes(data)
+    except (ValueError, TypeError, IndexError) as error:
+        raise Unreadable(f"not a readable web archive ({error})") from error
+    page = next((p for p in archive.walk() if p.get_content_type() == "text/html"), None)
+    if page is None:
+        raise Unreadable("the web archive holds no HTML page")
+    found = read_html(_content(page).encode("utf-8"))
+    url = str(archive["Snapshot-Content-Location"] or page["Content-Location"] or "") or None
+    return replace(found, url=url if url and url.startswith(("http://", "https://")) else None)
 
 
 def _content(part: Any) -> str:

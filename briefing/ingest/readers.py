@@ -216,6 +216,13 @@ def read_eml(data: bytes) -> Extracted:
     return read(data)
 
 
+def read_mhtml(data: bytes) -> Extracted:
+    """A page saved as a single file (see `briefing.ingest.office`)."""
+    from briefing.ingest.office import read_mhtml as read
+
+    return read(data)
+
+
 def _clean(value: object) -> str | None:
     text = " ".join(str(value).split()) if value else ""
     return text or None
