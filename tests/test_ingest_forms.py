@@ -130,6 +130,17 @@ def test_hyphenation_at_line_ends_is_mended_in_a_pdf(tmp_path: Path) -> None:
     assert "an agreement with" in text and "well-known" in text
 
 
+def test_an_aes_encrypted_pdf_is_refused_with_a_reason() -> None:
+    from briefing.errors import RefusedFile
+    from tests.paths import SHARED
+
+    path = SHARED / "reliability" / "repro_aes_encrypted.pdf"
+    if not path.is_file():
+        pytest.skip("the shared reliability files are not beside the checkout")
+    with pytest.raises(RefusedFile, match="encrypted"):
+        read_article(path)
+
+
 def test_a_tagged_pdf_with_running_header_and_footer(tmp_path: Path) -> None:
     """Typst writes a tagged PDF, as a browser does; header and footer are artifacts."""
     import typst

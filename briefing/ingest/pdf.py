@@ -51,7 +51,7 @@ _JUNK_TITLE = re.compile(
 def read_pdf(data: bytes) -> Extracted:
     """A PDF with a text layer; a scanned PDF (images only) is refused."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import DependencyError, PyPdfError
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     try:
@@ -66,6 +66,10 @@ def read_pdf(data: bytes) -> Extracted:
             extracted = _read_layout(reader, info_title, info_author)
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as error:
         raise Unreadable(f"not a readable PDF ({error})") from error
+    except DependencyError as error:
+        # AES-encrypted PDFs need the `cryptography` package, which briefing does not
+        # carry for this one case.
+        raise Unreadable(f"the PDF is encrypted in a way briefing cannot read ({error})") from error
     except RecursionError as error:
         raise Unreadable("not a readable PDF (its structure nests too deeply)") from error
     return extracted
