@@ -204,7 +204,7 @@ def ingest(
         typer.Option("--urls", help="A file of web page addresses, one a line (# comments)."),
     ] = None,
 ) -> None:
-    """Read, clean, cut and tag articles (.txt .md .html .pdf .docx .eml, web pages)."""
+    """Read, clean, cut and tag articles (.txt .md .html .mhtml .pdf .docx .eml, web pages)."""
     from briefing.ingest.fetch import is_url
 
     named = list(paths or [])
