@@ -179,6 +179,7 @@ def test_a_word_document_with_its_core_properties(tmp_path: Path) -> None:
     document.core_properties.author = "Maren Holt"
     document.core_properties.created = dt.datetime(2024, 3, 3, 9, 0)
     document.add_heading("Harbour ice season ends early", level=1)
+    document.add_paragraph("Three ports stayed open.")  # short, and the document's own
     for paragraph in PARAGRAPHS:
         document.add_paragraph(paragraph)
     table = document.add_table(rows=2, cols=2)
@@ -189,6 +190,7 @@ def test_a_word_document_with_its_core_properties(tmp_path: Path) -> None:
     document.save(str(path))
     article = read_article(path)
     excerpts = [article.text[s:e] for s, e in article.paragraphs]
+    assert excerpts[0] == "Three ports stayed open."
     assert all(p in excerpts for p in PARAGRAPHS)
     assert any("North quay" in e and "Open days" in e for e in excerpts)  # one table excerpt
     assert (article.title, article.author, article.date) == (
@@ -196,6 +198,34 @@ def test_a_word_document_with_its_core_properties(tmp_path: Path) -> None:
         "Maren Holt",
         "2024-03-03",
     )
+
+
+def test_a_word_documents_footnotes_are_kept_as_text(tmp_path: Path) -> None:
+    """Word keeps footnotes in a part of their own, which python-docx does not write:
+    the part is added here as Word writes it."""
+    import docx
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    notes = (
+        f'<w:footnotes xmlns:w="{w}">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        "</w:footnote>"
+        '<w:footnote w:id="1"><w:p><w:r><w:t>Port authority, annual review, 2024.</w:t>'
+        "</w:r></w:p></w:footnote></w:footnotes>"
+    ).encode()
+    document = docx.Document()
+    document.add_paragraph(PARAGRAPHS[0])
+    part = Part(
+        PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, notes, document.part.package
+    )
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    path = tmp_path / "noted.docx"
+    document.save(str(path))
+    excerpts = [read_article(path).text[s:e] for s, e in read_article(path).paragraphs]
+    assert excerpts == [PARAGRAPHS[0], "[1] Port authority, annual review, 2024."]
 
 
 def test_a_broken_word_document_is_refused(tmp_path: Path, ws: Path) -> None:

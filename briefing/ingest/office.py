@@ -55,6 +55,8 @@ def read_docx(data: bytes) -> Extracted:
         title=title,
         author=_clean(core.author),
         date=created,
+        # A document is its author's text from the first line: no page chrome to find.
+        structured=True,
     )
 
 
