@@ -158,7 +158,7 @@ class Library:
         """
         summary = IngestSummary()
         with tempfile.TemporaryDirectory(prefix="briefing-fetch-") as folder:
-            fetched = _fetch(urls, Path(folder), summary)
+            fetched = _fetch(urls, Path(folder), summary, progress)
             files = _expand(paths, summary) + list(fetched)
             self._ingest_files(files, copy=True, summary=summary, progress=progress)
         # A fetched page is named by its URL, not by the temporary file it was read from.
@@ -455,13 +455,17 @@ def _decisions(tags: ManualTags) -> Iterable[tuple[str, str, str]]:
             yield excerpt_id, theme_id, "removed"
 
 
-def _fetch(urls: Sequence[str], folder: Path, summary: IngestSummary) -> dict[Path, str]:
+def _fetch(
+    urls: Sequence[str], folder: Path, summary: IngestSummary, progress: Progress | None = None
+) -> dict[Path, str]:
     """Each URL's page saved under `folder` with a .meta.yaml of its URL and access date;
     the saved files, each with the URL it was asked for. A failure is that URL's refusal."""
     from briefing.ingest.fetch import FetchError, fetch
 
     saved: dict[Path, str] = {}
-    for url in urls:
+    for done, url in enumerate(urls):
+        if progress:
+            progress(done, len(urls), url)
         try:
             page = fetch(url, folder)
         except FetchError as error:

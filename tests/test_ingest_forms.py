@@ -3,11 +3,13 @@ a browser's saved page folder, and web pages fetched from a (local) server."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import http.server
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -346,6 +348,9 @@ class _Pages(http.server.BaseHTTPRequestHandler):
             return
         if self.path == "/harbour-ice":
             self._send("text/html; charset=utf-8", _article_html("Harbour ice").encode())
+        elif self.path == "/slow":
+            time.sleep(2)
+            self._send("text/html", b"<html><body><p>late</p></body></html>")
         elif self.path == "/report":
             pdf = _printed_pdf("Ferry report", PARAGRAPHS[2:])
             self._send("application/pdf", pdf)
@@ -357,7 +362,8 @@ class _Pages(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(data)  # the client may have given up (the timeout test)
 
     def log_message(self, *args: object) -> None:
         pass
@@ -433,3 +439,14 @@ def test_a_table_in_an_html_article_is_one_excerpt_with_every_row(tmp_path: Path
     assert len(tables) == 1
     assert all(cell in tables[0] for row in rows for cell in row)
     assert excerpts.index(tables[0]) == excerpts.index(PARAGRAPHS[0]) + 1
+
+
+def test_the_fetcher_keeps_to_its_timeout_and_size_limit(server: str, tmp_path: Path) -> None:
+    from briefing.ingest.fetch import FetchError, fetch
+
+    with pytest.raises(FetchError, match="no answer within|timed out"):
+        fetch(f"{server}/slow", tmp_path, timeout=0.5)
+    with pytest.raises(FetchError, match="too large"):
+        fetch(f"{server}/harbour-ice", tmp_path, max_bytes=100)
+    page = fetch(f"{server}/old-address", tmp_path)
+    assert page.url == f"{server}/harbour-ice" and page.path.suffix == ".html"

@@ -66,6 +66,8 @@ def fetch(url: str, folder: Path, timeout: float = TIMEOUT, max_bytes: int = MAX
         raise FetchError(f"cannot fetch it ({error})") from error
     if len(data) > max_bytes:
         raise FetchError(f"too large (over {max_bytes:,} bytes)")
+    if not is_url(final):
+        raise FetchError(f"redirected to {final}, which is not a web page")
     suffix = _KINDS.get(kind) or _suffix_of(final) or _sniff(data)
     if suffix is None:
         raise FetchError(f"the server sent {kind}, not a page briefing reads")
