@@ -92,6 +92,27 @@ def test_a_printed_pdf_reads_as_paragraphs_without_its_header_and_footer(tmp_pat
     assert read_pdf(path.read_bytes()).url == "https://news.example.org/harbour-ice"
 
 
+def test_a_one_page_print_laid_out_another_way_loses_its_furniture(tmp_path: Path) -> None:
+    """Another browser's layout: title and URL on top, "1 of 1" and the print date below."""
+    page = [
+        (30.0, 770.0, 8.0, "Harbour ice season ends early"),
+        (400.0, 770.0, 8.0, "https://news.example.org/harbour-ice"),
+    ]
+    y = 720.0
+    for paragraph in PARAGRAPHS[:2]:
+        for line in wrap(paragraph, 80):
+            page.append((60.0, y, 11.0, line))
+            y -= 14.0
+        y -= 10.0
+    page += [(30.0, 30.0, 8.0, "1 of 1"), (480.0, 30.0, 8.0, "27/11/2026, 15:31")]
+    path = tmp_path / "other.pdf"
+    path.write_bytes(make_pdf([page], title="Harbour ice season ends early"))
+    article = read_article(path)
+    assert [article.text[s:e] for s, e in article.paragraphs] == PARAGRAPHS[:2]
+    assert article.date is None
+    assert read_pdf(path.read_bytes()).url == "https://news.example.org/harbour-ice"
+
+
 def test_a_printed_pdf_keeps_its_own_dateline_not_the_print_date(tmp_path: Path) -> None:
     path = tmp_path / "dated.pdf"
     path.write_bytes(_printed_pdf("Harbour ice", ["Published 3 March 2024", *PARAGRAPHS]))

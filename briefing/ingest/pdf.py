@@ -41,7 +41,7 @@ _PRINT_STAMP = re.compile(
 _WEB_URL = re.compile(r"^https?://[^\s]+", re.IGNORECASE)
 _SEPARATORS = " -–—|·•:_"
 _PAGE_COUNTER = re.compile(r"^(?:page\s+)?\d{1,4}\s*(?:/|of)\s*\d{1,4}$", re.IGNORECASE)
-_URL = re.compile(r"^(?:https?|file)://\S+|^www\.\S+", re.IGNORECASE)
+_URL = re.compile(r"(?:https?|file)://\S+|www\.\S+", re.IGNORECASE)
 _JUNK_TITLE = re.compile(
     r"\.(?:docx?|pdf|indd|tex|html?|php|aspx?)$|^untitled|^microsoft|^about:blank$|^\S+/\S*$",
     re.I,
@@ -274,24 +274,24 @@ def _page_lines(page: Any) -> list[_Line]:
 def _furniture(pages: list[list[_Line]]) -> set[str]:
     """Lines at the top or bottom of most pages, the same text on each: running headers
     and footers. Digits are ignored in the comparison so that "3/16" matches "4/16"."""
-    if len(pages) < 2:
-        return _single_page_furniture(pages)
     counts: Counter[str] = Counter()
+    marked: set[str] = set()  # what a printer writes at a page's edge, even on one page
     for lines in pages:
-        edge = sorted(lines, key=lambda line: -line.y)
-        seen = {_shape(line.text) for line in edge[:3] + edge[-3:]}
-        counts.update(seen)
-    repeated = {shape for shape, n in counts.items() if n >= max(2, 0.5 * len(pages))}
-    return {
+        by_height = sorted(lines, key=lambda line: -line.y)
+        edge = by_height[:3] + by_height[-3:]
+        counts.update({_shape(line.text) for line in edge})
+        for line in by_height[:2] + by_height[-2:]:
+            text = line.text.strip()
+            if _is_print_header(text) or _is_page_furniture(text) or _URL.fullmatch(text):
+                marked.add(_key(text))
+    enough = max(2, 0.5 * len(pages))
+    repeated = {shape for shape, n in counts.items() if n >= enough} if len(pages) > 1 else set()
+    return marked | {
         _key(line.text)
         for lines in pages
         for line in lines
         if _shape(line.text) in repeated or _is_print_header(line.text)
     }
-
-
-def _single_page_furniture(pages: list[list[_Line]]) -> set[str]:
-    return {_key(line.text) for lines in pages for line in lines if _is_print_header(line.text)}
 
 
 def _is_print_header(text: str) -> bool:
