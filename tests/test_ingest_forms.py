@@ -191,6 +191,23 @@ def test_a_tagged_pdf_with_running_header_and_footer(tmp_path: Path) -> None:
     assert read_pdf(path.read_bytes()).url == "https://news.example.org/ice"
 
 
+def test_a_tagged_pdf_names_its_author_by_a_link_to_the_authors_page(tmp_path: Path) -> None:
+    import typst
+
+    source = tmp_path / "linked.typ"
+    source.write_text(
+        '#set document(title: "Harbour ice season ends early")\n'
+        "= Harbour ice season ends early\n\n"
+        '#link("https://news.example.org/authors/maren-holt")[Maren Holt]\n\n'
+        + "\n\n".join(PARAGRAPHS)
+        + "\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "linked.pdf"
+    path.write_bytes(typst.compile(str(source), format="pdf"))
+    assert read_article(path).author == "Maren Holt"
+
+
 # -- Word and e-mail -----------------------------------------------------------------
 
 

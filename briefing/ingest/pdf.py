@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from statistics import median
 from typing import Any
 
-from briefing.ingest import metadata
+from briefing.ingest import cues
 from briefing.ingest.normalize import normalize
 from briefing.ingest.readers import Extracted, Unreadable, read_html
 
@@ -157,16 +157,46 @@ def _byline(short: list[str], links: list[str]) -> str | None:
     """The author: the first link to an author's page that reads as a name, else a
     byline ("By ...", "Author: ...") among the short texts after the headline."""
     for text in links:
-        name = metadata.clean_name(text)
-        if name and not any(ch.isdigit() for ch in name) and 2 <= len(name.split()) <= 6:
+        name = _name(text)
+        if name:
             return name
     for text in short:
         # Inline runs printed apart lose the space between them: "ByJane Doe".
         text = re.sub(r"^(By)(?=[A-Z][a-z])", r"\1 ", text)
-        name = metadata.find_author([text], 0)
-        if name:
-            return name
+        if len(text.split()) > 16:
+            continue
+        for pattern in (cues.AUTHOR_LABEL, cues.BYLINE, cues.BYLINE_DATED):
+            match = pattern.search(text)
+            name = _name(match.group("name")) if match else None
+            if name:
+                return name
     return None
+
+
+# Words that end a byline's name: the date or the role that follows it.
+_NAME_ENDS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "updated", "published", "posted", "staff", "writer", "reporter",
+    "correspondent", "editor", "follow", "on", "in", "for", "at", "and", "|",
+}  # fmt: skip
+
+
+def _name(raw: str) -> str | None:
+    """A person's name from a byline's or an author link's text: two to five name-shaped
+    words, cut where a date or a role begins; None when it is not one."""
+    words: list[str] = []
+    for word in raw.replace(",", " , ").split():
+        if word == "," or word.lower().strip(".") in _NAME_ENDS or any(c.isdigit() for c in word):
+            break
+        words.append(word)
+    particles = {"de", "van", "von", "da", "al", "der", "den", "di", "du", "la", "le", "bin"}
+    shaped = [w for w in words if w.lstrip("(\"'“‘")[:1].isupper() or w.lower() in particles]
+    if not 2 <= len(words) <= 5 or len(shaped) != len(words):
+        return None
+    name = " ".join(words)
+    return name.title() if name.isupper() else name
 
 
 def _key(text: str) -> str:
