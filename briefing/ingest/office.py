@@ -1,7 +1,7 @@
 """Word documents and saved e-mails: the forms an analyst receives every day.
 
 `.docx`: python-docx reads the paragraphs (headings included), tables (one
-paragraph per table, a row per line) and the core properties (title, author,
+paragraph per table: cells apart by " | ", rows by "; ") and the core properties (title, author,
 created); footnotes and endnotes, which python-docx does not expose, are read
 from their parts and kept as text after the body.
 
@@ -79,8 +79,8 @@ def _body(document: Any) -> list[str]:
                         cells.append(value)
                 if cells:
                     rows.append(" | ".join(cells))
-            # One paragraph per table, a row per line: kept together as one excerpt.
-            out.append(" / ".join(rows) if rows else "")
+            # One paragraph per table (one excerpt), as the HTML reader writes tables.
+            out.append("; ".join(rows) if rows else "")
     return out
 
 
