@@ -58,7 +58,7 @@ def _starts_mid_sentence(text: str) -> bool:
 # -- PDFs --------------------------------------------------------------------------
 
 
-def _printed_pdf(title: str, paragraphs: list[str]) -> bytes:
+def _printed_pdf(title: str, paragraphs: list[str], stamp: str = "11/27/26, 3:31 PM") -> bytes:
     """An untagged printed page: a browser-like header (print date and time, page title)
     and footer (URL, "x/y") on each page, paragraphs wrapped at 80 characters, the text
     running over the page break mid-sentence."""
@@ -67,7 +67,7 @@ def _printed_pdf(title: str, paragraphs: list[str]) -> bytes:
     chunks = [lines[i : i + per_page] for i in range(0, len(lines), per_page)]
     pages = []
     for number, chunk in enumerate(chunks, start=1):
-        page = [(30.0, 770.0, 8.0, "11/27/26, 3:31 PM"), (250.0, 770.0, 8.0, title)]
+        page = [(30.0, 770.0, 8.0, stamp), (250.0, 770.0, 8.0, title)]
         y = 720.0
         for line in chunk:
             if line:
@@ -117,6 +117,10 @@ def test_a_printed_pdf_keeps_its_own_dateline_not_the_print_date(tmp_path: Path)
     path = tmp_path / "dated.pdf"
     path.write_bytes(_printed_pdf("Harbour ice", ["Published 3 March 2024", *PARAGRAPHS]))
     assert read_article(path).date == "2024-03-03"
+    timed = ["Published March 3, 2024, 10:15 AM", *PARAGRAPHS]
+    path.write_bytes(_printed_pdf("Harbour ice", timed, stamp="Nov 27, 2026, 3:31 PM"))
+    article = read_article(path)
+    assert article.date == "2024-03-03" and "3:31 PM" not in article.text
 
 
 def test_a_two_column_pdf_is_read_column_by_column(tmp_path: Path) -> None:

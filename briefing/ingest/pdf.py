@@ -36,7 +36,9 @@ _CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}A-Za-z0-9])|(?<=[A-Za-z0-9])
 # A browser's print header starts with the print date and time: "11/27/26, 3:31 PM",
 # "27/11/2026, 15:31", "2026-11-27 15:31".
 _PRINT_STAMP = re.compile(
-    r"^\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?\s*"
+    r"^\s*(?:\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|[^\W\d_]{3,9}\.?\s+\d{1,2},?\s+\d{4}"
+    r"|\d{1,2}\.?\s+[^\W\d_]{3,9}\.?\s+\d{4}),?\s+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?"
+    r"\s*(?:[AaPp]\.?[Mm]\.?)?\s*"
 )
 _WEB_URL = re.compile(r"^https?://[^\s]+", re.IGNORECASE)
 _SEPARATORS = " -–—|·•:_"
@@ -317,10 +319,7 @@ def _furniture(pages: list[list[_Line]]) -> set[str]:
     enough = max(2, 0.5 * len(pages))
     repeated = {shape for shape, n in counts.items() if n >= enough} if len(pages) > 1 else set()
     return marked | {
-        _key(line.text)
-        for lines in pages
-        for line in lines
-        if _shape(line.text) in repeated or _is_print_header(line.text)
+        _key(line.text) for lines in pages for line in lines if _shape(line.text) in repeated
     }
 
 
