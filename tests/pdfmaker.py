@@ -9,23 +9,32 @@ from __future__ import annotations
 Line = tuple[float, float, float, str]  # (x, y, font size, text); y from the page's bottom
 
 
-def make_pdf(pages: list[list[Line]], title: str | None = None) -> bytes:
+def make_pdf(pages: list[list[Line]], title: str | None = None, tag_first: bool = False) -> bytes:
+    """`tag_first`: a structure tree that tags only the first line (a partly tagged PDF)."""
     objects: list[bytes] = []
     page_ids = [4 + 2 * i for i in range(len(pages))]
-    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    tree = 4 + 2 * len(pages)
+    marks = f" /MarkInfo << /Marked true >> /StructTreeRoot {tree} 0 R" if tag_first else ""
+    objects.append(f"<< /Type /Catalog /Pages 2 0 R{marks} >>".encode())
     kids = " ".join(f"{i} 0 R" for i in page_ids)
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     for page_id, lines in zip(page_ids, pages, strict=True):
-        stream = "".join(
+        shown = [
             f"BT /F1 {size:g} Tf {x:g} {y:g} Td ({_escape(text)}) Tj ET\n"
             for x, y, size, text in lines
-        ).encode("latin-1")
+        ]
+        if tag_first and page_id == page_ids[0] and shown:
+            shown[0] = f"/P << /MCID 0 >> BDC {shown[0]} EMC\n"
+        stream = "".join(shown).encode("latin-1")
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
             f"/Resources << /Font << /F1 3 0 R >> >> /Contents {page_id + 1} 0 R >>".encode()
         )
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream")
+    if tag_first:
+        objects.append(f"<< /Type /StructTreeRoot /K {tree + 1} 0 R >>".encode())
+        objects.append(f"<< /Type /StructElem /S /P /P {tree} 0 R /Pg 4 0 R /K 0 >>".encode())
     info = None
     if title:
         objects.append(f"<< /Title ({_escape(title)}) >>".encode("latin-1"))

@@ -123,6 +123,20 @@ def test_a_printed_pdf_keeps_its_own_dateline_not_the_print_date(tmp_path: Path)
     assert article.date == "2024-03-03" and "3:31 PM" not in article.text
 
 
+def test_a_pdf_tagged_only_in_part_is_read_from_its_layout(tmp_path: Path) -> None:
+    page = [(60.0, 740.0, 18.0, "Harbour ice season ends early")]
+    y = 700.0
+    for paragraph in PARAGRAPHS:
+        for line in wrap(paragraph, 80):
+            page.append((60.0, y, 11.0, line))
+            y -= 14.0
+        y -= 10.0
+    path = tmp_path / "partly.pdf"
+    path.write_bytes(make_pdf([page], tag_first=True))
+    article = read_article(path)
+    assert [article.text[s:e] for s, e in article.paragraphs] == PARAGRAPHS
+
+
 def test_a_two_column_pdf_is_read_column_by_column(tmp_path: Path) -> None:
     left = [line for p in PARAGRAPHS[:2] for line in [*wrap(p, 45), ""]]
     right = [line for p in PARAGRAPHS[2:] for line in [*wrap(p, 45), ""]]

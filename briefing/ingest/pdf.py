@@ -93,6 +93,8 @@ def _read_tagged(reader: Any, info_title: str | None, info_author: str | None) -
     if info_title and _JUNK_TITLE.search(info_title):
         info_title = None
     page = read_tagged(reader, info_title)
+    if page.untagged > 0.4:  # tags on part of the text only: the layout knows more
+        return None
     header_title = _header_title([lines[:2] for lines in page.artifacts])
     try:
         found = read_html(_CONTROL.sub("", page.html).encode("utf-8"))

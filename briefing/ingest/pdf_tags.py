@@ -56,6 +56,7 @@ class TaggedPage:
 
     html: str
     artifacts: list[list[str]] = field(default_factory=list)  # per page: header/footer lines
+    untagged: float = 0.0  # the share of the drawn text outside both tree and artifacts
 
     def byline_candidates(self, headline: str | None) -> tuple[list[str], list[str]]:
         """Short texts and the texts of links to an author's page, from the headline on.
@@ -95,13 +96,14 @@ def read_tagged(reader: Any, title: str | None) -> TaggedPage:
     """The PDF's structure rebuilt as an HTML page (with `title` as its <title>)."""
     runs: dict[tuple[int, int], _Run] = {}
     artifacts: list[list[str]] = []
+    unmarked = [0]  # characters drawn outside any marked sequence
     page_numbers: dict[int, int] = {}
     for number, page in enumerate(reader.pages):
         page_numbers[id(page.get_object())] = number
         ref = getattr(page, "indirect_reference", None)
         if ref is not None:
             page_numbers[ref.idnum] = number
-        artifacts.append(_collect_page(page, number, runs))
+        artifacts.append(_collect_page(page, number, runs, unmarked))
     root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
     role_map = {str(k)[1:]: str(v)[1:] for k, v in (root.get("/RoleMap") or {}).items()}
     out: list[str] = ["<html><head><meta charset='utf-8'>"]
@@ -111,11 +113,16 @@ def read_tagged(reader: Any, title: str | None) -> TaggedPage:
     builder = _Builder(runs, page_numbers, role_map)
     builder.element(root, None, out, depth=0)
     out.append("</body></html>")
-    return TaggedPage("".join(out), artifacts)
+    marked = sum(len(run.text.strip()) for run in runs.values())
+    untagged = unmarked[0] / (marked + unmarked[0]) if marked + unmarked[0] else 0.0
+    return TaggedPage("".join(out), artifacts, untagged)
 
 
-def _collect_page(page: Any, number: int, runs: dict[tuple[int, int], _Run]) -> list[str]:
-    """Fill `runs` with the page's marked text by MCID; return its artifact lines."""
+def _collect_page(
+    page: Any, number: int, runs: dict[tuple[int, int], _Run], unmarked: list[int]
+) -> list[str]:
+    """Fill `runs` with the page's marked text by MCID, count the unmarked characters in
+    `unmarked[0]`; return the page's artifact lines."""
     stack: list[int | None] = []  # the MCID of each open marked sequence (-1: an artifact)
     artifact_lines: list[tuple[float, str]] = []
 
@@ -144,6 +151,7 @@ def _collect_page(page: Any, number: int, runs: dict[tuple[int, int], _Run]) -> 
                 artifact_lines.append((y, text))
             return
         if current is None:
+            unmarked[0] += len(text.strip())
             return
         run = runs.setdefault((number, current), _Run())
         wrapped = run.last_y is not None and abs(run.last_y - y) > 1.0
