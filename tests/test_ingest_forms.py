@@ -508,3 +508,10 @@ def test_the_fetcher_keeps_to_its_timeout_and_size_limit(server: str, tmp_path: 
         fetch(f"{server}/harbour-ice", tmp_path, max_bytes=100)
     page = fetch(f"{server}/old-address", tmp_path)
     assert page.url == f"{server}/harbour-ice" and page.path.suffix == ".html"
+
+
+def test_addresses_briefing_does_not_fetch_are_refused_by_name(ws: Path) -> None:
+    code, _, err = run(ws, "ingest", "ftp://example.org/report.pdf", "file:///etc/hostname")
+    assert code == 1
+    assert "refused    ftp://example.org/report.pdf: not a web address" in err
+    assert "refused    file:///etc/hostname: not a web address" in err

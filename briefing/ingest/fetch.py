@@ -42,11 +42,19 @@ class Fetched:
 
 
 def is_url(text: str) -> bool:
-    return bool(re.match(r"^https?://\S+$", str(text), re.IGNORECASE))
+    """Whether a command-line argument is a web address (any scheme: ftp:// too, so that
+    it is refused as an address, not looked for as a file)."""
+    return bool(re.match(r"^[a-z][a-z0-9+.-]*://", str(text), re.IGNORECASE))
+
+
+def _fetchable(url: str) -> bool:
+    return bool(re.match(r"^https?://[^/\s]+", url, re.IGNORECASE))
 
 
 def fetch(url: str, folder: Path, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> Fetched:
     """Fetch `url` into a file under `folder`; raise FetchError saying why it failed."""
+    if not _fetchable(url):
+        raise FetchError("not a web address briefing fetches (http:// or https://, with a host)")
     request = urllib.request.Request(url, headers={"User-Agent": _USER_AGENT, "Accept": "*/*"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -66,7 +74,7 @@ def fetch(url: str, folder: Path, timeout: float = TIMEOUT, max_bytes: int = MAX
         raise FetchError(f"cannot fetch it ({error})") from error
     if len(data) > max_bytes:
         raise FetchError(f"too large (over {max_bytes:,} bytes)")
-    if not is_url(final):
+    if not _fetchable(final):
         raise FetchError(f"redirected to {final}, which is not a web page")
     suffix = _KINDS.get(kind) or _suffix_of(final) or _sniff(data)
     if suffix is None:
