@@ -226,6 +226,27 @@ def test_a_tagged_pdf_names_its_author_by_a_link_to_the_authors_page(tmp_path: P
     assert read_article(path).author == "Maren Holt"
 
 
+def test_a_tagged_document_keeps_its_footnotes_after_the_text(tmp_path: Path) -> None:
+    import typst
+
+    source = tmp_path / "noted.typ"
+    source.write_text(
+        '#set document(title: "Ferry funding report")\n= Ferry funding report\n\n'
+        + PARAGRAPHS[0]
+        + "#footnote[Minutes of the assembly, 6 May 2024.]\n\n"
+        + PARAGRAPHS[1]
+        + "\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "noted.pdf"
+    path.write_bytes(typst.compile(str(source), format="pdf"))
+    article = read_article(path)
+    excerpts = [article.text[s:e] for s, e in article.paragraphs]
+    assert excerpts[0].startswith(PARAGRAPHS[0]) and "Minutes" not in excerpts[0]
+    assert excerpts[1] == PARAGRAPHS[1]
+    assert excerpts[-1].endswith("Minutes of the assembly, 6 May 2024.")
+
+
 # -- Word and e-mail -----------------------------------------------------------------
 
 

@@ -63,7 +63,11 @@ def read_pdf(data: bytes) -> Extracted:
         info = reader.metadata
         info_title = _clean(info.title) if info else None
         info_author = _clean(info.author) if info else None
-        extracted = _read_tagged(reader, info_title, info_author) if _tagged(reader) else None
+        maker = (
+            " ".join(str(info.get(key, "")) for key in ("/Creator", "/Producer")) if info else ""
+        )
+        tagged = _tagged(reader)
+        extracted = _read_tagged(reader, info_title, info_author, maker) if tagged else None
         if extracted is None:
             extracted = _read_layout(reader, info_title, info_author)
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as error:
@@ -86,7 +90,9 @@ def _tagged(reader: Any) -> bool:
 # -- tagged PDFs ---------------------------------------------------------------------
 
 
-def _read_tagged(reader: Any, info_title: str | None, info_author: str | None) -> Extracted | None:
+def _read_tagged(
+    reader: Any, info_title: str | None, info_author: str | None, maker: str
+) -> Extracted | None:
     """The article of a tagged PDF, or None when its structure holds no text."""
     from briefing.ingest.pdf_tags import read_tagged
 

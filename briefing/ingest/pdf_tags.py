@@ -20,13 +20,13 @@ from typing import Any
 # Structure roles (PDF 32000 §14.8.4, plus HTML-like ones browsers write) and the
 # HTML element each becomes; roles not listed become a <div> (block) or <span>.
 _BLOCK_TAGS = {
-    "Document": "body", "Part": "div", "Art": "article", "Sect": "section", "Div": "div",
+    "Document": "div", "Part": "div", "Art": "article", "Sect": "section", "Div": "div",
     "BlockQuote": "blockquote", "Caption": "figcaption", "TOC": "ul", "TOCI": "li",
     "Index": "div", "P": "p", "H": "h2", "H1": "h1", "H2": "h2", "H3": "h3", "H4": "h4",
     "H5": "h5", "H6": "h6", "L": "ul", "LI": "li", "LBody": "span", "Lbl": "span",
     "Table": "table", "THead": "thead", "TBody": "tbody", "TFoot": "tfoot", "TR": "tr",
     "TH": "th", "TD": "td", "Figure": "figure", "Formula": "span", "Form": "form",
-    "Aside": "aside", "Title": "h1", "FENote": "aside", "Note": "aside",
+    "Aside": "aside", "Title": "h1", "FENote": "p", "Note": "p",
     "Code": "code", "Em": "em", "Strong": "strong", "Span": "span", "Quote": "q",
     "Link": "a", "Reference": "span", "Annot": "span", "Ruby": "span",
     "NonStruct": "span", "Private": "span", "Sub": "span",
@@ -39,6 +39,7 @@ _AUTHOR_PATH = re.compile(
     re.IGNORECASE,
 )
 _VOID_TEXT = {"Figure"}  # a figure's drawn text is its image's; its /Alt is not the article
+_NOTES = {"FENote", "Note"}  # footnotes: drawn where they are cited, read after the text
 
 
 @dataclass
@@ -57,6 +58,7 @@ class TaggedPage:
     html: str
     artifacts: list[list[str]] = field(default_factory=list)  # per page: header/footer lines
     untagged: float = 0.0  # the share of the drawn text outside both tree and artifacts
+    has_article: bool = False  # the tree marks an article (a web page's <article>)
 
     def byline_candidates(self, headline: str | None) -> tuple[list[str], list[str]]:
         """Short texts and the texts of links to an author's page, from the headline on.
@@ -112,10 +114,11 @@ def read_tagged(reader: Any, title: str | None) -> TaggedPage:
     out.append("</head><body>")
     builder = _Builder(runs, page_numbers, role_map)
     builder.element(root, None, out, depth=0)
+    out.extend(builder.notes)
     out.append("</body></html>")
     marked = sum(len(run.text.strip()) for run in runs.values())
     untagged = unmarked[0] / (marked + unmarked[0]) if marked + unmarked[0] else 0.0
-    return TaggedPage("".join(out), artifacts, untagged)
+    return TaggedPage("".join(out), artifacts, untagged, builder.has_article)
 
 
 def _collect_page(
@@ -187,6 +190,8 @@ class _Builder:
         self.pages = pages
         self.role_map = role_map
         self.seen: set[int] = set()
+        self.notes: list[str] = []  # the HTML of footnotes, put after the text
+        self.has_article = False
         self.last_y: float | None = None
         self.last_page: int | None = None
 
@@ -227,6 +232,10 @@ class _Builder:
         if role in _VOID_TEXT:
             out.append("<figure></figure>")
             return
+        if role == "Art":
+            self.has_article = True
+        if role in _NOTES and out is not self.notes:
+            out = self.notes
         attributes = ""
         if tag == "a":
             href = _link_target(node)
