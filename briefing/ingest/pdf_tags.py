@@ -240,10 +240,12 @@ class _Builder:
         if tag == "a":
             href = _link_target(node)
             attributes = f" href='{html.escape(href, quote=True)}'" if href else " href='#'"
-        out.append(f"<{tag}{attributes}>")
+        inner: list[str] = []
         for kid in _kids(node):
-            self.element(kid, page, out, depth + 1)
-        out.append(f"</{tag}>")
+            self.element(kid, page, inner, depth + 1)
+        if role == "Lbl" and not any(ch.isalnum() for ch in "".join(inner)):
+            return  # a bullet: the list item says it is one
+        out.extend([f"<{tag}{attributes}>", *inner, f"</{tag}>"])
 
     def _text(self, page: int | None, mcid: int, out: list[str]) -> None:
         if page is None:
