@@ -300,7 +300,9 @@ def _page_lines(page: Any) -> list[_Line]:
             last = lines[-1]
             same_line = abs(last.y - y) < 0.5 * height
             if same_line and x - last.end < 3 * height and x >= last.x:
-                last.text += text
+                # Pieces drawn apart on one line are words apart: "Doe" + "March 9".
+                apart = x > last.end and not last.text.endswith(" ") and not text.startswith(" ")
+                last.text += f" {text}" if apart else text
                 last.end = max(last.end, x + width)
                 return
         lines.append(_Line(x, y, height, text, x + width))
