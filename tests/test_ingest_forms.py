@@ -235,7 +235,7 @@ def test_a_tagged_document_keeps_its_footnotes_after_the_text(tmp_path: Path) ->
         + PARAGRAPHS[0]
         + "#footnote[Minutes of the assembly, 6 May 2024.]\n\n"
         + PARAGRAPHS[1]
-        + "\n",
+        + "\n\n- The northern quay.\n- The southern pier.\n",
         encoding="utf-8",
     )
     path = tmp_path / "noted.pdf"
@@ -245,6 +245,9 @@ def test_a_tagged_document_keeps_its_footnotes_after_the_text(tmp_path: Path) ->
     assert excerpts[0].startswith(PARAGRAPHS[0]) and "Minutes" not in excerpts[0]
     assert excerpts[1] == PARAGRAPHS[1]
     assert excerpts[-1].endswith("Minutes of the assembly, 6 May 2024.")
+    # A document is all article: its short list items reach the cleaner too.
+    text = read_pdf(path.read_bytes()).text
+    assert "The northern quay." in text and "The southern pier." in text
 
 
 # -- Word and e-mail -----------------------------------------------------------------

@@ -40,6 +40,8 @@ _PRINT_STAMP = re.compile(
     r"|\d{1,2}\.?\s+[^\W\d_]{3,9}\.?\s+\d{4}),?\s+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?"
     r"\s*(?:[AaPp]\.?[Mm]\.?)?\s*"
 )
+# What a web browser writes as a PDF's creator or producer.
+_BROWSER = re.compile(r"Mozilla/|Chrom|Firefox|Safari|WebKit|Gecko|Skia/PDF|Edg/|Opera", re.I)
 _WEB_URL = re.compile(r"^https?://[^\s]+", re.IGNORECASE)
 _SEPARATORS = " -–—|·•:_"
 _PAGE_COUNTER = re.compile(r"^(?:page\s+)?\d{1,4}\s*(?:/|of)\s*\d{1,4}$", re.IGNORECASE)
@@ -102,8 +104,14 @@ def _read_tagged(
     if page.untagged > 0.4:  # tags on part of the text only: the layout knows more
         return None
     header_title = _header_title([lines[:2] for lines in page.artifacts])
+    markup = page.html
+    if not page.has_article and not header_title and not _BROWSER.search(maker):
+        # Not a web page printed but a document (Typst, a word processor): all of it is
+        # the article, lists and short paragraphs too, not only what looks like prose.
+        markup = markup.replace("<body>", "<body><article>", 1)
+        markup = markup[: markup.rindex("</body>")] + "</article></body></html>"
     try:
-        found = read_html(_CONTROL.sub("", page.html).encode("utf-8"))
+        found = read_html(_CONTROL.sub("", markup).encode("utf-8"))
     except Unreadable:
         return None
     text = _CJK_SPACE.sub("", found.text)
