@@ -34,7 +34,8 @@ _CJK = r"\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 # after a Latin word or a number.
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}A-Za-z0-9])|(?<=[A-Za-z0-9]) +(?=[{_CJK}])")
 # A browser's print header starts with the print date and time: "11/27/26, 3:31 PM",
-# "27/11/2026, 15:31", "2026-11-27 15:31".
+# "27/11/2026, 15:31", "2026-11-27 15:31", "Nov 27, 2026, 3:31 PM", "27 November 2026
+# at 15:31". A date with a time of day at a page's edge is a print stamp.
 _PRINT_STAMP = re.compile(
     r"^\s*(?:\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|[^\W\d_]{3,9}\.?\s+\d{1,2},?\s+\d{4}"
     r"|\d{1,2}\.?\s+[^\W\d_]{3,9}\.?\s+\d{4}),?\s+(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?"
