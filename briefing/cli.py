@@ -118,18 +118,20 @@ def _is_number(cell: str) -> bool:
     return cell.replace(".", "", 1).isdigit() or cell == "·"
 
 
-def _table(columns: Sequence[str], rows: Sequence[Sequence[str]], wide: str = "title") -> None:
-    """Print a plain aligned table; only the `wide` column (kept last) is cut to fit."""
+def _table(
+    columns: Sequence[str], rows: Sequence[Sequence[str]], wide: Sequence[str] = ("title",)
+) -> None:
+    """Print a plain aligned table; only the `wide` columns are cut to fit, sharing the room."""
     widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
-    if wide in columns:
-        at = columns.index(wide)
-        room = (
-            shutil.get_terminal_size((120, 24)).columns
-            - sum(widths)
-            + widths[at]
-            - 2 * (len(columns) - 1)
-        )
-        widths[at] = max(12, min(widths[at], room))
+    cut = [at for at, column in enumerate(columns) if column in wide]
+    if cut:
+        room = shutil.get_terminal_size((120, 24)).columns - 2 * (len(columns) - 1)
+        room -= sum(w for at, w in enumerate(widths) if at not in cut)
+        # Narrowest first: what a short column does not need goes to the longer ones.
+        for left, at in enumerate(sorted(cut, key=lambda at: widths[at])):
+            share = room // (len(cut) - left)
+            widths[at] = max(12, min(widths[at], share))
+            room -= widths[at]
     numeric = [bool(rows) and all(_is_number(r[i]) for r in rows) for i in range(len(columns))]
 
     def line(cells: Sequence[str]) -> str:
@@ -234,8 +236,10 @@ def sources(
                 "id": s.id,
                 "title": s.title,
                 "author": s.author,
+                "authors": list(s.authors),
                 "outlet": s.outlet,
                 "date": s.date,
+                "url": s.url,
                 "file": Path(s.file).name,
                 "excerpts": counts.get(s.id, 0),
             }
@@ -244,9 +248,9 @@ def sources(
     if as_json:
         _json(rows)
         return
-    columns = ("id", "date", "excerpts", "author", "outlet", "title")
+    columns = ("id", "date", "excerpts", "author", "outlet", "title", "url")
     cells = [tuple(str(row[c] or "—") for c in columns) for row in rows]
-    _table(columns, cells)
+    _table(columns, cells, wide=("title", "url"))
 
 
 @app.command()
@@ -356,7 +360,7 @@ def themes(
         _json(rows)
         return
     cells = [(str(r["id"]), str(r["label"]), str(r["excerpts"]), str(r["sources"])) for r in rows]
-    _table(("id", "label", "excerpts", "sources"), cells, wide="label")
+    _table(("id", "label", "excerpts", "sources"), cells, wide=("label",))
 
 
 def _theme_matrix(library: Library, as_json: bool) -> None:
@@ -460,7 +464,7 @@ def eval_(
             str(report.paragraphs),
         )
     )
-    _table(("theme", "precision", "recall", "F1", "support"), cells, wide="theme")
+    _table(("theme", "precision", "recall", "F1", "support"), cells, wide=("theme",))
     if report.missing:
         err.print(
             f"briefing: {report.missing} gold paragraphs were not found among the excerpts "

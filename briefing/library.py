@@ -203,6 +203,8 @@ class Library:
             author=article.author,
             outlet=article.outlet,
             date=article.date,
+            authors=article.authors,
+            url=article.url,
         )
         source = replace(source, **corrected)  # type: ignore[arg-type]
         texts = [article.text[start:end] for start, end in article.paragraphs]
@@ -398,7 +400,7 @@ class Library:
         source = self.store.source(source_id)
         if source is None:
             raise InputError(f"no source {source_id!r} in this workspace.")
-        unknown = set(fields) - {"title", "author", "outlet", "date"}
+        unknown = set(fields) - {"title", "author", "outlet", "date", "url"}
         if unknown:
             raise InputError(f"cannot correct {', '.join(sorted(unknown))} of a source.")
         path = meta_path(self.workspace.sources_dir / source.file)
@@ -406,8 +408,19 @@ class Library:
             **load_meta(path),
             **{k: (v.strip() or None) if v else None for k, v in fields.items()},
         }
+        if "author" in fields:
+            merged.pop("authors", None)  # the new line is the list now, read again from it
+        before = path.read_bytes() if path.is_file() else None
         save_meta(path, merged)
-        corrected = replace(source, **load_meta(path))  # type: ignore[arg-type]
+        try:
+            corrected = replace(source, **load_meta(path))  # type: ignore[arg-type]
+        except InputError:
+            # A wrong value must not leave a file that refuses the source at the next rebuild.
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, before)
+            raise
         with self.store.transaction():
             self.store.update_metadata(corrected)
         return corrected

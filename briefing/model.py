@@ -17,9 +17,11 @@ class Source:
     file: str  # the original file's name, as kept in the workspace's sources/
     text: str  # the cleaned text; excerpts are slices of it
     title: str | None = None
-    author: str | None = None
+    author: str | None = None  # the display string of `authors`: "A", "A and B", "A, B and C"
     outlet: str | None = None
     date: str | None = None  # ISO 8601, yyyy-mm-dd
+    authors: tuple[str, ...] = ()  # each person, in the page's order
+    url: str | None = None  # where the page says it lives (canonical link, og:url, a URL line)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from an explicit path and never holds the only copy of anything a person wrote.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -64,6 +65,11 @@ MIGRATIONS: tuple[str, ...] = (
         LEFT JOIN manual m ON m.excerpt_id = sc.excerpt_id AND m.theme_id = sc.theme_id
         WHERE sc.tagged = 1 AND coalesce(m.decision, '') != 'removed'
         UNION SELECT excerpt_id, theme_id FROM manual WHERE decision = 'added';
+    """,
+    # A source's authors one by one (a JSON list; NULL: read `author`) and its URL.
+    """
+    ALTER TABLE sources ADD COLUMN authors TEXT;
+    ALTER TABLE sources ADD COLUMN url TEXT;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -175,8 +181,8 @@ class Store:
         # max(rowid) is O(1); count(*) scanned the table on every insert (quadratic ingest).
         added = self.db.execute("SELECT coalesce(max(rowid), 0) FROM sources").fetchone()[0]
         self.db.execute(
-            "INSERT INTO sources(id, file, title, author, outlet, date, text, added) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sources(id, file, title, author, outlet, date, text, added, authors, url) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 source.id,
                 source.file,
@@ -186,6 +192,8 @@ class Store:
                 source.date,
                 source.text,
                 added,
+                json.dumps(list(source.authors), ensure_ascii=False),
+                source.url,
             ),
         )
         for excerpt in excerpts:
@@ -208,10 +216,19 @@ class Store:
         self._sources.pop(source.id, None)
 
     def update_metadata(self, source: Source) -> None:
-        """Replace a source's title, author, outlet and date (a user's correction)."""
+        """Replace a source's title, authors, outlet, date and URL (a user's correction)."""
         self.db.execute(
-            "UPDATE sources SET title = ?, author = ?, outlet = ?, date = ? WHERE id = ?",
-            (source.title, source.author, source.outlet, source.date, source.id),
+            "UPDATE sources SET title = ?, author = ?, outlet = ?, date = ?, authors = ?, url = ?"
+            " WHERE id = ?",
+            (
+                source.title,
+                source.author,
+                source.outlet,
+                source.date,
+                json.dumps(list(source.authors), ensure_ascii=False),
+                source.url,
+                source.id,
+            ),
         )
         self._sources.pop(source.id, None)
 
@@ -510,7 +527,17 @@ def _source(row: sqlite3.Row) -> Source:
         author=row["author"],
         outlet=row["outlet"],
         date=row["date"],
+        authors=_authors(row["authors"], row["author"]),
+        url=row["url"],
     )
+
+
+def _authors(stored: str | None, author: str | None) -> tuple[str, ...]:
+    """The stored list; a store made before the list existed has the display string only."""
+    if stored is not None:
+        return tuple(str(name) for name in json.loads(stored))
+    # The display string joins them as "A, B and C": undo just that.
+    return tuple(name for name in re.split(r",\s+|\s+and\s+", author or "") if name)
 
 
 def _excerpt(row: sqlite3.Row) -> Excerpt:

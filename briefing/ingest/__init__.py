@@ -15,6 +15,7 @@ from pathlib import Path
 
 from briefing.errors import RefusedFile
 from briefing.ingest import clean, metadata, readers, segment
+from briefing.ingest.authors import clean_authors, display
 
 __all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "Article", "read_article"]
 
@@ -38,9 +39,11 @@ class Article:
     text: str  # the cleaned body text; paragraphs joined by "\n\n"
     paragraphs: tuple[tuple[int, int], ...]  # (start, end) of each body paragraph in `text`
     title: str | None
-    author: str | None  # without "By", "Dr.", etc.
+    author: str | None  # the display string of `authors`
     outlet: str | None
     date: str | None  # ISO yyyy-mm-dd, or None when the text gives none
+    authors: tuple[str, ...] = ()  # each person, without "By", "Dr.", roles or dates
+    url: str | None = None
 
 
 def read_article(path: Path, max_bytes: int = MAX_BYTES) -> Article:
@@ -77,8 +80,9 @@ def build_article(extracted: readers.Extracted) -> Article | None:
     boilerplate = [i for i in range(len(paragraphs)) if i not in kept]
     outlet = extracted.outlet or metadata.find_outlet(paragraphs, boilerplate, cleaned.body[0])
     date = extracted.date or metadata.find_pubdate(paragraphs, start)
+    authors = tuple(clean_authors(author, exclude=[outlet] if outlet else []))
     text, spans = segment.join([paragraphs[i] for i in cleaned.body])
-    return Article(text, spans, title, author, outlet, date)
+    return Article(text, spans, title, display(authors), outlet, date, authors, extracted.url)
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:

@@ -262,3 +262,13 @@ def _calm(name: str) -> str:
 def _key(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name.casefold())
     return "".join(c for c in folded if c.isalnum())
+
+
+def split_names(text: str) -> list[str]:
+    """The names of a display string a person wrote ("A, B and C", "A; B"), as written:
+    split at the separators only, nothing judged or dropped."""
+    text = " ".join(text.split())
+    chunks = [c.strip() for c in re.split(r"\s*;\s*|\s+(?:and|&)\s+", text) if c.strip()]
+    if len(chunks) > 1 and "," in chunks[0] and ";" not in text:
+        chunks = [c for c in _COMMA.split(chunks[0]) if c] + chunks[1:]
+    return list(dict.fromkeys(chunks))

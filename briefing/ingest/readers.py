@@ -31,10 +31,11 @@ class Extracted:
 
     text: str
     title: str | None = None
-    author: str | None = None
+    author: str | None = None  # as the format gives it; several are joined by "; "
     outlet: str | None = None
     date: str | None = None
     structured: bool = False  # True when the reader already separated article from page chrome
+    url: str | None = None
 
 
 _BOMS = (
@@ -126,6 +127,7 @@ def read_markdown(data: bytes) -> Extracted:
         author=_text_field(meta, "author", "authors", "byline"),
         outlet=_text_field(meta, "outlet", "publication", "source", "site", "publisher"),
         date=find_date(str(meta.get("date") or meta.get("published") or "")),
+        url=_text_field(meta, "url", "link", "canonical", "source_url"),
     )
 
 
@@ -133,7 +135,7 @@ def _text_field(meta: dict[str, Any], *keys: str) -> str | None:
     for key in keys:
         value = meta.get(key)
         if isinstance(value, list):
-            value = ", ".join(str(item) for item in value)
+            value = "; ".join(str(item) for item in value)  # "Doe, Jane" stays one name
         if isinstance(value, str | int) and str(value).strip():
             return " ".join(str(value).split())
     return None
