@@ -45,10 +45,25 @@ from briefing.ingest.authors import clean_authors, display
         ("J. R. R. Tolkien", ["J. R. R. Tolkien"]),
         ("Ludwig van Beethoven", ["Ludwig van Beethoven"]),
         ("Mary-Kate O'Neil", ["Mary-Kate O'Neil"]),
-        # nobody: an organisation, a label, a link, an address
+        # a wire credit glued to the name, the role without its comma
+        ("Jane Doe, XY Auto Writer", ["Jane Doe"]),
+        ("Jane Doe and XY National Political Writer", ["Jane Doe"]),
+        ("Jane Doe Business Reporter", ["Jane Doe"]),
+        ("Jane Doe and JOHN ROE Associated Press", ["Jane Doe", "John Roe"]),
+        ("Jane Doe Example International", ["Jane Doe"]),
+        ("Jane Doe Edited by John Roe", ["Jane Doe"]),
+        # one person with and without a middle initial
+        ("Jane Q. Doe; Jane Doe", ["Jane Q. Doe"]),
+        # nobody: an organisation, a label, a link, an address, a login
         ("Staff Writer", []),
         ("Wire Staff", []),
         ("Associated Press", []),
+        ("The Associated Press", []),
+        ("Example News Digital", []),
+        ("Daily Example Reporter", []),
+        ("username", []),
+        ("Username", []),
+        ("mcupdate", []),
         ("AFP", []),
         ("By", []),
         ("The Editorial Board", []),
@@ -71,6 +86,14 @@ def test_several_strings_merge_into_one_list_in_order() -> None:
 def test_the_outlet_given_as_author_is_not_a_person() -> None:
     assert clean_authors("Example Daily Chronicle", exclude=["Example Daily Chronicle"]) == []
     assert clean_authors("Jane Doe; Example Gazette", exclude=["example gazette"]) == ["Jane Doe"]
+
+
+def test_an_author_made_of_the_outlets_words_is_the_outlet() -> None:
+    assert clean_authors("Jane Doe and Example Insider", exclude=["Example Insider Europe"]) == [
+        "Jane Doe"
+    ]
+    assert clean_authors("Jane Doe, XYZ Business", exclude=["XYZ"]) == ["Jane Doe"]
+    assert clean_authors("Timothy Doe", exclude=["Time"]) == ["Timothy Doe"]
 
 
 def test_accents_and_case_do_not_make_two_people() -> None:
