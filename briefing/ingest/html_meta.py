@@ -140,9 +140,14 @@ def _read_json_ld(tree: lxml_html.HtmlElement, meta: PageMeta) -> None:
 
 
 def _parse_json(text: str) -> Any:
-    """JSON-LD as pages write it: wrapped in CDATA or comments, or several objects in a row."""
-    text = re.sub(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$", "", text.strip())
-    text = re.sub(r"^\s*<!--|-->\s*$", "", text).strip().rstrip(";")
+    """JSON-LD as pages write it: wrapped in CDATA or comments, trailing semicolons, or
+    several objects in a row."""
+    text = re.sub(r"<!--|-->|<!\[CDATA\[|\]\]>", " ", text)
+    starts = [at for at in (text.find("{"), text.find("[")) if at >= 0]
+    end = max(text.rfind("}"), text.rfind("]"))
+    if not starts or end < 0:
+        return None
+    text = text[min(starts) : end + 1]
     try:
         return json.loads(text, strict=False)
     except ValueError:
@@ -254,8 +259,8 @@ _CORPORATE = re.compile(
 )
 
 # Separators between a headline and the site's name in a <title>: spaced, so that a
-# hyphenated word or "Covid-19" is never cut.
-_TITLE_SEPARATOR = re.compile(r"\s+[-|–—·•»«/~]+\s+|\s+::\s+")
+# hyphenated word or "Covid-19" is never cut; "_" and a full-width bar need no spaces.
+_TITLE_SEPARATOR = re.compile(r"\s+[-|–—·•»«/~]+\s+|\s+::\s+|\s*[_｜]\s*")
 _WORD = re.compile(r"\w+")
 
 
@@ -287,7 +292,11 @@ def choose_title(
     """
     shown = [t for t in [meta.page_title, *meta.headings[:3]] if t]
     chosen = next((t for t in meta.titles if not shown or any(_similar(t, s) for s in shown)), None)
-    chosen = chosen or meta.page_title or found
+    # A <title> that is a heading plus decorations ("Headline_Section_Site"): the heading.
+    heading = next(
+        (h for h in meta.headings[:3] if meta.page_title and _starts(meta.page_title, h)), None
+    )
+    chosen = chosen or heading or meta.page_title or found
     if not chosen:
         return None
     names = [outlet or "", *meta.sites[:1], *meta.publishers[:1], site_from_title(meta) or ""]
@@ -359,6 +368,12 @@ def _is_site(text: str, outlets: list[str], url: str | None) -> bool:
     if key in names or (site_host and (key == site_host or key.removeprefix("the") == site_host)):
         return True
     return bool(site_host) and len(key) >= 4 and key in site_host
+
+
+def _starts(title: str, heading: str) -> bool:
+    """Whether a <title> opens with the heading and goes on past a separator."""
+    head = _TITLE_SEPARATOR.split(title)[0]
+    return bool(_key(heading)) and _key(head) == _key(heading) and len(head) < len(title)
 
 
 def _similar(a: str, b: str) -> bool:
