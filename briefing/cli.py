@@ -79,9 +79,29 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
                 "run `briefing tag` to re-tag.",
                 markup=False,
             )
+        _report_decisions(library)
         yield library
     finally:
         library.close()
+
+
+def _report_decisions(library: Library) -> None:
+    """Say which manual decisions were found again by their text, and which were not."""
+    for moved in library.refound:
+        err.print(
+            f"briefing: tags.yaml: excerpt {moved.excerpt_id} is now {moved.found} "
+            f"(found again by its text); its decisions ({', '.join(moved.themes)}) moved to it.",
+            markup=False,
+        )
+    for lost in library.unresolved_decisions():
+        snippet = " ".join((lost.text or "").split())
+        snippet = f"“{snippet[:60]}…”" if len(snippet) > 60 else f"“{snippet}”" if snippet else ""
+        err.print(
+            f"briefing: tags.yaml: excerpt {lost.excerpt_id} {snippet} is no longer in the "
+            f"corpus; its decisions ({', '.join(lost.themes)}) are kept in tags.yaml but not "
+            "applied. Ingest its source again, or remove the entry.",
+            markup=False,
+        )
 
 
 @contextmanager
@@ -553,6 +573,7 @@ def rebuild(ctx: typer.Context) -> None:
             f"{library.store.count_excerpts()} excerpts.",
             markup=False,
         )
+        _report_decisions(library)
         refused = library.built.refused if library.built else []
     finally:
         library.close()
