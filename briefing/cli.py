@@ -139,18 +139,24 @@ def _is_number(cell: str) -> bool:
 
 
 def _table(
-    columns: Sequence[str], rows: Sequence[Sequence[str]], wide: Sequence[str] = ("title",)
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    wide: Sequence[str] = ("title",),
+    weights: Sequence[int] = (),
 ) -> None:
-    """Print a plain aligned table; only the `wide` columns are cut to fit, sharing the room."""
+    """Print a plain aligned table; only the `wide` columns are cut to fit, sharing the
+    room by `weights` (equal shares when none are given)."""
     widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
-    cut = [at for at, column in enumerate(columns) if column in wide]
+    share = dict(zip(wide, weights or [1] * len(wide), strict=True))
+    cut = [at for at, column in enumerate(columns) if column in share]
     if cut:
         room = shutil.get_terminal_size((120, 24)).columns - 2 * (len(columns) - 1)
         room -= sum(w for at, w in enumerate(widths) if at not in cut)
         # Narrowest first: what a short column does not need goes to the longer ones.
-        for left, at in enumerate(sorted(cut, key=lambda at: widths[at])):
-            share = room // (len(cut) - left)
-            widths[at] = max(12, min(widths[at], share))
+        left = sorted(cut, key=lambda at: widths[at] / share[columns[at]])
+        for index, at in enumerate(left):
+            weight = share[columns[at]] / sum(share[columns[a]] for a in left[index:])
+            widths[at] = max(12, min(widths[at], int(room * weight)))
             room -= widths[at]
     numeric = [bool(rows) and all(_is_number(r[i]) for r in rows) for i in range(len(columns))]
 
@@ -270,7 +276,7 @@ def sources(
         return
     columns = ("id", "date", "excerpts", "author", "outlet", "title", "url")
     cells = [tuple(str(row[c] or "—") for c in columns) for row in rows]
-    _table(columns, cells, wide=("title", "url"))
+    _table(columns, cells, wide=("title", "url"), weights=(3, 2))
 
 
 @app.command()
