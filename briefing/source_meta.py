@@ -16,9 +16,10 @@ import yaml
 from briefing.files import write_atomic
 from briefing.yamlcheck import Checker
 
-FIELDS = ("title", "author", "authors", "outlet", "date", "url")
+FIELDS = ("title", "author", "authors", "outlet", "date", "url", "accessed", "type")
+TYPES = ("article", "blog post", "report", "web page", "e-mail", "document")
 
-Fields = dict[str, str | tuple[str, ...] | None]
+Fields = dict[str, str | list[str] | None]
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$", re.IGNORECASE)
 
@@ -51,22 +52,24 @@ def load_meta(path: Path) -> Fields:
                 names = split_names(check.text(node, key))
             else:
                 names = check.texts(node, key)
-            fields["authors"] = tuple(dict.fromkeys(names))
+            fields["authors"] = list(dict.fromkeys(names))
             continue
         text = " ".join(check.text(node, key).split()) or None
-        if key == "date" and text is not None:
+        if key in ("date", "accessed") and text is not None:
             try:
                 text = dt.date.fromisoformat(text).isoformat()
             except ValueError:
-                check.fail(node, f"date {text!r} should be YYYY-MM-DD.")
+                check.fail(node, f"{key} {text!r} should be YYYY-MM-DD.")
+        if key == "type" and text is not None and text not in TYPES:
+            check.fail(node, f"type {text!r} is not one of: {', '.join(TYPES)}.")
         if key == "url" and text is not None and not _URL.match(text):
             check.fail(node, f"url {text!r} is not a web address; write it as https://...")
         fields[key] = text
     if "authors" in fields and "author" not in fields:
-        fields["author"] = display(fields["authors"] or ())
+        fields["author"] = display(fields["authors"] or [])
     elif "author" in fields and "authors" not in fields:
         author = fields["author"]
-        fields["authors"] = tuple(split_names(author)) if isinstance(author, str) else ()
+        fields["authors"] = split_names(author) if isinstance(author, str) else []
     return fields
 
 
@@ -77,10 +80,7 @@ def save_meta(path: Path, fields: Fields) -> None:
 
     fields = dict(fields)
     authors = fields.get("authors")
-    if isinstance(authors, tuple) and fields.get("author") == display(authors):
+    if isinstance(authors, list) and fields.get("author") == display(authors):
         fields.pop("authors" if len(authors) <= 1 else "author")
-    ordered = {
-        key: list(value) if isinstance(value, tuple) else value
-        for key, value in ((key, fields[key]) for key in FIELDS if key in fields)
-    }
+    ordered = {key: fields[key] for key in FIELDS if key in fields}
     write_atomic(path, yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False))

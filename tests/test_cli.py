@@ -51,12 +51,14 @@ def test_sources_json_fields(sample_workspace: Workspace) -> None:
     rows = json.loads(out)
     assert len(rows) == 5
     assert set(rows[0]) == {
-        "id", "title", "author", "authors", "outlet", "date", "url", "file", "excerpts"
+        "id", "title", "author", "authors", "outlet", "date", "url", "accessed", "type",
+        "file", "excerpts",
     }  # fmt: skip
     for row in rows:  # the display string is the list, joined as a citation joins names
         assert row["author"] == (" and ".join(row["authors"]) or None)
     diplomat = next(r for r in rows if r["file"].startswith("001_"))
     assert diplomat["author"] == "Sudha Ramachandran"
+    assert diplomat["authors"] == ["Sudha Ramachandran"] and diplomat["type"] == "article"
     assert diplomat["date"] == "2014-12-03"
     assert diplomat["excerpts"] >= 7
 

@@ -180,7 +180,7 @@ def test_meta_yaml_sets_authors_as_a_list_and_the_url(workspace: Workspace, tmp_
     )
     library = Library.open(workspace)
     [source] = library.ingest([inbox]).added
-    assert source.authors == ("Jane Doe", "John Roe")
+    assert source.authors == ["Jane Doe", "John Roe"]
     assert source.author == "Jane Doe and John Roe"
     assert source.url == "https://example.org/2014/pact"
     library.close()
@@ -189,10 +189,10 @@ def test_meta_yaml_sets_authors_as_a_list_and_the_url(workspace: Workspace, tmp_
 def test_an_author_line_in_meta_yaml_is_also_the_list(sample_library: Library) -> None:
     source = sample_library.store.sources()[0]
     corrected = sample_library.correct_metadata(source.id, author="Ann Poe, Jane Doe and Jo Roe")
-    assert corrected.authors == ("Ann Poe", "Jane Doe", "Jo Roe")
+    assert corrected.authors == ["Ann Poe", "Jane Doe", "Jo Roe"]
     assert corrected.author == "Ann Poe, Jane Doe and Jo Roe"
     again = sample_library.correct_metadata(source.id, author="Jane Doe")
-    assert (again.author, again.authors) == ("Jane Doe", ("Jane Doe",))
+    assert (again.author, again.authors) == ("Jane Doe", ["Jane Doe"])
     meta = sample_library.workspace.sources_dir / Path(source.file).with_suffix(".meta.yaml").name
     assert "authors" not in meta.read_text(encoding="utf-8")  # one name: one line, not two
 
