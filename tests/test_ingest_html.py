@@ -125,3 +125,33 @@ def test_sources_json_lists_the_authors_and_the_canonical_url(tmp_path: Path) ->
     assert row["author"] == "Ingrid Solberg and Tomas Vega"
     assert row["url"] == "https://www.harbourledger.example/2022/01/14/ferry-timetable"
     assert (row["outlet"], row["date"]) == ("Harbour Ledger", "2022-01-14")
+
+
+BODY = (
+    "<h1>Night trains return to the northern line</h1>"
+    "<p>The rail operator will run night trains on the northern line again from December, "
+    "ten years after the last sleeper service was withdrawn for lack of passengers.</p>"
+    "<p>Tickets go on sale next month, and the operator said the first weeks were already "
+    "popular with families who had asked for the service to come back.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": </script>',
+        '<script type="application/ld+json">[1, "two", null, {"@graph": 5}]</script>',
+        '<script type="application/ld+json">{"@type": "Article", "author": [[{"name": 7}]],'
+        ' "headline": {"@value": "Night trains return to the northern line"},'
+        ' "datePublished": "not a date", "publisher": ["Rail News"]}</script>',
+        '<meta property="og:title" content=""><meta name="author" content="https://x.example/a">'
+        '<link rel="canonical" href="/relative/path">',
+    ],
+)
+def test_broken_or_odd_declarations_are_ignored_not_fatal(tmp_path: Path, head: str) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(f"<html><head>{head}</head><body>{BODY}</body></html>", encoding="utf-8")
+    article = read_article(page)
+    assert article.title == "Night trains return to the northern line"
+    assert article.authors == () and article.url is None
+    assert article.text.startswith("The rail operator will run night trains")
