@@ -16,6 +16,7 @@ from briefing.ingest.authors import clean_authors, display
         # a date glued on, down to a bare month
         ("Jane Roe May", ["Jane Roe"]),
         ("Jane Roe May 5, 2023", ["Jane Roe"]),
+        ("by Jane Roe22 Dec 2016", ["Jane Roe"]),
         ("By Jane Doe | Updated March 3, 2024 at 10:00 am", ["Jane Doe"]),
         # ...but a surname that is a month stays
         ("Theresa May", ["Theresa May"]),

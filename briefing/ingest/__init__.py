@@ -84,10 +84,9 @@ def build_article(extracted: readers.Extracted) -> Article | None:
     boilerplate = [i for i in range(len(paragraphs)) if i not in kept]
     outlet = extracted.outlet or metadata.find_outlet(paragraphs, boilerplate, cleaned.body[0])
     date = extracted.date or metadata.find_pubdate(paragraphs, start)
-    # The outlet named as author is no person; a structured reader (HTML) weighed its
-    # page's declarations itself, where a blog's name can be its author's.
-    exclude = [outlet] if outlet and not extracted.structured else []
-    authors = tuple(clean_authors(author, exclude=exclude))
+    # The outlet is not left out of the authors: a personal site bears its author's name,
+    # and an organisation's byline ("Example News Staff") is told by its shape.
+    authors = tuple(clean_authors(author))
     text, spans = segment.join([paragraphs[i] for i in cleaned.body])
     return Article(text, spans, title, display(authors), outlet, date, authors, extracted.url)
 

@@ -227,6 +227,10 @@ def _one_name(part: str) -> str | None:
         if _initial(token):
             tokens.append(token)
             continue
+        glued = re.match(r"^([^\W\d_]{2,})\d", token)
+        if glued and tokens:  # "Jane Doe22 Dec 2016": a date run into the name
+            tokens.append(glued.group(1))
+            break
         if (
             word in _ROLE_WORDS
             or word in _ORGANISATION
