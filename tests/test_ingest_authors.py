@@ -38,6 +38,13 @@ from briefing.ingest.authors import clean_authors, display
         ("Jane Doe & John Roe", ["Jane Doe", "John Roe"]),
         ("Jane Doe and John Roe and Jane Doe", ["Jane Doe", "John Roe"]),
         ("张三、李四", ["张三", "李四"]),
+        ("Мария Иванова и Иван Петров", ["Мария Иванова", "Иван Петров"]),
+        ("María José García-López y Ana Ruiz", ["María José García-López", "Ana Ruiz"]),
+        ("José Ortega y Gasset", ["José Ortega y Gasset"]),  # one person, two surnames
+        ("Jane Doe Jr.", ["Jane Doe Jr."]),
+        # whoever took the pictures did not write the text
+        ("Jane Doe; Photos by John Roe", ["Jane Doe"]),
+        ("Jane Doe, Photography: John Roe", ["Jane Doe"]),
         # surname first, where it is clear
         ("Doe, Jane", ["Jane Doe"]),
         ("Doe, Jane A.; Roe, John", ["Jane A. Doe", "John Roe"]),

@@ -87,15 +87,24 @@ _HONORIFICS = {
 
 _LEAD = re.compile(
     r"^\s*(?:(?:additional\s+)?(?:written|words|story|text|reporting|reported|report|posted"
-    r"|published|article|compiled|edited|photos?|analysis|commentary|interview)\s+)?"
+    r"|published|article|compiled|edited|analysis|commentary|interview)\s+)?"
     r"by\b[\s:]*",
     re.IGNORECASE,
 )
+# Credits for pictures, not words: whoever follows is not an author of the text.
+_PICTURE_CREDIT = re.compile(
+    r"^\s*(?:photos?|photographs?|photography|pictures?|images?|video|videos|illustrations?"
+    r"|graphics?|cartoons?)\s*(?:by|:)",
+    re.IGNORECASE,
+)
+# "y" and "e" join two people in Spanish, Portuguese and Italian bylines, but also the
+# two surnames of one person ("Ortega y Gasset"): split only between two full names.
+_JOINED = re.compile(r"\s+(?:y|e)\s+")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+|(?<!\w)@\w+", re.IGNORECASE)
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
 # Strong separators: between authors whatever the commas do.
 _STRONG = re.compile(
-    r"\s*(?:;|\||/|•|·|、|，|；|\n|\s(?:and|und|et|&|with)\s|\s&|&\s|^&|&$)\s*", re.IGNORECASE
+    r"\s*(?:;|\||/|•|·|、|，|；|\n|\s(?:and|und|et|и|&|with)\s|\s&|&\s|^&|&$)\s*", re.IGNORECASE
 )
 _COMMA = re.compile(r"\s*,\s*")
 _DIGITS = re.compile(r"\d")
@@ -168,7 +177,12 @@ def _names_in(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", " ".join(text.split()))
     text = _BRACKETS.sub(" ", _URL.sub(" ", text))
     names: list[str] = []
-    chunks = [c for c in _STRONG.split(text) if c and c.strip()]
+    chunks = [
+        part
+        for chunk in _STRONG.split(text)
+        if chunk and chunk.strip() and not _PICTURE_CREDIT.match(chunk)
+        for part in _two_people(chunk)
+    ]
     # "A, B and C" is a list; "Doe, Jane and Roe, John" is two inverted names.
     listed = len(chunks) > 1 and "," in chunks[0] and any("," not in chunk for chunk in chunks[1:])
     for chunk in chunks:
@@ -188,6 +202,13 @@ def _names_in(text: str) -> list[str]:
             names.append(name)
             previous = name
     return names
+
+
+def _two_people(chunk: str) -> list[str]:
+    parts = _JOINED.split(chunk)
+    if len(parts) == 2 and all(len(part.split()) >= 2 for part in parts):
+        return parts
+    return [chunk]
 
 
 def _inverted_pairs(parts: list[str]) -> list[str] | None:
@@ -224,8 +245,8 @@ def _one_name(part: str) -> str | None:
             continue
         if not tokens and word in _HONORIFICS:
             continue
-        if _initial(token):
-            tokens.append(token)
+        if _initial(token) or (tokens and word in ("jr", "sr")):
+            tokens.append(token if word not in ("jr", "sr") else word.capitalize() + ".")
             continue
         glued = re.match(r"^([^\W\d_]{2,})\d", token)
         if glued and tokens:  # "Jane Doe22 Dec 2016": a date run into the name
@@ -263,7 +284,7 @@ def _one_name(part: str) -> str | None:
         return None
     if _acronym(tokens[0]) and not all(_shouting(t) for t in tokens):
         return None  # "AP National Writer", "CNN Business": an agency's label
-    name = " ".join(tokens).strip(" .,-")
+    name = " ".join(tokens).strip(" ,-")  # a full stop left is an initial's or "Jr."'s
     if re.search(r"\b[A-Z]$", name):
         name += "."  # "Jane Q" was "Jane Q." before the edge was stripped
     cased = [t for t in tokens if _cased(t)]
