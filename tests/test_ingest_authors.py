@@ -75,6 +75,7 @@ from briefing.ingest.authors import clean_authors, display
         ("AFP", []),
         ("By", []),
         ("The Editorial Board", []),
+        ("By The Example Gazette", []),
         ("https://www.example.com/people/jdoe", []),
         ("jdoe@example.com", []),
         ("", []),

@@ -284,6 +284,8 @@ def _one_name(part: str) -> str | None:
         return None
     if _acronym(tokens[0]) and not all(_shouting(t) for t in tokens):
         return None  # "AP National Writer", "CNN Business": an agency's label
+    if tokens[0].lower() in ("the", "a", "an"):
+        return None  # "The Example Gazette": no person's name opens with an article
     name = " ".join(tokens).strip(" ,-")  # a full stop left is an initial's or "Jr."'s
     if re.search(r"\b[A-Z]$", name):
         name += "."  # "Jane Q" was "Jane Q." before the edge was stripped
