@@ -433,3 +433,16 @@ def test_the_preview_follows_the_theme_under_the_cursor(sample_library: Library)
         assert section.region.y - preview.region.y <= 1  # its heading at the top
 
     drive(sample_library, script, size=(120, 30))
+
+
+def test_a_source_is_named_by_what_it_says_before_its_file_name() -> None:
+    from briefing.model import Source
+    from briefing.tui.session import source_name
+
+    bare = Source("s1", "0001_a1b2c3.txt", "text")
+    assert source_name(bare) == "0001_a1b2c3.txt"
+    with_url = Source("s2", "0002_d4e5f6.html", "text", url="https://www.example.org/a/b")
+    assert source_name(with_url) == "example.org"
+    titled = Source("s3", "0003.txt", "text", title="Budget under strain", url="https://x.org/")
+    assert source_name(titled) == "Budget under strain"
+    assert source_name(Source("s4", "f.txt", "t", outlet="City Voice", title="T")) == "City Voice"

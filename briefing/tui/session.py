@@ -73,8 +73,7 @@ def tilde(path: Path) -> str:
 def source_name(source: Source) -> str:
     """What names a source in a list: its outlet or author, else its title or web
     domain; its file name only when it says nothing of itself."""
-    url = getattr(source, "url", None) or ""
-    domain = (urlsplit(url).hostname or "") if url else ""
+    domain = (urlsplit(source.url).hostname or "") if source.url else ""
     return (
         source.outlet or source.author or source.title or domain.removeprefix("www.") or source.file
     )
