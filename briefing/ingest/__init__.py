@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.errors import RefusedFile
-from briefing.ingest import clean, metadata, readers, segment
+from briefing.ingest import clean, features, metadata, readers, segment
 
 __all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "Article", "read_article"]
 
@@ -66,17 +66,26 @@ def build_article(extracted: readers.Extracted) -> Article | None:
     """Metadata first (its cues live in the boilerplate), then the body; None when no body."""
     paragraphs = segment.split(extracted.text)
     kinds = clean.classify(paragraphs)
-    start = 0 if extracted.structured else clean.body_start(paragraphs, kinds)
-    title = extracted.title or metadata.find_title(paragraphs, start)
-    author = extracted.author or metadata.find_author(paragraphs, start)
+    if extracted.structured:
+        start, end = 0, len(paragraphs)
+    else:
+        span = clean.main_span(paragraphs, kinds, features.stoplist_for(paragraphs))
+        start, end = clean.body_start(paragraphs, kinds, span[0]), span[1]
+    page = metadata.Page(paragraphs, kinds, segment.blocks(extracted.text), start)
+    headline = metadata.find_title(page)
+    byline = metadata.find_author(page, headline[0] if headline else None)
+    title = extracted.title or (headline[1] if headline else None)
+    author = extracted.author or (byline[1] if byline else None)
     kinds = clean.mark_known(paragraphs, kinds, author, title)
-    cleaned = clean.clean(paragraphs, kinds, start)
+    end = min(len(paragraphs), max(end, start + 1))
+    cleaned = clean.clean(paragraphs, kinds, start, end)
     if not cleaned.body:
         return None
     kept = set(cleaned.body)
     boilerplate = [i for i in range(len(paragraphs)) if i not in kept]
     outlet = extracted.outlet or metadata.find_outlet(paragraphs, boilerplate, cleaned.body[0])
-    date = extracted.date or metadata.find_pubdate(paragraphs, start)
+    near = byline[0] if byline else headline[0] if headline else None
+    date = extracted.date or metadata.find_pubdate(page, near)
     text, spans = segment.join([paragraphs[i] for i in cleaned.body])
     return Article(text, spans, title, author, outlet, date)
 

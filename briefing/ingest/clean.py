@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from briefing.ingest import cues
+from briefing.ingest import cues, features
 from briefing.ingest.dates import find_date
 
 
@@ -127,14 +127,87 @@ def _author_bio(text: str, author: str | None) -> bool:
     return bool((first and first in opening.group(0)) or cues.BIO.match(text))
 
 
-def body_start(paragraphs: list[str], kinds: list[Kind]) -> int:
-    """The index of the first body paragraph: the header zone ends there.
+def main_span(
+    paragraphs: list[str], kinds: list[Kind], stoplist: frozenset[str] | None = None
+) -> tuple[int, int]:
+    """Where the article stands in a page: the run of paragraphs (start, end) that
+    holds the most prose for the least chrome.
+
+    Every paragraph weighs in: running prose for its length, menus, teaser
+    headlines, labels and boilerplate against. The heaviest contiguous run
+    (Kadane's maximum subarray) is the article, so navigation above it and
+    footers, teaser lists and link farms below it fall outside, whatever their
+    language and however long they are.
+    """
+    weights = [_weight(text, kind, stoplist) for text, kind in zip(paragraphs, kinds, strict=True)]
+    best, best_span = 0.0, (0, 0)
+    total, begin = 0.0, 0
+    for index, weight in enumerate(weights):
+        if total <= 0:
+            total, begin = 0.0, index
+        total += weight
+        if total > best:
+            best, best_span = total, (begin, index + 1)
+    return _bridged(weights, kinds, *best_span)
+
+
+_GAP = 3  # paragraphs: an aside this short (a teaser, an ad line, a caption) splits no article
+
+
+def _bridged(weights: list[float], kinds: list[Kind], start: int, end: int) -> tuple[int, int]:
+    """Widen the span over short gaps to prose beyond them: a teaser box in the middle
+    of the article does not cut off its lede, nor a caption its ending. Rightwards a
+    gap is bridged only when it holds no teaser heading or terminal heading."""
+    while True:
+        before = [j for j in range(max(0, start - _GAP - 1), start) if weights[j] >= 1]
+        if not before:
+            break
+        start = before[0]
+    while True:
+        after = [j for j in range(end, min(len(weights), end + _GAP + 1)) if weights[j] >= 1]
+        stops = (Kind.TEASER, Kind.TERMINAL)
+        if not after or any(kinds[j] in stops for j in range(end, after[-1])):
+            break
+        end = after[-1] + 1
+    return start, end
+
+
+def _weight(text: str, kind: Kind, stoplist: frozenset[str] | None) -> float:
+    """How much a paragraph speaks for being inside the article (negative: against)."""
+    if kind is Kind.TERMINAL or kind is Kind.TEASER:
+        return -3.0
+    if kind is Kind.DROP:
+        return -1.5
+    if kind is Kind.META:
+        return 0.0
+    size = features.units(text)
+    sentence = features.ends_sentence(text)
+    density = features.stop_density(text, stoplist)
+    # Prose is dense with function words; a menu, a headline or a tag list is not.
+    # Without a stop list (Chinese, Japanese, a short text) the sentence shape decides.
+    if density is None:
+        prose = 1.0 if sentence else 0.5
+    else:
+        prose = min(max((density - _SPARSE) / (_DENSE - _SPARSE), 0.0), 1.0)
+    if size >= 8 and (sentence or size >= 10):
+        weight = min(size, 100) / 10 * prose * (1.0 if sentence else 0.6)
+        return weight if weight > 0 else -0.5
+    if sentence and size >= 4:
+        return 0.5 if prose >= 1.0 else 0.2
+    return -1.0 if size <= 3 else -0.5
+
+
+_SPARSE, _DENSE = 0.12, 0.28  # stop-word shares: a tag list, and running prose
+
+
+def body_start(paragraphs: list[str], kinds: list[Kind], begin: int = 0) -> int:
+    """The index of the first body paragraph at or after `begin`: the header zone ends there.
 
     It is the first long sentence-paragraph; when a byline or date line follows
     it closely, it was a standfirst, and the body starts after that line.
     """
     for minimum in (LONG, 8):
-        candidate = _first_prose(paragraphs, kinds, 0, minimum)
+        candidate = _first_prose(paragraphs, kinds, begin, minimum)
         while candidate is not None:
             meta = [
                 j for j in range(candidate + 1, candidate + 4) if _kind_at(kinds, j) is Kind.META
@@ -179,14 +252,16 @@ def _first_prose(paragraphs: list[str], kinds: list[Kind], start: int, minimum: 
     return None
 
 
-def clean(paragraphs: list[str], kinds: list[Kind], start: int | None = None) -> Cleaned:
-    """Keep the body: from its start, skipping boilerplate, through teaser boxes,
-    until a terminal heading; then trim an author bio or chrome off the end."""
+def clean(
+    paragraphs: list[str], kinds: list[Kind], start: int | None = None, end: int | None = None
+) -> Cleaned:
+    """Keep the body: from its start to `end`, skipping boilerplate, through teaser
+    boxes, until a terminal heading; then trim an author bio or chrome off the end."""
     if start is None:
         start = body_start(paragraphs, kinds)
     body: list[int] = []
     in_teasers = False
-    for index in range(start, len(paragraphs)):
+    for index in range(start, len(paragraphs) if end is None else end):
         kind = kinds[index]
         if kind is Kind.TERMINAL:
             break

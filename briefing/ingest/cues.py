@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+from briefing.ingest.features import SENTENCE_END, units
 
 HONORIFIC = (
     r"(?:Dr|Prof|Professor|Ambassador|Amb|Mr|Mrs|Ms|Miss|Mx|Sir|Dame|Gen|General|Col|Colonel"
@@ -155,8 +155,8 @@ BULLET = re.compile(r"^\s*(?:[-*+•▪◦·‣]|\d{1,3}[.)])\s+")
 
 
 def words(text: str) -> int:
-    """How many words a paragraph has; the length signal that separates body from chrome."""
-    return len(text.split())
+    """How many words a paragraph has (characters count where a script has no spaces)."""
+    return units(text)
 
 
 def is_prose(text: str, min_words: int) -> bool:

@@ -9,133 +9,254 @@ not give stays None.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from briefing.ingest import cues, dates
-from briefing.ingest.clean import is_meta
+from briefing.ingest import authors, cues, dates
+from briefing.ingest.clean import Kind, is_meta
 
-_HEADER_LIMIT = 12  # paragraphs: a headline or byline further down is not one
-_STOP_WORDS = {
-    "via", "for", "in", "at", "on", "from", "published", "posted", "updated", "special", "|",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "the", "with", "photo", "photos", "follow",
-}  # fmt: skip
-_NOT_NAMES = {
-    "staff", "reporter", "correspondent", "editor", "editors", "desk", "admin", "team",
-    "agencies", "news", "web", "online", "guest", "author", "bureau", "our", "the",
-}  # fmt: skip
-_HONORIFIC = re.compile(rf"^{cues.HONORIFIC}\.?$")
+HEAD = 60  # paragraphs above the body searched for the article's head
+_DATE_HEAD = 15  # paragraphs: a date further above the body, alone, is a teaser's or a menu's
+_NEAR = 4  # paragraphs: how close a byline or date line stands to the headline it belongs to
 
 
-def find_title(paragraphs: list[str], start: int) -> str | None:
-    """The headline: a line printed twice in the header, else the headline-like line just
-    above the byline or date line, else the header's first headline-like line."""
-    header = paragraphs[: min(start, _HEADER_LIMIT)]
-    candidates: list[tuple[int, str]] = []
-    for index, text in enumerate(header):
+@dataclass(frozen=True)
+class Page:
+    """A text page as the metadata readers see it: its lines, what the cleaner made of
+    each, the blank-line blocks they stood in, and where the body starts."""
+
+    paragraphs: list[str]
+    kinds: list[Kind]
+    blocks: list[int]
+    start: int
+
+    def head(self) -> range:
+        """The lines above the body where a headline, byline and date may stand."""
+        return range(max(0, self.start - HEAD), min(self.start, len(self.paragraphs)))
+
+    def is_meta(self, index: int) -> bool:
+        return 0 <= index < len(self.kinds) and self.kinds[index] is Kind.META
+
+
+def find_title(page: Page) -> tuple[int, str] | None:
+    """The headline and its index: the best-scoring headline-shaped line above the body.
+
+    Every line of the head is a candidate, scored on its shape (a few words,
+    no full stop, not a label), its place (near the body, just above a byline
+    or date, standing alone in its block rather than in a menu's run of short
+    lines) and on repetition (a headline is often printed twice, or again as the
+    page title "Headline | Site"). Menus, section labels and captions score low.
+    """
+    parts = _title_parts(page.paragraphs[max(0, page.start - HEAD) : page.start + _NEAR])
+    best: tuple[float, int, str] | None = None
+    for index in page.head():
+        text = page.paragraphs[index]
         if cues.is_breadcrumb(text):
-            candidates.append((index, cues.BREADCRUMB_SEP.split(text)[-1].strip()))
-        elif _headline_like(text):
-            candidates.append((index, text))
-    keys = [_key(text) for _, text in candidates]
-    for (_, text), key in zip(candidates, keys, strict=True):
-        if keys.count(key) > 1:
-            return text
-    first_meta = next((i for i, text in enumerate(header) if is_meta(text)), None)
-    if first_meta is not None:
-        above = [text for i, text in candidates if i < first_meta and not text.endswith(".")]
-        if above:
-            return above[-1]
-    for _, text in candidates:
-        if cues.words(text) >= 3:
-            return text
-    return candidates[0][1] if candidates else None
+            text = cues.BREADCRUMB_SEP.split(text)[-1].strip()
+        if not _headline_like(text):
+            continue
+        score = _title_score(page, index, text, parts)
+        if best is None or score > best[0]:
+            best = (score, index, text)
+    if best is None or best[0] < _TITLE_MIN:
+        return None
+    return best[1], best[2]
+
+
+_TITLE_MIN = 0.0
+
+
+def _title_score(page: Page, index: int, text: str, parts: dict[str, int]) -> float:
+    size = cues.words(text)
+    score = {1: -2.0, 2: -1.0, 3: 0.0}.get(size, 1.0 if size <= 14 else 0.5 if size <= 20 else -0.5)
+    if text.endswith("."):
+        score -= 2.5  # a standfirst or a caption, not a headline
+    first = next((char for char in text if char.isalpha()), "")
+    if first.islower():
+        score -= 1.0
+    score -= 0.1 * _distance(page, index)
+    if any(_furniture(page, j) for j in range(index + 1, min(index + _NEAR + 1, page.start))):
+        score += 2.0
+    elif any(_furniture(page, j) for j in range(index - 2, index)):
+        score += 0.5
+    block = page.blocks[index]
+    if block == 1:
+        score += 1.0
+    elif block >= 4:
+        score -= 1.5  # a line of a menu's block
+    if _in_short_run(page.paragraphs, index):
+        score -= 1.0
+    if parts.get(_key(text), 0) > 1:
+        score += 1.5  # printed twice: headline and page title, or headline and breadcrumb
+    return score
+
+
+def _distance(page: Page, index: int) -> int:
+    """How far a line stands above the body, in blocks: a menu of forty lines between a
+    headline and its body counts as one step, as the eye sees it."""
+    if not any(page.blocks):
+        return page.start - index
+    steps, previous = 0, -1
+    for j in range(index + 1, page.start):
+        if page.blocks[j] < 4:
+            steps += 1
+        elif page.blocks[j] != previous or page.blocks[j - 1] == 0:
+            steps += 1
+        previous = page.blocks[j]
+    return steps
+
+
+def _furniture(page: Page, index: int) -> bool:
+    """Whether a line is a byline or a date line, the furniture under a headline."""
+    if page.is_meta(index) or _date_line(page, index):
+        return True
+    if not 0 <= index < len(page.paragraphs):
+        return False
+    text = page.paragraphs[index]
+    dated = dates.locate_date(text) if cues.words(text) <= 12 else None
+    return bool(dated and _person(text[: dated[0]].rstrip(" -–—|·•,/")))
+
+
+def _in_short_run(paragraphs: list[str], index: int) -> bool:
+    """Whether a line sits between two lines of one or two words: an item of a menu."""
+    around = [paragraphs[j] for j in (index - 1, index + 1) if 0 <= j < len(paragraphs)]
+    return len(around) == 2 and all(cues.words(line) <= 2 for line in around)
+
+
+_PART_SEP = re.compile(r"\s*[|•·]\s*|\s+[-–—:]\s+|\s+[>»›]\s+")
+
+
+def _title_parts(paragraphs: list[str]) -> dict[str, int]:
+    """How often each line, or each part of a "Section | Headline | Site" line, occurs."""
+    counts: dict[str, int] = {}
+    for text in paragraphs:
+        if cues.words(text) > 40:
+            continue
+        keys = {_key(text)} | {_key(part) for part in _PART_SEP.split(text)}
+        for key in keys:
+            if key:
+                counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def _headline_like(text: str) -> bool:
-    if not 1 <= cues.words(text) <= 30 or text.endswith((":", ",")):
+    if not 1 <= cues.words(text) <= 30 or text.endswith((":", ",", ";", "-", "–", "—", "|")):
         return False
     if cues.is_byline(text) or cues.is_boilerplate_line(text) or cues.BULLET.match(text):
         return False
-    return not (cues.words(text) <= 8 and dates.find_date(text))
+    if is_meta(text):
+        return False
+    dated = dates.locate_date(text)
+    return not (dated and (dated[0] == 0 or cues.words(text) <= 12))
 
 
 def _key(text: str) -> str:
     return re.sub(r"\W+", "", text.lower())
 
 
-def find_author(paragraphs: list[str], start: int) -> str | None:
-    """The author named by a byline in the header zone, or by a wire story's credit line."""
-    for text in paragraphs[: min(start + 3, _HEADER_LIMIT + 3)]:
-        if cues.words(text) > 16:
-            continue
-        for pattern in (cues.AUTHOR_LABEL, cues.BYLINE, cues.BYLINE_DATED):
-            match = pattern.search(text)
-            name = clean_name(match.group("name")) if match else None
-            if name:
-                return name
-    for text in paragraphs:
+def find_author(page: Page, title: int | None) -> tuple[int, str] | None:
+    """The byline nearest the headline (or the body): "By X", "Author: X", "X | date",
+    "X - date", or a line that is nothing but a person's name beside the date or just
+    under the headline; else a wire story's "Reporting by X". The raw string is cleaned
+    into names by `authors`."""
+    anchor = page.start if title is None else title
+    found: list[tuple[int, int, str]] = []  # (distance from the headline, index, raw byline)
+    last = min(page.start + 3, len(page.paragraphs))
+    for index in range(max(0, page.start - HEAD), last):
+        raw = _byline(page, index, title)
+        if raw:
+            found.append((abs(index - anchor), index, raw))
+    for _, index, raw in sorted(found):
+        names = _authors(raw)
+        if names:
+            return index, names
+    for text in page.paragraphs:
         match = cues.REPORTING_BY.search(text)
-        name = clean_name(match.group("name")) if match else None
-        if name:
-            return name
+        names = _authors(match.group("name")) if match else None
+        if names:
+            return page.paragraphs.index(text), names
     return None
 
 
-def clean_name(raw: str) -> str | None:
-    """A person's name from a byline's capture: honorifics, titles and trailing words removed.
-
-    "Jane Doe, Staff Writer" gives "Jane Doe"; "A, B and C" stays a list of names.
-    """
-    names: list[str] = []
-    for part in re.split(r"\s*(?:,|;|\band\b|&)\s*", raw):
-        name = _one_name(part)
-        if name is None:
-            break
-        names.append(name)
-    if not names:
+def _byline(page: Page, index: int, title: int | None) -> str | None:
+    """The raw author string a line gives, if it is a byline."""
+    text = page.paragraphs[index]
+    if cues.words(text) > 16:
         return None
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _one_name(raw: str) -> str | None:
-    tokens: list[str] = []
-    for token in raw.split():
-        if token.lower().strip(".") in _STOP_WORDS:
-            break
-        tokens.append(token)
-    while tokens and _HONORIFIC.match(tokens[0]):
-        tokens.pop(0)
-    name = " ".join(tokens).strip(" ,;:")
-    if name.endswith(".") and not re.search(r"\b[A-Z]\.$", name):
-        name = name[:-1]
-    words = name.lower().split()
-    if not words or any(word in _NOT_NAMES for word in words):
+    if cues.words(text) == 1 and index + 1 < len(page.paragraphs):
+        text = f"{text} {page.paragraphs[index + 1]}"  # "By" on a line of its own, the name below
+    for pattern in (cues.AUTHOR_LABEL, cues.BYLINE, cues.BYLINE_DATED):
+        match = pattern.search(text)
+        if match:
+            return match.group("name")
+    dated = dates.locate_date(text)
+    if dated and dated[0] > 0:
+        before = text[: dated[0]].rstrip(" -–—|·•,/")
+        if _person(before):
+            return before  # "Dan Goodin - Apr 16, 2015"
+    if not _person(text):
         return None
-    if len(words) == 1 and (len(name) <= 3 or name.isupper()):
-        return None
-    return name
+    under_title = title is not None and title < index <= title + 3
+    beside_date = any(_date_line(page, j) for j in (index - 1, index + 1))
+    return text if (under_title or beside_date) and index < page.start + 2 else None
 
 
-def find_pubdate(paragraphs: list[str], start: int) -> str | None:
-    """The publication date: a labelled date line anywhere, else a date line in the header.
+def _date_line(page: Page, index: int) -> bool:
+    if not 0 <= index < len(page.paragraphs):
+        return False
+    text = page.paragraphs[index]
+    return cues.words(text) <= 12 and dates.find_date(text) is not None
+
+
+_PERSON_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’.-]*|[A-Z]\.)$")
+
+
+def _person(text: str) -> bool:
+    """Whether a line is nothing but a person's name: two to four name-shaped words."""
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 4 or not all(_PERSON_TOKEN.match(t) for t in tokens):
+        return False
+    if not all(t[0].isupper() or not t[0].isalpha() or t.lower() in _PARTICLES for t in tokens):
+        return False
+    names = authors.clean_authors(text)
+    return len(names) == 1 and _key(names[0]) == _key(text)
+
+
+_PARTICLES = {"de", "da", "del", "der", "van", "von", "bin", "al", "el", "la", "le", "di", "du"}
+
+
+def _authors(raw: str) -> str | None:
+    """The display string of the people a raw byline names (see `authors`)."""
+    return authors.display(authors.clean_authors(raw))
+
+
+def find_pubdate(page: Page, near: int | None) -> str | None:
+    """The publication date: a date line beside the headline or byline, else a labelled
+    date line anywhere ("Published on ..."), else the first date in the head.
 
     Photo captions are skipped: the date a picture was taken is not the article's.
     """
-    short = [
-        (index, text)
+    paragraphs = page.paragraphs
+    short = {
+        index: text
         for index, text in enumerate(paragraphs)
         if cues.words(text) <= 20 and not cues.CAPTION.search(text)
-    ]
-    for _, text in short:
+    }
+    if near is not None:
+        for distance in range(0, _NEAR + 1):
+            for index in (near + distance, near - distance):
+                if index in short and index <= page.start + 2:
+                    found = dates.find_date(short[index])
+                    if found:
+                        return found
+    for text in short.values():
         label = cues.DATE_LABEL.search(text)
         if label and label.start() <= 20:
             found = dates.find_date(text[label.end() :])
             if found:
                 return found
-    for index, text in short:
-        if index < min(start + 3, _HEADER_LIMIT + 3):
-            found = dates.find_date(text)
+    for index in range(max(0, page.start - _DATE_HEAD), min(page.start + 3, len(paragraphs))):
+        if index in short:
+            found = dates.find_date(short[index])
             if found:
                 return found
     return None
