@@ -71,6 +71,8 @@ def build_article(extracted: readers.Extracted) -> Article | None:
     else:
         span = clean.main_span(paragraphs, kinds, features.stoplist_for(paragraphs))
         start, end = clean.body_start(paragraphs, kinds, span[0]), span[1]
+        if start >= end:  # no lede inside the article's run (a list, a standfirst-like lede)
+            start = span[0]
     page = metadata.Page(paragraphs, kinds, segment.blocks(extracted.text), start)
     headline = metadata.find_title(page)
     byline = metadata.find_author(page, headline[0] if headline else None)

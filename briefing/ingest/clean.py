@@ -56,7 +56,15 @@ def classify(paragraphs: list[str]) -> list[Kind]:
     for text, key in zip(paragraphs, keys, strict=True):
         kinds.append(_kind(text, key in seen, _restates(text, all_keys)))
         seen.add(key)
-    return kinds
+    # A "terminal" heading printed several times ("Continue reading the main story"
+    # between every few paragraphs) marks ad slots inside the article, not its end.
+    counts = {
+        key: keys.count(key) for key, kind in zip(keys, kinds, strict=True) if kind is Kind.TERMINAL
+    }
+    return [
+        Kind.DROP if kind is Kind.TERMINAL and counts[key] > 1 else kind
+        for key, kind in zip(keys, kinds, strict=True)
+    ]
 
 
 def mark_known(
@@ -177,7 +185,9 @@ def _weight(text: str, kind: Kind, stoplist: frozenset[str] | None) -> float:
     if kind is Kind.TERMINAL or kind is Kind.TEASER:
         return -3.0
     if kind is Kind.DROP:
-        return -1.5
+        # A paragraph dropped only for repeating another is no sign of chrome.
+        repeated_prose = cues.is_prose(text, LONG) and not cues.is_boilerplate_line(text)
+        return 0.0 if repeated_prose else -1.5
     if kind is Kind.META:
         return 0.0
     size = features.units(text)
@@ -190,7 +200,9 @@ def _weight(text: str, kind: Kind, stoplist: frozenset[str] | None) -> float:
     else:
         prose = min(max((density - _SPARSE) / (_DENSE - _SPARSE), 0.0), 1.0)
     if size >= 8 and (sentence or size >= 10):
-        weight = min(size, 100) / 10 * prose * (1.0 if sentence else 0.6)
+        # A line without a full stop counts only as it grows past headline length.
+        length = size if sentence else 2 * (size - 10)
+        weight = min(length, 100) / 10 * prose * (1.0 if sentence else 0.6)
         return weight if weight > 0 else -0.5
     if sentence and size >= 4:
         return 0.5 if prose >= 1.0 else 0.2

@@ -161,7 +161,10 @@ def words(text: str) -> int:
 
 def is_prose(text: str, min_words: int) -> bool:
     """Whether a paragraph reads as running sentences of at least `min_words` words."""
-    return words(text) >= min_words and bool(SENTENCE_END.search(text)) and not BULLET.match(text)
+    count = words(text)
+    if count < min_words or not SENTENCE_END.search(text):
+        return False
+    return not BULLET.match(text) or count >= 20  # a long numbered item is prose too
 
 
 def is_boilerplate_line(text: str) -> bool:
