@@ -85,7 +85,9 @@ def build_article(extracted: readers.Extracted) -> Article | None:
         return None
     kept = set(cleaned.body)
     boilerplate = [i for i in range(len(paragraphs)) if i not in kept]
-    outlet = extracted.outlet or metadata.find_outlet(paragraphs, boilerplate, cleaned.body[0])
+    outlet = extracted.outlet or metadata.find_outlet(
+        page, boilerplate, cleaned.body[0], headline[0] if headline else None
+    )
     near = byline[0] if byline else headline[0] if headline else None
     date = extracted.date or metadata.find_pubdate(page, near)
     text, spans = segment.join([paragraphs[i] for i in cleaned.body])

@@ -130,6 +130,7 @@ WEAK = re.compile(
     r"|listen to (?:this|the) (?:article|story)\b|support (?:our|independent) journalism\b"
     r"|ad-free\b|full access\b|free trial\b|unlimited access\b|continue reading\b"
     r"|keep reading\b|inbox\b|unsubscribe\b|sponsored content\b|paid partnership\b"
+    r"|donat(?:e|ion|ions)\b|transcript (?:provided|by|produced)\b|may contain errors\b"
     r"|home\s*[>»›/|])|©|\(c\)\s*\d{4}|^(?:posted|published|updated|last updated)(?: on\b|:)",
     re.IGNORECASE,
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from briefing.ingest import authors, cues, dates
+from briefing.ingest import authors, cues, dates, features
 from briefing.ingest.clean import Kind, is_meta
 
 HEAD = 60  # paragraphs above the body searched for the article's head
@@ -180,24 +180,33 @@ def find_author(page: Page, title: int | None) -> tuple[int, str] | None:
 def _byline(page: Page, index: int, title: int | None) -> str | None:
     """The raw author string a line gives, if it is a byline."""
     text = page.paragraphs[index]
-    if cues.words(text) > 16:
+    if cues.words(text) > 16 and not cues.BYLINE.match(text):
         return None
     if cues.words(text) == 1 and index + 1 < len(page.paragraphs):
-        text = f"{text} {page.paragraphs[index + 1]}"  # "By" on a line of its own, the name below
+        joined = f"{text} {page.paragraphs[index + 1]}"  # "By" alone, the name below it
+        match = cues.BYLINE.match(joined)
+        if match:
+            return match.group("name")
     for pattern in (cues.AUTHOR_LABEL, cues.BYLINE, cues.BYLINE_DATED):
         match = pattern.search(text)
         if match:
             return match.group("name")
-    dated = dates.locate_date(text)
-    if dated and dated[0] > 0:
-        before = text[: dated[0]].rstrip(" -–—|·•,/")
-        if _person(before):
-            return before  # "Dan Goodin - Apr 16, 2015"
+    if cues.words(text) > 16:
+        return None
+    parts = [part.strip() for part in _BYLINE_SEP.split(text) if part.strip()]
+    if len(parts) > 1 and any(dates.find_date(part) for part in parts):
+        for part in parts:  # "Dan Goodin - Apr 16, 2015", "June 1, 2015 · Dan Mercer"
+            if _person(part) or (_CREDIT.match(part) and authors.clean_authors(part)):
+                return part
     if not _person(text):
         return None
     under_title = title is not None and title < index <= title + 3
     beside_date = any(_date_line(page, j) for j in (index - 1, index + 1))
     return text if (under_title or beside_date) and index < page.start + 2 else None
+
+
+_BYLINE_SEP = re.compile(r"\s*[|·•—–]\s*|\s+-\s+")
+_CREDIT = re.compile(r"^[^\W\d_]+\s+by\s", re.IGNORECASE)  # "Compiled by X", "Reported by X"
 
 
 def _date_line(page: Page, index: int) -> bool:
@@ -290,9 +299,24 @@ _GENERIC_ORG = re.compile(
 
 
 def find_outlet(
-    paragraphs: list[str], boilerplate: list[int], first_body: int | None
+    page: Page, boilerplate: list[int], first_body: int | None, title: int | None = None
 ) -> str | None:
-    """The publication, from cues in the header, the discarded boilerplate and a wire dateline."""
+    """The publication, from what the page says of itself.
+
+    A masthead (the name heading the page, "Name | tagline") or a name line under
+    the headline is trusted when the page names it again (a copyright line, "subscribe
+    to ..."); else a cue in the boilerplate ("© 2021 The X", "via X", a wire
+    dateline); else, in a paste, a name line between the headline and its date.
+    """
+    paragraphs = page.paragraphs
+    slot = _outlet_slot(page, title)
+    named = [(_masthead(paragraphs[i]), i) for i in range(min(3, len(paragraphs)))]
+    if slot and title is not None:
+        named.insert(0, (slot, title + 1))
+    for name, index in named:
+        confirmed = _confirmed(name, paragraphs, index) if name else None
+        if confirmed:
+            return confirmed
     scope = [paragraphs[i] for i in boilerplate]
     if first_body is not None:
         scope.append(paragraphs[first_body][:80])
@@ -302,7 +326,74 @@ def find_outlet(
                 outlet = _org(match)
                 if outlet:
                     return outlet
+    return slot
+
+
+_MASTHEAD_SEP = re.compile(r"\s*(?:[|•·]|\s[-–—]{1,2}\s|:\s)\s*")
+_CONNECTORS = {"of", "the", "for", "and", "&", "on", "in", "de", "la", "le", "du", "des", "der"}
+
+
+def _name_shaped(text: str) -> bool:
+    """Whether a short line reads as a proper name: one to six capitalised words."""
+    tokens = text.split()
+    if not 1 <= len(tokens) <= 6 or features.ends_sentence(text) or dates.find_date(text):
+        return False
+    if cues.is_boilerplate_line(text) or cues.CHROME.search(text):
+        return False
+    return tokens[0][0].isupper() and all(
+        token[0].isupper() or token[0].isdigit() or token.lower() in _CONNECTORS
+        for token in tokens
+    )
+
+
+def _masthead(text: str) -> str | None:
+    """The name a page's first lines open on ("Northern Watch Daily — News from ...")."""
+    head = _MASTHEAD_SEP.split(text, maxsplit=1)[0].strip()
+    if not _name_shaped(head) or cues.is_byline(head):
+        return None
+    # One plain word ("Accept", "Menu") is a button; a one-word name shows its make
+    # ("BuzzFeed", "Aktuálně.cz", "zameer36").
+    single = " " not in head and not re.search(r"\w[A-Z\d.]", head)
+    return None if single else head
+
+
+def _outlet_slot(page: Page, title: int | None) -> str | None:
+    """A name line just under (or over) the headline, with the date or body right after:
+    the outlet line of a pasted "Headline / Outlet / Date / body"."""
+    if title is None:
+        return None
+    for index in (title + 1, title - 1):
+        if not 0 <= index < len(page.paragraphs) or index >= page.start:
+            continue
+        text = page.paragraphs[index]
+        after = index + 1
+        followed = after >= page.start or _furniture(page, after) or page.is_meta(after)
+        byline = cues.is_byline(text) or page.is_meta(index)
+        if followed and _name_shaped(text) and not _person(text) and not byline:
+            return _legal_form_dropped(text)
     return None
+
+
+def _confirmed(name: str, paragraphs: list[str], own: int) -> str | None:
+    """The name, as the page writes it again on another line (in its own case), or None."""
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+    for index, text in enumerate(paragraphs):
+        match = pattern.search(text) if abs(index - own) > 1 else None
+        if match:
+            found = match.group(0)
+            return _legal_form_dropped(name if found.isupper() else found)
+    return None
+
+
+_LEGAL_FORM = re.compile(
+    r"(?:,?\s+(?:Inc|Ltd|LLC|GmbH|AG|AS|ASA|SA|S\.A|AB|Oy|plc|PLC|Corp|Co|Pty|BV|NV|SRL|SpA)\.?"
+    r"|\s+(?:19|20)\d\d)+$"
+)
+
+
+def _legal_form_dropped(name: str) -> str:
+    """ "The Barents Courier AS" -> "The Barents Courier"; "X 2016" -> "X"."""
+    return _LEGAL_FORM.sub("", name).strip() or name
 
 
 def _org(match: re.Match[str]) -> str | None:
@@ -315,8 +406,8 @@ def _org(match: re.Match[str]) -> str | None:
         words[-1].lower() in {"of", "for", "and", "&", "on"} or not words[-1][0].isalnum()
     ):
         words.pop()
-    name = " ".join(words).rstrip(".,;:!?")
-    if not name or _GENERIC_ORG.match(name) or len(name) < 2:
+    name = _legal_form_dropped(" ".join(words).rstrip(".,;:!?"))
+    if not name or _GENERIC_ORG.match(name) or len(name) < 2 or (name.isalpha() and name.islower()):
         return None
     prefix = match.groupdict().get("t")
     return f"The {name}" if prefix and prefix.strip() == "The" else name
