@@ -66,14 +66,16 @@ def build_article(extracted: readers.Extracted) -> Article | None:
     """Metadata first (its cues live in the boilerplate), then the body; None when no body."""
     paragraphs = segment.split(extracted.text)
     kinds = clean.classify(paragraphs)
+    stoplist = features.stoplist_for(paragraphs)
+    blocks = segment.blocks(extracted.text)
     if extracted.structured:
         start, end = 0, len(paragraphs)
     else:
-        span = clean.main_span(paragraphs, kinds, features.stoplist_for(paragraphs))
+        span = clean.main_span(paragraphs, kinds, stoplist, blocks)
         start, end = clean.body_start(paragraphs, kinds, span[0]), span[1]
         if start >= end:  # no lede inside the article's run (a list, a standfirst-like lede)
             start = span[0]
-    page = metadata.Page(paragraphs, kinds, segment.blocks(extracted.text), start)
+    page = metadata.Page(paragraphs, kinds, blocks, start, end, stoplist)
     headline = metadata.find_title(page)
     byline = metadata.find_author(page, headline[0] if headline else None)
     title = extracted.title or (headline[1] if headline else None)

@@ -136,7 +136,10 @@ def _author_bio(text: str, author: str | None) -> bool:
 
 
 def main_span(
-    paragraphs: list[str], kinds: list[Kind], stoplist: frozenset[str] | None = None
+    paragraphs: list[str],
+    kinds: list[Kind],
+    stoplist: frozenset[str] | None = None,
+    blocks: list[int] | None = None,
 ) -> tuple[int, int]:
     """Where the article stands in a page: the run of paragraphs (start, end) that
     holds the most prose for the least chrome.
@@ -156,21 +159,27 @@ def main_span(
         total += weight
         if total > best:
             best, best_span = total, (begin, index + 1)
-    return _bridged(weights, kinds, *best_span)
+    return _bridged(weights, kinds, *best_span, blocks)
 
 
 _GAP = 3  # paragraphs: an aside this short (a teaser, an ad line, a caption) splits no article
 
 
-def _bridged(weights: list[float], kinds: list[Kind], start: int, end: int) -> tuple[int, int]:
+def _bridged(
+    weights: list[float], kinds: list[Kind], start: int, end: int, blocks: list[int] | None
+) -> tuple[int, int]:
     """Widen the span over short gaps to prose beyond them: a teaser box in the middle
     of the article does not cut off its lede, nor a caption its ending. Rightwards a
     gap is bridged only when it holds no teaser heading or terminal heading."""
     while True:
         before = [j for j in range(max(0, start - _GAP - 1), start) if weights[j] >= 1]
-        if not before:
+        if before:
+            start = before[0]
+            continue
+        lede = _prose_above(weights, start, blocks if blocks and any(blocks) else None)
+        if lede is None:
             break
-        start = before[0]
+        start = lede
     while True:
         after = [j for j in range(end, min(len(weights), end + _GAP + 1)) if weights[j] >= 1]
         stops = (Kind.TEASER, Kind.TERMINAL)
@@ -178,6 +187,42 @@ def _bridged(weights: list[float], kinds: list[Kind], start: int, end: int) -> t
             break
         end = after[-1] + 1
     return start, end
+
+
+_LEDE_GAP = 12  # steps: a table of contents or a gallery between a lede and the rest
+_LEDE_WEIGHT = 5.0  # the weight of a run of prose that is a lede, not a menu's blurb
+
+
+def _prose_above(weights: list[float], start: int, blocks: list[int] | None) -> int | None:
+    """Where a substantial run of prose begins that ends a short way above `start`: an
+    introduction kept apart from the rest by a contents box, say. None when there is none.
+
+    The way is counted in steps as the eye sees them: a line, or a whole block of many
+    short lines (a contents box, a gallery) when the page has blank-line blocks.
+    """
+    ends: list[int] = []
+    steps = 0
+    for index in range(start - 1, -1, -1):
+        whole_block = blocks is not None and blocks[index] >= 4
+        if not whole_block or index + 1 >= start or blocks[index + 1] != blocks[index]:
+            steps += 1
+        if steps > _LEDE_GAP:
+            break
+        ends.append(index)
+    for end in ends:
+        total = 0.0
+        for begin in range(end, max(-1, end - _LEDE_GAP), -1):
+            total += weights[begin]
+            if total >= _LEDE_WEIGHT:
+                return _run_start(weights, begin)
+    return None
+
+
+def _run_start(weights: list[float], begin: int) -> int:
+    """Back over the positive paragraphs just above `begin`: the start of its run of prose."""
+    while begin > 0 and weights[begin - 1] > 0:
+        begin -= 1
+    return begin
 
 
 def _weight(text: str, kind: Kind, stoplist: frozenset[str] | None) -> float:
@@ -259,7 +304,12 @@ def _kind_at(kinds: list[Kind], index: int) -> Kind | None:
 
 def _first_prose(paragraphs: list[str], kinds: list[Kind], start: int, minimum: int) -> int | None:
     for index in range(start, len(paragraphs)):
-        if kinds[index] is Kind.BODY and cues.is_prose(paragraphs[index], minimum):
+        if kinds[index] is not Kind.BODY:
+            continue
+        text = paragraphs[index]
+        # A long paragraph that introduces a formula or a list ("... as follows:") is prose.
+        introduces = text.endswith(":") and cues.words(text) >= LONG
+        if introduces or cues.is_prose(text, minimum):
             return index
     return None
 

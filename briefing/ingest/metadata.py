@@ -28,6 +28,8 @@ class Page:
     kinds: list[Kind]
     blocks: list[int]
     start: int
+    end: int = 0  # where the article's run ends (0: unknown)
+    stoplist: frozenset[str] | None = None  # the language's function words, when known
 
     def head(self) -> range:
         """The lines above the body where a headline, byline and date may stand."""
@@ -47,6 +49,7 @@ def find_title(page: Page) -> tuple[int, str] | None:
     page title "Headline | Site"). Menus, section labels and captions score low.
     """
     parts = _title_parts(page.paragraphs[max(0, page.start - HEAD) : page.start + _NEAR])
+    lede = _terms(" ".join(page.paragraphs[page.start : page.start + _LEDE]), page.stoplist)
     best: tuple[float, int, str] | None = None
     for index in page.head():
         text = page.paragraphs[index]
@@ -55,6 +58,11 @@ def find_title(page: Page) -> tuple[int, str] | None:
         if not _headline_like(text):
             continue
         score = _title_score(page, index, text, parts)
+        terms = _terms(text, page.stoplist)
+        if terms:
+            # A headline speaks of what the article's first paragraphs speak of;
+            # a menu, a tagline or another article's teaser does not.
+            score += _TOPIC * len(terms & lede) / len(terms)
         if best is None or score > best[0]:
             best = (score, index, text)
     if best is None or best[0] < _TITLE_MIN:
@@ -63,6 +71,21 @@ def find_title(page: Page) -> tuple[int, str] | None:
 
 
 _TITLE_MIN = 0.0
+_LEDE = 5  # paragraphs of the body a headline is compared with
+_TOPIC = 2.0  # the weight of sharing the lede's words
+
+
+def _terms(text: str, stoplist: frozenset[str] | None) -> set[str]:
+    """A text's content words (its stop words and short words left out); in scripts
+    without spaces, its character pairs."""
+    if features.unspaced(text):
+        chars = [char for char in text if char.isalnum()]
+        return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+    words = {word.lower() for word in _TERM.findall(text)}
+    return {word for word in words if len(word) > 2 and not (stoplist and word in stoplist)}
+
+
+_TERM = re.compile(r"[^\W_]+")
 
 
 def _title_score(page: Page, index: int, text: str, parts: dict[str, int]) -> float:
@@ -169,6 +192,12 @@ def find_author(page: Page, title: int | None) -> tuple[int, str] | None:
         names = _authors(raw)
         if names:
             return index, names
+    # A blog's "Jane Doe — 2013-09-29 — in Code" often stands under the post instead.
+    for index in range(max(page.start, page.end - 2), min(page.end + 3, len(page.paragraphs))):
+        raw = _byline(page, index, None) if _date_line(page, index) else None
+        names = _authors(raw) if raw else None
+        if names:
+            return index, names
     for text in page.paragraphs:
         match = cues.REPORTING_BY.search(text)
         names = _authors(match.group("name")) if match else None
@@ -180,29 +209,52 @@ def find_author(page: Page, title: int | None) -> tuple[int, str] | None:
 def _byline(page: Page, index: int, title: int | None) -> str | None:
     """The raw author string a line gives, if it is a byline."""
     text = page.paragraphs[index]
-    if cues.words(text) > 16 and not cues.BYLINE.match(text):
+    if cues.words(text) > 30 and not cues.BYLINE.match(text):
         return None
     if cues.words(text) == 1 and index + 1 < len(page.paragraphs):
         joined = f"{text} {page.paragraphs[index + 1]}"  # "By" alone, the name below it
         match = cues.BYLINE.match(joined)
         if match:
             return match.group("name")
+        if _led_name(joined, page.stoplist):
+            return page.paragraphs[index + 1]
     for pattern in (cues.AUTHOR_LABEL, cues.BYLINE, cues.BYLINE_DATED):
         match = pattern.search(text)
-        if match:
+        if match and cues.words(match.group(0)) <= 16:
             return match.group("name")
-    if cues.words(text) > 16:
-        return None
     parts = [part.strip() for part in _BYLINE_SEP.split(text) if part.strip()]
     if len(parts) > 1 and any(dates.find_date(part) for part in parts):
         for part in parts:  # "Dan Goodin - Apr 16, 2015", "June 1, 2015 · Dan Mercer"
-            if _person(part) or (_CREDIT.match(part) and authors.clean_authors(part)):
+            if _person(part, page.stoplist) or (_CREDIT.match(part) and authors.clean_authors(part)):
                 return part
-    if not _person(text):
+            led = _led_name(part, page.stoplist)
+            if led:
+                return led  # "Par Martin Untersinger", "por César Salza": "by" in any language
+    if cues.words(text) > 16:
+        return None
+    led = _led_name(text, page.stoplist)
+    if not led and not _person(text, page.stoplist):
         return None
     under_title = title is not None and title < index <= title + 3
     beside_date = any(_date_line(page, j) for j in (index - 1, index + 1))
-    return text if (under_title or beside_date) and index < page.start + 2 else None
+    if index >= page.start + 2:
+        return None
+    if led:  # "<word> <Name>" could be "The Lorenz Equations": only beside a date
+        return led if beside_date else None
+    return text if under_title or beside_date else None
+
+
+def _led_name(text: str, stoplist: frozenset[str] | None) -> str | None:
+    """The name in "<function word> <Name>" ("Par Jean Dupont", "von Anna Schmidt"): the
+    shape of "By X" in any language whose stop list is known, or None."""
+    first, _, rest = text.partition(" ")
+    rest = _BRACKETS.sub("", rest).strip()
+    if stoplist is None or first.lower() not in stoplist or not _person(rest, stoplist):
+        return None
+    return rest
+
+
+_BRACKETS = re.compile(r"\s*\([^)]*\)")
 
 
 _BYLINE_SEP = re.compile(r"\s*[|·•—–]\s*|\s+-\s+")
@@ -219,10 +271,13 @@ def _date_line(page: Page, index: int) -> bool:
 _PERSON_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’.-]*|[A-Z]\.)$")
 
 
-def _person(text: str) -> bool:
-    """Whether a line is nothing but a person's name: two to four name-shaped words."""
+def _person(text: str, stoplist: frozenset[str] | None = None) -> bool:
+    """Whether a line is nothing but a person's name: two to four name-shaped words, the
+    first of them not a short function word ("The Lorenz Equations" is a heading)."""
     tokens = text.split()
     if not 2 <= len(tokens) <= 4 or not all(_PERSON_TOKEN.match(t) for t in tokens):
+        return False
+    if stoplist and len(tokens[0]) <= 3 and tokens[0].lower() in stoplist:
         return False
     if not all(t[0].isupper() or not t[0].isalpha() or t.lower() in _PARTICLES for t in tokens):
         return False
@@ -369,7 +424,7 @@ def _outlet_slot(page: Page, title: int | None) -> str | None:
         after = index + 1
         followed = after >= page.start or _furniture(page, after) or page.is_meta(after)
         byline = cues.is_byline(text) or page.is_meta(index)
-        if followed and _name_shaped(text) and not _person(text) and not byline:
+        if followed and _name_shaped(text) and not _person(text, page.stoplist) and not byline:
             return _legal_form_dropped(text)
     return None
 
