@@ -42,8 +42,10 @@ REPORTING_BY = re.compile(rf"\bReporting by\s+(?:{HONORIFIC}\.?\s+)*(?P<name>{NA
 # A photo credit or caption marker: "(AP photo by X)", "(Photo: X)", "Photo credit:",
 # "Image: X/Reuters", "File photo", "Getty Images".
 CAPTION = re.compile(
-    r"\((?:[A-Z]{2,6}\s+|File\s+)?(?:photo|image|picture|pic)\b[^)]*\)"
-    r"|^(?:photo|image|picture|credit|photo credit|image credit|caption)s?\s*[:|]"
+    r"\((?:[A-Z]{2,6}\s+|File\s+)?(?:photo|foto|image|picture|pic|bild)\b[^)]*\)"
+    r"|\(\s*(?:photo\s+)?credits?\s*:[^)]*\)"
+    r"|^(?:photo|foto|image|picture|credit|photo credit|image credit|caption)s?\s*[:|]"
+    r"|\|\s*(?:photo|foto|image|bild)s?\s*:"
     r"|\b(?:photo|image|picture)s?\s*(?:credit|courtesy)\b"
     r"|\b(?:Getty Images|Shutterstock|AFP via Getty|Creative Commons License)\b",
     re.IGNORECASE,

@@ -71,6 +71,7 @@ def find_title(page: Page) -> tuple[int, str] | None:
 
 
 _TITLE_MIN = 0.0
+_INNER_SENTENCE = re.compile(r"\w{2}[.!?]\s+[A-Z]")
 _LEDE = 5  # paragraphs of the body a headline is compared with
 _TOPIC = 2.0  # the weight of sharing the lede's words
 
@@ -93,6 +94,9 @@ def _title_score(page: Page, index: int, text: str, parts: dict[str, int]) -> fl
     score = {1: -2.0, 2: -1.0, 3: 0.0}.get(size, 1.0 if size <= 14 else 0.5 if size <= 20 else -0.5)
     if text.endswith("."):
         score -= 2.5  # a standfirst or a caption, not a headline
+    if _INNER_SENTENCE.search(text):
+        score -= 1.5  # two sentences: a standfirst
+
     first = next((char for char in text if char.isalpha()), "")
     if first.islower():
         score -= 1.0
@@ -135,8 +139,26 @@ def _furniture(page: Page, index: int) -> bool:
     if not 0 <= index < len(page.paragraphs):
         return False
     text = page.paragraphs[index]
+    if _timed_name(text, page.stoplist):
+        return True
     dated = dates.locate_date(text) if cues.words(text) <= 12 else None
     return bool(dated and _person(text[: dated[0]].rstrip(" -–—|·•,/")))
+
+
+def _timed_name(text: str, stoplist: frozenset[str] | None) -> str | None:
+    """The name in "Alex Perry 1 day ago", "Aleš Vávra 10:52": a name, then a few words
+    with a number (a time, a relative date, in whatever language)."""
+    tokens = text.split()
+    if re.search(r"\b(?:19|20)\d\d\b", text):
+        return None  # a full date: the dated bylines are read elsewhere
+    for size in (2, 3):
+        rest = tokens[size:]
+        name = " ".join(tokens[:size])
+        if 1 <= len(rest) <= 4 and re.search(r"\d", " ".join(rest)) and _person(name, stoplist):
+            if not re.search(r"\d", rest[0]) and len(rest) > 1 and _person(f"{name} {rest[0]}"):
+                continue  # the name goes on
+            return name
+    return None
 
 
 def _in_short_run(paragraphs: list[str], index: int) -> bool:
@@ -182,13 +204,15 @@ def find_author(page: Page, title: int | None) -> tuple[int, str] | None:
     under the headline; else a wire story's "Reporting by X". The raw string is cleaned
     into names by `authors`."""
     anchor = page.start if title is None else title
-    found: list[tuple[int, int, str]] = []  # (distance from the headline, index, raw byline)
+    # (a bare name line after any byline proper, distance from the headline, index, raw)
+    found: list[tuple[bool, int, int, str]] = []
     last = min(page.start + 3, len(page.paragraphs))
     for index in range(max(0, page.start - HEAD), last):
         raw = _byline(page, index, title)
         if raw:
-            found.append((abs(index - anchor), index, raw))
-    for _, index, raw in sorted(found):
+            bare = raw == page.paragraphs[index] and _person(raw, page.stoplist)
+            found.append((bare, abs(index - anchor), index, raw))
+    for _, _, index, raw in sorted(found):
         names = _authors(raw)
         if names:
             return index, names
@@ -232,6 +256,9 @@ def _byline(page: Page, index: int, title: int | None) -> str | None:
                 return led  # "Par Martin Untersinger", "por César Salza": "by" in any language
     if cues.words(text) > 16:
         return None
+    timed = _timed_name(text, page.stoplist)
+    if timed and title is not None and title < index <= title + 3:
+        return timed
     led = _led_name(text, page.stoplist)
     if not led and not _person(text, page.stoplist):
         return None
