@@ -93,7 +93,7 @@ def _kind(text: str, repeated: bool, restates: bool) -> Kind:
         return Kind.TEASER
     if is_meta(text):
         return Kind.META
-    if repeated or restates or cues.is_boilerplate_line(text):
+    if repeated or restates or cues.is_boilerplate_line(text) or _labelled_teaser(text):
         return Kind.DROP
     if count <= 2 and not cues.SENTENCE_END.search(text) and not _SPEECH_LEAD.search(text):
         return Kind.DROP  # stray chrome: "Advertisement", "Print", a section label
@@ -108,6 +108,16 @@ def is_meta(text: str) -> bool:
     if count <= 12 and cues.DATE_LABEL.match(text) and find_date(text):
         return True
     return count <= 8 and not cues.SENTENCE_END.search(text) and find_date(text) is not None
+
+
+def _labelled_teaser(text: str) -> bool:
+    """Whether a line is "Label: A Headline" with no sentence in it: a link to another
+    article set inside this one ("Also read: ...", "Lee también: ...", "À lire: ...")."""
+    labelled = _LABEL.match(text)
+    if not labelled or cues.words(labelled.group(1)) > 3 or cues.words(text) > 25:
+        return False
+    rest = labelled.group(2)
+    return rest[:1].isupper() and not features.ends_sentence(rest) and not text.endswith(":")
 
 
 def _restates(text: str, all_keys: set[str]) -> bool:

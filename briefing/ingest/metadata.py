@@ -276,7 +276,12 @@ def _led_name(text: str, stoplist: frozenset[str] | None) -> str | None:
     shape of "By X" in any language whose stop list is known, or None."""
     first, _, rest = text.partition(" ")
     rest = _BRACKETS.sub("", rest).strip()
-    if stoplist is None or first.lower() not in stoplist or not _person(rest, stoplist):
+    if stoplist is None or first.lower() not in stoplist:
+        return None
+    names = authors.clean_authors(rest)
+    # "Anna Schmidt und Jonas Weber": every name a person's, and nothing else in the line
+    named = sum(len(name.split()) for name in names) + len(names) - 1
+    if not names or named != len(rest.split()) or not all(_person(n, stoplist) for n in names):
         return None
     return rest
 
@@ -412,7 +417,10 @@ def find_outlet(
 
 
 _MASTHEAD_SEP = re.compile(r"\s*(?:[|•·]|\s[-–—]{1,2}\s|:\s)\s*")
-_CONNECTORS = {"of", "the", "for", "and", "&", "on", "in", "de", "la", "le", "du", "des", "der"}
+_CONNECTORS = {
+    "of", "the", "for", "and", "&", "on", "in", "de", "del", "della", "la", "le", "du", "des",
+    "der", "die", "das", "di", "da", "do", "van", "von", "y", "e", "et", "und",
+}  # fmt: skip
 
 
 def _name_shaped(text: str) -> bool:
@@ -435,7 +443,7 @@ def _masthead(text: str) -> str | None:
         return None
     # One plain word ("Accept", "Menu") is a button; a one-word name shows its make
     # ("BuzzFeed", "Aktuálně.cz", "zameer36").
-    single = " " not in head and not re.search(r"\w[A-Z\d.]", head)
+    single = " " not in head and not re.search(r"\w[-A-Z\d.&]", head)
     return None if single else head
 
 
