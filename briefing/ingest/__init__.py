@@ -82,7 +82,7 @@ def build_article(extracted: readers.Extracted) -> Article | None:
     author = extracted.author or (byline[1] if byline else None)
     kinds = clean.mark_known(paragraphs, kinds, author, title)
     end = min(len(paragraphs), max(end, start + 1))
-    cleaned = clean.clean(paragraphs, kinds, start, end)
+    cleaned = clean.clean(paragraphs, kinds, start, end, clean.menu_lines(paragraphs, blocks))
     if not cleaned.body:
         return None
     kept = set(cleaned.body)

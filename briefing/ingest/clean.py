@@ -200,7 +200,7 @@ def _bridged(
 
 
 _LEDE_GAP = 12  # steps: a table of contents or a gallery between a lede and the rest
-_LEDE_WEIGHT = 5.0  # the weight of a run of prose that is a lede, not a menu's blurb
+_LEDE_WEIGHT = 4.0  # the weight of a run of prose that is a lede, not a menu's blurb
 
 
 def _prose_above(weights: list[float], start: int, blocks: list[int] | None) -> int | None:
@@ -324,17 +324,43 @@ def _first_prose(paragraphs: list[str], kinds: list[Kind], start: int, minimum: 
     return None
 
 
+def menu_lines(paragraphs: list[str], blocks: list[int]) -> set[int]:
+    """The short lines of blank-line blocks that are mostly short lines: a contents box,
+    a menu or a link list standing inside the article's run. Empty without blocks."""
+    found: set[int] = set()
+    index = 0
+    while index < len(blocks):
+        size = max(blocks[index], 1)
+        members = range(index, min(index + size, len(paragraphs)))
+        short = [j for j in members if _short_line(paragraphs[j])]
+        if size >= 4 and len(short) >= 0.7 * size:
+            found.update(short)
+        index += size
+    return found if any(blocks) else set()
+
+
+def _short_line(text: str) -> bool:
+    return cues.words(text) <= 5 and not features.ends_sentence(text)
+
+
 def clean(
-    paragraphs: list[str], kinds: list[Kind], start: int | None = None, end: int | None = None
+    paragraphs: list[str],
+    kinds: list[Kind],
+    start: int | None = None,
+    end: int | None = None,
+    menus: set[int] | None = None,
 ) -> Cleaned:
-    """Keep the body: from its start to `end`, skipping boilerplate, through teaser
-    boxes, until a terminal heading; then trim an author bio or chrome off the end."""
+    """Keep the body: from its start to `end`, skipping boilerplate and the lines of
+    `menus`, through teaser boxes, until a terminal heading; then trim an author bio or
+    chrome off the end."""
     if start is None:
         start = body_start(paragraphs, kinds)
     body: list[int] = []
     in_teasers = False
     for index in range(start, len(paragraphs) if end is None else end):
         kind = kinds[index]
+        if menus and index in menus:
+            continue
         if kind is Kind.TERMINAL:
             break
         if kind is Kind.TEASER:

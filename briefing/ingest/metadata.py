@@ -249,7 +249,9 @@ def _byline(page: Page, index: int, title: int | None) -> str | None:
     parts = [part.strip() for part in _BYLINE_SEP.split(text) if part.strip()]
     if len(parts) > 1 and any(dates.find_date(part) for part in parts):
         for part in parts:  # "Dan Goodin - Apr 16, 2015", "June 1, 2015 · Dan Mercer"
-            if _person(part, page.stoplist) or (_CREDIT.match(part) and authors.clean_authors(part)):
+            if _person(part, page.stoplist) or (
+                _CREDIT.match(part) and authors.clean_authors(part)
+            ):
                 return part
             led = _led_name(part, page.stoplist)
             if led:
@@ -431,8 +433,7 @@ def _name_shaped(text: str) -> bool:
     if cues.is_boilerplate_line(text) or cues.CHROME.search(text):
         return False
     return tokens[0][0].isupper() and all(
-        token[0].isupper() or token[0].isdigit() or token.lower() in _CONNECTORS
-        for token in tokens
+        token[0].isupper() or token[0].isdigit() or token.lower() in _CONNECTORS for token in tokens
     )
 
 
