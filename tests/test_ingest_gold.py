@@ -84,7 +84,8 @@ def measured(request: pytest.FixtureRequest) -> dict[str, Any]:
         "wrong": wrong,
     }
     print(
-        f"\ningest gold ({request.param}): metadata {fields_right}/{fields_total} ({report['metadata']:.0%}), "
+        f"\ningest gold ({request.param}): "
+        f"metadata {fields_right}/{fields_total} ({report['metadata']:.0%}), "
         f"boilerplate leaks {len(leaks)}, paragraph recall {found}/{expected} "
         f"({report['recall']:.0%})"
     )

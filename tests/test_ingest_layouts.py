@@ -16,6 +16,7 @@ import pytest
 from briefing.ingest import read_article
 
 LAYOUTS = Path(__file__).parent / "fixtures" / "ingest" / "layouts"
+FIELDS = ("title", "author", "outlet", "date")
 
 # file: (title, author, outlet, date)
 EXPECTED = {
@@ -81,7 +82,7 @@ BODY = {
 def test_metadata_of_each_layout(name: str) -> None:
     article = read_article(LAYOUTS / name)
     found = (article.title, article.author, article.outlet, article.date)
-    for field, want, got in zip(("title", "author", "outlet", "date"), EXPECTED[name], found):
+    for field, want, got in zip(FIELDS, EXPECTED[name], found, strict=True):
         if want is not ...:  # ... : not asserted (see the note on the Chinese page)
             assert got == want, field
 

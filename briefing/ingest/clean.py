@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from briefing.ingest import cues, features
+from briefing.ingest import cues, features, segment
 from briefing.ingest.dates import find_date
 
 
@@ -210,15 +210,11 @@ def _prose_above(weights: list[float], start: int, blocks: list[int] | None) -> 
     The way is counted in steps as the eye sees them: a line, or a whole block of many
     short lines (a contents box, a gallery) when the page has blank-line blocks.
     """
-    ends: list[int] = []
-    steps = 0
-    for index in range(start - 1, -1, -1):
-        whole_block = blocks is not None and blocks[index] >= 4
-        if not whole_block or index + 1 >= start or blocks[index + 1] != blocks[index]:
-            steps += 1
-        if steps > _LEDE_GAP:
-            break
-        ends.append(index)
+    ends = [
+        index
+        for index in range(start - 1, -1, -1)
+        if segment.steps(blocks or [], index, start) <= _LEDE_GAP
+    ]
     for end in ends:
         total = 0.0
         for begin in range(end, max(-1, end - _LEDE_GAP), -1):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from briefing.ingest import authors, cues, dates, features
+from briefing.ingest import authors, cues, dates, features, segment
 from briefing.ingest.clean import Kind, is_meta
 
 HEAD = 60  # paragraphs above the body searched for the article's head
@@ -118,18 +118,9 @@ def _title_score(page: Page, index: int, text: str, parts: dict[str, int]) -> fl
 
 
 def _distance(page: Page, index: int) -> int:
-    """How far a line stands above the body, in blocks: a menu of forty lines between a
-    headline and its body counts as one step, as the eye sees it."""
-    if not any(page.blocks):
-        return page.start - index
-    steps, previous = 0, -1
-    for j in range(index + 1, page.start):
-        if page.blocks[j] < 4:
-            steps += 1
-        elif page.blocks[j] != previous or page.blocks[j - 1] == 0:
-            steps += 1
-        previous = page.blocks[j]
-    return steps
+    """How far a line stands above the body, in steps as the eye sees them: a menu of
+    forty lines between a headline and its body counts as one step."""
+    return segment.steps(page.blocks, index + 1, page.start)
 
 
 def _furniture(page: Page, index: int) -> bool:

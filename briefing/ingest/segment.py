@@ -37,6 +37,19 @@ def blocks(text: str) -> list[int]:
     return sizes if has_gaps else [0] * len(sizes)
 
 
+def steps(blocks: list[int], start: int, end: int) -> int:
+    """How many steps the eye takes from line `start` to line `end` (exclusive): one per
+    line, but one for a whole block of four lines or more (a menu, a contents box)."""
+    if not any(blocks):
+        return max(end - start, 0)
+    firsts: set[int] = set()
+    index = 0
+    while index < len(blocks):
+        firsts.add(index)
+        index += max(blocks[index], 1)
+    return sum(1 for j in range(start, end) if blocks[j] < 4 or j in firsts or j == start)
+
+
 def join(paragraphs: list[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The body text (paragraphs joined by a blank line) and each paragraph's span in it."""
     spans: list[tuple[int, int]] = []
