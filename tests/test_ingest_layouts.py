@@ -156,3 +156,16 @@ def test_an_article_behind_a_long_contents_box_keeps_its_introduction(tmp_path: 
     article = read_article(path)
     assert [article.text[s:e] for s, e in article.paragraphs] == [intro, *rest]
     assert article.title == "Tide mill"
+
+
+def test_a_word_split_by_a_lost_wrap_is_mended_and_compounds_are_not(tmp_path: Path) -> None:
+    paragraph = (
+        "Observers noted the growing evidence of the disinte-gration of the old alliance, "
+        "a well-known pattern in a long-awaited and state-owned counter-terrorism effort."
+    )
+    path = tmp_path / "mended.txt"
+    path.write_text(f"Alliance under strain\n\n{paragraph}\n", encoding="utf-8")
+    text = read_article(path).text
+    assert "the disintegration of the old alliance" in text
+    for compound in ("well-known", "long-awaited", "state-owned", "counter-terrorism"):
+        assert compound in text

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.errors import RefusedFile
-from briefing.ingest import clean, features, metadata, readers, segment
+from briefing.ingest import clean, features, hyphens, metadata, readers, segment
 
 __all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "Article", "read_article"]
 
@@ -92,7 +92,7 @@ def build_article(extracted: readers.Extracted) -> Article | None:
     )
     near = byline[0] if byline else headline[0] if headline else None
     date = extracted.date or metadata.find_pubdate(page, near)
-    text, spans = segment.join([paragraphs[i] for i in cleaned.body])
+    text, spans = segment.join(hyphens.mend([paragraphs[i] for i in cleaned.body], stoplist))
     return Article(text, spans, title, author, outlet, date)
 
 

@@ -1,0 +1,81 @@
+"""Words split by a hard wrap and glued back with their hyphen: "disinte-gration".
+
+A page copied from a hyphenated print layout keeps the typesetter's hyphen once the
+line break is gone. Such a hyphen sits inside one word, so neither half is a word on
+its own; in a real compound ("well-known", "counter-terrorism") the halves are words.
+
+Two tests, both needed. The text must not use either half alone (nor may a half be
+one of the language's function words). And the joined word must be written whole
+elsewhere in the text, or read as more familiar than its halves: a subword
+vocabulary (the one wordllama ships, installed for tagging; trained on many
+languages) spells "disintegration" in fewer pieces than "disinte" and "gration"
+together, but "cashconstrained" in no fewer than "cash" and "constrained". Without that vocabulary only a joined word the text writes elsewhere
+is mended.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from importlib import resources
+
+_SPLIT = re.compile(r"(?<![\w-])([^\W\d_]{2,})-([^\W\d_]{2,})(?![\w-])")
+_WORD = re.compile(r"[^\W\d_]+")
+_VOCABULARY = ("wordllama", "tokenizers/l2_supercat_tokenizer_config.json")
+
+
+def mend(paragraphs: Sequence[str], stoplist: frozenset[str] | None) -> list[str]:
+    """The paragraphs with every wrap-split word joined again."""
+    if not any(_SPLIT.search(paragraph) for paragraph in paragraphs):
+        return list(paragraphs)
+    alone = _words_alone(paragraphs)
+
+    def joined(match: re.Match[str]) -> str:
+        head, tail = match.group(1), match.group(2)
+        whole = head + tail
+        if not (head[0].islower() and tail.islower()) or tail.startswith(head):
+            return match.group(0)  # "Russia-Pakistan", "bye-bye": never one split word
+        if any(half in alone or (stoplist and half in stoplist) for half in (head, tail)):
+            return match.group(0)
+        # The text writes the word whole elsewhere, or the word is more familiar whole.
+        return whole if whole.lower() in alone or _familiar(head, tail) else match.group(0)
+
+    return [_SPLIT.sub(joined, paragraph) for paragraph in paragraphs]
+
+
+def _familiar(head: str, tail: str) -> bool:
+    """Whether the joined word takes fewer subword pieces than its two halves."""
+    pieces = _pieces()
+    if pieces is None:
+        return False
+    apart = pieces(head) + pieces(tail)
+    together = pieces(head + tail)
+    return together < apart and (together <= 2 or apart - together >= 2)
+
+
+@functools.cache
+def _pieces() -> Callable[[str], int] | None:
+    """How many subword pieces a word takes; None when the vocabulary is not installed."""
+    try:
+        from tokenizers import Tokenizer
+
+        path = resources.files(_VOCABULARY[0]).joinpath(_VOCABULARY[1])
+        tokenizer = Tokenizer.from_str(path.read_text(encoding="utf-8"))
+    except Exception:  # noqa: BLE001 - an optional signal: any failure means "not known"
+        return None
+
+    def count(word: str) -> int:
+        return len(tokenizer.encode(word, add_special_tokens=False).ids)
+
+    return count
+
+
+def _words_alone(paragraphs: Sequence[str]) -> set[str]:
+    """The words the text uses on their own, outside any hyphenated compound."""
+    words: set[str] = set()
+    for paragraph in paragraphs:
+        for token in paragraph.split():
+            if "-" not in token:
+                words.update(word.lower() for word in _WORD.findall(token))
+    return words
