@@ -9,8 +9,8 @@ one of the language's function words). And the joined word must be written whole
 elsewhere in the text, or read as more familiar than its halves: a subword
 vocabulary (the one wordllama ships, installed for tagging; trained on many
 languages) spells "disintegration" in fewer pieces than "disinte" and "gration"
-together, but "cashconstrained" in no fewer than "cash" and "constrained". Without that vocabulary only a joined word the text writes elsewhere
-is mended.
+together, but "cashconstrained" in no fewer than "cash" and "constrained". Without
+that vocabulary only a joined word the text writes elsewhere is mended.
 """
 
 from __future__ import annotations
