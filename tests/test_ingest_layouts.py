@@ -169,3 +169,36 @@ def test_a_word_split_by_a_lost_wrap_is_mended_and_compounds_are_not(tmp_path: P
     assert "the disintegration of the old alliance" in text
     for compound in ("well-known", "long-awaited", "state-owned", "counter-terrorism"):
         assert compound in text
+
+
+def test_two_articles_of_one_site_are_two_sources(tmp_path: Path) -> None:
+    """Same menus, same footer, different stories: never one "duplicate" of the other."""
+    from typer.testing import CliRunner
+
+    from briefing.cli import app
+
+    site = (LAYOUTS / "nav_first_dump.txt").read_text(encoding="utf-8")
+    story = (
+        "Council votes to keep the library open on Sundays",
+        "By Ruth Adeyemi",
+        "15 February 2023",
+        "The town council voted on Wednesday to keep the central library open on Sundays "
+        "for another year, reversing a plan to close it at weekends to save money.",
+        "Councillors said more than two thousand people had signed a petition asking for "
+        "the Sunday hours to stay, many of them students with nowhere else to work.",
+    )
+    head, _, rest = site.partition("Bridge over the Marlow to close for eighteen months")
+    foot = rest[rest.index("Support local reporting") :]
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "bridge.txt").write_text(site, encoding="utf-8")
+    (inbox / "library.txt").write_text(head + "\n\n".join(story) + "\n\n" + foot, "utf-8")
+    workspace = tmp_path / "ws"
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", str(workspace)]).exit_code == 0
+    result = runner.invoke(app, ["-w", str(workspace), "ingest", str(inbox)])
+    assert result.exit_code == 0, result.stderr
+    assert "2 added, 0 duplicate, 0 refused" in result.stdout
+    library = read_article(inbox / "library.txt")
+    assert library.title == story[0] and library.author == "Ruth Adeyemi"
+    assert "Sunday hours" in library.text and "Marlow" not in library.text
