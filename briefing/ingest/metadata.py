@@ -49,15 +49,22 @@ def find_title(page: Page) -> tuple[int, str] | None:
     page title "Headline | Site"). Menus, section labels and captions score low.
     """
     parts = _title_parts(page.paragraphs[max(0, page.start - HEAD) : page.start + _NEAR])
+    counts = _counts(page.paragraphs)
     lede = _terms(" ".join(page.paragraphs[page.start : page.start + _LEDE]), page.stoplist)
     best: tuple[float, int, str] | None = None
     for index in page.head():
         text = page.paragraphs[index]
         if cues.is_breadcrumb(text):
             text = cues.BREADCRUMB_SEP.split(text)[-1].strip()
-        if not _headline_like(text):
+        if not _headline_like(text) or page.kinds[index] in (Kind.TEASER, Kind.TERMINAL):
             continue
         score = _title_score(page, index, text, parts)
+        if any(
+            counts.get(_key(page.paragraphs[j]), 0) >= 3
+            and not _person(page.paragraphs[j], page.stoplist)
+            for j in _around(page, index)
+        ):
+            score -= 1.0  # an item of a templated list ("Headline / Read on", again and again)
         terms = _terms(text, page.stoplist)
         if terms:
             # A headline speaks of what the article's first paragraphs speak of;
@@ -100,7 +107,7 @@ def _title_score(page: Page, index: int, text: str, parts: dict[str, int]) -> fl
     first = next((char for char in text if char.isalpha()), "")
     if first.islower():
         score -= 1.0
-    score -= 0.1 * _distance(page, index)
+    score -= 0.05 * _distance(page, index)
     if any(_furniture(page, j) for j in range(index + 1, min(index + _NEAR + 1, page.start))):
         score += 2.0
     elif any(_furniture(page, j) for j in range(index - 2, index)):
@@ -145,11 +152,29 @@ def _timed_name(text: str, stoplist: frozenset[str] | None) -> str | None:
     for size in (2, 3):
         rest = tokens[size:]
         name = " ".join(tokens[:size])
-        if 1 <= len(rest) <= 4 and re.search(r"\d", " ".join(rest)) and _person(name, stoplist):
+        timely = all(re.search(r"\d", word) or word[0].islower() for word in rest)
+        if (
+            1 <= len(rest) <= 4
+            and timely
+            and re.search(r"\d", " ".join(rest))
+            and _person(name, stoplist)
+        ):
             if not re.search(r"\d", rest[0]) and len(rest) > 1 and _person(f"{name} {rest[0]}"):
                 continue  # the name goes on
             return name
     return None
+
+
+def _counts(paragraphs: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for text in paragraphs:
+        key = _key(text)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _around(page: Page, index: int) -> list[int]:
+    return [j for j in (index - 1, index + 1) if 0 <= j < len(page.paragraphs)]
 
 
 def _in_short_run(paragraphs: list[str], index: int) -> bool:
@@ -175,6 +200,9 @@ def _title_parts(paragraphs: list[str]) -> dict[str, int]:
 
 
 def _headline_like(text: str) -> bool:
+    visible = [char for char in text if not char.isspace()]
+    if sum(1 for char in visible if char.isalpha()) < 0.5 * len(visible):
+        return False  # figures and signs: a table row, a formula, a count
     if not 1 <= cues.words(text) <= 30 or text.endswith((":", ",", ";", "-", "–", "—", "|")):
         return False
     if cues.is_byline(text) or cues.is_boilerplate_line(text) or cues.BULLET.match(text):
