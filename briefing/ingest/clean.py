@@ -241,6 +241,8 @@ def _weight(text: str, kind: Kind, stoplist: frozenset[str] | None) -> float:
         return 0.0 if repeated_prose else -1.5
     if kind is Kind.META:
         return 0.0
+    if _MARKUP.findall(text) and sum(map(len, _MARKUP.findall(text))) > 0.5 * len(text):
+        return -1.0  # left-over HTML (a tracking pixel, an ad slot): no article is made of it
     size = features.units(text)
     sentence = features.ends_sentence(text)
     density = features.stop_density(text, stoplist)
@@ -260,6 +262,7 @@ def _weight(text: str, kind: Kind, stoplist: frozenset[str] | None) -> float:
     return -1.0 if size <= 3 else -0.5
 
 
+_MARKUP = re.compile(r"</?[a-zA-Z][\w-]*(?:\s[^<>]*)?/?>")
 _SPARSE, _DENSE = 0.12, 0.28  # stop-word shares: a tag list, and running prose
 
 

@@ -82,8 +82,8 @@ def stoplist_for(paragraphs: Sequence[str]) -> frozenset[str] | None:
 
 def stop_density(text: str, stoplist: frozenset[str] | None) -> float | None:
     """The share of a paragraph's words that are stop words; None when it cannot be told."""
-    if stoplist is None:
-        return None
+    if stoplist is None or unspaced(text):
+        return None  # no stop list speaks for Chinese or Japanese text
     found = _WORD.findall(text)
     if not found:
         return 0.0
