@@ -377,14 +377,14 @@ def clean(
 
 
 def _resumes(paragraphs: list[str], kinds: list[Kind], index: int) -> bool:
-    """Whether the article plainly resumes after a teaser box: two long paragraphs in a row.
+    """Whether the article plainly resumes after a teaser box: two sentences in a row.
 
-    Teasers come as headline and blurb pairs, so a blurb is never followed by
-    another long paragraph.
+    Teasers come as headlines, or headline and blurb pairs, so a blurb is never
+    followed by another sentence.
     """
     pair = range(index, index + 2)
     return all(
-        j < len(paragraphs) and kinds[j] is Kind.BODY and cues.is_prose(paragraphs[j], LONG)
+        j < len(paragraphs) and kinds[j] is Kind.BODY and cues.is_prose(paragraphs[j], 8)
         for j in pair
     )
 

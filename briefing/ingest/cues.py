@@ -46,6 +46,7 @@ CAPTION = re.compile(
     r"|\(\s*(?:photo\s+)?credits?\s*:[^)]*\)"
     r"|^(?:photo|foto|image|picture|credit|photo credit|image credit|caption)s?\s*[:|]"
     r"|\|\s*(?:photo|foto|image|bild)s?\s*:"
+    r"|(?:(?<=[a-z.])|\s)(?:photo\s+)?credits?:\s*[^.]{2,60}$"
     r"|\b(?:photo|image|picture)s?\s*(?:credit|courtesy)\b"
     r"|\b(?:Getty Images|Shutterstock|AFP via Getty|Creative Commons License)\b",
     re.IGNORECASE,
@@ -91,7 +92,8 @@ TEASER_HEADING = re.compile(
     r"^(?:related(?: articles?| posts?| stories| content| coverage| news| reading)?"
     r"|check (?:also|this out)|see also|also read|read (?:more|next|also)|more (?:stories|news)"
     r"|you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|recommended(?: for you)?"
-    r"|most (?:read|popular|viewed|shared)|trending(?: now)?|latest(?: news| stories)?"
+    r"|most (?:read|popular|viewed|shared)(?: (?:in|on|from) [\w ]{2,30})?|trending(?: now)?"
+    r"|latest(?: news| stories)?"
     r"|further reading|editor'?s? picks?|popular posts|recent posts"
     r"|more (?:from |in |on )?(?:the )?[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})\s*[:.]?$",
     re.IGNORECASE,
@@ -112,12 +114,13 @@ STRONG = re.compile(
     r"|your email address will not be published|required fields are marked"
     r"|(?:we|this (?:site|website)) uses? cookies|by continuing to (?:use|browse)"
     r"|accept (?:all )?cookies|cookie (?:policy|settings|preferences)"
-    r"|the thomson reuters trust principles",
+    r"|the thomson reuters trust principles|subject to copyright|community guidelines",
     re.IGNORECASE,
 )
 STRONG_HINTS = (
     "expressed", "necessarily", "reserved", "issn", "rni no", "akismet", "published",
-    "required fields", "cookie", "continuing to", "trust principles",
+    "required fields", "cookie", "continuing to", "trust principles", "copyright",
+    "guidelines",
 )  # fmt: skip
 
 # Cues of the boilerplate families. One is enough on a short line, a paragraph of
