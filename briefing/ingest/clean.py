@@ -249,7 +249,7 @@ def _weight(text: str, kind: Kind, stoplist: frozenset[str] | None) -> float:
     # Prose is dense with function words; a menu, a headline or a tag list is not.
     # Without a stop list (Chinese, Japanese, a short text) the sentence shape decides.
     if density is None:
-        prose = 1.0 if sentence else 0.5
+        prose = 1.0 if sentence else 0.0
     else:
         prose = min(max((density - _SPARSE) / (_DENSE - _SPARSE), 0.0), 1.0)
     if size >= 8 and (sentence or size >= 10):
