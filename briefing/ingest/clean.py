@@ -210,11 +210,8 @@ def _prose_above(weights: list[float], start: int, blocks: list[int] | None) -> 
     The way is counted in steps as the eye sees them: a line, or a whole block of many
     short lines (a contents box, a gallery) when the page has blank-line blocks.
     """
-    ends = [
-        index
-        for index in range(start - 1, -1, -1)
-        if segment.steps(blocks or [], index, start) <= _LEDE_GAP
-    ]
+    steps = segment.steps(blocks or [0] * len(weights))
+    ends = [index for index in range(start - 1, -1, -1) if steps[start] - steps[index] <= _LEDE_GAP]
     for end in ends:
         total = 0.0
         for begin in range(end, max(-1, end - _LEDE_GAP), -1):

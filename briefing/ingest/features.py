@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 # Scripts written without spaces between words: Han, kana, Thai, Lao, Myanmar,
@@ -38,6 +39,8 @@ def units(text: str) -> int:
 
 def unspaced(text: str) -> bool:
     """Whether most of a text's letters belong to a script that does not space its words."""
+    if not _UNSPACED.search(text):
+        return False
     letters = sum(1 for char in text if char.isalpha())
     return bool(letters) and len(_UNSPACED.findall(text)) > 0.3 * letters
 
@@ -71,10 +74,12 @@ def stoplist_for(paragraphs: Sequence[str]) -> frozenset[str] | None:
                 break
     if len(tokens) < 40:
         return None
+    counts = Counter(tokens)
     best: frozenset[str] | None = None
     best_coverage = _MIN_COVERAGE
     for stoplist in _stoplists().values():
-        coverage = sum(1 for token in tokens if token in stoplist) / len(tokens)
+        covered = sum(count for token, count in counts.items() if token in stoplist)
+        coverage = covered / len(tokens)
         if coverage > best_coverage:
             best, best_coverage = stoplist, coverage
     return best

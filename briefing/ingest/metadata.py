@@ -9,7 +9,7 @@ not give stays None.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from briefing.ingest import authors, cues, dates, features, segment
 from briefing.ingest.clean import Kind, is_meta
@@ -34,6 +34,11 @@ class Page:
     def head(self) -> range:
         """The lines above the body where a headline, byline and date may stand."""
         return range(max(0, self.start - HEAD), min(self.start, len(self.paragraphs)))
+
+    steps: list[int] = field(init=False, repr=False)  # see `segment.steps`
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "steps", segment.steps(self.blocks))
 
     def is_meta(self, index: int) -> bool:
         return 0 <= index < len(self.kinds) and self.kinds[index] is Kind.META
@@ -127,7 +132,7 @@ def _title_score(page: Page, index: int, text: str, parts: dict[str, int]) -> fl
 def _distance(page: Page, index: int) -> int:
     """How far a line stands above the body, in steps as the eye sees them: a menu of
     forty lines between a headline and its body counts as one step."""
-    return segment.steps(page.blocks, index + 1, page.start)
+    return page.steps[page.start] - page.steps[index + 1]
 
 
 def _furniture(page: Page, index: int) -> bool:

@@ -37,17 +37,20 @@ def blocks(text: str) -> list[int]:
     return sizes if has_gaps else [0] * len(sizes)
 
 
-def steps(blocks: list[int], start: int, end: int) -> int:
-    """How many steps the eye takes from line `start` to line `end` (exclusive): one per
-    line, but one for a whole block of four lines or more (a menu, a contents box)."""
-    if not any(blocks):
-        return max(end - start, 0)
+def steps(blocks: list[int]) -> list[int]:
+    """How many steps the eye takes down the page before each line (and after the last):
+    one per line, but one for a whole block of four lines or more (a menu, a contents
+    box). Lines `a` to `b` (exclusive) are `result[b] - result[a]` steps long."""
     firsts: set[int] = set()
     index = 0
-    while index < len(blocks):
+    while any(blocks) and index < len(blocks):
         firsts.add(index)
         index += max(blocks[index], 1)
-    return sum(1 for j in range(start, end) if blocks[j] < 4 or j in firsts or j == start)
+    total = [0]
+    for index, size in enumerate(blocks):
+        counted = not any(blocks) or size < 4 or index in firsts
+        total.append(total[-1] + (1 if counted else 0))
+    return total
 
 
 def join(paragraphs: list[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
