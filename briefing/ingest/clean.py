@@ -113,7 +113,7 @@ def is_meta(text: str) -> bool:
 def _labelled_teaser(text: str) -> bool:
     """Whether a line is "Label: A Headline" with no sentence in it: a link to another
     article set inside this one ("Also read: ...", "Lee también: ...", "À lire: ...")."""
-    labelled = _LABEL.match(text)
+    labelled = _LABEL.match(text) if ":" in text[:40] else None
     if not labelled or cues.words(labelled.group(1)) > 3 or cues.words(text) > 25:
         return False
     rest = labelled.group(2)
@@ -238,7 +238,8 @@ def _weight(text: str, kind: Kind, stoplist: frozenset[str] | None) -> float:
         return 0.0 if repeated_prose else -1.5
     if kind is Kind.META:
         return 0.0
-    if _MARKUP.findall(text) and sum(map(len, _MARKUP.findall(text))) > 0.5 * len(text):
+    markup = _MARKUP.findall(text) if "<" in text else []
+    if markup and sum(map(len, markup)) > 0.5 * len(text):
         return -1.0  # left-over HTML (a tracking pixel, an ad slot): no article is made of it
     size = features.units(text)
     sentence = features.ends_sentence(text)

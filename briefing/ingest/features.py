@@ -31,6 +31,8 @@ SENTENCE_END = re.compile(r"[.!?…。！？｡؟।։።][\"'”’»)\]」』�
 
 def units(text: str) -> int:
     """A paragraph's length in words; unspaced scripts count characters as word-equivalents."""
+    if text.isascii():
+        return len(text.split())
     unspaced = len(_UNSPACED.findall(text))
     if not unspaced:
         return len(text.split())
@@ -39,7 +41,7 @@ def units(text: str) -> int:
 
 def unspaced(text: str) -> bool:
     """Whether most of a text's letters belong to a script that does not space its words."""
-    if not _UNSPACED.search(text):
+    if text.isascii() or not _UNSPACED.search(text):
         return False
     letters = sum(1 for char in text if char.isalpha())
     return bool(letters) and len(_UNSPACED.findall(text)) > 0.3 * letters
@@ -50,13 +52,23 @@ def ends_sentence(text: str) -> bool:
 
 
 @functools.cache
-def _stoplists() -> dict[str, frozenset[str]]:
+def _stoplists() -> tuple[frozenset[str], ...]:
     import justext
 
-    return {name: frozenset(justext.get_stoplist(name)) for name in sorted(justext.get_stoplists())}
+    return tuple(frozenset(justext.get_stoplist(name)) for name in sorted(justext.get_stoplists()))
 
 
-_SAMPLE_WORDS = 4000
+@functools.cache
+def _languages_of() -> dict[str, tuple[int, ...]]:
+    """For each stop word, the stop lists (by position) that hold it."""
+    holders: dict[str, list[int]] = {}
+    for number, stoplist in enumerate(_stoplists()):
+        for word in stoplist:
+            holders.setdefault(word, []).append(number)
+    return {word: tuple(numbers) for word, numbers in holders.items()}
+
+
+_SAMPLE_WORDS = 500
 _MIN_COVERAGE = 0.2  # below this no stop list fits: the density is not measured
 
 
@@ -69,27 +81,25 @@ def stoplist_for(paragraphs: Sequence[str]) -> frozenset[str] | None:
     tokens: list[str] = []
     for paragraph in paragraphs:
         if units(paragraph) >= 12 and not unspaced(paragraph):
-            tokens.extend(word.lower() for word in _WORD.findall(paragraph))
+            tokens.extend(_WORD.findall(paragraph.lower()))
             if len(tokens) >= _SAMPLE_WORDS:
                 break
     if len(tokens) < 40:
         return None
-    counts = Counter(tokens)
-    best: frozenset[str] | None = None
-    best_coverage = _MIN_COVERAGE
-    for stoplist in _stoplists().values():
-        covered = sum(count for token, count in counts.items() if token in stoplist)
-        coverage = covered / len(tokens)
-        if coverage > best_coverage:
-            best, best_coverage = stoplist, coverage
-    return best
+    covered = [0] * len(_stoplists())
+    holders = _languages_of()
+    for token, count in Counter(tokens).items():
+        for number in holders.get(token, ()):
+            covered[number] += count
+    best = max(range(len(covered)), key=covered.__getitem__)
+    return _stoplists()[best] if covered[best] > _MIN_COVERAGE * len(tokens) else None
 
 
 def stop_density(text: str, stoplist: frozenset[str] | None) -> float | None:
     """The share of a paragraph's words that are stop words; None when it cannot be told."""
     if stoplist is None or unspaced(text):
         return None  # no stop list speaks for Chinese or Japanese text
-    found = _WORD.findall(text)
+    found = _WORD.findall(text.lower())
     if not found:
         return 0.0
-    return sum(1 for word in found if word.lower() in stoplist) / len(found)
+    return sum(1 for word in found if word in stoplist) / len(found)

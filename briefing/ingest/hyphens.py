@@ -20,28 +20,42 @@ import re
 from collections.abc import Callable, Sequence
 from importlib import resources
 
-_SPLIT = re.compile(r"(?<![\w-])([^\W\d_]{2,})-([^\W\d_]{2,})(?![\w-])")
-_WORD = re.compile(r"[^\W\d_]+")
+_SPLIT = re.compile(r"([^\W\d_]{2,})-([^\W\d_]{2,})")
 _VOCABULARY = ("wordllama", "tokenizers/l2_supercat_tokenizer_config.json")
 
 
 def mend(paragraphs: Sequence[str], stoplist: frozenset[str] | None) -> list[str]:
     """The paragraphs with every wrap-split word joined again."""
-    if not any(_SPLIT.search(paragraph) for paragraph in paragraphs):
+    if not any("-" in paragraph for paragraph in paragraphs):
         return list(paragraphs)
-    alone = _words_alone(paragraphs)
+    alone: set[str] | None = None
 
-    def joined(match: re.Match[str]) -> str:
-        head, tail = match.group(1), match.group(2)
-        whole = head + tail
+    def mended(token: str) -> str:
+        nonlocal alone
+        word = token.strip(_EDGE)
+        split = _SPLIT.fullmatch(word)
+        if not split:
+            return token
+        head, tail = split.group(1), split.group(2)
         if not (head[0].islower() and tail.islower()) or tail.startswith(head):
-            return match.group(0)  # "Russia-Pakistan", "bye-bye": never one split word
+            return token  # "Russia-Pakistan", "bye-bye": never one split word
+        if alone is None:
+            alone = _words_alone(paragraphs)
         if any(half in alone or (stoplist and half in stoplist) for half in (head, tail)):
-            return match.group(0)
+            return token
         # The text writes the word whole elsewhere, or the word is more familiar whole.
-        return whole if whole.lower() in alone or _familiar(head, tail) else match.group(0)
+        whole = head + tail
+        if whole.lower() in alone or _familiar(head, tail):
+            return token.replace(word, whole)
+        return token
 
-    return [_SPLIT.sub(joined, paragraph) for paragraph in paragraphs]
+    return [
+        " ".join(mended(t) if "-" in t else t for t in p.split(" ")) if "-" in p else p
+        for p in paragraphs
+    ]
+
+
+_EDGE = "\"'“”‘’«»()[]{}.,;:!?…"
 
 
 def _familiar(head: str, tail: str) -> bool:
@@ -73,9 +87,5 @@ def _pieces() -> Callable[[str], int] | None:
 
 def _words_alone(paragraphs: Sequence[str]) -> set[str]:
     """The words the text uses on their own, outside any hyphenated compound."""
-    words: set[str] = set()
-    for paragraph in paragraphs:
-        for token in paragraph.split():
-            if "-" not in token:
-                words.update(word.lower() for word in _WORD.findall(token))
-    return words
+    tokens = " ".join(paragraphs).lower().split()
+    return {token.strip(_EDGE) for token in tokens if "-" not in token}

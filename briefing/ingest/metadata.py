@@ -36,9 +36,16 @@ class Page:
         return range(max(0, self.start - HEAD), min(self.start, len(self.paragraphs)))
 
     steps: list[int] = field(init=False, repr=False)  # see `segment.steps`
+    _furniture: dict[int, bool] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "steps", segment.steps(self.blocks))
+
+    def furniture(self, index: int) -> bool:
+        """Whether line `index` is a byline or a date line (worked out once per line)."""
+        if index not in self._furniture:
+            self._furniture[index] = _furniture(self, index)
+        return self._furniture[index]
 
     def is_meta(self, index: int) -> bool:
         return 0 <= index < len(self.kinds) and self.kinds[index] is Kind.META
@@ -113,9 +120,9 @@ def _title_score(page: Page, index: int, text: str, parts: dict[str, int]) -> fl
     if first.islower():
         score -= 1.0
     score -= 0.05 * _distance(page, index)
-    if any(_furniture(page, j) for j in range(index + 1, min(index + _NEAR + 1, page.start))):
+    if any(page.furniture(j) for j in range(index + 1, min(index + _NEAR + 1, page.start))):
         score += 2.0
-    elif any(_furniture(page, j) for j in range(index - 2, index)):
+    elif any(page.furniture(j) for j in range(index - 2, index)):
         score += 0.5
     block = page.blocks[index]
     if block == 1:
@@ -219,7 +226,10 @@ def _headline_like(text: str) -> bool:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\W+", "", text.lower())
+    return _NON_WORD.sub("", text.lower())
+
+
+_NON_WORD = re.compile(r"\W+")
 
 
 def find_author(page: Page, title: int | None) -> tuple[int, str] | None:
