@@ -5,12 +5,12 @@ line break is gone. Such a hyphen sits inside one word, so neither half is a wor
 its own; in a real compound ("well-known", "counter-terrorism") the halves are words.
 
 Two tests, both needed. The text must not use either half alone (nor may a half be
-one of the language's function words). And the joined word must be written whole
-elsewhere in the text, or read as more familiar than its halves: a subword
-vocabulary (the one wordllama ships, installed for tagging; trained on many
-languages) spells "disintegration" in fewer pieces than "disinte" and "gration"
-together, but "cashconstrained" in no fewer than "cash" and "constrained". Without
-that vocabulary only a joined word the text writes elsewhere is mended.
+one of the language's function words, nor a whole word of a subword vocabulary: the
+one wordllama ships, installed for tagging and trained on many languages). And the
+joined word must read as more familiar than its halves: that vocabulary spells
+"disintegration" in fewer pieces than "disinte" and "gration" together, but
+"cashconstrained" in no fewer than "cash" and "constrained". Without the vocabulary
+only a joined word the text writes elsewhere is mended.
 """
 
 from __future__ import annotations
@@ -41,11 +41,15 @@ def mend(paragraphs: Sequence[str], stoplist: frozenset[str] | None) -> list[str
             return token  # "Russia-Pakistan", "bye-bye": never one split word
         if alone is None:
             alone = _words_alone(paragraphs)
-        if any(half in alone or (stoplist and half in stoplist) for half in (head, tail)):
+        if any(
+            half in alone or (stoplist and half in stoplist) or _known(half)
+            for half in split.groups()
+        ):
             return token
-        # The text writes the word whole elsewhere, or the word is more familiar whole.
+        # The word is more familiar whole (without the vocabulary: the text writes it whole).
         whole = head + tail
-        if whole.lower() in alone or _familiar(head, tail):
+        familiar = _familiar(head, tail)
+        if familiar or (familiar is None and whole.lower() in alone):
             return token.replace(word, whole)
         return token
 
@@ -58,11 +62,18 @@ def mend(paragraphs: Sequence[str], stoplist: frozenset[str] | None) -> list[str
 _EDGE = "\"'“”‘’«»()[]{}.,;:!?…"
 
 
-def _familiar(head: str, tail: str) -> bool:
-    """Whether the joined word takes fewer subword pieces than its two halves."""
+def _known(half: str) -> bool:
+    """Whether the vocabulary holds a half as one whole word ("wide", "cash"; not "disinte")."""
+    pieces = _pieces()
+    return pieces is not None and len(half) >= 4 and pieces(half) == 1
+
+
+def _familiar(head: str, tail: str) -> bool | None:
+    """Whether the joined word takes fewer subword pieces than its two halves; None
+    when the vocabulary is not there to tell."""
     pieces = _pieces()
     if pieces is None:
-        return False
+        return None
     apart = pieces(head) + pieces(tail)
     together = pieces(head + tail)
     return together < apart and (together <= 2 or apart - together >= 2)
