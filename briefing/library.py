@@ -7,6 +7,7 @@ files the truth and the store in step with them.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable, Iterable, Sequence
@@ -41,6 +42,7 @@ from briefing.store import Store
 from briefing.tagging import (
     EvalReport,
     ManualTags,
+    Stamp,
     Tagger,
     evaluate,
     load_gold,
@@ -74,6 +76,21 @@ class IngestSummary:
     refused: list[Refusal] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class StaleDecision:
+    """A manual decision in tags.yaml whose excerpt id no longer resolves.
+
+    `found` is the excerpt's new id when its text found it again (tags.yaml is then
+    rewritten with it); None when nothing matches: the decision stays in tags.yaml,
+    unused, until its source is ingested again or the user removes it.
+    """
+
+    excerpt_id: str
+    themes: tuple[str, ...]
+    text: str | None
+    found: str | None = None
+
+
 @dataclass
 class _Pending:
     source: Source
@@ -89,6 +106,9 @@ class Library:
         self.themes = themes
         self._tagger: Tagger | None = None
         self.built: IngestSummary | None = None
+        # Decisions of tags.yaml whose excerpt ids went stale at the last sync: found
+        # again by their text, or not found (see `unresolved_decisions`).
+        self.refound: list[StaleDecision] = []
 
     # -- opening ----------------------------------------------------------------
 
@@ -152,6 +172,8 @@ class Library:
         """
         summary = IngestSummary()
         self._ingest_files(_expand(paths, summary), copy=True, summary=summary, progress=progress)
+        if summary.added and self.unresolved_decisions():
+            self._sync_manual(force=True)  # a source ingested again may hold their excerpts
         return summary
 
     def _ingest_files(
@@ -207,6 +229,8 @@ class Library:
             author=article.author,
             outlet=article.outlet,
             date=article.date,
+            authors=list(article.authors),
+            url=article.url,
         )
         source = replace(source, **corrected)  # type: ignore[arg-type]
         texts = [article.text[start:end] for start, end in article.paragraphs]
@@ -296,29 +320,66 @@ class Library:
     def set_manual_tag(self, excerpt_id: str, theme_id: str, decision: str | None) -> None:
         """Record the user's decision ('added', 'removed', or None to forget it) in tags.yaml."""
         self.theme(theme_id)
-        if self.store.excerpt(excerpt_id) is None:
+        excerpt = self.store.excerpt(excerpt_id)
+        if excerpt is None:
             raise InputError(f"no excerpt {excerpt_id!r} in this workspace.")
         tags = self.manual_tags()
         if decision == "added":
-            tags.add(excerpt_id, theme_id)
+            tags.add(excerpt_id, theme_id, excerpt.text, Stamp.now())
         elif decision == "removed":
-            tags.remove(excerpt_id, theme_id)
+            tags.remove(excerpt_id, theme_id, excerpt.text, Stamp.now())
         else:
             tags.clear(excerpt_id, theme_id)
         save_manual_tags(self.workspace.tags_path, tags)
         self._sync_manual(force=True)
 
+    def unresolved_decisions(self) -> list[StaleDecision]:
+        """Decisions in tags.yaml on excerpts that are no longer in the corpus and that
+        their text did not find again (as of the last sync)."""
+        stored = json.loads(self.store.get_setting("tags_unresolved") or "[]")
+        return [StaleDecision(item[0], tuple(item[1]), item[2]) for item in stored]
+
     def _sync_manual(self, force: bool = False) -> None:
-        """Mirror tags.yaml into the store when it changed on disk (or when forced)."""
+        """Mirror tags.yaml into the store when it changed on disk (or when forced).
+
+        A decision on an id that no longer resolves (a new cleaner, a re-ingest) is
+        found again by its excerpt's text and moved to the new id in tags.yaml; one
+        that is not found is kept in the file and listed by `unresolved_decisions`.
+        """
         path = self.workspace.tags_path
         stat = path.stat() if path.is_file() else None
         stamp = f"{stat.st_mtime_ns}:{stat.st_size}" if stat else "none"
         if not force and self.store.get_setting("tags_stamp") == stamp:
             return
         tags = load_manual_tags(path)
+        stale = [eid for eid in sorted(tags.excerpt_ids()) if self.store.excerpt(eid) is None]
+        refound, unresolved = [], []
+        for excerpt_id in stale:
+            text = tags.texts.get(excerpt_id)
+            again = self.store.find_excerpt_by_text(text) if text else None
+            decision = StaleDecision(
+                excerpt_id, tuple(tags.themes_of(excerpt_id)), text, again.id if again else None
+            )
+            if again is None:
+                unresolved.append(decision)
+            else:
+                tags.move(excerpt_id, again.id, again.text)
+                refound.append(decision)
+        if refound:
+            save_manual_tags(path, tags)
+            stat = path.stat()
+            stamp = f"{stat.st_mtime_ns}:{stat.st_size}"
+        self.refound = refound
+        kept = [d.excerpt_id for d in unresolved]
         with self.store.transaction():
-            self.store.replace_manual(_decisions(tags))
+            self.store.replace_manual(
+                decision for decision in _decisions(tags) if decision[0] not in kept
+            )
             self.store.set_setting("tags_stamp", stamp)
+            self.store.set_setting(
+                "tags_unresolved",
+                json.dumps([[d.excerpt_id, list(d.themes), d.text] for d in unresolved]),
+            )
 
     def explain(self, excerpt_id: str) -> tuple[Excerpt, list[ThemeScore]]:
         """The excerpt and, per theme, its score and why, manual decisions applied."""
@@ -416,8 +477,19 @@ class Library:
             **load_meta(path),
             **{k: (v.strip() or None) if v else None for k, v in fields.items()},
         }
+        if "author" in fields:
+            merged.pop("authors", None)  # the new line is the list now, read again from it
+        before = path.read_bytes() if path.is_file() else None
         save_meta(path, merged)
-        corrected = replace(source, **load_meta(path))  # type: ignore[arg-type]
+        try:
+            corrected = replace(source, **load_meta(path))  # type: ignore[arg-type]
+        except InputError:
+            # A wrong value must not leave a file that refuses the source at the next rebuild.
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, before)
+            raise
         with self.store.transaction():
             self.store.update_metadata(corrected)
         return corrected

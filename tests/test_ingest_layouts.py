@@ -202,3 +202,19 @@ def test_two_articles_of_one_site_are_two_sources(tmp_path: Path) -> None:
     library = read_article(inbox / "library.txt")
     assert library.title == story[0] and library.author == "Ruth Adeyemi"
     assert "Sunday hours" in library.text and "Marlow" not in library.text
+
+
+def test_a_url_line_gives_the_source_its_address_and_a_last_resort_outlet(
+    tmp_path: Path,
+) -> None:
+    body = (LAYOUTS / "paste_outlet_line.txt").read_text(encoding="utf-8").splitlines()
+    url = "https://www.saltmere-gazette.example/port/2021/04/14/strike-ends"
+    with_outlet = tmp_path / "with_outlet.txt"
+    with_outlet.write_text("\n".join([f"Source: {url}", *body]), encoding="utf-8")
+    article = read_article(with_outlet)
+    assert (article.url, article.outlet) == (url, "Coastline Herald")
+    bare = tmp_path / "bare.txt"  # no outlet line: the address's domain names the site
+    bare.write_text("\n".join([body[0], body[2], *body[3:], "", url]), encoding="utf-8")
+    article = read_article(bare)
+    assert (article.url, article.outlet) == (url, "saltmere-gazette.example")
+    assert article.title == body[0]

@@ -103,7 +103,7 @@ argues that the losses of generation would be below one per cent.
         "- sharing radar data between operators",
     ]
     assert paragraphs[5].startswith("Developers say the measures are costly, but the report argues")
-    assert (article.title, article.author) == ("Wind farms and seabirds", "Dr. Oskar Lind")
+    assert (article.title, article.author) == ("Wind farms and seabirds", "Oskar Lind")
     assert (article.outlet, article.date) == ("North Sea Review", "2022-09-30")
 
 

@@ -25,7 +25,8 @@ _ROLE_WORDS = {
     "research", "researcher", "fellow", "senior", "junior", "chief", "deputy", "managing",
     "executive", "director", "analyst", "professor", "lecturer", "photographer", "photos",
     "photo", "photography", "video", "illustration", "illustrations", "graphics", "desk",
-    "team", "bureau", "agencies", "agency", "wire", "wires", "newsroom", "admin",
+    "team", "bureau", "agencies", "agency", "wire", "wires", "newsroom", "admin", "edited",
+    "edit", "editing", "translated", "translation", "translator", "illustrated",
     "administrator", "guest", "author", "authors", "byline", "special", "freelance",
     "journalist", "journalists", "intern", "producer", "host", "anchor", "updated",
     "published", "posted", "follow", "email", "share", "view", "profile", "more", "read",
@@ -37,13 +38,28 @@ _ROLE_WORDS = {
     "post", "daily", "weekly", "magazine", "journal", "review", "herald", "tribune",
     "inc", "ltd", "llc", "corp", "company", "network", "service", "services",
 }  # fmt: skip
-# Role words that make the word before them an organisation's name, not a person's.
-_COLLECTIVE = {
-    "staff", "team", "desk", "bureau", "newsroom", "editors", "agencies", "agency", "wire",
-    "wires", "press", "media", "group", "times", "post", "daily", "news", "online", "network",
+# Words that end an organisation's name: a part that stops at one after a single word
+# is no person's ("The Associated Press"); after two, they are a person's name ("Jane
+# Doe Associated Press"); after three, the last is the organisation's first word
+# ("Jane Doe Example International").
+_ORGANISATION = {
+    "press", "media", "group", "times", "post", "daily", "news", "online", "network",
     "service", "services", "inc", "ltd", "llc", "corp", "company", "magazine", "journal",
     "review", "herald", "tribune", "weekly", "digital", "web", "university", "institute",
-    "foundation", "council", "center", "centre",
+    "foundation", "council", "center", "centre", "agency", "agencies", "wire", "wires",
+    "international", "associated",
+}  # fmt: skip
+# Words for a newsroom: "Reuters Staff" is no person, "Jane Doe Staff Writer" is one.
+_COLLECTIVE = {"staff", "team", "desk", "bureau", "newsroom", "editors", "reporters"}
+# Words that qualify a role just after a name: "Jane Doe, Business Reporter" written
+# without its comma.
+_ROLE_MODIFIERS = {
+    "auto", "business", "political", "politics", "national", "foreign", "science", "health",
+    "sports", "sport", "technology", "tech", "economics", "economy", "legal", "investigative",
+    "diplomatic", "defense", "defence", "security", "global", "education", "environment",
+    "climate", "energy", "markets", "finance", "financial", "travel", "food", "culture",
+    "arts", "music", "film", "fashion", "style", "entertainment", "white", "house", "city",
+    "metro", "local", "world", "europe", "asia", "africa", "washington", "medical",
 }  # fmt: skip
 # Words that may stand lower-case inside a name.
 _PARTICLES = {
@@ -71,15 +87,24 @@ _HONORIFICS = {
 
 _LEAD = re.compile(
     r"^\s*(?:(?:additional\s+)?(?:written|words|story|text|reporting|reported|report|posted"
-    r"|published|article|compiled|edited|photos?|analysis|commentary|interview)\s+)?"
+    r"|published|article|compiled|edited|analysis|commentary|interview)\s+)?"
     r"by\b[\s:]*",
     re.IGNORECASE,
 )
+# Credits for pictures, not words: whoever follows is not an author of the text.
+_PICTURE_CREDIT = re.compile(
+    r"^\s*(?:photos?|photographs?|photography|pictures?|images?|video|videos|illustrations?"
+    r"|graphics?|cartoons?)\s*(?:by|:)",
+    re.IGNORECASE,
+)
+# "y" and "e" join two people in Spanish, Portuguese and Italian bylines, but also the
+# two surnames of one person ("Ortega y Gasset"): split only between two full names.
+_JOINED = re.compile(r"\s+(?:y|e)\s+")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+|(?<!\w)@\w+", re.IGNORECASE)
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
 # Strong separators: between authors whatever the commas do.
 _STRONG = re.compile(
-    r"\s*(?:;|\||/|•|·|、|，|；|\n|\s(?:and|und|et|&|with)\s|\s&|&\s|^&|&$)\s*", re.IGNORECASE
+    r"\s*(?:;|\||/|•|·|、|，|；|\n|\s(?:and|und|et|и|&|with)\s|\s&|&\s|^&|&$)\s*", re.IGNORECASE
 )
 _COMMA = re.compile(r"\s*,\s*")
 _DIGITS = re.compile(r"\d")
@@ -91,7 +116,7 @@ def clean_authors(*raw: str | Iterable[str] | None, exclude: Iterable[str] = ())
     """The people named by one or several author strings, each once, in order.
 
     `exclude` holds names that are not people here (the outlet, the site): an author
-    equal to one of them is left out.
+    made of its words ("Example News" for the outlet "Example News Online") is left out.
     """
     names: list[str] = []
     for item in raw:
@@ -100,15 +125,43 @@ def clean_authors(*raw: str | Iterable[str] | None, exclude: Iterable[str] = ())
         strings = [item] if isinstance(item, str) else list(item)
         for text in strings:
             names.extend(_names_in(str(text)))
-    excluded = {_key(name) for name in exclude if name}
+    excluded = [_words(name) for name in exclude if name and _words(name)]
     kept: dict[str, str] = {}
     for name in names:
-        key = _key(name)
-        if not key or key in excluded:
+        key, words = _key(name), _words(name)
+        if not key or any(words <= other or other <= words for other in excluded):
             continue
-        if key not in kept or (_shouting(kept[key]) and not _shouting(name)):
+        same = next((k for k in kept if _same_person(kept[k], name)), None)
+        if same is None:
             kept[key] = name
+        elif _better(name, kept[same]):
+            kept[same] = name
     return [_calm(name) for name in kept.values()]
+
+
+def _same_person(a: str, b: str) -> bool:
+    """ "Jane Doe", "JANE DOE", "Jane Q. Doe": the same person written three ways."""
+    if _key(a) == _key(b):
+        return True
+    bare = [[w for w in _words_in_order(n) if len(w) > 1] for n in (a, b)]
+    return len(bare[0]) >= 2 and bare[0] == bare[1]
+
+
+def _better(name: str, than: str) -> bool:
+    """Of two spellings of one person, the one not shouted, then the fuller one."""
+    if _shouting(than) != _shouting(name):
+        return _shouting(than)
+    return len(name) > len(than)
+
+
+def _words_in_order(name: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return re.findall(r"\w+", plain)
+
+
+def _words(name: str) -> frozenset[str]:
+    return frozenset(w for w in _words_in_order(name) if w != "the")
 
 
 def display(authors: Sequence[str]) -> str | None:
@@ -124,7 +177,12 @@ def _names_in(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", " ".join(text.split()))
     text = _BRACKETS.sub(" ", _URL.sub(" ", text))
     names: list[str] = []
-    chunks = [c for c in _STRONG.split(text) if c and c.strip()]
+    chunks = [
+        part
+        for chunk in _STRONG.split(text)
+        if chunk and chunk.strip() and not _PICTURE_CREDIT.match(chunk)
+        for part in _two_people(chunk)
+    ]
     # "A, B and C" is a list; "Doe, Jane and Roe, John" is two inverted names.
     listed = len(chunks) > 1 and "," in chunks[0] and any("," not in chunk for chunk in chunks[1:])
     for chunk in chunks:
@@ -144,6 +202,13 @@ def _names_in(text: str) -> list[str]:
             names.append(name)
             previous = name
     return names
+
+
+def _two_people(chunk: str) -> list[str]:
+    parts = _JOINED.split(chunk)
+    if len(parts) == 2 and all(len(part.split()) >= 2 for part in parts):
+        return parts
+    return [chunk]
 
 
 def _inverted_pairs(parts: list[str]) -> list[str] | None:
@@ -180,12 +245,29 @@ def _one_name(part: str) -> str | None:
             continue
         if not tokens and word in _HONORIFICS:
             continue
-        if _initial(token):
-            tokens.append(token)
+        if _initial(token) or (tokens and word in ("jr", "sr")):
+            tokens.append(token if word not in ("jr", "sr") else word.capitalize() + ".")
             continue
-        if word in _ROLE_WORDS or word in _WEEKDAYS or _DIGITS.search(token):
-            if len(tokens) == 1 and word in _COLLECTIVE:
-                return None  # "Reuters Staff", "Associated Press": an organisation
+        glued = re.match(r"^([^\W\d_]{2,})\d", token)
+        if glued and tokens:  # "Jane Doe22 Dec 2016": a date run into the name
+            tokens.append(glued.group(1))
+            break
+        if (
+            word in _ROLE_WORDS
+            or word in _ORGANISATION
+            or word in _WEEKDAYS
+            or _DIGITS.search(token)
+        ):
+            if word in _ORGANISATION:
+                if len(tokens) < 2:
+                    return None  # "The Associated Press": an organisation
+                if len(tokens) > 2:
+                    tokens.pop()  # "Jane Doe Example International": hers is the rest
+            elif word in _COLLECTIVE and len(tokens) == 1:
+                return None  # "Reuters Staff"
+            else:
+                while len(tokens) > 2 and tokens[-1].lower() in _ROLE_MODIFIERS:
+                    tokens.pop()  # "Jane Doe Business Reporter"
             break
         if tokens and word in _STOP_WORDS and word not in _PARTICLES:
             break
@@ -200,7 +282,11 @@ def _one_name(part: str) -> str | None:
         tokens.pop()
     if not tokens or len(tokens) > 6:
         return None
-    name = " ".join(tokens).strip(" .,-")
+    if _acronym(tokens[0]) and not all(_shouting(t) for t in tokens):
+        return None  # "AP National Writer", "CNN Business": an agency's label
+    if tokens[0].lower() in ("the", "a", "an"):
+        return None  # "The Example Gazette": no person's name opens with an article
+    name = " ".join(tokens).strip(" ,-")  # a full stop left is an initial's or "Jr."'s
     if re.search(r"\b[A-Z]$", name):
         name += "."  # "Jane Q" was "Jane Q." before the edge was stripped
     cased = [t for t in tokens if _cased(t)]
@@ -208,8 +294,10 @@ def _one_name(part: str) -> str | None:
         word = tokens[0].lower().strip(".")
         if word in _MONTHS or word in _PARTICLES or word in _HONORIFICS:
             return None
-        if cased and (len(name) <= 3 or name.isupper()):
-            return None  # "AP", "AFP", "BY": agencies and labels, not people
+        if cased:
+            # "AP", "Staff", "Username", "Reuters": a byline names a person by two names
+            # at least; one word alone is an agency, a label or a login.
+            return None
         if not cased and len(name) < 2:
             return None
     return name
@@ -228,7 +316,11 @@ def _name_token(token: str) -> bool:
     if not any(_cased(c) for c in letters):
         return True  # CJK, Arabic, Devanagari...: no case to judge by
     first = next(c for c in token if c.isalpha())
-    return first.isupper() or token.lower().startswith(("d'", "d’", "o'", "l'", "mc", "mac"))
+    return first.isupper() or bool(re.match(r"^(?:[dDlL]['’]|[oO]['’])[A-Z]", token))
+
+
+def _acronym(token: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z]{2,4}", token))
 
 
 def _initial(token: str) -> bool:
@@ -262,3 +354,13 @@ def _calm(name: str) -> str:
 def _key(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name.casefold())
     return "".join(c for c in folded if c.isalnum())
+
+
+def split_names(text: str) -> list[str]:
+    """The names of a display string a person wrote ("A, B and C", "A; B"), as written:
+    split at the separators only, nothing judged or dropped."""
+    text = " ".join(text.split())
+    chunks = [c.strip() for c in re.split(r"\s*;\s*|\s+(?:and|&)\s+", text) if c.strip()]
+    if len(chunks) > 1 and "," in chunks[0] and ";" not in text:
+        chunks = [c for c in _COMMA.split(chunks[0]) if c] + chunks[1:]
+    return list(dict.fromkeys(chunks))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from briefing.ingest import authors, cues, dates, features, segment
 from briefing.ingest.clean import Kind, is_meta
@@ -421,15 +422,43 @@ _GENERIC_ORG = re.compile(
 )
 
 
+def find_url(page: Page) -> str | None:
+    """The page's own address, when the text gives it on a line of its own ("https://...",
+    "URL: https://...", "Source: https://...") above the body or below it: the first
+    such line with a path (a bare domain names a site, not the article)."""
+    lines = [*range(page.start), *range(page.end, len(page.paragraphs))]
+    for index in lines:
+        match = _URL_LINE.match(page.paragraphs[index])
+        if match and urlsplit(match.group("url")).path.strip("/"):
+            return match.group("url").rstrip(".,;")
+    return None
+
+
+_URL_LINE = re.compile(
+    r"^(?:[^\W\d_]+(?:\s[^\W\d_]+)?\s*:\s*)?<?(?P<url>https?://[^\s<>]+)>?[.,;]?$"
+)
+
+
+def _domain(url: str | None) -> str | None:
+    """ "https://www.example.co.uk/a/b" -> "example.co.uk": a site's name for itself."""
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host and "." in host else None
+
+
 def find_outlet(
-    page: Page, boilerplate: list[int], first_body: int | None, title: int | None = None
+    page: Page,
+    boilerplate: list[int],
+    first_body: int | None,
+    title: int | None = None,
+    url: str | None = None,
 ) -> str | None:
     """The publication, from what the page says of itself.
 
     A masthead (the name heading the page, "Name | tagline") or a name line under
     the headline is trusted when the page names it again (a copyright line, "subscribe
     to ..."); else a cue in the boilerplate ("© 2021 The X", "via X", a wire
-    dateline); else, in a paste, a name line between the headline and its date.
+    dateline); else, in a paste, a name line between the headline and its date; else
+    the domain of the page's address.
     """
     paragraphs = page.paragraphs
     slot = _outlet_slot(page, title)
@@ -449,7 +478,7 @@ def find_outlet(
                 outlet = _org(match)
                 if outlet:
                     return outlet
-    return slot
+    return slot or _domain(url)
 
 
 _MASTHEAD_SEP = re.compile(r"\s*(?:[|•·]|\s[-–—]{1,2}\s|:\s)\s*")
