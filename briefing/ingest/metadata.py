@@ -150,10 +150,19 @@ def _furniture(page: Page, index: int) -> bool:
     if not 0 <= index < len(page.paragraphs):
         return False
     text = page.paragraphs[index]
-    if _timed_name(text, page.stoplist):
+    if _timed_name(text, page.stoplist) or _stamped(text):
         return True
     dated = dates.locate_date(text) if cues.words(text) <= 12 else None
     return bool(dated and _person(text[: dated[0]].rstrip(" -–—|·•,/")))
+
+
+_TIME_OF_DAY = re.compile(r"(?<![\d:])[0-2]?\d:[0-5]\d(?![\d:])")
+
+
+def _stamped(text: str) -> bool:
+    """Whether a short line carries a time of day ("CNET Japan 3/9 18:45", "10:32 GMT"):
+    the date line under a headline, whatever its language."""
+    return cues.words(text) <= 8 and bool(_TIME_OF_DAY.search(text))
 
 
 def _timed_name(text: str, stoplist: frozenset[str] | None) -> str | None:
@@ -220,7 +229,7 @@ def _headline_like(text: str) -> bool:
         return False
     if cues.is_byline(text) or cues.is_boilerplate_line(text) or cues.BULLET.match(text):
         return False
-    if is_meta(text):
+    if is_meta(text) or _stamped(text):
         return False
     dated = dates.locate_date(text)
     return not (dated and (dated[0] == 0 or cues.words(text) <= 12))
