@@ -426,16 +426,17 @@ _OUTLET_CUES = [
 ]
 _GENERIC_ORG = re.compile(
     r"^(?:all|rights|stories|news|articles?|posts?|the author|this|our|us|from|about|like this"
-    r"|reading|related|our website|website|site|page|view)\b",
+    r"|reading|related|our website|website|site|page|view|a|an|e-?mail)\b",
     re.IGNORECASE,
 )
 
 
 def find_url(page: Page) -> str | None:
     """The page's own address, when the text gives it on a line of its own ("https://...",
-    "URL: https://...", "Source: https://...") above the body or below it: the first
-    such line with a path (a bare domain names a site, not the article)."""
-    lines = [*range(page.start), *range(page.end, len(page.paragraphs))]
+    "URL: https://...", "Source: https://...") in the article's head or just below it:
+    the first such line with a path (a bare domain names a site, not the article)."""
+    head = range(max(0, page.start - HEAD), page.start)
+    lines = [*head, *range(page.end, min(page.end + _NEAR, len(page.paragraphs)))]
     for index in lines:
         match = _URL_LINE.match(page.paragraphs[index])
         if match and urlsplit(match.group("url")).path.strip("/"):
@@ -471,7 +472,12 @@ def find_outlet(
     """
     paragraphs = page.paragraphs
     slot = _outlet_slot(page, title)
-    named = [(_masthead(paragraphs[i]), i) for i in range(min(3, len(paragraphs)))]
+    # A masthead stands alone at the top, not as an item of the menu below it.
+    named = [
+        (_masthead(paragraphs[i]), i)
+        for i in range(min(3, len(paragraphs)))
+        if not _in_short_run(paragraphs, i)
+    ]
     if slot and title is not None:
         named.insert(0, (slot, title + 1))
     for name, index in named:
@@ -532,7 +538,10 @@ def _outlet_slot(page: Page, title: int | None) -> str | None:
         after = index + 1
         followed = after >= page.start or _furniture(page, after) or page.is_meta(after)
         byline = cues.is_byline(text) or page.is_meta(index)
+        plain_word = " " not in text and not re.search(r"\w[-A-Z\d.&]", text)  # "When", "Menu"
         if followed and _name_shaped(text) and not _person(text, page.stoplist) and not byline:
+            if plain_word:
+                continue
             return _legal_form_dropped(text)
     return None
 
@@ -541,10 +550,13 @@ def _confirmed(name: str, paragraphs: list[str], own: int) -> str | None:
     """The name, as the page writes it again on another line (in its own case), or None."""
     pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
     for index, text in enumerate(paragraphs):
-        match = pattern.search(text) if abs(index - own) > 1 else None
+        # again in a sentence or a footer line ("© 2021 Name", "subscribed to Name"),
+        # not as one more menu item
+        more = cues.words(text) - cues.words(name)
+        match = pattern.search(text) if abs(index - own) > 1 and more >= 2 else None
         if match:
             found = match.group(0)
-            return _legal_form_dropped(name if found.isupper() else found)
+            return _legal_form_dropped(found if name.isupper() and not found.isupper() else name)
     return None
 
 
@@ -570,7 +582,8 @@ def _org(match: re.Match[str]) -> str | None:
     ):
         words.pop()
     name = _legal_form_dropped(" ".join(words).rstrip(".,;:!?"))
-    if not name or _GENERIC_ORG.match(name) or len(name) < 2 or (name.isalpha() and name.islower()):
+    fragment = name[:1].islower() and (" " in name or name.isalpha())  # "a Mozilla-related"
+    if not name or _GENERIC_ORG.match(name) or len(name) < 2 or fragment:
         return None
     prefix = match.groupdict().get("t")
     return f"The {name}" if prefix and prefix.strip() == "The" else name
