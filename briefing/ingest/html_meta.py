@@ -3,10 +3,10 @@
 Publishers describe their articles for search engines and social sites: a JSON-LD
 `NewsArticle` (alone, in a list or in an `@graph`), Open Graph `og:` properties,
 `<meta name=author>`, `article:published_time`, a canonical link. These are read
-here as candidates, each with where it came from; `read_html` weighs them against
-what trafilatura found in the page's text. A field the page does not declare stays
-empty: a publisher that is an organisation is not an author, and a menu or caption
-never gets here, since only declared metadata is read.
+here as candidates, best source first, and `choose_*` picks among them and what
+trafilatura found in the page's text. Only declared metadata is read, so a menu or a
+caption never gets here; an organisation is not an author, and a company's legal name
+is not the outlet.
 """
 
 from __future__ import annotations
