@@ -218,3 +218,24 @@ def test_a_url_line_gives_the_source_its_address_and_a_last_resort_outlet(
     article = read_article(bare)
     assert (article.url, article.outlet) == (url, "saltmere-gazette.example")
     assert article.title == body[0]
+
+
+def test_a_masthead_with_its_tagline_is_the_outlet_not_the_title(tmp_path: Path) -> None:
+    lines = [
+        "Harbour Light Weekly — Voices from the Coast",
+        "Lighthouse keepers return to Skerry Point",
+        "June 3, 2019 | 09:15",
+        "For the first time in forty years, keepers will live at the Skerry Point lighthouse "
+        "this summer, as a volunteer trust takes over the station from the coastguard.",
+        "The trust says the keepers will welcome visitors, record the weather for the "
+        "national service and look after the building, which has stood empty since 1979.",
+        "Harbour Light Weekly © 2019. All rights reserved.",
+    ]
+    path = tmp_path / "lighthouse.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    article = read_article(path)
+    assert (article.title, article.outlet, article.date) == (
+        lines[1],
+        "Harbour Light Weekly",
+        "2019-06-03",
+    )

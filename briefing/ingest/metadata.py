@@ -72,6 +72,8 @@ def find_title(page: Page) -> tuple[int, str] | None:
         if not _headline_like(text) or page.kinds[index] in (Kind.TEASER, Kind.TERMINAL):
             continue
         score = _title_score(page, index, text, parts)
+        if index < 3 and _is_masthead(page, index):
+            score -= 2.0  # "Site Name — tagline" heading the page: the outlet, not the story
         if any(
             counts.get(_key(page.paragraphs[j]), 0) >= 3
             and not _person(page.paragraphs[j], page.stoplist)
@@ -512,6 +514,13 @@ def _name_shaped(text: str) -> bool:
         return False
     return tokens[0][0].isupper() and all(
         token[0].isupper() or token[0].isdigit() or token.lower() in _CONNECTORS for token in tokens
+    )
+
+
+def _is_masthead(page: Page, index: int) -> bool:
+    name = _masthead(page.paragraphs[index])
+    return bool(name and _MASTHEAD_SEP.search(page.paragraphs[index])) and bool(
+        _confirmed(name, page.paragraphs, index)
     )
 
 
