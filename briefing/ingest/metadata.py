@@ -518,10 +518,10 @@ def _name_shaped(text: str) -> bool:
 
 
 def _is_masthead(page: Page, index: int) -> bool:
-    name = _masthead(page.paragraphs[index])
-    return bool(name and _MASTHEAD_SEP.search(page.paragraphs[index])) and bool(
-        _confirmed(name, page.paragraphs, index)
-    )
+    """Whether a top line is "Site Name — tagline" with a name the page names again."""
+    text = page.paragraphs[index]
+    name = _masthead(text)
+    return bool(name and _MASTHEAD_SEP.search(text) and _confirmed(name, page.paragraphs, index))
 
 
 def _masthead(text: str) -> str | None:
