@@ -109,6 +109,8 @@ class Library:
         # Decisions of tags.yaml whose excerpt ids went stale at the last sync: found
         # again by their text, or not found (see `unresolved_decisions`).
         self.refound: list[StaleDecision] = []
+        # Set when tags.yaml was read into the store: its decisions that apply to nothing.
+        self.tag_problems: list[str] = []
 
     # -- opening ----------------------------------------------------------------
 
@@ -339,6 +341,18 @@ class Library:
         stored = json.loads(self.store.get_setting("tags_unresolved") or "[]")
         return [StaleDecision(item[0], tuple(item[1]), item[2]) for item in stored]
 
+    def unused_decisions(self, tags: ManualTags | None = None) -> list[str]:
+        """Decisions in tags.yaml on themes that are not in themes.yaml (excerpts no longer
+        in the corpus are found again by text or listed by `unresolved_decisions`)."""
+        tags = tags if tags is not None else self.manual_tags()
+        themes = {t.id for t in self.themes}
+        problems = []
+        for excerpt_id in sorted(tags.excerpt_ids()):
+            decided = tags.added.get(excerpt_id, set()) | tags.removed.get(excerpt_id, set())
+            problems += [f"theme {t!r} (excerpt {excerpt_id}) is not in themes.yaml"
+                         for t in sorted(decided - themes)]  # fmt: skip
+        return problems
+
     def _sync_manual(self, force: bool = False) -> None:
         """Mirror tags.yaml into the store when it changed on disk (or when forced).
 
@@ -380,6 +394,7 @@ class Library:
                 "tags_unresolved",
                 json.dumps([[d.excerpt_id, list(d.themes), d.text] for d in unresolved]),
             )
+        self.tag_problems = self.unused_decisions(tags)
 
     def explain(self, excerpt_id: str) -> tuple[Excerpt, list[ThemeScore]]:
         """The excerpt and, per theme, its score and why, manual decisions applied."""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from briefing.controls import strip_controls
 from briefing.files import write_atomic
 from briefing.yamlcheck import Checker
 
@@ -49,12 +50,13 @@ def load_meta(path: Path) -> Fields:
     for key, node in check.mapping(root, "the metadata", FIELDS).items():
         if key == "authors":
             if isinstance(node, yaml.ScalarNode):
-                names = split_names(check.text(node, key))
+                names = split_names(strip_controls(check.text(node, key)))
             else:
-                names = check.texts(node, key)
-            fields["authors"] = list(dict.fromkeys(names))
+                names = [strip_controls(name) for name in check.texts(node, key)]
+            fields["authors"] = list(dict.fromkeys(name for name in names if name.strip()))
             continue
-        text = " ".join(check.text(node, key).split()) or None
+        # A correction is shown in the terminal like any metadata: no escape sequences.
+        text = " ".join(strip_controls(check.text(node, key)).split()) or None
         if key in ("date", "accessed") and text is not None:
             try:
                 text = dt.date.fromisoformat(text).isoformat()

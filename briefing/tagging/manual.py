@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from briefing.yamlcheck import Checker
 
 _KEYS = ("added", "removed", "text", "decided")
 _STAMP_KEYS = ("by", "at")
+_ID_SHAPE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}")
 _HEADER = (
     "# Manual tag decisions: excerpt id -> themes added or removed by hand, the excerpt's\n"
     "# text (to find it again if its id changes), who decided and when.\n"
@@ -164,6 +166,12 @@ def load_manual_tags(path: Path) -> ManualTags:
         check.fail(root, "tags.yaml must map excerpt ids to {added: [...], removed: [...]}")
     for key_node, value_node in root.value:
         excerpt_id = check.text(key_node, "an excerpt id", required=True)
+        if not _ID_SHAPE.fullmatch(excerpt_id):  # a slip, or a path like ../../x
+            check.fail(
+                key_node,
+                f"{excerpt_id[:40]!r} is not an excerpt id (letters, digits and hyphens, as "
+                "`briefing excerpts` lists them); fix or remove it",
+            )
         where = f"excerpt '{excerpt_id}'"
         entry = check.mapping(value_node, where, _KEYS)
         text = " ".join(check.text(entry.get("text"), f"{where}: text").split()) or None
