@@ -223,10 +223,15 @@ def _title_parts(paragraphs: list[str]) -> dict[str, int]:
     return counts
 
 
+_CODE_LIKE = re.compile(r"[({\[]$|[;{}]|\s=\s|^\W*(?:<|//|#!)")
+
+
 def _headline_like(text: str) -> bool:
     visible = [char for char in text if not char.isspace()]
     if sum(1 for char in visible if char.isalpha()) < 0.5 * len(visible):
         return False  # figures and signs: a table row, a formula, a count
+    if _CODE_LIKE.search(text):
+        return False  # "WITH series AS (", "x = f(y);": a line of code
     if not 1 <= cues.words(text) <= 30 or text.endswith((":", ",", ";", "-", "–", "—", "|")):
         return False
     if cues.is_byline(text) or cues.is_boilerplate_line(text) or cues.BULLET.match(text):
