@@ -239,3 +239,33 @@ def test_a_masthead_with_its_tagline_is_the_outlet_not_the_title(tmp_path: Path)
         "Harbour Light Weekly",
         "2019-06-03",
     )
+
+
+def test_code_listings_do_not_split_an_article(tmp_path: Path) -> None:
+    """A tutorial: its code blocks are neither prose nor chrome; the intro stays with it."""
+    intro = (
+        "Counting the rows of a table grouped by a column is one of the first things anyone "
+        "learns in SQL, and it is also one of the easiest queries to get subtly wrong."
+    )
+    listing = ["SELECT", "status,", "count(*) AS n", "FROM requests", "GROUP BY status;"]
+    after = (
+        "The query returns one row per status code, and the count includes rows where the "
+        "other columns are empty, which is usually what you want when you audit a log."
+    )
+    menu = ["Home", "Posts", "About", "Subscribe", "Archive", "Talks"]
+    text = "\n\n".join(
+        [
+            "\n".join(menu),
+            "Grouping rows in SQL",
+            "12 March 2021",
+            intro,
+            *["\n".join(listing)] * 4,
+            after,
+        ]
+    )
+    path = tmp_path / "sql.txt"
+    path.write_text(text, encoding="utf-8")
+    article = read_article(path)
+    assert article.title == "Grouping rows in SQL"
+    assert article.text.startswith(intro) and article.text.endswith(after)
+    assert "count(*) AS n" in article.text and "Subscribe" not in article.text

@@ -161,6 +161,8 @@ def main_span(
     language and however long they are.
     """
     weights = [_weight(text, kind, stoplist) for text, kind in zip(paragraphs, kinds, strict=True)]
+    for index in code_lines(paragraphs, blocks or []):
+        weights[index] = 0.0  # a code listing or a table: neither prose nor chrome
     best, best_span = 0.0, (0, 0)
     total, begin = 0.0, 0
     for index, weight in enumerate(weights):
@@ -173,6 +175,27 @@ def main_span(
 
 
 _GAP = 3  # paragraphs: an aside this short (a teaser, an ad line, a caption) splits no article
+
+
+# Brackets, semicolons, assignments and box-drawing rules: the signs of code and tables.
+_CODE_SIGNS = re.compile(r"[(){}\[\];=│┼─]")
+
+
+def code_lines(paragraphs: list[str], blocks: list[int]) -> set[int]:
+    """The lines of blank-line blocks that read as a code listing or a table: three lines
+    or more, two in five of them or more with brackets, semicolons, equals signs or rules,
+    and no line of prose among them."""
+    found: set[int] = set()
+    index = 0
+    while any(blocks) and index < len(blocks):
+        size = max(blocks[index], 1)
+        members = range(index, min(index + size, len(paragraphs)))
+        signed = sum(1 for j in members if _CODE_SIGNS.search(paragraphs[j]))
+        prose = any(cues.is_prose(paragraphs[j], 12) for j in members)
+        if size >= 3 and signed >= 0.4 * size and not prose:
+            found.update(members)
+        index += size
+    return found
 
 
 def _bridged(
@@ -323,13 +346,15 @@ def _first_prose(paragraphs: list[str], kinds: list[Kind], start: int, minimum: 
 
 def menu_lines(paragraphs: list[str], blocks: list[int]) -> set[int]:
     """The short lines of blank-line blocks that are mostly short lines: a contents box,
-    a menu or a link list standing inside the article's run. Empty without blocks."""
+    a menu or a link list standing inside the article's run (not a code listing). Empty
+    without blocks."""
+    code = code_lines(paragraphs, blocks)
     found: set[int] = set()
     index = 0
     while index < len(blocks):
         size = max(blocks[index], 1)
         members = range(index, min(index + size, len(paragraphs)))
-        short = [j for j in members if _short_line(paragraphs[j])]
+        short = [j for j in members if _short_line(paragraphs[j]) and j not in code]
         if size >= 4 and len(short) >= 0.7 * size:
             found.update(short)
         index += size
