@@ -257,14 +257,40 @@ def init(
 @handles_errors
 def ingest(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively).")],
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files, folders (read recursively) or web pages (http(s)://...)."),
+    ] = None,
+    urls: Annotated[
+        Path | None,
+        typer.Option("--urls", help="A file of web page addresses, one a line (# comments)."),
+    ] = None,
 ) -> None:
-    """Read, clean, cut and tag articles (.txt, .md, .html, .pdf) into the workspace."""
+    """Read, clean, cut and tag articles (.txt .md .html .mhtml .pdf .docx .eml, web pages)."""
+    from briefing.ingest.fetch import is_url
+
+    named = list(paths or [])
+    pages = [p for p in named if is_url(p)]
+    if urls is not None:
+        pages += _url_list(urls)
+    files = [Path(p) for p in named if not is_url(p)]
+    if not files and not pages:
+        raise BriefingError("nothing to ingest: name files, folders or URLs, or --urls FILE.")
     with opened(ctx) as library, _progress("Ingesting") as report:
-        summary = library.ingest(paths, progress=report)
+        summary = library.ingest(files, progress=report, urls=pages)
     _print_summary(summary)
     if summary.refused:
         raise typer.Exit(1)
+
+
+def _url_list(path: Path) -> list[str]:
+    """The addresses in a --urls file: one a line; blank lines and # comments skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as error:
+        raise BriefingError(f"{path}: cannot read the list of URLs ({error.strerror}).") from None
+    found = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return found
 
 
 def _print_summary(summary: IngestSummary) -> None:
@@ -274,11 +300,15 @@ def _print_summary(summary: IngestSummary) -> None:
         )
     for path, existing in summary.duplicates:
         out.print(f"duplicate  {existing}  {path}", markup=False)
+    for skipped in summary.skipped:
+        out.print(f"skipped    {skipped.path}: {skipped.reason}", markup=False)
     for refusal in summary.refused:
         err.print(f"refused    {refusal.path}: {refusal.reason}", markup=False)
+    count = len(summary.skipped) + len(summary.assets)
+    assets = f" ({len(summary.assets)} not articles: scripts, styles, images...)"
     out.print(
         f"{len(summary.added)} added, {len(summary.duplicates)} duplicate, "
-        f"{len(summary.refused)} refused",
+        f"{len(summary.refused)} refused, {count} skipped{assets if summary.assets else ''}",
         markup=False,
     )
 

@@ -8,7 +8,6 @@ front matter), which is trusted before anything guessed from the text.
 from __future__ import annotations
 
 import codecs
-import io
 import logging
 import re
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ from typing import Any
 from briefing.controls import strip_controls
 from briefing.ingest.dates import find_date
 from briefing.ingest.normalize import normalize, unwrap
-from briefing.ingest.pdf import page_text
 from briefing.yamlcheck import YamlRefused, load_values
 
 
@@ -185,7 +183,7 @@ def read_html(data: bytes) -> Extracted:
             tree,
             fast=True,
             include_comments=False,
-            include_tables=False,
+            include_tables=True,
             include_images=False,
             with_metadata=True,
             deduplicate=False,
@@ -197,7 +195,7 @@ def read_html(data: bytes) -> Extracted:
         raise Unreadable("no article text found in the HTML")
     body = str(getattr(doc, "text", None) or "")
     # trafilatura puts one paragraph per line; blank lines keep them apart.
-    text = "\n\n".join(normalize(body).split("\n"))
+    text = "\n\n".join(_tables_joined(normalize(body).split("\n")))
     url = meta.urls[0] if meta.urls else None
     outlet = html_meta.choose_outlet(meta)
     title = html_meta.choose_title(meta, outlet, url, _clean(getattr(doc, "title", None)))
@@ -221,31 +219,57 @@ def read_html(data: bytes) -> Extracted:
     )
 
 
-def read_pdf(data: bytes) -> Extracted:
-    """A PDF with a text layer; a scanned PDF (images only) is refused."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+_TABLE_ROW = re.compile(r"^\|.*\|$")
+_TABLE_RULE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
 
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise Unreadable("the PDF is encrypted")
-        pages = [page_text(page) for page in reader.pages]
-        info = reader.metadata
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
-        raise Unreadable(f"not a readable PDF ({error})") from error
-    text = "\n\n".join(pages)
-    if len(text.split()) < 5:
-        raise Unreadable("the PDF has no text layer (a scanned image?)")
-    title = _clean(info.title) if info else None
-    if title and re.search(r"\.(?:docx?|pdf|indd|tex)$|^untitled|^microsoft", title, re.I):
-        title = None
-    return Extracted(
-        unwrap(normalize(text), typeset=True),
-        title=title,
-        author=_clean(info.author) if info else None,
-    )
+
+def _tables_joined(lines: list[str]) -> list[str]:
+    """trafilatura writes a table as Markdown rows ("| a | b |"), one a line: each table
+    becomes one paragraph (one excerpt), its rows kept apart by "; " and cells by " | "."""
+    out: list[str] = []
+    rows: list[str] = []
+    for line in [*lines, ""]:
+        line = line.strip()
+        if _TABLE_ROW.match(line):
+            if not _TABLE_RULE.match(line):
+                cells = [" ".join(c.split()) for c in line.strip("|").split("|")]
+                row = " | ".join(c for c in cells if c)
+                if row:
+                    rows.append(row)
+            continue
+        if rows:
+            out.append("; ".join(rows))
+            rows = []
+        out.append(line)
+    return out
+
+
+def read_pdf(data: bytes) -> Extracted:
+    """A PDF with a text layer (see `briefing.ingest.pdf`)."""
+    from briefing.ingest.pdf import read_pdf as read
+
+    return read(data)
+
+
+def read_docx(data: bytes) -> Extracted:
+    """A Word document (see `briefing.ingest.office`)."""
+    from briefing.ingest.office import read_docx as read
+
+    return read(data)
+
+
+def read_eml(data: bytes) -> Extracted:
+    """A saved e-mail (see `briefing.ingest.office`)."""
+    from briefing.ingest.office import read_eml as read
+
+    return read(data)
+
+
+def read_mhtml(data: bytes) -> Extracted:
+    """A page saved as a single file (see `briefing.ingest.office`)."""
+    from briefing.ingest.office import read_mhtml as read
+
+    return read(data)
 
 
 def _clean(value: object) -> str | None:
