@@ -35,6 +35,7 @@ from briefing.memo import (
     save_brief,
     verify_markdown,
 )
+from briefing.memo.document import SectionCache
 from briefing.memo.sentences import profile_sentences
 from briefing.model import Excerpt, Source, Theme, ThemeScore
 from briefing.source_meta import FIELDS as META_FIELDS
@@ -114,6 +115,9 @@ class Library:
         self.refound: list[StaleDecision] = []
         # Set when tags.yaml was read into the store: its decisions that apply to nothing.
         self.tag_problems: list[str] = []
+        # The app's reader keeps each theme's memo selection between builds; a reader
+        # is dropped whenever the corpus or its tags change, and its cache with it.
+        self.sections: SectionCache | None = None
 
     # -- opening ----------------------------------------------------------------
 
@@ -145,7 +149,9 @@ class Library:
         WAL lets it read while this one writes, so a worker's queries never interleave
         with the main thread's on one connection. Close it when done.
         """
-        return Library(self.workspace, Store(self.workspace.db_path), self.themes)
+        reader = Library(self.workspace, Store(self.workspace.db_path), self.themes)
+        reader.sections = SectionCache()
+        return reader
 
     @property
     def tagger(self) -> Tagger:
@@ -458,7 +464,7 @@ class Library:
 
     def build_memo(self, brief: Brief) -> MemoDocument:
         """The memo as plain data: what both renderers and the TUI preview show."""
-        return build_memo(brief, self.themes, self.store)
+        return build_memo(brief, self.themes, self.store, cache=self.sections)
 
     def render_document(self, document: MemoDocument, fmt: str) -> bytes:
         """The memo in `fmt` ('md' or 'pdf'), with the workspace's templates first."""
