@@ -42,6 +42,7 @@ CACHED = 256  # parts kept per kind: a few memos' worth of sections
 # most of a second; the export lists them all.
 LISTED = 25
 ENTRY_CHARS = 320  # a note citing a dozen wire copies is cut here in the preview (…)
+CLIPPED = ENTRY_CHARS + 1  # characters of a note drawn: enough for ENTRY_CHARS cells (or see below)
 
 
 def superscript(number: int) -> str:
@@ -293,11 +294,12 @@ def _listing(title: str, entries: Sequence[tuple[str, tuple[Span, ...]]], what: 
     rows: list[RenderableType] = [_label(title)]
     plain = [title]
     for mark, spans in entries[:LISTED]:
-        text = Text(style="dim")
-        for span in spans:
-            text.append(span.text, style="italic" if span.italic else "")
-        plain.append(f"{mark} {text.plain}")
-        if len(text) > ENTRY_CHARS:
+        whole = "".join(span.text for span in spans)
+        plain.append(f"{mark} {whole}")
+        text = _entry_text(spans, CLIPPED)
+        if len(text) == CLIPPED and text.cell_len < ENTRY_CHARS:  # zero-width characters
+            text = _entry_text(spans, len(whole))
+        if len(whole) > ENTRY_CHARS:
             text.truncate(ENTRY_CHARS)
             text.append(" …")
         rows.append(Hanging(Text(mark, style="dim"), text, width))
@@ -307,6 +309,19 @@ def _listing(title: str, entries: Sequence[tuple[str, tuple[Span, ...]]], what: 
         rows.append(Hanging(Text(""), more, width))
         plain.append(more.plain)
     return Drawn(Group(*rows), "\n".join(plain))
+
+
+def _entry_text(spans: Sequence[Span], room: int) -> Text:
+    """A note's first `room` characters, the outlet in italics: a note citing hundreds of
+    wire copies is cut at ENTRY_CHARS cells anyway, and measuring all of it was most of
+    the drawing's time."""
+    text = Text(style="dim")
+    for span in spans:
+        if room <= 0:
+            break
+        text.append(span.text[:room], style="italic" if span.italic else "")
+        room -= len(span.text)
+    return text
 
 
 def _spaced(items: list[RenderableType]) -> list[RenderableType]:
