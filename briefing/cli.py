@@ -440,10 +440,17 @@ def eval_(
     ctx: typer.Context,
     gold: Annotated[Path, typer.Argument(help="A hand-labelled file (format: eval/THEMES.md).")],
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    exclude_decided: Annotated[
+        bool,
+        typer.Option(
+            "--exclude-decided",
+            help="Score only the paragraphs without a manual decision in tags.yaml.",
+        ),
+    ] = False,
 ) -> None:
     """Precision, recall and F1 of the tags against a hand-labelled gold file."""
     with opened(ctx) as library:
-        report = library.evaluate(gold)
+        report = library.evaluate(gold, exclude_decided=exclude_decided)
     if as_json:
         _json(report.to_dict())
         return
@@ -461,6 +468,11 @@ def eval_(
         )
     )
     _table(("theme", "precision", "recall", "F1", "support"), cells, wide="theme")
+    if report.skipped:
+        err.print(
+            f"briefing: {report.skipped} gold paragraphs with a manual decision were left out.",
+            markup=False,
+        )
     if report.missing:
         err.print(
             f"briefing: {report.missing} gold paragraphs were not found among the excerpts "

@@ -33,7 +33,7 @@ from briefing.memo import (
 )
 from briefing.model import Excerpt, Source, Theme, ThemeScore
 from briefing.source_meta import is_meta_file, load_meta, meta_path, save_meta
-from briefing.store import Store
+from briefing.store import STORED_SCORE_FLOOR, Store
 from briefing.tagging import (
     EvalReport,
     ManualTags,
@@ -48,6 +48,7 @@ from briefing.workspace import Workspace
 
 if TYPE_CHECKING:
     from briefing.ingest import Article  # imported lazily: only ingest needs the readers
+    from briefing.tagging.corpus import CorpusTags  # numpy: loaded when tagging runs
 
 Progress = Callable[[int, int, str], None]
 """Called as (done, total, current file name) while a long run goes on."""
@@ -174,6 +175,10 @@ class Library:
                 self._store_batch(pending)
                 pending = []
         self._store_batch(pending)
+        if self.store.get_setting("phrases") is None:  # a new store: its matches are current
+            self.store.set_setting("phrases", self.tagger.phrase_fingerprint)
+        if summary.added or self.store.get_setting("tagger") != self.tagger.fingerprint:
+            self.calibrate()
         if progress:
             progress(len(files), len(files), "")
 
@@ -241,43 +246,106 @@ class Library:
         return target.resolve()
 
     def _store_batch(self, batch: list[_Pending]) -> None:
+        """Store sources and excerpts with what the tagger reads in their text (vectors and
+        keyword matches); the tags themselves come from `calibrate`, over the whole corpus."""
         if not batch:
             return
-        texts = [e.text for item in batch for e in item.excerpts]
-        ids = [e.id for item in batch for e in item.excerpts]
-        scores = self.tagger.score(texts)
+        excerpts = [e for item in batch for e in item.excerpts]
+        vectors, hits = self._vectors(excerpts), self._phrase_hits(excerpts)
         with self.store.transaction():
             for item in batch:
                 self.store.add_source(item.source, item.excerpts)
-            self.store.set_scores(zip(ids, scores, strict=True))
-            self.store.set_setting("tagger", self.tagger.fingerprint)
+            self.store.set_evidence(vectors, hits)
+
+    def _vectors(self, excerpts: Sequence[Excerpt]) -> list[tuple[str, bytes]]:
+        """The excerpts' vectors as store rows (none without an embedder)."""
+        from briefing.tagging.corpus import vector_bytes
+
+        embedded = self.tagger.embed([e.text for e in excerpts]) if excerpts else None
+        if embedded is None:
+            return []
+        return [(e.id, vector_bytes(v)) for e, v in zip(excerpts, embedded, strict=True)]
+
+    def _phrase_hits(self, excerpts: Sequence[Excerpt]) -> list[tuple[str, str, float, str]]:
+        """What each theme's keywords find in the excerpts, as store rows."""
+        from briefing.tagging.corpus import hit_rows
+
+        tagger = self.tagger
+        found = tagger.read_phrases([e.text for e in excerpts])
+        return [
+            row
+            for e, hits in zip(excerpts, found, strict=True)
+            for row in hit_rows(e.id, hits, tagger)
+        ]
 
     # -- re-tagging and rebuilding ------------------------------------------------
 
+    def calibrate(self) -> int:
+        """Tag every excerpt from the stored vectors, keyword matches and decisions.
+
+        Runs after every ingest, at `briefing tag` and after a decision in the TUI: the
+        tags are a function of the corpus and the decisions, however they were ingested.
+        Returns how many excerpts were tagged over.
+        """
+        corpus_tags = self._corpus_tags()
+        with self.store.transaction(), self.store.rewriting_scores():
+            self.store.set_score_rows(corpus_tags.rows(STORED_SCORE_FLOOR))
+            self.store.set_setting("tagger", self.tagger.fingerprint)
+        return len(corpus_tags.corpus)
+
+    def _corpus_tags(self) -> CorpusTags:
+        from briefing.tagging.corpus import tag_corpus
+
+        tags = self.manual_tags()
+        try:
+            brief = self.load_brief()
+            pinned = {t.id: [ref.id for ref in t.pinned] for t in brief.themes}
+        except InputError:  # a broken brief.yaml is reported where it is used, not here
+            pinned = {}
+        return tag_corpus(
+            self.tagger,
+            self.store.corpus_rows(),
+            self.store.phrase_rows(),
+            tags.added,
+            tags.removed,
+            pinned,
+        )
+
     def retag(self, progress: Progress | None = None) -> int:
-        """Score every excerpt again (after themes.yaml changed); returns how many."""
+        """Tag every excerpt again: keyword matches re-read from the text only when
+        themes.yaml's keywords changed, then the whole corpus calibrated; returns how many."""
         self.themes = load_themes(self.workspace.themes_path)
         self._tagger = None
+        tagger = self.tagger
         total = self.store.count_excerpts()
+        reread = self.store.get_setting("phrases") != tagger.phrase_fingerprint
+        missing = {e.id for e in self.store.missing_vectors()} if tagger.semantic else set()
         done = 0
-        with self.store.transaction(), self.store.rewriting_scores():
-            for batch in self.store.iter_excerpt_batches():
-                scores = self.tagger.score([e.text for e in batch])
-                self.store.set_scores(zip([e.id for e in batch], scores, strict=True))
-                done += len(batch)
-                if progress:
-                    progress(done, total, "")
-            self.store.set_setting("tagger", self.tagger.fingerprint)
-        return done
+        if reread or missing:
+            with self.store.transaction():
+                if reread:
+                    self.store.clear_phrase_hits()
+                for batch in self.store.iter_excerpt_batches():
+                    self.store.set_evidence(
+                        self._vectors([e for e in batch if e.id in missing]),
+                        self._phrase_hits(batch) if reread else [],
+                    )
+                    done += len(batch)
+                    if progress:
+                        progress(done, total, "")
+                self.store.set_setting("phrases", tagger.phrase_fingerprint)
+        count = self.calibrate()
+        if progress:
+            progress(total, total, "")
+        return count
 
     def _build(self, progress: Progress | None) -> IngestSummary:
         """Fill an empty store from the workspace's files: sources/, tags.yaml."""
         summary = IngestSummary()
         sources = self.workspace.sources_dir
         files = _expand([sources], summary) if sources.is_dir() else []
-        self._ingest_files(files, copy=False, summary=summary, progress=progress)
-        self.store.set_setting("tagger", self.tagger.fingerprint)
         self._sync_manual(force=True)
+        self._ingest_files(files, copy=False, summary=summary, progress=progress)
         return summary
 
     # -- manual decisions -------------------------------------------------------
@@ -317,30 +385,43 @@ class Library:
         excerpt = self.store.excerpt(excerpt_id)
         if excerpt is None:
             raise InputError(f"no excerpt {excerpt_id!r} in this workspace.")
-        scores = self.tagger.score([excerpt.text])[0]
+        scores = self._corpus_tags().explain(excerpt_id)
         return excerpt, self.manual_tags().apply(excerpt_id, scores)
 
     # -- evaluation -------------------------------------------------------------
 
-    def evaluate(self, gold_path: Path) -> EvalReport:
-        """Precision, recall and F1 of the current tags against a hand-labelled file."""
+    def evaluate(self, gold_path: Path, exclude_decided: bool = False) -> EvalReport:
+        """Precision, recall and F1 of the current tags against a hand-labelled file.
+
+        `exclude_decided` leaves out the paragraphs with a manual decision (tags.yaml):
+        what the tagger learned is measured on the excerpts it was not told about.
+        """
         gold = load_gold(gold_path)
-        index: dict[str, list[tuple[str, set[str]]]] = {}
+        decided = set()
+        if exclude_decided:
+            tags = self.manual_tags()
+            decided = set(tags.added) | set(tags.removed)
+        index: dict[str, list[tuple[str, set[str], bool]]] = {}
         for source in self.store.sources():
             excerpts = self.store.excerpts(source.id)
             themes = self.store.themes_of([e.id for e in excerpts])
             index[Path(source.file).name] = [
-                (ids.canonical(e.text), set(themes[e.id])) for e in excerpts
+                (ids.canonical(e.text), set(themes[e.id]), e.id in decided) for e in excerpts
             ]
 
-        def predict(file: str, prefix: str) -> set[str] | None:
+        def find(file: str, prefix: str) -> tuple[str, set[str], bool] | None:
             wanted = ids.canonical(prefix)
-            for text, themes in index.get(file, []):
-                if text.startswith(wanted):
-                    return themes
-            return None
+            return next((row for row in index.get(file, []) if row[0].startswith(wanted)), None)
 
-        return evaluate(gold, predict)
+        def predict(file: str, prefix: str) -> set[str] | None:
+            row = find(file, prefix)
+            return None if row is None else row[1]
+
+        def skip(file: str, prefix: str) -> bool:
+            row = find(file, prefix)
+            return row is not None and row[2]
+
+        return evaluate(gold, predict, skip if exclude_decided else None)
 
     # -- the memo ---------------------------------------------------------------
 

@@ -67,6 +67,7 @@ class EvalReport:
     themes: list[ThemeResult] = field(default_factory=list)
     paragraphs: int = 0
     missing: int = 0  # gold paragraphs that `predict` could not find (counted as untagged)
+    skipped: int = 0  # gold paragraphs left out (those with a manual decision, when asked)
 
     def _macro(self, name: str) -> float:
         values = [float(getattr(t, name)) for t in self.themes]
@@ -106,6 +107,7 @@ class EvalReport:
             },
             "paragraphs": self.paragraphs,
             "missing": self.missing,
+            "skipped": self.skipped,
         }
 
 
@@ -145,21 +147,29 @@ def load_gold(path: Path) -> list[GoldArticle]:
 
 
 def evaluate(
-    gold: Sequence[GoldArticle], predict: Callable[[str, str], set[str] | None]
+    gold: Sequence[GoldArticle],
+    predict: Callable[[str, str], set[str] | None],
+    skip: Callable[[str, str], bool] | None = None,
 ) -> EvalReport:
     """Compare `predict(file, paragraph_prefix)` with the gold labels, paragraph by paragraph.
 
     Themes are those of the gold labels and of the predictions, sorted by first
-    appearance in the gold; a paragraph `predict` cannot find counts as untagged.
+    appearance in the gold; a paragraph `predict` cannot find counts as untagged; a
+    paragraph `skip(file, prefix)` names is left out (counted in `skipped`).
     """
     results: dict[str, ThemeResult] = {}
     report = EvalReport()
     for article in gold:
         for paragraph in article.paragraphs:
+            if skip is not None and skip(article.file, paragraph.prefix):
+                continue
             for theme_id in paragraph.themes:
                 results.setdefault(theme_id, ThemeResult(theme_id))
     for article in gold:
         for paragraph in article.paragraphs:
+            if skip is not None and skip(article.file, paragraph.prefix):
+                report.skipped += 1
+                continue
             report.paragraphs += 1
             predicted = predict(article.file, paragraph.prefix)
             if predicted is None:

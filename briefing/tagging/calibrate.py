@@ -1,0 +1,290 @@
+"""Tags relative to the corpus: each theme calibrated on the workspace's own excerpts.
+
+A taxonomy written in a hurry names a theme with a few keywords; the paragraphs that
+carry it often use none of them ("the ice", "the route", "vessel"). Those paragraphs are
+not far from the theme in meaning, but "not far" only means something relative to the
+rest of the corpus. So, per theme, from the stored excerpt vectors alone:
+
+1. The seeds: the excerpts its keywords tag with confidence, plus the excerpts the
+   analyst tagged by hand or pinned in the brief (the `learn` module's examples).
+2. A prototype (`learn.Prototype`): the theme's own vector plus the centroid of the
+   seeds, less the centroid of the excerpts the analyst took the theme away from; in a
+   space centred on the corpus mean, so that what every excerpt shares counts for nothing.
+3. Each excerpt's evidence: its similarity to the prototype as a z-score over the corpus,
+   plus its document's context (how many of the document's other paragraphs carry the
+   theme, and how close they are to it, next to the rate in the corpus).
+4. A two-component mixture fitted to that evidence (expectation-maximisation, seeds held
+   in the theme's component, the analyst's removals out of it): an excerpt joins the
+   theme when it is more likely to belong to the seeds' component than to the rest.
+   A theme whose keywords found nearly everything gets a component with almost no one
+   else in it; a sparse theme gets the paragraphs that sit where its seeds sit.
+
+Everything is a function of the corpus (in excerpt-id order) and the decisions, so the
+order and batching of ingests cannot change a tag, and `rebuild` reproduces them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from briefing.tagging.learn import Examples, Prototype
+
+Floats = npt.NDArray[np.float32]
+_CHUNK = 16384  # rows at a time through the float32 products (bounds memory at scale)
+_MIN_SPREAD = 0.25  # floor of a mixture component's spread, in z units
+_MAX_SHARE = 0.5  # the theme's component never claims more than half the other excerpts
+
+
+@dataclass(frozen=True)
+class CalibrationSettings:
+    """The knobs of the calibration: one set for every taxonomy, picked on the dev sets."""
+
+    theme_weight: float = 1.0  # the theme's own vector in the prototype (the seeds weigh 1)
+    doc_share_weight: float = 2.0  # per unit of the document's share of seeds above the rate
+    neighbour_weight: float = 0.5  # when the paragraph before or after is a seed
+    doc_meaning_weight: float = 0.0  # per unit of the mean z of the document's other paragraphs
+    posterior: float = 0.5  # the share of belief in the theme's component that tags
+    lone_z: float = 2.0  # a theme with too few seeds for a mixture tags above this z
+    min_seeds: int = 2
+    iterations: int = 60
+    grow: bool = True  # the theme's component learns its centre and spread from who joins
+
+
+@dataclass
+class CorpusMatrix:
+    """The corpus as the calibration reads it, rows in excerpt-id order."""
+
+    ids: list[str]
+    docs: npt.NDArray[np.int64]  # per row, its source's index
+    positions: npt.NDArray[np.int64]  # per row, its place in its source
+    vectors: npt.NDArray[np.float16] | None  # (rows, dim); None without an embedder
+    has_vector: npt.NDArray[np.bool_]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass
+class ThemeEvidence:
+    """What calibrating one theme found: enough to explain any excerpt's tag."""
+
+    seeds: int = 0  # excerpts the keywords tagged with confidence (not removed by hand)
+    taught_added: int = 0
+    taught_removed: int = 0
+    share: float = 0.0  # the theme component's share of the other excerpts
+    z: Floats | None = None
+    doc_seeds: npt.NDArray[np.int64] | None = None  # per row: other seeds in its document
+
+
+@dataclass
+class Calibrated:
+    """Per excerpt and theme: the score, whether tagged, and which part decided."""
+
+    score: Floats  # (rows, themes) in [0, 1]
+    tagged: npt.NDArray[np.bool_]
+    meaning: npt.NDArray[np.bool_]  # tagged by the calibration, not by keywords
+    themes: list[ThemeEvidence] = field(default_factory=list)
+
+
+def centred(corpus: CorpusMatrix) -> tuple[Floats, Floats]:
+    """The corpus mean vector (float64 sums, fixed order) and each row's norm after centring."""
+    assert corpus.vectors is not None
+    vectors = corpus.vectors
+    total = np.zeros(vectors.shape[1], dtype=np.float64)
+    for start in range(0, len(vectors), _CHUNK):
+        total += vectors[start : start + _CHUNK].astype(np.float64).sum(axis=0)
+    count = max(int(corpus.has_vector.sum()), 1)
+    mean = (total / count).astype(np.float32)
+    norms = np.empty(len(vectors), dtype=np.float32)
+    for start in range(0, len(vectors), _CHUNK):
+        block = vectors[start : start + _CHUNK].astype(np.float32) - mean
+        norms[start : start + len(block)] = np.linalg.norm(block, axis=1)
+    norms[~corpus.has_vector] = np.inf  # a row without a vector is similar to nothing
+    norms[norms == 0] = np.inf
+    return mean, norms
+
+
+def project(corpus: CorpusMatrix, mean: Floats, norms: Floats, directions: Floats) -> Floats:
+    """(rows, directions) cosine of each centred row with each direction (unit rows)."""
+    assert corpus.vectors is not None
+    out = np.empty((len(corpus), len(directions)), dtype=np.float32)
+    shift = directions @ mean  # (v - mean) . d = v . d - mean . d
+    for start in range(0, len(corpus), _CHUNK):
+        block = corpus.vectors[start : start + _CHUNK].astype(np.float32)
+        out[start : start + len(block)] = block @ directions.T - shift
+    out /= norms[:, None]
+    return out
+
+
+def _document_context(
+    corpus: CorpusMatrix, seeds: npt.NDArray[np.bool_], z: Floats
+) -> tuple[Floats, Floats, npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    """Per row: the share of its document's other rows that are seeds, their mean z, their
+    seed count, and whether the row before or after it in the document is a seed."""
+    docs = corpus.docs
+    n_docs = int(docs.max()) + 1 if len(docs) else 0
+    count = np.bincount(docs, minlength=n_docs).astype(np.float32)
+    seeded = np.bincount(docs, weights=seeds.astype(np.float64), minlength=n_docs)
+    zsum = np.bincount(docs, weights=z.astype(np.float64), minlength=n_docs)
+    others = np.maximum(count[docs] - 1, 1)
+    other_seeds = seeded[docs] - seeds
+    share = (other_seeds / others).astype(np.float32)
+    doc_z = ((zsum[docs] - z) / others).astype(np.float32)
+    doc_z[count[docs] <= 1] = 0.0
+    # Neighbours: rows sorted by (document, position); adjacent in that order and in one
+    # document means adjacent paragraphs (positions may skip where boilerplate was cut).
+    order = np.lexsort((corpus.positions, docs))
+    neighbour = np.zeros(len(docs), dtype=bool)
+    same = docs[order][1:] == docs[order][:-1]
+    before, after = order[:-1], order[1:]
+    neighbour[after[same & seeds[before]]] = True
+    neighbour[before[same & seeds[after]]] = True
+    return share - float(seeds.mean()), doc_z, neighbour, other_seeds.astype(np.int64)
+
+
+def _normal(x: npt.NDArray[np.float64], mean: float, spread: float) -> npt.NDArray[np.float64]:
+    return np.exp(-0.5 * ((x - mean) / spread) ** 2) / spread
+
+
+def _mixture(
+    evidence: Floats,
+    positive: npt.NDArray[np.bool_],
+    negative: npt.NDArray[np.bool_],
+    iterations: int,
+    grow: bool = True,
+) -> tuple[Floats, float]:
+    """Belief that each row belongs to the seeds' component, and that component's share of
+    the undecided rows. Seeds are held in it and removals out of it (semi-supervised EM)."""
+    free = ~(positive | negative)
+    x = evidence[free].astype(np.float64)
+    if len(x) == 0:
+        return positive.astype(np.float32), 0.0
+    seeds = evidence[positive].astype(np.float64)
+    pos_mean, pos_spread = float(seeds.mean()), max(float(seeds.std()), _MIN_SPREAD)
+    # The removed examples stay out of the theme's component, but do not shape the other
+    # one: drawn at random from what is not the theme, they sit far below the undecided.
+    neg_mean, neg_spread = float(x.mean()), max(float(x.std()), _MIN_SPREAD)
+    share = 0.1
+    belief = np.zeros(len(x))
+    for _ in range(iterations):
+        a = share * _normal(x, pos_mean, pos_spread)
+        b = (1 - share) * _normal(x, neg_mean, neg_spread)
+        new = a / np.maximum(a + b, 1e-300)
+        if grow:
+            w = np.concatenate([np.ones(len(seeds)), new])
+            v = np.concatenate([seeds, x])
+            pos_mean = float((w * v).sum() / w.sum())
+            spread = float(np.sqrt((w * (v - pos_mean) ** 2).sum() / w.sum()))
+            pos_spread = max(spread, _MIN_SPREAD)
+        wn, vn = 1 - new, x
+        neg_mean = float((wn * vn).sum() / max(wn.sum(), 1e-9))
+        neg_spread = max(
+            float(np.sqrt((wn * (vn - neg_mean) ** 2).sum() / max(wn.sum(), 1e-9))), _MIN_SPREAD
+        )
+        share = min(float(new.mean()), _MAX_SHARE)
+        done = np.abs(new - belief).max() < 1e-6
+        belief = new
+        if done:
+            break
+    # Every row's belief under the fitted mixture (seeds too: it ranks them).
+    a = share * _normal(evidence.astype(np.float64), pos_mean, pos_spread)
+    b = (1 - share) * _normal(evidence.astype(np.float64), neg_mean, neg_spread)
+    everyone = a / np.maximum(a + b, 1e-300)
+    # Above the seeds' own centre, belief only grows (a narrow negative component must
+    # not claim the far side of the theme's).
+    everyone[evidence.astype(np.float64) >= pos_mean] = np.maximum(
+        everyone[evidence.astype(np.float64) >= pos_mean], 0.5
+    )
+    return everyone.astype(np.float32), share
+
+
+def calibrate(
+    corpus: CorpusMatrix,
+    base: Floats,
+    keyword_tagged: npt.NDArray[np.bool_],
+    theme_vectors: Floats | None,
+    thresholds: Sequence[float],
+    examples: Mapping[int, Examples],
+    settings: CalibrationSettings,
+) -> Calibrated:
+    """Tags for the whole corpus: keywords, then meaning relative to the corpus.
+
+    `base` is each excerpt's context-free score (keywords and meaning, as before
+    calibration), `keyword_tagged` where it reaches the theme's threshold; `examples`
+    holds, per theme index, the rows the analyst decided.
+    """
+    rows, n_themes = base.shape
+    score = base.astype(np.float32).copy()
+    tagged = keyword_tagged.copy()
+    meaning = np.zeros_like(tagged)
+    result = Calibrated(score=score, tagged=tagged, meaning=meaning)
+    usable = corpus.vectors is not None and theme_vectors is not None and rows > 2
+    if usable:
+        mean, norms = centred(corpus)
+    for t in range(n_themes):
+        taught = examples.get(t, Examples())
+        positive = keyword_tagged[:, t].copy()
+        positive[list(taught.removed)] = False
+        seeds = int(positive.sum())
+        positive[list(taught.added)] = True
+        negative = np.zeros(rows, dtype=bool)
+        negative[list(taught.removed)] = True
+        info = ThemeEvidence(
+            seeds=seeds, taught_added=len(taught.added), taught_removed=len(taught.removed)
+        )
+        result.themes.append(info)
+        if not usable:
+            continue
+        assert theme_vectors is not None
+        prototype = Prototype(settings.theme_weight).fit(
+            corpus, mean, norms, theme_vectors[t], positive, negative, taught
+        )
+        similarity = prototype.score(corpus, mean, norms)
+        z = _zscores(similarity, corpus.has_vector)
+        share, doc_z, neighbour, doc_seeds = _document_context(corpus, positive, z)
+        evidence = (
+            z
+            + settings.doc_share_weight * share
+            + settings.neighbour_weight * neighbour
+            + settings.doc_meaning_weight * doc_z
+        ).astype(np.float32)
+        evidence[~corpus.has_vector] = -np.inf
+        info.z, info.doc_seeds = z, doc_seeds
+        if int(positive.sum()) >= settings.min_seeds:
+            belief, info.share = _mixture(
+                evidence, positive, negative, settings.iterations, settings.grow
+            )
+        else:
+            belief = (evidence >= settings.lone_z).astype(np.float32)
+        belief[~corpus.has_vector] = 0.0
+        joins = (belief >= settings.posterior) & ~positive & ~negative
+        threshold = thresholds[t]
+        tau = settings.posterior
+        mapped = np.where(
+            belief >= tau,
+            threshold + (1 - threshold) * 0.8 * (belief - tau) / max(1 - tau, 1e-6),
+            threshold * belief / max(tau, 1e-6),
+        ).astype(np.float32)
+        score[:, t] = np.maximum(score[:, t], np.minimum(mapped, 0.9))
+        # An excerpt below the threshold on both counts keeps its score under it.
+        score[~(tagged[:, t] | joins), t] = np.minimum(
+            score[~(tagged[:, t] | joins), t], np.float32(threshold - 1e-4)
+        )
+        tagged[:, t] |= joins
+        meaning[:, t] = joins
+    np.round(score, 4, out=score)
+    return result
+
+
+def _zscores(similarity: Floats, has_vector: npt.NDArray[np.bool_]) -> Floats:
+    values = similarity[has_vector].astype(np.float64)
+    if len(values) < 2:
+        return np.zeros_like(similarity)
+    spread = float(values.std()) or 1.0
+    z = ((similarity - float(values.mean())) / spread).astype(np.float32)
+    z[~has_vector] = 0.0
+    return z

@@ -1,0 +1,180 @@
+"""Tagging the whole corpus from what the store keeps: vectors, keyword matches, decisions.
+
+The text of an excerpt is read once, at ingest (or when the keywords change): its vector
+and its keyword matches are stored. Tagging the corpus is then a matter of matrix
+products over those (`calibrate`), fast enough to run after every ingest, at every
+`briefing tag` and after every decision in the TUI.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from briefing.model import Explanation, ThemeScore
+from briefing.tagging.calibrate import Calibrated, CorpusMatrix, calibrate
+from briefing.tagging.learn import Examples, examples_by_theme
+from briefing.tagging.tagger import PhraseHit, Tagger
+
+VECTOR_DTYPE = np.float16  # as stored: half the size, and ample for a cosine
+
+
+def vector_bytes(vector: np.ndarray) -> bytes:
+    """A vector as the store keeps it."""
+    return np.ascontiguousarray(vector, dtype=VECTOR_DTYPE).tobytes()
+
+
+def hit_rows(
+    excerpt_id: str, hits: Sequence[PhraseHit], tagger: Tagger
+) -> Iterator[tuple[str, str, float, str]]:
+    """Keyword matches as the store keeps them: (excerpt id, theme id, score, found)."""
+    for hit in hits:
+        found = json.dumps([list(hit.found), list(hit.excluded)], ensure_ascii=False)
+        yield excerpt_id, tagger.themes[hit.theme].id, hit.score, found
+
+
+@dataclass
+class CorpusTags:
+    """The calibrated tags of every excerpt, with what is needed to explain each one."""
+
+    tagger: Tagger
+    corpus: CorpusMatrix
+    calibrated: Calibrated
+    phrase: np.ndarray  # (rows, themes) phrase scores
+    semantic: np.ndarray  # (rows, themes) context-free semantic scores
+    found: dict[tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]]]
+    examples: dict[int, Examples]
+    row_of: dict[str, int]
+
+    def rows(self, floor: float) -> Iterator[tuple[str, str, float, int]]:
+        """(excerpt id, theme id, score, tagged) for the store: tagged or at least `floor`."""
+        score, tagged = self.calibrated.score, self.calibrated.tagged
+        keep = tagged | (score >= floor)
+        theme_ids = [t.id for t in self.tagger.themes]
+        ids = self.corpus.ids
+        for r, t in zip(*np.nonzero(keep), strict=True):
+            yield ids[r], theme_ids[t], float(score[r, t]), int(tagged[r, t])
+
+    def explain(self, excerpt_id: str) -> list[ThemeScore]:
+        """Per theme, the excerpt's score and which part decided it (no manual decision)."""
+        r = self.row_of[excerpt_id]
+        out: list[ThemeScore] = []
+        for t, theme in enumerate(self.tagger.themes):
+            found, excluded = self.found.get((r, t), ((), ()))
+            info = self.calibrated.themes[t]
+            basis, note = None, ""
+            if self.calibrated.meaning[r, t]:
+                basis = "meaning"
+                note = _meaning_note(info, r)
+            elif self.calibrated.tagged[r, t]:
+                basis = "keywords"
+                note = "keywords: " + ", ".join(found) if found else "keywords and meaning"
+            out.append(
+                ThemeScore(
+                    theme_id=theme.id,
+                    score=float(self.calibrated.score[r, t]),
+                    tagged=bool(self.calibrated.tagged[r, t]),
+                    explanation=Explanation(
+                        phrases=found,
+                        excluded=excluded,
+                        phrase_score=round(float(self.phrase[r, t]), 4),
+                        semantic_score=round(float(self.semantic[r, t]), 4),
+                        threshold=self.tagger.threshold(theme),
+                        basis=basis,
+                        note=note,
+                    ),
+                )
+            )
+        return out
+
+
+def _meaning_note(info: object, r: int) -> str:
+    from briefing.tagging.calibrate import ThemeEvidence
+
+    assert isinstance(info, ThemeEvidence)
+    parts = []
+    if info.taught_added:
+        parts.append(f"close to {_count(info.taught_added, 'paragraph')} you tagged")
+        if info.seeds:
+            parts[-1] += f" and {info.seeds} its keywords found"
+    else:
+        parts.append(
+            f"close in meaning to the {_count(info.seeds, 'paragraph')} its keywords found"
+        )
+    if info.z is not None:
+        parts[-1] += f" (z {float(info.z[r]):+.1f})"
+    if info.doc_seeds is not None and int(info.doc_seeds[r]) > 0:
+        parts.append(
+            f"in a document where {_count(int(info.doc_seeds[r]), 'other paragraph')} carry it"
+        )
+    return ", ".join(parts)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def tag_corpus(
+    tagger: Tagger,
+    rows: Sequence[tuple[str, str, int, bytes | None]],
+    hits: Sequence[tuple[str, str, float, str]],
+    added: Mapping[str, set[str]],
+    removed: Mapping[str, set[str]],
+    pinned: Mapping[str, Sequence[str]],
+) -> CorpusTags:
+    """Calibrate every theme over the corpus.
+
+    `rows`: (excerpt id, source id, position, vector bytes or None), in excerpt-id order;
+    `hits`: the stored keyword matches; `added`/`removed`: tags.yaml; `pinned`: the brief.
+    """
+    themes = tagger.themes
+    theme_index = {t.id: i for i, t in enumerate(themes)}
+    n, k = len(rows), len(themes)
+    ids = [r[0] for r in rows]
+    row_of = {eid: i for i, eid in enumerate(ids)}
+    source_index: dict[str, int] = {}
+    docs = np.fromiter(
+        (source_index.setdefault(r[1], len(source_index)) for r in rows), np.int64, n
+    )
+    positions = np.fromiter((r[2] for r in rows), np.int64, n)
+    has_vector = np.fromiter((r[3] is not None for r in rows), bool, n)
+    dim = next((len(r[3]) // 2 for r in rows if r[3] is not None), 0)
+    vectors = None
+    theme_vectors = tagger.theme_vectors
+    if dim and theme_vectors is not None and theme_vectors.shape[1] == dim:
+        zero = bytes(dim * 2)
+        flat = b"".join(r[3] if r[3] is not None and len(r[3]) == dim * 2 else zero for r in rows)
+        vectors = np.frombuffer(flat, dtype=VECTOR_DTYPE).reshape(n, dim)
+        has_vector &= np.fromiter((r[3] is None or len(r[3]) == dim * 2 for r in rows), bool, n)
+    phrase = np.zeros((n, k), dtype=np.float32)
+    found: dict[tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for excerpt_id, theme_id, score, what in hits:
+        r, t = row_of.get(excerpt_id), theme_index.get(theme_id)
+        if r is None or t is None:
+            continue
+        phrase[r, t] = score
+        matched, excluded = json.loads(what)
+        found[(r, t)] = (tuple(matched), tuple(excluded))
+    semantic = np.zeros((n, k), dtype=np.float32)
+    if vectors is not None:
+        for start in range(0, n, 16384):
+            block = vectors[start : start + 16384].astype(np.float32)
+            semantic[start : start + len(block)] = tagger.meaning(block)
+        semantic[~has_vector] = 0.0
+    s = tagger.settings
+    if vectors is not None:
+        base = s.phrase_weight * phrase + (1 - s.phrase_weight) * semantic
+    else:
+        base = phrase.copy()
+    base = np.round(base, 4).astype(np.float32)
+    thresholds = [tagger.threshold(t) for t in themes]
+    keyword_tagged = base >= np.asarray(thresholds, dtype=np.float32)[None, :]
+    examples = examples_by_theme(row_of, theme_index, added, removed, pinned)
+    corpus = CorpusMatrix(ids, docs, positions, vectors, has_vector)
+    calibrated = calibrate(
+        corpus, base, keyword_tagged, theme_vectors, thresholds, examples, s.calibration
+    )
+    return CorpusTags(tagger, corpus, calibrated, phrase, semantic, found, examples, row_of)
