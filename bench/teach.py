@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import shutil
 import subprocess
 import sys
@@ -26,26 +25,9 @@ sys.path.insert(0, str(REPO))
 
 from briefing import ids  # noqa: E402
 from briefing.tagging import load_gold  # noqa: E402
-from briefing.tagging.evaluate import GoldArticle  # noqa: E402
+from briefing.tagging.evaluate import draw_decisions  # noqa: E402
 
 BRIEFING = str(Path(sys.executable).with_name("briefing"))
-
-
-def draw(
-    gold: list[GoldArticle], theme_ids: list[str], seed: int, added: int, removed: int
-) -> list[tuple[str, str, str, str]]:
-    """(file, prefix, theme, 'add' | 'remove') decisions drawn from the gold with `seed`."""
-    rng = random.Random(seed)
-    paragraphs = [(a.file, p.prefix, p.themes) for a in gold for p in a.paragraphs]
-    decisions = []
-    for theme in theme_ids:
-        carry = [p for p in paragraphs if theme in p[2]]
-        lack = [p for p in paragraphs if theme not in p[2]]
-        for p in rng.sample(carry, min(added, len(carry))):
-            decisions.append((p[0], p[1], theme, "add"))
-        for p in rng.sample(lack, min(removed, len(lack))):
-            decisions.append((p[0], p[1], theme, "remove"))
-    return decisions
 
 
 def run(*args: str) -> str:
@@ -85,12 +67,10 @@ def teach_once(
     run("init", str(workspace), "--themes", str(themes))
     run("-w", str(workspace), "ingest", str(docs))
     gold = load_gold(gold_path)
-    theme_ids = sorted({t for a in gold for p in a.paragraphs for t in p.themes})
     index = excerpt_index(workspace)
-    decisions = draw(gold, theme_ids, seed, added, removed)
-    # "Before" on the same untaught paragraphs: decide, measure with the decisions'
-    # own excerpts left out but the tagger not yet retrained... which `tag` would do.
-    # So measure before deciding, on a gold restricted to the untaught paragraphs.
+    decisions = draw_decisions(gold, seed, added, removed)
+    # "Before": the same untaught paragraphs, measured before any decision (a gold file
+    # restricted to them).
     taught = {(f, p) for f, p, _, _ in decisions}
     restricted = root / f"gold-untaught-{seed}.json"
     kept = [

@@ -7,6 +7,7 @@ files the truth and the store in step with them.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable, Iterable, Sequence
@@ -49,6 +50,7 @@ from briefing.workspace import Workspace
 if TYPE_CHECKING:
     from briefing.ingest import Article  # imported lazily: only ingest needs the readers
     from briefing.tagging.corpus import CorpusTags  # numpy: loaded when tagging runs
+    from briefing.tagging.suggest import Suggestions
 
 Progress = Callable[[int, int, str], None]
 """Called as (done, total, current file name) while a long run goes on."""
@@ -287,11 +289,52 @@ class Library:
         tags are a function of the corpus and the decisions, however they were ingested.
         Returns how many excerpts were tagged over.
         """
+        from briefing.tagging.suggest import reach
+
+        self._sync_manual()  # tags.yaml may have been edited by hand
         corpus_tags = self._corpus_tags()
+        reached = {r.theme_id: [r.matched, r.closest] for r in reach(corpus_tags)}
         with self.store.transaction(), self.store.rewriting_scores():
             self.store.set_score_rows(corpus_tags.rows(STORED_SCORE_FLOOR))
             self.store.set_setting("tagger", self.tagger.fingerprint)
+            self.store.set_setting("reach", json.dumps(reached, sort_keys=True))
         return len(corpus_tags.corpus)
+
+    def keyword_reach(self) -> dict[str, tuple[int, int]]:
+        """Per theme, as of the last tagging: (how many of the excerpts closest to it in
+        meaning its keywords match, how many were looked at)."""
+        stored = self.store.get_setting("reach")
+        data = json.loads(stored) if stored else {}
+        return {k: (int(v[0]), int(v[1])) for k, v in data.items()}
+
+    def suggest(self) -> list[Suggestions]:
+        """Per theme: words and phrases its keywords miss, and excerpts no keyword matches."""
+        from briefing.tagging.suggest import suggest
+
+        return suggest(self._corpus_tags(), self.store.excerpt_texts, self._decided())
+
+    def review_candidates(self, theme_id: str, limit: int = 20) -> list[tuple[Excerpt, float]]:
+        """Excerpts to ask the analyst about for a theme: the closest to it in meaning that
+        no keyword matches and nobody decided, closest first, with their scores."""
+        from briefing.tagging.suggest import candidates
+
+        t = [theme.id for theme in self.themes].index(self.theme(theme_id).id)
+        found = candidates(self._corpus_tags(), t, self._decided(), limit)
+        out = []
+        for excerpt_id, score in found:
+            excerpt = self.store.excerpt(excerpt_id)
+            if excerpt is not None:
+                out.append((excerpt, score))
+        return out
+
+    def _decided(self) -> set[tuple[str, str]]:
+        tags = self.manual_tags()
+        return {
+            (excerpt_id, theme_id)
+            for table in (tags.added, tags.removed)
+            for excerpt_id, themes in table.items()
+            for theme_id in themes
+        }
 
     def _corpus_tags(self) -> CorpusTags:
         from briefing.tagging.corpus import tag_corpus

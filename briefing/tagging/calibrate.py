@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from briefing.tagging.learn import Examples, Prototype
+from briefing.tagging.learn import Examples, Neighbours, Prototype
 
 Floats = npt.NDArray[np.float32]
 _CHUNK = 16384  # rows at a time through the float32 products (bounds memory at scale)
@@ -47,10 +47,18 @@ class CalibrationSettings:
     doc_share_weight: float = 2.0  # per unit of the document's share of seeds above the rate
     neighbour_weight: float = 0.5  # when the paragraph before or after is a seed
     doc_meaning_weight: float = 0.0  # per unit of the mean z of the document's other paragraphs
+    neighbour_examples_weight: float = 0.5  # closeness to the nearest examples, in z units
+    semantic_weight: float = 0.0  # the theme's own (context-free) semantic score, in z units
+    nearest: int = 3  # how many nearest examples
+    removed_weight: float = 1.0  # the nearest removed examples count against, this much
     posterior: float = 0.5  # the share of belief in the theme's component that tags
     lone_z: float = 2.0  # a theme with too few seeds for a mixture tags above this z
     min_seeds: int = 2
     iterations: int = 60
+    linear_weight: float = 0.35  # the taught linear model beside the prototype, in z units
+    linear_l2: float = 1.0  # its regularisation
+    rounds: int = 3  # of pseudo-relevance feedback
+    seed_weight: float = 1.0  # a seed's weight in its component's centre and spread
     grow: bool = True  # the theme's component learns its centre and spread from who joins
 
 
@@ -156,6 +164,8 @@ def _mixture(
     negative: npt.NDArray[np.bool_],
     iterations: int,
     grow: bool = True,
+    robust_only: bool = True,
+    seed_weight: float = 1.0,
 ) -> tuple[Floats, float]:
     """Belief that each row belongs to the seeds' component, and that component's share of
     the undecided rows. Seeds are held in it and removals out of it (semi-supervised EM)."""
@@ -164,7 +174,12 @@ def _mixture(
     if len(x) == 0:
         return positive.astype(np.float32), 0.0
     seeds = evidence[positive].astype(np.float64)
-    pos_mean, pos_spread = float(seeds.mean()), max(float(seeds.std()), _MIN_SPREAD)
+    # The seeds' centre and spread, robustly: a keyword met in passing, or an example far
+    # from the rest, must not stretch the theme's component over the whole corpus.
+    low, pos_mean, high = (float(v) for v in np.percentile(seeds, [25, 50, 75]))
+    pos_spread = max((high - low) / 1.349, _MIN_SPREAD)
+    if robust_only:
+        seeds = seeds[(seeds >= low - 1.5 * (high - low))]
     # The removed examples stay out of the theme's component, but do not shape the other
     # one: drawn at random from what is not the theme, they sit far below the undecided.
     neg_mean, neg_spread = float(x.mean()), max(float(x.std()), _MIN_SPREAD)
@@ -175,7 +190,7 @@ def _mixture(
         b = (1 - share) * _normal(x, neg_mean, neg_spread)
         new = a / np.maximum(a + b, 1e-300)
         if grow:
-            w = np.concatenate([np.ones(len(seeds)), new])
+            w = np.concatenate([np.full(len(seeds), seed_weight), new])
             v = np.concatenate([seeds, x])
             pos_mean = float((w * v).sum() / w.sum())
             spread = float(np.sqrt((w * (v - pos_mean) ** 2).sum() / w.sum()))
@@ -210,6 +225,7 @@ def calibrate(
     thresholds: Sequence[float],
     examples: Mapping[int, Examples],
     settings: CalibrationSettings,
+    semantic: Floats | None = None,
 ) -> Calibrated:
     """Tags for the whole corpus: keywords, then meaning relative to the corpus.
 
@@ -240,28 +256,15 @@ def calibrate(
         if not usable:
             continue
         assert theme_vectors is not None
-        prototype = Prototype(settings.theme_weight).fit(
-            corpus, mean, norms, theme_vectors[t], positive, negative, taught
-        )
-        similarity = prototype.score(corpus, mean, norms)
-        z = _zscores(similarity, corpus.has_vector)
-        share, doc_z, neighbour, doc_seeds = _document_context(corpus, positive, z)
-        evidence = (
-            z
-            + settings.doc_share_weight * share
-            + settings.neighbour_weight * neighbour
-            + settings.doc_meaning_weight * doc_z
-        ).astype(np.float32)
-        evidence[~corpus.has_vector] = -np.inf
+        context = positive
+        for _ in range(settings.rounds):  # pseudo-relevance feedback: joins feed the next
+            belief, z, doc_seeds, info.share = _one_round(
+                corpus, mean, norms, theme_vectors[t], context, positive, negative, taught,
+                base[:, t], semantic[:, t] if semantic is not None else None, settings,
+            )  # fmt: skip
+            joins = (belief >= settings.posterior) & ~positive & ~negative
+            context = positive | joins
         info.z, info.doc_seeds = z, doc_seeds
-        if int(positive.sum()) >= settings.min_seeds:
-            belief, info.share = _mixture(
-                evidence, positive, negative, settings.iterations, settings.grow
-            )
-        else:
-            belief = (evidence >= settings.lone_z).astype(np.float32)
-        belief[~corpus.has_vector] = 0.0
-        joins = (belief >= settings.posterior) & ~positive & ~negative
         threshold = thresholds[t]
         tau = settings.posterior
         mapped = np.where(
@@ -288,3 +291,66 @@ def _zscores(similarity: Floats, has_vector: npt.NDArray[np.bool_]) -> Floats:
     z = ((similarity - float(values.mean())) / spread).astype(np.float32)
     z[~has_vector] = 0.0
     return z
+
+
+def _one_round(
+    corpus: CorpusMatrix,
+    mean: Floats,
+    norms: Floats,
+    theme_vector: Floats,
+    context: npt.NDArray[np.bool_],
+    positive: npt.NDArray[np.bool_],
+    negative: npt.NDArray[np.bool_],
+    taught: Examples,
+    base: Floats,
+    semantic: Floats | None,
+    settings: CalibrationSettings,
+) -> tuple[Floats, Floats, npt.NDArray[np.int64], float]:
+    """Belief in the theme per row, from a prototype and document context built on
+    `context` (the seeds, then the seeds and who joined them), with `positive` held in the
+    theme's component and `negative` out of it. Also the z-scores, per-row seed counts of
+    the document, and the component's share."""
+    rows = len(corpus)
+    prototype = Prototype(settings.theme_weight).fit(
+        corpus, mean, norms, theme_vector, context, negative, taught
+    )
+    z = _zscores(prototype.score(corpus, mean, norms), corpus.has_vector)
+    if settings.linear_weight and (taught.added or taught.removed):
+        from briefing.tagging.learn import LinearModel
+
+        model = LinearModel(settings.linear_l2).fit(corpus, mean, norms, context, negative, taught)
+        z = z + settings.linear_weight * _zscores(
+            model.score(corpus, mean, norms), corpus.has_vector
+        )
+    if semantic is not None and settings.semantic_weight:
+        z = z + settings.semantic_weight * _zscores(semantic, corpus.has_vector)
+    taught_rows = np.zeros(rows, dtype=bool)
+    taught_rows[sorted(taught.added)] = True
+    if settings.neighbour_examples_weight and taught_rows.any():
+        near = Neighbours(settings.nearest, settings.removed_weight)
+        near.fit(taught_rows, negative, base)
+        z = z + settings.neighbour_examples_weight * _zscores(
+            near.score(corpus, mean, norms), corpus.has_vector
+        )
+    share, doc_z, neighbour, doc_seeds = _document_context(corpus, context, z)
+    evidence = (
+        z
+        + settings.doc_share_weight * share
+        + settings.neighbour_weight * neighbour
+        + settings.doc_meaning_weight * doc_z
+    ).astype(np.float32)
+    evidence[~corpus.has_vector] = -np.inf
+    component = 0.0
+    if int(positive.sum()) >= settings.min_seeds:
+        belief, component = _mixture(
+            evidence,
+            positive,
+            negative,
+            settings.iterations,
+            settings.grow,
+            seed_weight=settings.seed_weight,
+        )
+    else:
+        belief = (evidence >= settings.lone_z).astype(np.float32)
+    belief[~corpus.has_vector] = 0.0
+    return belief, z, doc_seeds, component

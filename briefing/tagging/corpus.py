@@ -175,6 +175,6 @@ def tag_corpus(
     examples = examples_by_theme(row_of, theme_index, added, removed, pinned)
     corpus = CorpusMatrix(ids, docs, positions, vectors, has_vector)
     calibrated = calibrate(
-        corpus, base, keyword_tagged, theme_vectors, thresholds, examples, s.calibration
+        corpus, base, keyword_tagged, theme_vectors, thresholds, examples, s.calibration, semantic
     )
     return CorpusTags(tagger, corpus, calibrated, phrase, semantic, found, examples, row_of)

@@ -15,6 +15,8 @@ import yaml
 
 from briefing.yamlcheck import Checker
 
+Decision = tuple[str, str, str, str]  # (file, paragraph prefix, theme id, "add" | "remove")
+
 
 @dataclass(frozen=True)
 class GoldParagraph:
@@ -185,3 +187,24 @@ def evaluate(
                     row.fn += 1
     report.themes = list(results.values())
     return report
+
+
+def draw_decisions(
+    gold: Sequence[GoldArticle], seed: int, added: int, removed: int
+) -> list[Decision]:
+    """Decisions a teacher makes, drawn from the gold with `seed` (not chosen by the tagger):
+    per theme, `added` paragraphs that carry it and `removed` that do not."""
+    import random
+
+    rng = random.Random(seed)
+    paragraphs = [(a.file, p.prefix, p.themes) for a in gold for p in a.paragraphs]
+    theme_ids = sorted({t for _, _, themes in paragraphs for t in themes})
+    decisions: list[Decision] = []
+    for theme in theme_ids:
+        carry = [p for p in paragraphs if theme in p[2]]
+        lack = [p for p in paragraphs if theme not in p[2]]
+        for p in rng.sample(carry, min(added, len(carry))):
+            decisions.append((p[0], p[1], theme, "add"))
+        for p in rng.sample(lack, min(removed, len(lack))):
+            decisions.append((p[0], p[1], theme, "remove"))
+    return decisions

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from briefing.tagging.calibrate import CorpusMatrix
 
 Floats = npt.NDArray[np.float32]
-TAUGHT_WEIGHT = 3.0  # a hand-made example counts as this many keyword-found ones
-REMOVED_WEIGHT = 0.5  # how far the removed examples' centroid pushes the direction away
+TAUGHT_WEIGHT = 1.0  # a hand-made example counts as this many keyword-found ones
+REMOVED_WEIGHT = 0.0  # the removed examples' centroid is not pushed away from: drawn from all
 
 
 @dataclass
@@ -128,3 +128,122 @@ def _centroid(corpus: CorpusMatrix, mean: Floats, norms: Floats, weights: Floats
 def _unit(vector: Floats) -> Floats:
     norm = float(np.linalg.norm(vector))
     return (vector / norm if norm > 0 else vector).astype(np.float32)
+
+
+class Neighbours:
+    """Closeness to the nearest examples: a theme with several faces (bases, exercises,
+    patrols) has no single centre, and the nearest seeds find each face.
+
+    `score` is the mean cosine (centred space) of each row with its `k` nearest positive
+    examples, itself left out, less `against` times the same with the removed examples.
+    """
+
+    def __init__(self, k: int, against: float, limit: int = 2000) -> None:
+        self.k, self.against, self.limit = k, against, limit
+        self._positive: npt.NDArray[np.int64] | None = None
+        self._negative: npt.NDArray[np.int64] | None = None
+
+    def fit(
+        self, positive: npt.NDArray[np.bool_], negative: npt.NDArray[np.bool_], rank: Floats
+    ) -> Neighbours:
+        """Remember the examples; past `limit`, the best-ranked ones (ties by row)."""
+        self._positive = _best(np.flatnonzero(positive), rank, self.limit)
+        self._negative = _best(np.flatnonzero(negative), rank, self.limit)
+        return self
+
+    def score(self, corpus: CorpusMatrix, mean: Floats, norms: Floats) -> Floats:
+        assert self._positive is not None and self._negative is not None
+        out = _nearest(corpus, mean, norms, self._positive, self.k)
+        if len(self._negative) and self.against:
+            out -= self.against * _nearest(corpus, mean, norms, self._negative, self.k)
+        return out
+
+
+def _best(rows: npt.NDArray[np.int64], rank: Floats, limit: int) -> npt.NDArray[np.int64]:
+    if len(rows) <= limit:
+        return rows
+    order = np.lexsort((rows, -rank[rows]))
+    return np.sort(rows[order[:limit]])
+
+
+def _nearest(
+    corpus: CorpusMatrix, mean: Floats, norms: Floats, rows: npt.NDArray[np.int64], k: int
+) -> Floats:
+    """Per corpus row, the mean cosine with its k nearest among `rows` (itself left out)."""
+    from briefing.tagging.calibrate import project
+
+    if len(rows) == 0:
+        return np.zeros(len(corpus), dtype=np.float32)
+    assert corpus.vectors is not None
+    examples = corpus.vectors[rows].astype(np.float32) - mean
+    examples /= np.where(np.isfinite(norms[rows]), norms[rows], 1.0)[:, None]
+    sims = project(corpus, mean, norms, examples)  # (rows of corpus, examples)
+    sims[rows, np.arange(len(rows))] = -np.inf  # an example is not its own neighbour
+    take = min(k, len(rows))
+    top = -np.partition(-sims, take - 1, axis=1)[:, :take] if take < len(rows) else sims
+    finite = np.isfinite(top)
+    total = np.where(finite, top, 0.0).sum(axis=1)
+    count = finite.sum(axis=1)
+    return np.where(count > 0, total / np.maximum(count, 1), 0.0).astype(np.float32)
+
+
+class LinearModel:
+    """A logistic regression on the centred vectors: the seeds and taught examples against
+    the rest (the rest weighing as much, in all, as the examples), L2-regularised, fitted by
+    Newton's method on the examples and an even sample of the rest (`sample` rows at most,
+    by corpus order, so the fit costs the same on any corpus). Used beside the prototype
+    once the analyst has taught a theme."""
+
+    def __init__(self, l2: float = 1.0, iterations: int = 15, sample: int = 4000) -> None:
+        self.l2, self.iterations, self.sample = l2, iterations, sample
+        self.direction: Floats | None = None
+
+    def fit(
+        self,
+        corpus: CorpusMatrix,
+        mean: Floats,
+        norms: Floats,
+        positive: npt.NDArray[np.bool_],
+        negative: npt.NDArray[np.bool_],
+        taught: Examples,
+    ) -> LinearModel:
+        assert corpus.vectors is not None
+        usable = corpus.has_vector
+        rest = np.flatnonzero(~positive & ~negative & usable)
+        if len(rest) > self.sample:
+            rest = rest[:: -(-len(rest) // self.sample)]
+        rows = np.concatenate(
+            [np.flatnonzero(positive & usable), np.flatnonzero(negative & usable), rest]
+        )
+        x = corpus.vectors[rows].astype(np.float64) - mean
+        x /= norms[rows, None]
+        y = positive[rows].astype(np.float64)
+        w = np.ones(len(rows))
+        added = np.isin(rows, sorted(taught.added))
+        w[added | negative[rows]] = TAUGHT_WEIGHT
+        is_rest = ~positive[rows] & ~negative[rows]
+        if is_rest.any():
+            w[is_rest] = (
+                max(w[~is_rest & (y == 1)].sum() - w[negative[rows]].sum(), 1.0) / is_rest.sum()
+            )
+        xb = np.hstack([x, np.ones((len(x), 1))])
+        beta = np.zeros(xb.shape[1])
+        ridge = self.l2 * np.eye(xb.shape[1])
+        ridge[-1, -1] = 0.0
+        for _ in range(self.iterations):
+            p = 1.0 / (1.0 + np.exp(-(xb @ beta)))
+            gradient = xb.T @ (w * (p - y)) + ridge @ beta
+            hessian = (xb * (w * p * (1 - p))[:, None]).T @ xb + ridge + 1e-9 * np.eye(len(beta))
+            step = np.linalg.solve(hessian, gradient)
+            beta -= step
+            if np.abs(step).max() < 1e-6:
+                break
+        self.direction = beta[:-1].astype(np.float32)  # the intercept shifts every row alike
+        return self
+
+    def score(self, corpus: CorpusMatrix, mean: Floats, norms: Floats) -> Floats:
+        """Each row's decision value, less the intercept (z-scored by the caller)."""
+        from briefing.tagging.calibrate import project
+
+        assert self.direction is not None
+        return project(corpus, mean, norms, self.direction[None, :])[:, 0]

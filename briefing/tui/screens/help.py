@@ -30,6 +30,7 @@ KEYS = [
             ("space  enter", "put the theme in or out of the memo"),
             ("shift+↑ ↓  K J", "move the theme up or down in the memo"),
             ("c", "write the comment that opens the theme's section"),
+            ("r", "review excerpts suggested for the theme: y accept, n reject (learns at once)"),
             ("tab", "go to the excerpts"),
         ],
     ),

@@ -35,6 +35,9 @@ class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("c", "comment", "Comment", show=False),  # the theme list shows it
         Binding("v", "preview", "Preview"),
+        Binding(
+            "r", "review", "Review", show=False
+        ),  # in the help: the footer is full at 80 columns
     ]
 
     def __init__(self, session: Session) -> None:
@@ -226,6 +229,13 @@ class MainScreen(Screen[None]):
         self.app.push_screen(
             CommentDialog(self.session.label(theme), self.session.comment(theme)), done
         )
+
+    def action_review(self) -> None:
+        """Review the excerpts suggested for the theme under the cursor."""
+        from briefing.tui.screens.review import ReviewScreen
+
+        if self.session.current_theme is not None:
+            self.app.push_screen(ReviewScreen(self.session, self.session.current_theme))
 
     def action_preview(self) -> None:
         if self.has_class("-narrow"):
