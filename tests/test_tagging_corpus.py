@@ -160,3 +160,19 @@ def test_suggestions_name_words_the_keywords_miss(coffee: Library) -> None:
     # farm-labour's keywords (pickers, wages, ...) match almost none of what is about it.
     assert found["farm-labour"].reach.share < 0.5
     assert coffee.keyword_reach()["farm-labour"][0] < 5
+
+
+def test_a_pin_in_the_brief_is_a_positive_example_and_an_exclusion_is_not(
+    coffee: Library,
+) -> None:
+    excerpts = coffee.store.excerpts()
+    pinned, excluded = excerpts[3], excerpts[4]
+    brief = coffee.load_brief()
+    entry = brief.ensure_theme("farm-labour")
+    entry.pin(pinned)
+    entry.exclude(excluded)
+    coffee.save_brief(brief)
+    tags = coffee._corpus_tags()
+    t = [theme.id for theme in coffee.themes].index("farm-labour")
+    assert tags.examples[t].added == {tags.row_of[pinned.id]}
+    assert not tags.examples[t].removed

@@ -32,34 +32,13 @@ import numpy as np
 import numpy.typing as npt
 
 from briefing.tagging.learn import Examples, Neighbours, Prototype
+from briefing.tagging.settings import CalibrationSettings
 
 Floats = npt.NDArray[np.float32]
 _CHUNK = 16384  # rows at a time through the float32 products (bounds memory at scale)
 _MIN_SPREAD = 0.25  # floor of a mixture component's spread, in z units
+_FIT_ROWS = 5000  # undecided rows the mixture is fitted on, at most
 _MAX_SHARE = 0.5  # the theme's component never claims more than half the other excerpts
-
-
-@dataclass(frozen=True)
-class CalibrationSettings:
-    """The knobs of the calibration: one set for every taxonomy, picked on the dev sets."""
-
-    theme_weight: float = 1.0  # the theme's own vector in the prototype (the seeds weigh 1)
-    doc_share_weight: float = 2.0  # per unit of the document's share of seeds above the rate
-    neighbour_weight: float = 0.5  # when the paragraph before or after is a seed
-    doc_meaning_weight: float = 0.0  # per unit of the mean z of the document's other paragraphs
-    neighbour_examples_weight: float = 0.5  # closeness to the nearest examples, in z units
-    semantic_weight: float = 0.0  # the theme's own (context-free) semantic score, in z units
-    nearest: int = 3  # how many nearest examples
-    removed_weight: float = 1.0  # the nearest removed examples count against, this much
-    posterior: float = 0.5  # the share of belief in the theme's component that tags
-    lone_z: float = 2.0  # a theme with too few seeds for a mixture tags above this z
-    min_seeds: int = 2
-    iterations: int = 60
-    linear_weight: float = 0.35  # the taught linear model beside the prototype, in z units
-    linear_l2: float = 1.0  # its regularisation
-    rounds: int = 3  # of pseudo-relevance feedback
-    seed_weight: float = 1.0  # a seed's weight in its component's centre and spread
-    grow: bool = True  # the theme's component learns its centre and spread from who joins
 
 
 @dataclass
@@ -71,6 +50,7 @@ class CorpusMatrix:
     positions: npt.NDArray[np.int64]  # per row, its place in its source
     vectors: npt.NDArray[np.float16] | None  # (rows, dim); None without an embedder
     has_vector: npt.NDArray[np.bool_]
+    dense: Floats | None = None  # the vectors as float32, made once by `centred`
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -108,8 +88,10 @@ def centred(corpus: CorpusMatrix) -> tuple[Floats, Floats]:
     count = max(int(corpus.has_vector.sum()), 1)
     mean = (total / count).astype(np.float32)
     norms = np.empty(len(vectors), dtype=np.float32)
+    corpus.dense = np.empty(vectors.shape, dtype=np.float32)
     for start in range(0, len(vectors), _CHUNK):
-        block = vectors[start : start + _CHUNK].astype(np.float32) - mean
+        corpus.dense[start : start + _CHUNK] = vectors[start : start + _CHUNK]
+        block = corpus.dense[start : start + _CHUNK] - mean
         norms[start : start + len(block)] = np.linalg.norm(block, axis=1)
     norms[~corpus.has_vector] = np.inf  # a row without a vector is similar to nothing
     norms[norms == 0] = np.inf
@@ -119,10 +101,11 @@ def centred(corpus: CorpusMatrix) -> tuple[Floats, Floats]:
 def project(corpus: CorpusMatrix, mean: Floats, norms: Floats, directions: Floats) -> Floats:
     """(rows, directions) cosine of each centred row with each direction (unit rows)."""
     assert corpus.vectors is not None
+    assert corpus.dense is not None, "call centred() first"
     out = np.empty((len(corpus), len(directions)), dtype=np.float32)
     shift = directions @ mean  # (v - mean) . d = v . d - mean . d
     for start in range(0, len(corpus), _CHUNK):
-        block = corpus.vectors[start : start + _CHUNK].astype(np.float32)
+        block = corpus.dense[start : start + _CHUNK]
         out[start : start + len(block)] = block @ directions.T - shift
     out /= norms[:, None]
     return out
@@ -171,6 +154,8 @@ def _mixture(
     the undecided rows. Seeds are held in it and removals out of it (semi-supervised EM)."""
     free = ~(positive | negative)
     x = evidence[free].astype(np.float64)
+    if len(x) > _FIT_ROWS:  # an even sample, in corpus order, fits the same mixture
+        x = x[:: -(-len(x) // _FIT_ROWS)]
     if len(x) == 0:
         return positive.astype(np.float32), 0.0
     seeds = evidence[positive].astype(np.float64)
@@ -201,7 +186,7 @@ def _mixture(
             float(np.sqrt((wn * (vn - neg_mean) ** 2).sum() / max(wn.sum(), 1e-9))), _MIN_SPREAD
         )
         share = min(float(new.mean()), _MAX_SHARE)
-        done = np.abs(new - belief).max() < 1e-6
+        done = np.abs(new - belief).max() < 1e-5
         belief = new
         if done:
             break
@@ -256,11 +241,16 @@ def calibrate(
         if not usable:
             continue
         assert theme_vectors is not None
+        near = _taught_nearness(corpus, mean, norms, negative, taught, base[:, t], settings)
         context = positive
         for _ in range(settings.rounds):  # pseudo-relevance feedback: joins feed the next
+            # The linear model learns from the theme's excerpts so far, so once a round.
+            taught_z = _taught_linear(
+                corpus, mean, norms, context, negative, taught, near, settings
+            )
             belief, z, doc_seeds, info.share = _one_round(
                 corpus, mean, norms, theme_vectors[t], context, positive, negative, taught,
-                base[:, t], semantic[:, t] if semantic is not None else None, settings,
+                taught_z, semantic[:, t] if semantic is not None else None, settings,
             )  # fmt: skip
             joins = (belief >= settings.posterior) & ~positive & ~negative
             context = positive | joins
@@ -302,7 +292,7 @@ def _one_round(
     positive: npt.NDArray[np.bool_],
     negative: npt.NDArray[np.bool_],
     taught: Examples,
-    base: Floats,
+    taught_z: Floats | None,
     semantic: Floats | None,
     settings: CalibrationSettings,
 ) -> tuple[Floats, Floats, npt.NDArray[np.int64], float]:
@@ -310,28 +300,12 @@ def _one_round(
     `context` (the seeds, then the seeds and who joined them), with `positive` held in the
     theme's component and `negative` out of it. Also the z-scores, per-row seed counts of
     the document, and the component's share."""
-    rows = len(corpus)
     prototype = Prototype(settings.theme_weight).fit(
         corpus, mean, norms, theme_vector, context, negative, taught
     )
     z = _zscores(prototype.score(corpus, mean, norms), corpus.has_vector)
-    if settings.linear_weight and (taught.added or taught.removed):
-        from briefing.tagging.learn import LinearModel
-
-        model = LinearModel(settings.linear_l2).fit(corpus, mean, norms, context, negative, taught)
-        z = z + settings.linear_weight * _zscores(
-            model.score(corpus, mean, norms), corpus.has_vector
-        )
-    if semantic is not None and settings.semantic_weight:
-        z = z + settings.semantic_weight * _zscores(semantic, corpus.has_vector)
-    taught_rows = np.zeros(rows, dtype=bool)
-    taught_rows[sorted(taught.added)] = True
-    if settings.neighbour_examples_weight and taught_rows.any():
-        near = Neighbours(settings.nearest, settings.removed_weight)
-        near.fit(taught_rows, negative, base)
-        z = z + settings.neighbour_examples_weight * _zscores(
-            near.score(corpus, mean, norms), corpus.has_vector
-        )
+    if taught_z is not None:
+        z = z + taught_z
     share, doc_z, neighbour, doc_seeds = _document_context(corpus, context, z)
     evidence = (
         z
@@ -354,3 +328,44 @@ def _one_round(
         belief = (evidence >= settings.lone_z).astype(np.float32)
     belief[~corpus.has_vector] = 0.0
     return belief, z, doc_seeds, component
+
+
+def _taught_nearness(
+    corpus: CorpusMatrix,
+    mean: Floats,
+    norms: Floats,
+    negative: npt.NDArray[np.bool_],
+    taught: Examples,
+    base: Floats,
+    settings: CalibrationSettings,
+) -> Floats | None:
+    """Nearness to the excerpts the analyst tagged, in z units; None when none were."""
+    if not taught.added or not settings.neighbour_examples_weight:
+        return None
+    added = np.zeros(len(corpus), dtype=bool)
+    added[sorted(taught.added)] = True
+    near = Neighbours(settings.nearest, settings.removed_weight).fit(added, negative, base)
+    return settings.neighbour_examples_weight * _zscores(
+        near.score(corpus, mean, norms), corpus.has_vector
+    )
+
+
+def _taught_linear(
+    corpus: CorpusMatrix,
+    mean: Floats,
+    norms: Floats,
+    context: npt.NDArray[np.bool_],
+    negative: npt.NDArray[np.bool_],
+    taught: Examples,
+    near: Floats | None,
+    settings: CalibrationSettings,
+) -> Floats | None:
+    """`near` plus a small linear model fitted on the examples and the theme's excerpts so
+    far (`context`), in z units; `near` as it is when nothing was taught."""
+    if not (taught.added or taught.removed) or not settings.linear_weight:
+        return near
+    from briefing.tagging.learn import LinearModel
+
+    model = LinearModel(settings.linear_l2).fit(corpus, mean, norms, context, negative, taught)
+    linear = settings.linear_weight * _zscores(model.score(corpus, mean, norms), corpus.has_vector)
+    return linear if near is None else near + linear

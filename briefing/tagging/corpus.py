@@ -160,9 +160,7 @@ def tag_corpus(
         found[(r, t)] = (tuple(matched), tuple(excluded))
     semantic = np.zeros((n, k), dtype=np.float32)
     if vectors is not None:
-        for start in range(0, n, 16384):
-            block = vectors[start : start + 16384].astype(np.float32)
-            semantic[start : start + len(block)] = tagger.meaning(block)
+        semantic = tagger.meaning(vectors, whole=True)
         semantic[~has_vector] = 0.0
     s = tagger.settings
     if vectors is not None:

@@ -188,14 +188,14 @@ def _nearest(
 
 
 class LinearModel:
-    """A logistic regression on the centred vectors: the seeds and taught examples against
-    the rest (the rest weighing as much, in all, as the examples), L2-regularised, fitted by
-    Newton's method on the examples and an even sample of the rest (`sample` rows at most,
+    """A linear discriminant on the centred vectors: the seeds and taught examples against
+    the rest (the rest weighing as much, in all, as the examples), fitted by ridge
+    regression on the examples and an even sample of the rest (`sample` rows at most,
     by corpus order, so the fit costs the same on any corpus). Used beside the prototype
     once the analyst has taught a theme."""
 
-    def __init__(self, l2: float = 1.0, iterations: int = 15, sample: int = 4000) -> None:
-        self.l2, self.iterations, self.sample = l2, iterations, sample
+    def __init__(self, l2: float = 1.0, sample: int = 2000) -> None:
+        self.l2, self.sample = l2, sample
         self.direction: Floats | None = None
 
     def fit(
@@ -209,35 +209,30 @@ class LinearModel:
     ) -> LinearModel:
         assert corpus.vectors is not None
         usable = corpus.has_vector
-        rest = np.flatnonzero(~positive & ~negative & usable)
-        if len(rest) > self.sample:
-            rest = rest[:: -(-len(rest) // self.sample)]
-        rows = np.concatenate(
-            [np.flatnonzero(positive & usable), np.flatnonzero(negative & usable), rest]
-        )
+        taught_rows = np.zeros(len(corpus), dtype=bool)
+        taught_rows[sorted(taught.added | taught.removed)] = True
+        taught_rows &= usable
+        others = np.flatnonzero(positive & ~taught_rows & usable)
+        found = _even(others, self.sample)  # the keyword-found, sampled on a large corpus
+        rest = _even(np.flatnonzero(~positive & ~negative & usable), self.sample)
+        rows = np.concatenate([np.flatnonzero(taught_rows), found, rest])
         x = corpus.vectors[rows].astype(np.float64) - mean
         x /= norms[rows, None]
         y = positive[rows].astype(np.float64)
-        w = np.ones(len(rows))
-        added = np.isin(rows, sorted(taught.added))
-        w[added | negative[rows]] = TAUGHT_WEIGHT
+        w = np.full(len(rows), TAUGHT_WEIGHT)
+        in_found = np.isin(rows, found)
+        w[in_found] = len(others) / max(len(found), 1)
         is_rest = ~positive[rows] & ~negative[rows]
-        if is_rest.any():
-            w[is_rest] = (
-                max(w[~is_rest & (y == 1)].sum() - w[negative[rows]].sum(), 1.0) / is_rest.sum()
-            )
+        if is_rest.any():  # the rest weighs, in all, what the theme's examples weigh
+            total = w[y == 1].sum() - w[negative[rows]].sum()
+            w[is_rest] = max(total, 1.0) / is_rest.sum()
+        # Weighted ridge regression on +1/-1 targets: one linear solve (a least-squares
+        # discriminant), where a logistic fit took ten, for much the same direction.
         xb = np.hstack([x, np.ones((len(x), 1))])
-        beta = np.zeros(xb.shape[1])
         ridge = self.l2 * np.eye(xb.shape[1])
         ridge[-1, -1] = 0.0
-        for _ in range(self.iterations):
-            p = 1.0 / (1.0 + np.exp(-(xb @ beta)))
-            gradient = xb.T @ (w * (p - y)) + ridge @ beta
-            hessian = (xb * (w * p * (1 - p))[:, None]).T @ xb + ridge + 1e-9 * np.eye(len(beta))
-            step = np.linalg.solve(hessian, gradient)
-            beta -= step
-            if np.abs(step).max() < 1e-6:
-                break
+        gram = (xb * w[:, None]).T @ xb + ridge
+        beta = np.linalg.solve(gram, xb.T @ (w * (2 * y - 1)))
         self.direction = beta[:-1].astype(np.float32)  # the intercept shifts every row alike
         return self
 
@@ -247,3 +242,8 @@ class LinearModel:
 
         assert self.direction is not None
         return project(corpus, mean, norms, self.direction[None, :])[:, 0]
+
+
+def _even(rows: npt.NDArray[np.int64], most: int) -> npt.NDArray[np.int64]:
+    """At most `most` of `rows`, evenly spaced in corpus order (the same corpus, the same)."""
+    return rows if len(rows) <= most else rows[:: -(-len(rows) // most)]

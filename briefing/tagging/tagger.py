@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from briefing.model import Explanation, Theme, ThemeScore
-from briefing.tagging.calibrate import CalibrationSettings
 from briefing.tagging.phrases import ThemeMatcher, Words
+from briefing.tagging.settings import CalibrationSettings
 
 if TYPE_CHECKING:  # numpy and the embedder load on first scoring, not on import
     from briefing.tagging.semantic import Embedder, Matrix
@@ -162,9 +162,13 @@ class Tagger:
             return None
         return self._embedder.embed(texts)
 
-    def similarity(self, vectors: Matrix) -> Matrix:
+    def similarity(self, vectors: Matrix, whole: bool = False) -> Matrix:
         """(rows, themes) cosine of each vector with each theme: with its label and
-        description, or with its closest keywords, whichever is higher."""
+        description, or with its closest keywords, whichever is higher.
+
+        `whole`: the vectors are the whole corpus, in its fixed order, so one matrix
+        product per fixed-size block is safe (the same corpus gives the same blocks).
+        """
         import numpy as np
 
         self._prepare()
@@ -172,7 +176,11 @@ class Tagger:
         if self._taxonomy is None or not len(vectors):
             return out
         sims = np.empty((len(vectors), len(self._taxonomy)), dtype=np.float32)
-        for i, vector in enumerate(vectors):
+        if whole:
+            for start in range(0, len(vectors), 16384):
+                block = np.asarray(vectors[start : start + 16384], dtype=np.float32)
+                sims[start : start + len(block)] = block @ self._taxonomy.T
+        for i, vector in enumerate(() if whole else vectors):
             # One matrix-vector product per row, not one matrix product per batch: BLAS
             # picks its kernel, so its rounding, by the batch's size (a text's score must
             # not depend on its batch), and its thread pool kept a second core spinning.
@@ -189,13 +197,14 @@ class Tagger:
             out[:, j] = np.maximum(out[:, j], top)
         return out
 
-    def meaning(self, vectors: Matrix) -> Matrix:
+    def meaning(self, vectors: Matrix, whole: bool = False) -> Matrix:
         """The semantic score in [0, 1]: the cosine rescaled between floor and ceiling."""
         import numpy as np
 
         s = self.settings
         span = max(s.semantic_ceiling - s.semantic_floor, 1e-6)
-        return np.clip((self.similarity(vectors) - s.semantic_floor) / span, 0.0, 1.0)
+        cosine = self.similarity(vectors, whole)
+        return np.clip((cosine - s.semantic_floor) / span, 0.0, 1.0)
 
     def blend(self, phrase: float, sem: float) -> float:
         """The context-free score: phrase evidence first, meaning next (rounded)."""
