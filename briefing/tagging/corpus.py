@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from briefing.model import Explanation, ThemeScore
 from briefing.tagging.calibrate import Calibrated, CorpusMatrix, calibrate
 from briefing.tagging.learn import Examples, examples_by_theme
 from briefing.tagging.tagger import PhraseHit, Tagger
+
+if TYPE_CHECKING:
+    from briefing.tagging.semantic import Matrix
 
 VECTOR_DTYPE = np.float16  # as stored: half the size, and ample for a cosine
 
@@ -160,7 +164,7 @@ def tag_corpus(
         found[(r, t)] = (tuple(matched), tuple(excluded))
     semantic = np.zeros((n, k), dtype=np.float32)
     if vectors is not None:
-        semantic = tagger.meaning(vectors, whole=True)
+        semantic = tagger.meaning(cast("Matrix", vectors), whole=True)  # read in float32 blocks
         semantic[~has_vector] = 0.0
     s = tagger.settings
     if vectors is not None:
