@@ -345,8 +345,15 @@ class Library:
             pinned = {t.id: [ref.id for ref in t.pinned] for t in brief.themes}
         except InputError:  # a broken brief.yaml is reported where it is used, not here
             pinned = {}
+        tagger = self.tagger
+        cached = self.store.get_setting("taxonomy_vectors")
+        if not tagger.use_taxonomy_vectors(cached):
+            fresh = tagger.taxonomy_vectors()
+            if fresh is not None and fresh != cached:
+                with self.store.transaction():
+                    self.store.set_setting("taxonomy_vectors", fresh)
         return tag_corpus(
-            self.tagger,
+            tagger,
             self.store.corpus_rows(),
             self.store.phrase_rows(),
             tags.added,
@@ -362,7 +369,9 @@ class Library:
         tagger = self.tagger
         total = self.store.count_excerpts()
         reread = self.store.get_setting("phrases") != tagger.phrase_fingerprint
-        missing = {e.id for e in self.store.missing_vectors()} if tagger.semantic else set()
+        missing = {e.id for e in self.store.missing_vectors()}
+        if missing and not tagger.semantic:  # (asks for the model only when it could help)
+            missing = set()
         done = 0
         if reread or missing:
             with self.store.transaction():

@@ -49,7 +49,7 @@ class CorpusTags:
     calibrated: Calibrated
     phrase: np.ndarray  # (rows, themes) phrase scores
     semantic: np.ndarray  # (rows, themes) context-free semantic scores
-    found: dict[tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]]]
+    found: dict[tuple[int, int], str]  # the stored matches, as JSON: read when explained
     examples: dict[int, Examples]
     row_of: dict[str, int]
 
@@ -67,7 +67,8 @@ class CorpusTags:
         r = self.row_of[excerpt_id]
         out: list[ThemeScore] = []
         for t, theme in enumerate(self.tagger.themes):
-            found, excluded = self.found.get((r, t), ((), ()))
+            matched, skipped = json.loads(self.found.get((r, t), "[[], []]"))
+            found, excluded = tuple(matched), tuple(skipped)
             info = self.calibrated.themes[t]
             basis, note = None, ""
             if self.calibrated.meaning[r, t]:
@@ -154,14 +155,13 @@ def tag_corpus(
         vectors = np.frombuffer(flat, dtype=VECTOR_DTYPE).reshape(n, dim)
         has_vector &= np.fromiter((r[3] is None or len(r[3]) == dim * 2 for r in rows), bool, n)
     phrase = np.zeros((n, k), dtype=np.float32)
-    found: dict[tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    found: dict[tuple[int, int], str] = {}
     for excerpt_id, theme_id, score, what in hits:
         r, t = row_of.get(excerpt_id), theme_index.get(theme_id)
         if r is None or t is None:
             continue
         phrase[r, t] = score
-        matched, excluded = json.loads(what)
-        found[(r, t)] = (tuple(matched), tuple(excluded))
+        found[(r, t)] = what
     semantic = np.zeros((n, k), dtype=np.float32)
     if vectors is not None:
         semantic = tagger.meaning(cast("Matrix", vectors), whole=True)  # read in float32 blocks

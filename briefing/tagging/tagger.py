@@ -152,8 +152,62 @@ class Tagger:
     @property
     def theme_vectors(self) -> Matrix | None:
         """(themes, dim): each theme's label and description embedded; None without embedder."""
-        self._prepare()
+        self._prepare_vectors()
         return self._theme_vectors
+
+    def _prepare_vectors(self) -> None:
+        """The taxonomy's vectors: from `use_taxonomy_vectors` if given, else embedded."""
+        if self._taxonomy is None:
+            self._prepare()
+
+    def taxonomy_vectors(self) -> str | None:
+        """The taxonomy's vectors as text (for the store): calibrating the corpus later
+        needs them but not the embedding model, which then need not be loaded."""
+        import base64
+        import io
+
+        import numpy as np
+
+        self._prepare()
+        if self._theme_vectors is None or self._taxonomy is None:
+            return None
+        buffer = io.BytesIO()
+        sizes = np.array([len(k) for k in self._keyword_vectors], dtype=np.int64)
+        np.savez(buffer, taxonomy=self._taxonomy, sizes=sizes)
+        return self.semantic_fingerprint + ":" + base64.b64encode(buffer.getvalue()).decode()
+
+    def use_taxonomy_vectors(self, text: str | None) -> bool:
+        """Take the vectors `taxonomy_vectors` gave, if they belong to this taxonomy."""
+        import base64
+        import io
+
+        import numpy as np
+
+        if (
+            not text
+            or not text.startswith(self.semantic_fingerprint + ":")
+            or not self._use_embedder
+        ):
+            return False
+        data = np.load(io.BytesIO(base64.b64decode(text.partition(":")[2])))
+        taxonomy, sizes = data["taxonomy"], data["sizes"]
+        k = len(self.themes)
+        if len(sizes) != k or len(taxonomy) != k + int(sizes.sum()):
+            return False
+        self._taxonomy = np.ascontiguousarray(taxonomy, dtype=np.float32)
+        self._theme_vectors = self._taxonomy[:k]
+        bounds = np.cumsum([k, *sizes.tolist()])
+        self._keyword_vectors = [
+            self._taxonomy[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+        ]
+        return True
+
+    @property
+    def semantic_fingerprint(self) -> str:
+        """Changes whenever the taxonomy's vectors could: labels, descriptions, keywords."""
+        payload = [TAGGER_VERSION, [[t.label, t.description, t.keywords] for t in self.themes]]
+        text = json.dumps(payload, sort_keys=True, ensure_ascii=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def embed(self, texts: Sequence[str]) -> Matrix | None:
         """The excerpts' vectors (unit rows), or None without an embedder."""
@@ -171,7 +225,7 @@ class Tagger:
         """
         import numpy as np
 
-        self._prepare()
+        self._prepare_vectors()
         out = np.zeros((len(vectors), len(self.themes)), dtype=np.float32)
         if self._taxonomy is None or not len(vectors):
             return out
