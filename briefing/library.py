@@ -19,6 +19,7 @@ from briefing import ids
 from briefing.errors import BriefingError, InputError, RefusedFile
 from briefing.files import write_atomic
 from briefing.memo import (
+    FORMATS,
     Brief,
     MemoDocument,
     Problem,
@@ -27,12 +28,15 @@ from briefing.memo import (
     count_quotes,
     default_brief,
     load_brief,
+    render_docx,
     render_markdown,
     render_pdf,
     save_brief,
     verify_markdown,
 )
+from briefing.memo.sentences import profile_sentences
 from briefing.model import Excerpt, Source, Theme, ThemeScore
+from briefing.source_meta import FIELDS as META_FIELDS
 from briefing.source_meta import is_meta_file, load_meta, meta_path, save_meta
 from briefing.store import STORED_SCORE_FLOOR, Store
 from briefing.tagging import (
@@ -50,7 +54,9 @@ from briefing.workspace import Workspace
 if TYPE_CHECKING:
     from briefing.ingest import Article  # imported lazily: only ingest needs the readers
     from briefing.tagging.corpus import CorpusTags  # numpy: loaded when tagging runs
+    from briefing.tagging.semantic import Matrix
     from briefing.tagging.suggest import Suggestions
+    from briefing.tagging.tagger import PhraseHit
 
 Progress = Callable[[int, int, str], None]
 """Called as (done, total, current file name) while a long run goes on."""
@@ -253,27 +259,36 @@ class Library:
         if not batch:
             return
         excerpts = [e for item in batch for e in item.excerpts]
-        vectors, hits = self._vectors(excerpts), self._phrase_hits(excerpts)
+        texts = [e.text for e in excerpts]
+        embedded = self.tagger.embed(texts) if texts else None
+        found = self.tagger.read_phrases(texts)
+        # The memo's sentence profiles, from each excerpt's own (context-free) tags.
+        profiles = profile_sentences(self.tagger, excerpts, self.tagger.scores_of(embedded, found))
         with self.store.transaction():
             for item in batch:
                 self.store.add_source(item.source, item.excerpts)
-            self.store.set_evidence(vectors, hits)
+            self.store.set_evidence(
+                self._vector_rows(excerpts, embedded), self._hit_rows(excerpts, found)
+            )
+            self.store.set_sentence_profiles(profiles)
 
-    def _vectors(self, excerpts: Sequence[Excerpt]) -> list[tuple[str, bytes]]:
+    def _vector_rows(
+        self, excerpts: Sequence[Excerpt], embedded: Matrix | None
+    ) -> list[tuple[str, bytes]]:
         """The excerpts' vectors as store rows (none without an embedder)."""
         from briefing.tagging.corpus import vector_bytes
 
-        embedded = self.tagger.embed([e.text for e in excerpts]) if excerpts else None
         if embedded is None:
             return []
         return [(e.id, vector_bytes(v)) for e, v in zip(excerpts, embedded, strict=True)]
 
-    def _phrase_hits(self, excerpts: Sequence[Excerpt]) -> list[tuple[str, str, float, str]]:
-        """What each theme's keywords find in the excerpts, as store rows."""
+    def _hit_rows(
+        self, excerpts: Sequence[Excerpt], found: Sequence[Sequence[PhraseHit]]
+    ) -> list[tuple[str, str, float, str]]:
+        """What each theme's keywords found in the excerpts, as store rows."""
         from briefing.tagging.corpus import hit_rows
 
         tagger = self.tagger
-        found = tagger.read_phrases([e.text for e in excerpts])
         return [
             row
             for e, hits in zip(excerpts, found, strict=True)
@@ -378,10 +393,16 @@ class Library:
                 if reread:
                     self.store.clear_phrase_hits()
                 for batch in self.store.iter_excerpt_batches():
+                    texts = [e.text for e in batch]
+                    todo = [e for e in batch if e.id in missing]
+                    embedded = tagger.embed([e.text for e in todo]) if todo else None
+                    found = tagger.read_phrases(texts) if reread else []
                     self.store.set_evidence(
-                        self._vectors([e for e in batch if e.id in missing]),
-                        self._phrase_hits(batch) if reread else [],
+                        self._vector_rows(todo, embedded), self._hit_rows(batch, found)
                     )
+                    if reread:  # the memo's sentence profiles follow the taxonomy
+                        scores = tagger.scores_of(tagger.embed(texts), found)
+                        self.store.set_sentence_profiles(profile_sentences(tagger, batch, scores))
                     done += len(batch)
                     if progress:
                         progress(done, total, "")
@@ -501,7 +522,9 @@ class Library:
             return render_markdown(document, self.workspace.template_dirs()).encode("utf-8")
         if fmt == "pdf":
             return render_pdf(document, self.workspace.template_dirs())
-        raise InputError(f"unknown format {fmt!r}; use md or pdf.")
+        if fmt == "docx":
+            return render_docx(document)
+        raise InputError(f"unknown format {fmt!r}; use {', '.join(f[0] for f in FORMATS)}.")
 
     def export(
         self, brief: Brief, fmt: str, output: Path | None = None
@@ -531,7 +554,7 @@ class Library:
         source = self.store.source(source_id)
         if source is None:
             raise InputError(f"no source {source_id!r} in this workspace.")
-        unknown = set(fields) - {"title", "author", "outlet", "date"}
+        unknown = set(fields) - set(META_FIELDS)
         if unknown:
             raise InputError(f"cannot correct {', '.join(sorted(unknown))} of a source.")
         path = meta_path(self.workspace.sources_dir / source.file)

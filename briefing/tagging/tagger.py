@@ -291,17 +291,22 @@ class Tagger:
 
     def score(self, texts: Sequence[str]) -> list[list[ThemeScore]]:
         """For each text on its own (no corpus), one ThemeScore per theme, in taxonomy order."""
+        self._prepare()
+        return self.scores_of(self.embed(texts), self.read_phrases(texts))
+
+    def scores_of(
+        self, vectors: Matrix | None, phrases: Sequence[Sequence[PhraseHit]]
+    ) -> list[list[ThemeScore]]:
+        """`score` from what was read already: the texts' vectors and keyword matches."""
         import numpy as np
 
-        self._prepare()
-        vectors = self.embed(texts)
         meaning = (
             self.meaning(vectors).tolist()
             if vectors is not None
-            else np.zeros((len(texts), len(self.themes))).tolist()
+            else np.zeros((len(phrases), len(self.themes))).tolist()
         )
         results: list[list[ThemeScore]] = []
-        for hits, sems in zip(self.read_phrases(texts), meaning, strict=True):
+        for hits, sems in zip(phrases, meaning, strict=True):
             by_theme = {h.theme: h for h in hits}
             row: list[ThemeScore] = []
             for t, (theme, sem) in enumerate(zip(self.themes, sems, strict=True)):
