@@ -369,6 +369,7 @@ class Library:
                     self.store.set_setting("taxonomy_vectors", fresh)
         return tag_corpus(
             tagger,
+            self.store.count_excerpts(),
             self.store.corpus_rows(),
             self.store.phrase_rows(),
             tags.added,

@@ -362,19 +362,18 @@ class Store:
         """The taxonomy changed: every excerpt's keyword matches are about to be redone."""
         self.db.execute("DELETE FROM phrase_hits")
 
-    def corpus_rows(self) -> list[tuple[str, str, int, bytes | None]]:
+    def corpus_rows(self) -> Iterator[tuple[str, str, int, bytes | None]]:
         """Every excerpt as (id, source id, position, stored vector or None), by id:
-        one fixed order, whatever the order in which the excerpts were ingested."""
-        return self.db.execute(
+        one fixed order, whatever the order in which the excerpts were ingested.
+        Streamed: a large corpus's vectors are never all held as rows at once."""
+        yield from self.db.execute(
             "SELECT e.id, e.source_id, e.position, v.vector FROM excerpts e "
             "LEFT JOIN vectors v ON v.excerpt_id = e.id ORDER BY e.id"
-        ).fetchall()
+        )
 
-    def phrase_rows(self) -> list[tuple[str, str, float, str]]:
-        """Every stored keyword match: (excerpt id, theme id, phrase score, found)."""
-        return self.db.execute(
-            "SELECT excerpt_id, theme_id, score, found FROM phrase_hits"
-        ).fetchall()
+    def phrase_rows(self) -> Iterator[tuple[str, str, float, str]]:
+        """Every stored keyword match: (excerpt id, theme id, phrase score, found), streamed."""
+        yield from self.db.execute("SELECT excerpt_id, theme_id, score, found FROM phrase_hits")
 
     def missing_vectors(self) -> list[Excerpt]:
         """Excerpts stored without a vector (ingested while the embedder was unavailable)."""

@@ -18,6 +18,9 @@ rest of the corpus. So, per theme, from the stored excerpt vectors alone:
    theme when it is more likely to belong to the seeds' component than to the rest.
    A theme whose keywords found nearly everything gets a component with almost no one
    else in it; a sparse theme gets the paragraphs that sit where its seeds sit.
+5. Three rounds of this (pseudo-relevance feedback): who joined feeds the next round's
+   prototype and document context. Once the analyst has taught a theme, nearness to the
+   taught excerpts and a small linear model (`learn`) add to the evidence.
 
 Everything is a function of the corpus (in excerpt-id order) and the decisions, so the
 order and batching of ingests cannot change a tag, and `rebuild` reproduces them.
@@ -37,6 +40,7 @@ from briefing.tagging.settings import CalibrationSettings
 Floats = npt.NDArray[np.float32]
 _CHUNK = 16384  # rows at a time through the float32 products (bounds memory at scale)
 _MIN_SPREAD = 0.25  # floor of a mixture component's spread, in z units
+_DENSE_LIMIT = 32 * 1024 * 1024  # vector values kept as float32 at most (128 MB)
 _FIT_ROWS = 5000  # undecided rows the mixture is fitted on, at most
 _MAX_SHARE = 0.5  # the theme's component never claims more than half the other excerpts
 
@@ -88,10 +92,16 @@ def centred(corpus: CorpusMatrix) -> tuple[Floats, Floats]:
     count = max(int(corpus.has_vector.sum()), 1)
     mean = (total / count).astype(np.float32)
     norms = np.empty(len(vectors), dtype=np.float32)
-    corpus.dense = np.empty(vectors.shape, dtype=np.float32)
+    # A float32 copy makes each product one BLAS call; past _DENSE_LIMIT values the copy
+    # would cost too much memory, and blocks are converted as they are used instead
+    # (the same float32 values either way, so the same results).
+    dense = vectors.size <= _DENSE_LIMIT
+    corpus.dense = np.empty(vectors.shape, dtype=np.float32) if dense else None
     for start in range(0, len(vectors), _CHUNK):
-        corpus.dense[start : start + _CHUNK] = vectors[start : start + _CHUNK]
-        block = corpus.dense[start : start + _CHUNK] - mean
+        block = vectors[start : start + _CHUNK].astype(np.float32)
+        if corpus.dense is not None:
+            corpus.dense[start : start + _CHUNK] = block
+        block -= mean
         norms[start : start + len(block)] = np.linalg.norm(block, axis=1)
     norms[~corpus.has_vector] = np.inf  # a row without a vector is similar to nothing
     norms[norms == 0] = np.inf
@@ -101,11 +111,14 @@ def centred(corpus: CorpusMatrix) -> tuple[Floats, Floats]:
 def project(corpus: CorpusMatrix, mean: Floats, norms: Floats, directions: Floats) -> Floats:
     """(rows, directions) cosine of each centred row with each direction (unit rows)."""
     assert corpus.vectors is not None
-    assert corpus.dense is not None, "call centred() first"
+    assert corpus.vectors is not None
     out = np.empty((len(corpus), len(directions)), dtype=np.float32)
     shift = directions @ mean  # (v - mean) . d = v . d - mean . d
     for start in range(0, len(corpus), _CHUNK):
-        block = corpus.dense[start : start + _CHUNK]
+        if corpus.dense is not None:
+            block = corpus.dense[start : start + _CHUNK]
+        else:
+            block = corpus.vectors[start : start + _CHUNK].astype(np.float32)
         out[start : start + len(block)] = block @ directions.T - shift
     out /= norms[:, None]
     return out
@@ -146,9 +159,6 @@ def _mixture(
     positive: npt.NDArray[np.bool_],
     negative: npt.NDArray[np.bool_],
     iterations: int,
-    grow: bool = True,
-    robust_only: bool = True,
-    seed_weight: float = 1.0,
 ) -> tuple[Floats, float]:
     """Belief that each row belongs to the seeds' component, and that component's share of
     the undecided rows. Seeds are held in it and removals out of it (semi-supervised EM)."""
@@ -163,8 +173,7 @@ def _mixture(
     # from the rest, must not stretch the theme's component over the whole corpus.
     low, pos_mean, high = (float(v) for v in np.percentile(seeds, [25, 50, 75]))
     pos_spread = max((high - low) / 1.349, _MIN_SPREAD)
-    if robust_only:
-        seeds = seeds[(seeds >= low - 1.5 * (high - low))]
+    seeds = seeds[(seeds >= low - 1.5 * (high - low))]  # far-low outliers left out
     # The removed examples stay out of the theme's component, but do not shape the other
     # one: drawn at random from what is not the theme, they sit far below the undecided.
     neg_mean, neg_spread = float(x.mean()), max(float(x.std()), _MIN_SPREAD)
@@ -174,12 +183,12 @@ def _mixture(
         a = share * _normal(x, pos_mean, pos_spread)
         b = (1 - share) * _normal(x, neg_mean, neg_spread)
         new = a / np.maximum(a + b, 1e-300)
-        if grow:
-            w = np.concatenate([np.full(len(seeds), seed_weight), new])
-            v = np.concatenate([seeds, x])
-            pos_mean = float((w * v).sum() / w.sum())
-            spread = float(np.sqrt((w * (v - pos_mean) ** 2).sum() / w.sum()))
-            pos_spread = max(spread, _MIN_SPREAD)
+        # The theme's component: the seeds and, in part, those likely to belong with them.
+        w = np.concatenate([np.ones(len(seeds)), new])
+        v = np.concatenate([seeds, x])
+        pos_mean = float((w * v).sum() / w.sum())
+        spread = float(np.sqrt((w * (v - pos_mean) ** 2).sum() / w.sum()))
+        pos_spread = max(spread, _MIN_SPREAD)
         wn, vn = 1 - new, x
         neg_mean = float((wn * vn).sum() / max(wn.sum(), 1e-9))
         neg_spread = max(
@@ -210,7 +219,6 @@ def calibrate(
     thresholds: Sequence[float],
     examples: Mapping[int, Examples],
     settings: CalibrationSettings,
-    semantic: Floats | None = None,
 ) -> Calibrated:
     """Tags for the whole corpus: keywords, then meaning relative to the corpus.
 
@@ -250,7 +258,7 @@ def calibrate(
             )
             belief, z, doc_seeds, info.share = _one_round(
                 corpus, mean, norms, theme_vectors[t], context, positive, negative, taught,
-                taught_z, semantic[:, t] if semantic is not None else None, settings,
+                taught_z, settings,
             )  # fmt: skip
             joins = (belief >= settings.posterior) & ~positive & ~negative
             context = positive | joins
@@ -293,7 +301,6 @@ def _one_round(
     negative: npt.NDArray[np.bool_],
     taught: Examples,
     taught_z: Floats | None,
-    semantic: Floats | None,
     settings: CalibrationSettings,
 ) -> tuple[Floats, Floats, npt.NDArray[np.int64], float]:
     """Belief in the theme per row, from a prototype and document context built on
@@ -321,8 +328,6 @@ def _one_round(
             positive,
             negative,
             settings.iterations,
-            settings.grow,
-            seed_weight=settings.seed_weight,
         )
     else:
         belief = (evidence >= settings.lone_z).astype(np.float32)

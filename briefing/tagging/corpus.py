@@ -9,7 +9,7 @@ products over those (`calibrate`), fast enough to run after every ingest, at eve
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -112,9 +112,9 @@ def _meaning_note(info: object, r: int) -> str:
     if info.z is not None:
         parts[-1] += f" (z {float(info.z[r]):+.1f})"
     if info.doc_seeds is not None and int(info.doc_seeds[r]) > 0:
-        parts.append(
-            f"in a document where {_count(int(info.doc_seeds[r]), 'other paragraph')} carry it"
-        )
+        others = int(info.doc_seeds[r])
+        verb = "carries" if others == 1 else "carry"
+        parts.append(f"in a document where {_count(others, 'other paragraph')} {verb} it")
     return ", ".join(parts)
 
 
@@ -124,36 +124,44 @@ def _count(n: int, noun: str) -> str:
 
 def tag_corpus(
     tagger: Tagger,
-    rows: Sequence[tuple[str, str, int, bytes | None]],
-    hits: Sequence[tuple[str, str, float, str]],
+    count: int,
+    rows: Iterable[tuple[str, str, int, bytes | None]],
+    hits: Iterable[tuple[str, str, float, str]],
     added: Mapping[str, set[str]],
     removed: Mapping[str, set[str]],
     pinned: Mapping[str, Sequence[str]],
 ) -> CorpusTags:
     """Calibrate every theme over the corpus.
 
-    `rows`: (excerpt id, source id, position, vector bytes or None), in excerpt-id order;
-    `hits`: the stored keyword matches; `added`/`removed`: tags.yaml; `pinned`: the brief.
+    `rows`: `count` excerpts as (excerpt id, source id, position, vector bytes or None), in
+    excerpt-id order; `hits`: the stored keyword matches; `added`/`removed`: tags.yaml;
+    `pinned`: the brief. Both streams are read once, straight into arrays.
     """
     themes = tagger.themes
     theme_index = {t.id: i for i, t in enumerate(themes)}
-    n, k = len(rows), len(themes)
-    ids = [r[0] for r in rows]
-    row_of = {eid: i for i, eid in enumerate(ids)}
-    source_index: dict[str, int] = {}
-    docs = np.fromiter(
-        (source_index.setdefault(r[1], len(source_index)) for r in rows), np.int64, n
-    )
-    positions = np.fromiter((r[2] for r in rows), np.int64, n)
-    has_vector = np.fromiter((r[3] is not None for r in rows), bool, n)
-    dim = next((len(r[3]) // 2 for r in rows if r[3] is not None), 0)
-    vectors = None
+    k = len(themes)
     theme_vectors = tagger.theme_vectors
-    if dim and theme_vectors is not None and theme_vectors.shape[1] == dim:
-        zero = bytes(dim * 2)
-        flat = b"".join(r[3] if r[3] is not None and len(r[3]) == dim * 2 else zero for r in rows)
-        vectors = np.frombuffer(flat, dtype=VECTOR_DTYPE).reshape(n, dim)
-        has_vector &= np.fromiter((r[3] is None or len(r[3]) == dim * 2 for r in rows), bool, n)
+    dim = int(theme_vectors.shape[1]) if theme_vectors is not None else 0
+    ids: list[str] = []
+    source_index: dict[str, int] = {}
+    docs = np.zeros(count, dtype=np.int64)
+    positions = np.zeros(count, dtype=np.int64)
+    has_vector = np.zeros(count, dtype=bool)
+    vectors = np.zeros((count, dim), dtype=VECTOR_DTYPE) if dim else None
+    for i, (excerpt_id, source_id, position, blob) in enumerate(rows):
+        if i == count:
+            raise ValueError("the corpus grew while it was being read")
+        ids.append(excerpt_id)
+        docs[i] = source_index.setdefault(source_id, len(source_index))
+        positions[i] = position
+        if vectors is not None and blob is not None and len(blob) == dim * 2:
+            vectors[i] = np.frombuffer(blob, dtype=VECTOR_DTYPE)
+            has_vector[i] = True
+    n = len(ids)
+    docs, positions, has_vector = docs[:n], positions[:n], has_vector[:n]
+    if vectors is not None:
+        vectors = vectors[:n] if has_vector.any() else None
+    row_of = {eid: i for i, eid in enumerate(ids)}
     phrase = np.zeros((n, k), dtype=np.float32)
     found: dict[tuple[int, int], str] = {}
     for excerpt_id, theme_id, score, what in hits:
@@ -177,6 +185,6 @@ def tag_corpus(
     examples = examples_by_theme(row_of, theme_index, added, removed, pinned)
     corpus = CorpusMatrix(ids, docs, positions, vectors, has_vector)
     calibrated = calibrate(
-        corpus, base, keyword_tagged, theme_vectors, thresholds, examples, s.calibration, semantic
+        corpus, base, keyword_tagged, theme_vectors, thresholds, examples, s.calibration
     )
     return CorpusTags(tagger, corpus, calibrated, phrase, semantic, found, examples, row_of)

@@ -15,7 +15,6 @@ class CalibrationSettings:
     neighbour_weight: float = 0.5  # when the paragraph before or after is a seed
     doc_meaning_weight: float = 0.0  # per unit of the mean z of the document's other paragraphs
     neighbour_examples_weight: float = 0.5  # closeness to the nearest examples, in z units
-    semantic_weight: float = 0.0  # the theme's own (context-free) semantic score, in z units
     nearest: int = 3  # how many nearest examples
     removed_weight: float = 1.0  # the nearest removed examples count against, this much
     posterior: float = 0.5  # the share of belief in the theme's component that tags
@@ -25,5 +24,3 @@ class CalibrationSettings:
     linear_weight: float = 0.35  # the taught linear model beside the prototype, in z units
     linear_l2: float = 3.0  # its ridge penalty
     rounds: int = 3  # of pseudo-relevance feedback
-    seed_weight: float = 1.0  # a seed's weight in its component's centre and spread
-    grow: bool = True  # the theme's component learns its centre and spread from who joins
