@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -77,6 +78,8 @@ class IngestSummary:
     added: list[Source] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, existing source id)
     refused: list[Refusal] = field(default_factory=list)
+    skipped: list[Refusal] = field(default_factory=list)  # special entries, with the reason
+    assets: list[str] = field(default_factory=list)  # files in folders that are not articles
 
 
 @dataclass
@@ -94,6 +97,8 @@ class Library:
         self.themes = themes
         self._tagger: Tagger | None = None
         self.built: IngestSummary | None = None
+        # Set when tags.yaml was read into the store: its decisions that apply to nothing.
+        self.tag_problems: list[str] = []
 
     # -- opening ----------------------------------------------------------------
 
@@ -148,15 +153,26 @@ class Library:
 
     # -- ingest -----------------------------------------------------------------
 
-    def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestSummary:
-        """Read, clean, cut, tag and store every file under `paths`.
+    def ingest(
+        self, paths: Sequence[Path], progress: Progress | None = None, urls: Sequence[str] = ()
+    ) -> IngestSummary:
+        """Read, clean, cut, tag and store every file under `paths` and every page at `urls`.
 
         Each original is copied into the workspace's sources/ (with its .meta.yaml),
-        so that `rebuild` can recreate everything. A bad file is refused with its
-        reason and the run goes on.
+        so that `rebuild` can recreate everything; a fetched page is kept the same way,
+        its URL and the day it was fetched in its .meta.yaml. A bad file or URL is
+        refused with its reason and the run goes on.
         """
         summary = IngestSummary()
-        self._ingest_files(_expand(paths, summary), copy=True, summary=summary, progress=progress)
+        with tempfile.TemporaryDirectory(prefix="briefing-fetch-") as folder:
+            fetched = _fetch(urls, Path(folder), summary, progress)
+            files = _expand(paths, summary) + list(fetched)
+            self._ingest_files(files, copy=True, summary=summary, progress=progress)
+        # A fetched page is named by its URL, not by the temporary file it was read from.
+        summary.refused = [
+            Refusal(fetched.get(Path(r.path), r.path), r.reason) for r in summary.refused
+        ]
+        summary.duplicates = [(fetched.get(Path(p), p), i) for p, i in summary.duplicates]
         return summary
 
     def _ingest_files(
@@ -442,6 +458,19 @@ class Library:
         save_manual_tags(self.workspace.tags_path, tags)
         self._sync_manual(force=True)
 
+    def unused_decisions(self, tags: ManualTags | None = None) -> list[str]:
+        """What in tags.yaml applies to nothing: excerpts not in the corpus, unknown themes."""
+        tags = tags if tags is not None else self.manual_tags()
+        themes = {t.id for t in self.themes}
+        problems = []
+        for excerpt_id in sorted(set(tags.added) | set(tags.removed)):
+            if self.store.excerpt(excerpt_id) is None:
+                problems.append(f"excerpt {excerpt_id} is not in the corpus")
+            decided = tags.added.get(excerpt_id, set()) | tags.removed.get(excerpt_id, set())
+            problems += [f"theme {t!r} (excerpt {excerpt_id}) is not in themes.yaml"
+                         for t in sorted(decided - themes)]  # fmt: skip
+        return problems
+
     def _sync_manual(self, force: bool = False) -> None:
         """Mirror tags.yaml into the store when it changed on disk (or when forced)."""
         path = self.workspace.tags_path
@@ -453,6 +482,7 @@ class Library:
         with self.store.transaction():
             self.store.replace_manual(_decisions(tags))
             self.store.set_setting("tags_stamp", stamp)
+        self.tag_problems = self.unused_decisions(tags)
 
     def explain(self, excerpt_id: str) -> tuple[Excerpt, list[ThemeScore]]:
         """The excerpt and, per theme, its score and why, manual decisions applied."""
@@ -588,32 +618,54 @@ def _decisions(tags: ManualTags) -> Iterable[tuple[str, str, str]]:
             yield excerpt_id, theme_id, "removed"
 
 
+def _fetch(
+    urls: Sequence[str], folder: Path, summary: IngestSummary, progress: Progress | None = None
+) -> dict[Path, str]:
+    """Each URL's page saved under `folder` with a .meta.yaml of its URL and access date;
+    the saved files, each with the URL it was asked for. A failure is that URL's refusal."""
+    from briefing.ingest.fetch import FetchError, fetch
+
+    saved: dict[Path, str] = {}
+    for done, url in enumerate(urls):
+        if progress:
+            progress(done, len(urls), url)
+        try:
+            page = fetch(url, folder)
+        except FetchError as error:
+            summary.refused.append(Refusal(url, str(error)))
+            continue
+        save_meta(meta_path(page.path), {"url": page.url, "accessed": page.accessed})
+        saved[page.path] = url
+    return saved
+
+
 def _expand(paths: Sequence[Path], summary: IngestSummary) -> list[Path]:
-    """Files named, and files found under folders named, in a stable order."""
+    """Files named, and files found under folders named, in a stable order.
+
+    A file named is read (or refused with its reason); in a folder, files that are
+    not articles and special entries are skipped (see `ingest.walk`).
+    """
     from briefing.ingest import SUPPORTED_SUFFIXES
+    from briefing.ingest.walk import walk
 
     files: list[Path] = []
     for path in paths:
         path = Path(path)
         try:
             if path.is_dir():
-                found = sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file()
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-                for candidate in found:
-                    if is_meta_file(candidate):
-                        continue
-                    if candidate.suffix.lower() in SUPPORTED_SUFFIXES:
-                        files.append(candidate)
-                    else:
-                        summary.refused.append(Refusal(str(candidate), _unsupported(candidate)))
+                found = walk(path, SUPPORTED_SUFFIXES, skip={".meta.yaml"})
+                files.extend(found.files)
+                summary.assets.extend(found.assets)
+                summary.skipped.extend(Refusal(p, why) for p, why in found.special)
+                summary.refused.extend(Refusal(str(p), _unsupported(p)) for p in found.unsupported)
             elif path.is_file():
                 if is_meta_file(path):
                     continue
                 files.append(path)
+            elif path.is_symlink():
+                summary.refused.append(Refusal(str(path), "a broken link or a link loop"))
+            elif path.exists():
+                summary.refused.append(Refusal(str(path), "not a regular file (a pipe or device?)"))
             else:
                 summary.refused.append(Refusal(str(path), "no such file or folder"))
         except OSError as error:

@@ -159,9 +159,10 @@ def test_bad_files_are_refused_and_the_rest_ingested(workspace: Workspace, tmp_p
     (inbox / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     code, out, err = run(workspace.root, "ingest", str(inbox), str(tmp_path / "missing.txt"))
     assert code == 1
-    assert "1 added" in out and "3 refused" not in out
-    for name in ("empty.txt", "binary.txt", "picture.png", "missing.txt"):
+    assert "1 added" in out and "3 refused, 1 skipped" in out
+    for name in ("empty.txt", "binary.txt", "missing.txt"):
         assert name in err
+    assert "picture.png" not in err  # in a folder, an image is skipped, not refused
     assert "Traceback" not in err + out
 
 

@@ -248,7 +248,7 @@ def test_refuses_a_file_it_may_not_open(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_refuses_an_unsupported_extension(tmp_path: Path) -> None:
-    assert ".docx" in _refused(_write(tmp_path, "a.docx", b"PK\x03\x04"))
+    assert ".odt" in _refused(_write(tmp_path, "a.odt", b"PK\x03\x04"))
     assert ".txt" in SUPPORTED_SUFFIXES and ".pdf" in SUPPORTED_SUFFIXES
 
 

@@ -27,6 +27,10 @@ _READERS: dict[str, Callable[[bytes], readers.Extracted]] = {
     ".html": readers.read_html,
     ".htm": readers.read_html,
     ".pdf": readers.read_pdf,
+    ".docx": readers.read_docx,
+    ".eml": readers.read_eml,
+    ".mhtml": readers.read_mhtml,
+    ".mht": readers.read_mhtml,
 }
 SUPPORTED_SUFFIXES = set(_READERS)
 

@@ -8,17 +8,15 @@ front matter), which is trusted before anything guessed from the text.
 from __future__ import annotations
 
 import codecs
-import io
 import logging
 import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
+from briefing.controls import strip_controls
 from briefing.ingest.dates import find_date
 from briefing.ingest.normalize import normalize, unwrap
-from briefing.ingest.pdf import page_text
+from briefing.yamlcheck import YamlRefused, load_values
 
 
 class Unreadable(Exception):
@@ -35,6 +33,24 @@ class Extracted:
     outlet: str | None = None
     date: str | None = None
     structured: bool = False  # True when the reader already separated article from page chrome
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        # Metadata is as hostile as the text (a <title>, PDF info, a front matter "\e[2J"):
+        # every text field leaves the reader without control characters.
+        for name, value in list(vars(self).items()):
+            if name == "text" and isinstance(value, str):
+                object.__setattr__(self, name, strip_controls(value))
+            elif isinstance(value, str):
+                object.__setattr__(self, name, _field(value))
+            elif isinstance(value, tuple | list) and all(isinstance(v, str) for v in value):
+                object.__setattr__(self, name, type(value)(_field(v) for v in value))
+
+
+def _field(value: str) -> str:
+    """A metadata field without control characters, its spaces collapsed where some went."""
+    cleaned = strip_controls(value)
+    return cleaned if cleaned == value else " ".join(cleaned.split())
 
 
 _BOMS = (
@@ -103,9 +119,13 @@ def read_markdown(data: bytes) -> Extracted:
     front = _FRONT_MATTER.match(text)
     if front:
         try:
-            loaded = yaml.safe_load(front.group(1))
-        except yaml.YAMLError:
-            loaded = None
+            loaded = load_values(front.group(1))
+        except YamlRefused as refused:
+            if not refused.syntax:  # over a limit or a bad value: the file's own problem
+                # The front matter starts on the file's second line.
+                where = f" line {refused.line + 1}" if refused.line else ""
+                raise Unreadable(f"front matter{where}: {refused.problem}") from refused
+            loaded = None  # not YAML at all: the dashes were not front matter
         meta = loaded if isinstance(loaded, dict) else {}
         text = text[front.end() :]
     lines: list[str] = []
@@ -145,22 +165,27 @@ def read_html(data: bytes) -> Extracted:
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     logging.getLogger("htmldate").setLevel(logging.CRITICAL)
-    html = decode(data)
-    doc = trafilatura.bare_extraction(
-        html,
-        fast=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        with_metadata=True,
-        deduplicate=False,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    # The parser drops a bare ESC but keeps the rest of its sequence ("]0;title") as text,
+    # so whole sequences go before parsing.
+    html = strip_controls(decode(data))
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            fast=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            with_metadata=True,
+            deduplicate=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except AssertionError as error:  # lxml's tree builder asserts on some broken markup
+        raise Unreadable("the HTML is too malformed to parse (e.g. a page inside CDATA)") from error
     if doc is None:
         raise Unreadable("no article text found in the HTML")
     body = str(getattr(doc, "text", None) or "")
     # trafilatura puts one paragraph per line; blank lines keep them apart.
-    text = "\n\n".join(normalize(body).split("\n"))
+    text = "\n\n".join(_tables_joined(normalize(body).split("\n")))
     return Extracted(
         text,
         title=_clean(getattr(doc, "title", None)),
@@ -171,31 +196,57 @@ def read_html(data: bytes) -> Extracted:
     )
 
 
-def read_pdf(data: bytes) -> Extracted:
-    """A PDF with a text layer; a scanned PDF (images only) is refused."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+_TABLE_ROW = re.compile(r"^\|.*\|$")
+_TABLE_RULE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
 
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise Unreadable("the PDF is encrypted")
-        pages = [page_text(page) for page in reader.pages]
-        info = reader.metadata
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
-        raise Unreadable(f"not a readable PDF ({error})") from error
-    text = "\n\n".join(pages)
-    if len(text.split()) < 5:
-        raise Unreadable("the PDF has no text layer (a scanned image?)")
-    title = _clean(info.title) if info else None
-    if title and re.search(r"\.(?:docx?|pdf|indd|tex)$|^untitled|^microsoft", title, re.I):
-        title = None
-    return Extracted(
-        unwrap(normalize(text), typeset=True),
-        title=title,
-        author=_clean(info.author) if info else None,
-    )
+
+def _tables_joined(lines: list[str]) -> list[str]:
+    """trafilatura writes a table as Markdown rows ("| a | b |"), one a line: each table
+    becomes one paragraph (one excerpt), its rows kept apart by "; " and cells by " | "."""
+    out: list[str] = []
+    rows: list[str] = []
+    for line in [*lines, ""]:
+        line = line.strip()
+        if _TABLE_ROW.match(line):
+            if not _TABLE_RULE.match(line):
+                cells = [" ".join(c.split()) for c in line.strip("|").split("|")]
+                row = " | ".join(c for c in cells if c)
+                if row:
+                    rows.append(row)
+            continue
+        if rows:
+            out.append("; ".join(rows))
+            rows = []
+        out.append(line)
+    return out
+
+
+def read_pdf(data: bytes) -> Extracted:
+    """A PDF with a text layer (see `briefing.ingest.pdf`)."""
+    from briefing.ingest.pdf import read_pdf as read
+
+    return read(data)
+
+
+def read_docx(data: bytes) -> Extracted:
+    """A Word document (see `briefing.ingest.office`)."""
+    from briefing.ingest.office import read_docx as read
+
+    return read(data)
+
+
+def read_eml(data: bytes) -> Extracted:
+    """A saved e-mail (see `briefing.ingest.office`)."""
+    from briefing.ingest.office import read_eml as read
+
+    return read(data)
+
+
+def read_mhtml(data: bytes) -> Extracted:
+    """A page saved as a single file (see `briefing.ingest.office`)."""
+    from briefing.ingest.office import read_mhtml as read
+
+    return read(data)
 
 
 def _clean(value: object) -> str | None:
