@@ -96,10 +96,31 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
                 "run `briefing tag` to re-tag.",
                 markup=False,
             )
+        _report_decisions(library)
         _warn_unused_decisions(library.workspace.tags_path, library.tag_problems)
         yield library
     finally:
         library.close()
+
+
+def _report_decisions(library: Library) -> None:
+    """Say which manual decisions were found again by their text, and which were not."""
+    path = library.workspace.tags_path
+    for moved in library.refound:
+        err.print(
+            f"briefing: {path}: excerpt {moved.excerpt_id} is now {moved.found} (found again "
+            f"by its text); its decisions ({', '.join(moved.themes)}) moved to it.",
+            markup=False,
+        )
+    for lost in library.unresolved_decisions():
+        snippet = " ".join(strip_controls(lost.text or "").split())
+        snippet = f" “{snippet[:60]}…”" if len(snippet) > 60 else f" “{snippet}”" if snippet else ""
+        err.print(
+            f"briefing: warning: {path}: excerpt {lost.excerpt_id} is not in the corpus"
+            f"{snippet}; its decisions ({', '.join(lost.themes)}) are kept in tags.yaml but "
+            "not applied: ingest its source again, or remove the entry.",
+            markup=False,
+        )
 
 
 def _warn_unused_decisions(path: Path, problems: Sequence[str]) -> None:
@@ -145,19 +166,27 @@ def _is_number(cell: str) -> bool:
     return cell.replace(".", "", 1).isdigit() or cell == "·"
 
 
-def _table(columns: Sequence[str], rows: Sequence[Sequence[str]], wide: str = "title") -> None:
-    """Print a plain aligned table; only the `wide` column (kept last) is cut to fit."""
+def _table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    wide: Sequence[str] = ("title",),
+    weights: Sequence[int] = (),
+) -> None:
+    """Print a plain aligned table; only the `wide` columns are cut to fit, sharing the
+    room by `weights` (equal shares when none are given)."""
     rows = [[strip_controls(cell) for cell in row] for row in rows]
     widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
-    if wide in columns:
-        at = columns.index(wide)
-        room = (
-            shutil.get_terminal_size((120, 24)).columns
-            - sum(widths)
-            + widths[at]
-            - 2 * (len(columns) - 1)
-        )
-        widths[at] = max(12, min(widths[at], room))
+    share = dict(zip(wide, weights or [1] * len(wide), strict=True))
+    cut = [at for at, column in enumerate(columns) if column in share]
+    if cut:
+        room = shutil.get_terminal_size((120, 24)).columns - 2 * (len(columns) - 1)
+        room -= sum(w for at, w in enumerate(widths) if at not in cut)
+        # Narrowest first: what a short column does not need goes to the longer ones.
+        left = sorted(cut, key=lambda at: widths[at] / share[columns[at]])
+        for index, at in enumerate(left):
+            weight = share[columns[at]] / sum(share[columns[a]] for a in left[index:])
+            widths[at] = max(12, min(widths[at], int(room * weight)))
+            room -= widths[at]
     numeric = [bool(rows) and all(_is_number(r[i]) for r in rows) for i in range(len(columns))]
 
     def line(cells: Sequence[str]) -> str:
@@ -329,9 +358,9 @@ def sources(
     if as_json:
         _json(rows)
         return
-    columns = ("id", "date", "excerpts", "author", "outlet", "title")
+    columns = ("id", "date", "excerpts", "author", "outlet", "title", "url")
     cells = [tuple(str(row[c] or "—") for c in columns) for row in rows]
-    _table(columns, cells)
+    _table(columns, cells, wide=("title", "url"), weights=(3, 2))
 
 
 @app.command()
@@ -460,7 +489,7 @@ def themes(
         _json(rows)
         return
     cells = [(str(r["id"]), str(r["label"]), str(r["excerpts"]), str(r["sources"])) for r in rows]
-    _table(("id", "label", "excerpts", "sources"), cells, wide="label")
+    _table(("id", "label", "excerpts", "sources"), cells, wide=("label",))
     for theme in themes:
         matched, closest = reach.get(theme.id, (0, 0))
         if closest and matched < LOW_REACH * closest:
@@ -626,7 +655,7 @@ def eval_(
             str(report.paragraphs),
         )
     )
-    _table(("theme", "precision", "recall", "F1", "support"), cells, wide="theme")
+    _table(("theme", "precision", "recall", "F1", "support"), cells, wide=("theme",))
     if report.skipped:
         err.print(
             f"briefing: {report.skipped} gold paragraphs with a manual decision were left out.",
@@ -721,6 +750,7 @@ def rebuild(ctx: typer.Context) -> None:
             f"{library.store.count_excerpts()} excerpts.",
             markup=False,
         )
+        _report_decisions(library)
         refused = library.built.refused if library.built else []
         _warn_unused_decisions(workspace.tags_path, library.tag_problems)
     finally:

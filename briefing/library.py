@@ -43,6 +43,7 @@ from briefing.store import STORED_SCORE_FLOOR, Store
 from briefing.tagging import (
     EvalReport,
     ManualTags,
+    Stamp,
     Tagger,
     evaluate,
     load_gold,
@@ -82,6 +83,21 @@ class IngestSummary:
     assets: list[str] = field(default_factory=list)  # files in folders that are not articles
 
 
+@dataclass(frozen=True)
+class StaleDecision:
+    """A manual decision in tags.yaml whose excerpt id no longer resolves.
+
+    `found` is the excerpt's new id when its text found it again (tags.yaml is then
+    rewritten with it); None when nothing matches: the decision stays in tags.yaml,
+    unused, until its source is ingested again or the user removes it.
+    """
+
+    excerpt_id: str
+    themes: tuple[str, ...]
+    text: str | None
+    found: str | None = None
+
+
 @dataclass
 class _Pending:
     source: Source
@@ -97,6 +113,9 @@ class Library:
         self.themes = themes
         self._tagger: Tagger | None = None
         self.built: IngestSummary | None = None
+        # Decisions of tags.yaml whose excerpt ids went stale at the last sync: found
+        # again by their text, or not found (see `unresolved_decisions`).
+        self.refound: list[StaleDecision] = []
         # Set when tags.yaml was read into the store: its decisions that apply to nothing.
         self.tag_problems: list[str] = []
 
@@ -173,6 +192,8 @@ class Library:
             Refusal(fetched.get(Path(r.path), r.path), r.reason) for r in summary.refused
         ]
         summary.duplicates = [(fetched.get(Path(p), p), i) for p, i in summary.duplicates]
+        if summary.added and self.unresolved_decisions():
+            self._sync_manual(force=True)  # a source ingested again may hold their excerpts
         return summary
 
     def _ingest_files(
@@ -232,6 +253,8 @@ class Library:
             author=article.author,
             outlet=article.outlet,
             date=article.date,
+            authors=list(article.authors),
+            url=article.url,
         )
         source = replace(source, **corrected)  # type: ignore[arg-type]
         texts = [article.text[start:end] for start, end in article.paragraphs]
@@ -434,7 +457,8 @@ class Library:
         summary = IngestSummary()
         sources = self.workspace.sources_dir
         files = _expand([sources], summary) if sources.is_dir() else []
-        self._sync_manual(force=True)
+        # The calibration at the end of the ingest reads tags.yaml first (and finds
+        # decisions on changed ids again by their text, now that the excerpts exist).
         self._ingest_files(files, copy=False, summary=summary, progress=progress)
         return summary
 
@@ -446,42 +470,78 @@ class Library:
     def set_manual_tag(self, excerpt_id: str, theme_id: str, decision: str | None) -> None:
         """Record the user's decision ('added', 'removed', or None to forget it) in tags.yaml."""
         self.theme(theme_id)
-        if self.store.excerpt(excerpt_id) is None:
+        excerpt = self.store.excerpt(excerpt_id)
+        if excerpt is None:
             raise InputError(f"no excerpt {excerpt_id!r} in this workspace.")
         tags = self.manual_tags()
         if decision == "added":
-            tags.add(excerpt_id, theme_id)
+            tags.add(excerpt_id, theme_id, excerpt.text, Stamp.now())
         elif decision == "removed":
-            tags.remove(excerpt_id, theme_id)
+            tags.remove(excerpt_id, theme_id, excerpt.text, Stamp.now())
         else:
             tags.clear(excerpt_id, theme_id)
         save_manual_tags(self.workspace.tags_path, tags)
         self._sync_manual(force=True)
 
+    def unresolved_decisions(self) -> list[StaleDecision]:
+        """Decisions in tags.yaml on excerpts that are no longer in the corpus and that
+        their text did not find again (as of the last sync)."""
+        stored = json.loads(self.store.get_setting("tags_unresolved") or "[]")
+        return [StaleDecision(item[0], tuple(item[1]), item[2]) for item in stored]
+
     def unused_decisions(self, tags: ManualTags | None = None) -> list[str]:
-        """What in tags.yaml applies to nothing: excerpts not in the corpus, unknown themes."""
+        """Decisions in tags.yaml on themes that are not in themes.yaml (excerpts no longer
+        in the corpus are found again by text or listed by `unresolved_decisions`)."""
         tags = tags if tags is not None else self.manual_tags()
         themes = {t.id for t in self.themes}
         problems = []
-        for excerpt_id in sorted(set(tags.added) | set(tags.removed)):
-            if self.store.excerpt(excerpt_id) is None:
-                problems.append(f"excerpt {excerpt_id} is not in the corpus")
+        for excerpt_id in sorted(tags.excerpt_ids()):
             decided = tags.added.get(excerpt_id, set()) | tags.removed.get(excerpt_id, set())
             problems += [f"theme {t!r} (excerpt {excerpt_id}) is not in themes.yaml"
                          for t in sorted(decided - themes)]  # fmt: skip
         return problems
 
     def _sync_manual(self, force: bool = False) -> None:
-        """Mirror tags.yaml into the store when it changed on disk (or when forced)."""
+        """Mirror tags.yaml into the store when it changed on disk (or when forced).
+
+        A decision on an id that no longer resolves (a new cleaner, a re-ingest) is
+        found again by its excerpt's text and moved to the new id in tags.yaml; one
+        that is not found is kept in the file and listed by `unresolved_decisions`.
+        """
         path = self.workspace.tags_path
         stat = path.stat() if path.is_file() else None
         stamp = f"{stat.st_mtime_ns}:{stat.st_size}" if stat else "none"
         if not force and self.store.get_setting("tags_stamp") == stamp:
             return
         tags = load_manual_tags(path)
+        stale = [eid for eid in sorted(tags.excerpt_ids()) if self.store.excerpt(eid) is None]
+        refound, unresolved = [], []
+        for excerpt_id in stale:
+            text = tags.texts.get(excerpt_id)
+            again = self.store.find_excerpt_by_text(text) if text else None
+            decision = StaleDecision(
+                excerpt_id, tuple(tags.themes_of(excerpt_id)), text, again.id if again else None
+            )
+            if again is None:
+                unresolved.append(decision)
+            else:
+                tags.move(excerpt_id, again.id, again.text)
+                refound.append(decision)
+        if refound:
+            save_manual_tags(path, tags)
+            stat = path.stat()
+            stamp = f"{stat.st_mtime_ns}:{stat.st_size}"
+        self.refound = refound
+        kept = [d.excerpt_id for d in unresolved]
         with self.store.transaction():
-            self.store.replace_manual(_decisions(tags))
+            self.store.replace_manual(
+                decision for decision in _decisions(tags) if decision[0] not in kept
+            )
             self.store.set_setting("tags_stamp", stamp)
+            self.store.set_setting(
+                "tags_unresolved",
+                json.dumps([[d.excerpt_id, list(d.themes), d.text] for d in unresolved]),
+            )
         self.tag_problems = self.unused_decisions(tags)
 
     def explain(self, excerpt_id: str) -> tuple[Excerpt, list[ThemeScore]]:
@@ -593,8 +653,19 @@ class Library:
             **load_meta(path),
             **{k: (v.strip() or None) if v else None for k, v in fields.items()},
         }
+        if "author" in fields:
+            merged.pop("authors", None)  # the new line is the list now, read again from it
+        before = path.read_bytes() if path.is_file() else None
         save_meta(path, merged)
-        corrected = replace(source, **load_meta(path))  # type: ignore[arg-type]
+        try:
+            corrected = replace(source, **load_meta(path))  # type: ignore[arg-type]
+        except InputError:
+            # A wrong value must not leave a file that refuses the source at the next rebuild.
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, before)
+            raise
         with self.store.transaction():
             self.store.update_metadata(corrected)
         return corrected

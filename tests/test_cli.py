@@ -54,6 +54,8 @@ def test_sources_json_fields(sample_workspace: Workspace) -> None:
         "id", "title", "author", "authors", "outlet", "date", "url", "accessed", "type",
         "file", "excerpts",
     }  # fmt: skip
+    for row in rows:  # the display string is the list, joined as a citation joins names
+        assert row["author"] == (" and ".join(row["authors"]) or None)
     diplomat = next(r for r in rows if r["file"].startswith("001_"))
     assert diplomat["author"] == "Sudha Ramachandran"
     assert diplomat["authors"] == ["Sudha Ramachandran"] and diplomat["type"] == "article"
@@ -234,3 +236,24 @@ def test_a_different_subject_end_to_end(tmp_path: Path) -> None:
     assert "## Climate and sea ice" in memo.read_text(encoding="utf-8")
     code, out, _ = run(root, "verify", str(memo))
     assert code == 0 and "match their sources" in out
+
+
+def test_sources_table_shows_the_url(
+    sample_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.library import Library
+
+    monkeypatch.setenv("COLUMNS", "200")  # a narrow terminal cuts the title and URL alike
+    library = Library.open(sample_workspace)
+    source = library.store.sources()[0]
+    library.correct_metadata(source.id, url="https://example.org/2014/11/pact")
+    library.close()
+    code, out, _ = run(sample_workspace.root, "sources")
+    assert code == 0
+    header, *lines = out.splitlines()
+    assert header.split()[-1] == "url"
+    line = next(line for line in lines if line.startswith(source.id))
+    assert line.endswith("https://example.org/2014/11/pact")
+    _, out, _ = run(sample_workspace.root, "sources", "--json")
+    row = next(r for r in json.loads(out) if r["id"] == source.id)
+    assert row["url"] == "https://example.org/2014/11/pact"

@@ -29,7 +29,7 @@ class Extracted:
 
     text: str
     title: str | None = None
-    author: str | None = None
+    author: str | None = None  # as the format gives it; several are joined by "; "
     outlet: str | None = None
     date: str | None = None
     structured: bool = False  # True when the reader already separated article from page chrome
@@ -146,6 +146,7 @@ def read_markdown(data: bytes) -> Extracted:
         author=_text_field(meta, "author", "authors", "byline"),
         outlet=_text_field(meta, "outlet", "publication", "source", "site", "publisher"),
         date=find_date(str(meta.get("date") or meta.get("published") or "")),
+        url=_text_field(meta, "url", "link", "canonical", "source_url"),
     )
 
 
@@ -153,15 +154,20 @@ def _text_field(meta: dict[str, Any], *keys: str) -> str | None:
     for key in keys:
         value = meta.get(key)
         if isinstance(value, list):
-            value = ", ".join(str(item) for item in value)
+            value = "; ".join(str(item) for item in value)  # "Doe, Jane" stays one name
         if isinstance(value, str | int) and str(value).strip():
             return " ".join(str(value).split())
     return None
 
 
 def read_html(data: bytes) -> Extracted:
-    """An HTML page: trafilatura separates the article from navigation and chrome."""
+    """An HTML page: trafilatura separates the article from navigation and chrome; the
+    page's own declarations (JSON-LD, Open Graph, meta tags) weighed against what it
+    found give the metadata."""
     import trafilatura
+    from trafilatura.utils import load_html
+
+    from briefing.ingest import html_meta
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     logging.getLogger("htmldate").setLevel(logging.CRITICAL)
@@ -169,8 +175,12 @@ def read_html(data: bytes) -> Extracted:
     # so whole sequences go before parsing.
     html = strip_controls(decode(data))
     try:
+        tree = load_html(html)
+        if tree is None:
+            raise Unreadable("no HTML document in the file")
+        meta = html_meta.read_page_meta(tree)
         doc = trafilatura.bare_extraction(
-            html,
+            tree,
             fast=True,
             include_comments=False,
             include_tables=True,
@@ -186,13 +196,26 @@ def read_html(data: bytes) -> Extracted:
     body = str(getattr(doc, "text", None) or "")
     # trafilatura puts one paragraph per line; blank lines keep them apart.
     text = "\n\n".join(_tables_joined(normalize(body).split("\n")))
+    url = meta.urls[0] if meta.urls else None
+    outlet = html_meta.choose_outlet(meta)
+    title = html_meta.choose_title(meta, outlet, url, _clean(getattr(doc, "title", None)))
+    from briefing.ingest.authors import clean_authors
+
+    # The site or its publisher named as author is no person, unless typed as one (a
+    # personal site is named after its author).
+    not_people = [*meta.sites, *meta.publishers]
+    authors = clean_authors(meta.people, clean_authors(meta.authors, exclude=not_people))
+    if not authors:  # trafilatura's byline from the page text
+        found = _clean(getattr(doc, "author", None))
+        authors = clean_authors(found, exclude=[*not_people, outlet or ""])
     return Extracted(
         text,
-        title=_clean(getattr(doc, "title", None)),
-        author=_clean(getattr(doc, "author", None)),
-        outlet=_clean(getattr(doc, "sitename", None)),
-        date=find_date(str(getattr(doc, "date", None) or "")),
+        title=title,
+        author="; ".join(authors) or None,
+        outlet=outlet,
+        date=html_meta.choose_date(meta, _clean(getattr(doc, "date", None))),
         structured=True,
+        url=url,
     )
 
 
