@@ -45,3 +45,37 @@ def test_a_memo_rebuilt_after_each_edit_is_the_memo_built_whole(sample_library: 
     same("no summary: drafted from the sections")
     assert seen[0] == seen[2], "back where it started: the same memo"
     assert len(set(seen)) > 3, "the edits changed the memo"
+
+
+def test_a_theme_taken_out_frees_its_quote_for_the_next_theme() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "memo"))
+    from memo_corpus import MemoryCorpus
+
+    from briefing.memo import Brief, BriefTheme
+    from briefing.model import Theme
+
+    themes = [Theme("a", "Ports", keywords=("port",)), Theme("b", "Loans", keywords=("loan",))]
+    corpus = MemoryCorpus()
+    shared = "The port was built with a loan from the state bank last year."
+    corpus.add_source([shared], title="Shared", tags=[[("a", 0.9), ("b", 0.9)]])
+    corpus.add_source(["A second loan was signed in May."], title="Other", tags=[[("b", 0.5)]])
+    brief = Brief(
+        title="Memo",
+        summary="Ours.",
+        themes=[BriefTheme("a", max_excerpts=1), BriefTheme("b", max_excerpts=1)],
+    )
+    cache = SectionCache()
+
+    def loans_quote() -> str:
+        kept = build_memo(brief, themes, corpus, cache=cache)
+        assert kept == build_memo(brief, themes, corpus)
+        return " ".join(kept.sections[-1].quotes[0].fragments)
+
+    assert "second loan" in loans_quote()  # the shared paragraph is quoted under Ports
+    brief.themes[0].include = False
+    assert "state bank" in loans_quote()  # Ports out: Loans quotes it now
+    brief.themes[0].include = True
+    assert "second loan" in loans_quote()
