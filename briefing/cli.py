@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from briefing.errors import BriefingError
-from briefing.library import IngestSummary, Library
+from briefing.library import IngestStopped, IngestSummary, Library
 from briefing.memo import default_brief
 from briefing.workspace import find_workspace, init_workspace
 
@@ -53,7 +54,14 @@ def handles_errors(command: F) -> F:
         except BriefingError as error:
             raise _fail(error.message, error.exit_code) from None
         except KeyboardInterrupt:
-            raise _fail("interrupted; everything stored so far is kept.", 130) from None
+            raise _fail("interrupted; nothing was half-written.", 130) from None
+        except sqlite3.Error as error:  # the store is a cache: rebuilding it is the remedy
+            raise _fail(
+                f"the corpus database failed ({error}); run `briefing rebuild`.", 2
+            ) from None
+        except OSError as error:  # a full disk, a vanished folder: the system's word, one line
+            where = f"{error.filename}: " if error.filename else ""
+            raise _fail(f"{where}{error.strerror or error}.", 2) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -71,7 +79,13 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
     state: State = ctx.obj
     workspace = find_workspace(state.workspace)
     with _progress(progress_label) as report:
-        library = Library.open(workspace, progress=report)
+        library = Library.open(workspace, progress=report, on_wait=_waiting)
+    if library.rebuilt_because:
+        err.print(
+            f"briefing: {library.rebuilt_because}; rebuilt it from the workspace files "
+            f"({library.store.count_sources()} sources).",
+            markup=False,
+        )
     try:
         if library.needs_retag and ctx.info_name not in {"tag", "rebuild"}:
             err.print(
@@ -82,6 +96,13 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
         yield library
     finally:
         library.close()
+
+
+def _waiting() -> None:
+    err.print(
+        "briefing: another briefing run is changing this workspace; waiting for it to finish…",
+        markup=False,
+    )
 
 
 @contextmanager
@@ -194,11 +215,20 @@ def init(
 @handles_errors
 def ingest(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively).")],
+    # readable=False: an unreadable file is refused by ingest, the rest of the run goes on.
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (read recursively).", readable=False)
+    ],
 ) -> None:
     """Read, clean, cut and tag articles (.txt, .md, .html, .pdf) into the workspace."""
-    with opened(ctx) as library, _progress("Ingesting") as report:
-        summary = library.ingest(paths, progress=report)
+    try:
+        with opened(ctx) as library, _progress("Ingesting") as report:
+            summary = library.ingest(paths, progress=report)
+    except IngestStopped as stopped:
+        _print_summary(stopped.summary)
+        stored = len(stopped.summary.added)
+        kept = f"{stored} source{'s' if stored != 1 else ''} stored before it stopped"
+        raise _fail(f"{stopped.message}; {kept}, nothing else kept.", stopped.exit_code) from None
     _print_summary(summary)
     if summary.refused:
         raise typer.Exit(1)
@@ -542,7 +572,7 @@ def rebuild(ctx: typer.Context) -> None:
     """Recreate the corpus database from the workspace's files."""
     workspace = find_workspace(ctx.obj.workspace)
     with _progress("Rebuilding") as report:
-        library = Library.open(workspace, progress=report, rebuild=True)
+        library = Library.open(workspace, progress=report, rebuild=True, on_wait=_waiting)
     try:
         out.print(
             f"Rebuilt {library.store.count_sources()} sources, "

@@ -7,16 +7,22 @@ files the truth and the store in step with them.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import filecmp
+import os
 import re
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing import ids
-from briefing.errors import BriefingError, InputError, RefusedFile
+from briefing.errors import BriefingError, InputError, RefusedFile, WorkspaceError
 from briefing.files import write_atomic
+from briefing.locking import workspace_lock, workspace_lock_if_free
 from briefing.memo import (
     Brief,
     MemoDocument,
@@ -33,7 +39,7 @@ from briefing.memo import (
 )
 from briefing.model import Excerpt, Source, Theme, ThemeScore
 from briefing.source_meta import is_meta_file, load_meta, meta_path, save_meta
-from briefing.store import Store
+from briefing.store import NotBuilt, Store
 from briefing.tagging import (
     EvalReport,
     ManualTags,
@@ -53,6 +59,9 @@ Progress = Callable[[int, int, str], None]
 """Called as (done, total, current file name) while a long run goes on."""
 
 BATCH = 256  # articles tagged and written per transaction
+INCOMING = ".briefing-incoming"  # in sources/: originals copied, their sources not yet stored
+# Errors of the disk as a whole, which end the run rather than refuse one file.
+_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,20 @@ class IngestSummary:
 class _Pending:
     source: Source
     excerpts: list[Excerpt]
+    staged: Path | None = None  # the original's copy waiting in sources/.briefing-incoming
+
+
+class IngestStopped(BriefingError):
+    """An ingest that stopped part-way (Ctrl-C, a full disk, a database error).
+
+    `summary` holds exactly what was stored before it stopped; nothing else of the
+    run was kept (no original copied without its source).
+    """
+
+    def __init__(self, message: str, summary: IngestSummary, exit_code: int) -> None:
+        super().__init__(message)
+        self.summary = summary
+        self.exit_code = exit_code
 
 
 class Library:
@@ -85,27 +108,82 @@ class Library:
         self.themes = themes
         self._tagger: Tagger | None = None
         self.built: IngestSummary | None = None
+        self.rebuilt_because: str | None = None  # why opening had to build the store
+        self.on_wait: Callable[[], None] | None = None
 
     # -- opening ----------------------------------------------------------------
 
     @classmethod
     def open(
-        cls, workspace: Workspace, progress: Progress | None = None, rebuild: bool = False
+        cls,
+        workspace: Workspace,
+        progress: Progress | None = None,
+        rebuild: bool = False,
+        on_wait: Callable[[], None] | None = None,
     ) -> Library:
-        """Open the workspace; a missing store (or `rebuild=True`) is built from the files.
+        """Open the workspace; a store that is missing or unfinished (or `rebuild=True`)
+        is built from the files. `on_wait` is called if another run holds the workspace.
 
-        After a build, `built` holds what it did (refusals included).
+        After a build, `built` holds what it did (refusals included) and
+        `rebuilt_because` why it was needed (None when asked or when there was none).
+        A damaged or foreign store raises `WorkspaceError` with the command to run.
         """
         themes = load_themes(workspace.themes_path)
-        if rebuild:
-            _remove_store(workspace)
-        fresh = not workspace.db_path.exists()
-        library = cls(workspace, Store(workspace.db_path), themes)
-        if fresh:
-            library.built = library._build(progress)
-        else:
+        lock = workspace.db_path.with_name("lock")
+        why: str | None = None
+        if not rebuild:
+            try:
+                return cls._opened(workspace, Store.open_built(workspace.db_path), themes, on_wait)
+            except NotBuilt as not_built:
+                why = not_built.reason
+        with workspace_lock(lock, on_wait):
+            if not rebuild:  # another run may have built it while this one waited
+                with contextlib.suppress(NotBuilt):
+                    store = Store.open_built(workspace.db_path)
+                    return cls._opened(workspace, store, themes, on_wait)
+            previous = _previous_store(workspace.db_path)
+            try:
+                _settle_incoming(workspace.sources_dir, previous)
+            finally:
+                if previous is not None:
+                    previous.close()
+            building = workspace.db_path.with_name(workspace.db_path.name + ".building")
+            _remove_database(building)
+            library = cls(workspace, Store(building, building=True), themes)
+            library.on_wait = on_wait
+            library.built = library._build(building, progress)
+            if why is not None and why != "there was none":
+                library.rebuilt_because = f"the corpus database {why}"
+            return library
+
+    @classmethod
+    def _opened(
+        cls,
+        workspace: Workspace,
+        store: Store,
+        themes: list[Theme],
+        on_wait: Callable[[], None] | None,
+    ) -> Library:
+        library = cls(workspace, store, themes)
+        library.on_wait = on_wait
+        try:
+            if library._incoming.is_dir():  # a stopped ingest left originals to settle
+                with workspace_lock_if_free(library._lock_path) as free:
+                    if free:  # else the run holding the lock is using them, and settles them
+                        library._settle_incoming()
             library._sync_manual()
+        except BaseException:
+            library.close()
+            raise
         return library
+
+    @property
+    def _lock_path(self) -> Path:
+        return self.workspace.db_path.with_name("lock")
+
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
+        """This workspace's writer lock: one run at a time changes its files and store."""
+        return workspace_lock(self._lock_path, self.on_wait)
 
     def close(self) -> None:
         self.store.close()
@@ -143,11 +221,22 @@ class Library:
         """Read, clean, cut, tag and store every file under `paths`.
 
         Each original is copied into the workspace's sources/ (with its .meta.yaml),
-        so that `rebuild` can recreate everything. A bad file is refused with its
-        reason and the run goes on.
+        so that `rebuild` can recreate everything; the copy lands there only once its
+        source is stored. A bad file is refused with its reason and the run goes on.
+        A run that cannot go on (Ctrl-C, a full disk, a database error) raises
+        `IngestStopped` with what was stored.
         """
         summary = IngestSummary()
-        self._ingest_files(_expand(paths, summary), copy=True, summary=summary, progress=progress)
+        try:
+            files = _expand(paths, summary)
+            with self._locked():
+                self._settle_incoming()
+                self._ingest_files(files, copy=True, summary=summary, progress=progress)
+                self._settle_incoming()  # nothing is left there now: remove the folder
+        except KeyboardInterrupt:
+            raise IngestStopped("interrupted", summary, 130) from None
+        except (sqlite3.Error, OSError) as error:
+            raise IngestStopped(_describe(error, self.workspace), summary, 2) from error
         return summary
 
     def _ingest_files(
@@ -157,47 +246,65 @@ class Library:
 
         pending: list[_Pending] = []
         seen: dict[str, str] = {}
-        for done, (path, article) in enumerate(read_articles(files)):
-            if progress:
-                progress(done, len(files), path.name)
-            try:
-                if isinstance(article, str):
-                    raise RefusedFile(str(path), article)
-                item = self._add(path, article, copy=copy, seen=seen, summary=summary)
-            except RefusedFile as refusal:
-                summary.refused.append(Refusal(refusal.path, refusal.reason))
-                continue
-            if item is not None:
-                pending.append(item)
-                summary.added.append(item.source)
-            if len(pending) >= BATCH:
-                self._store_batch(pending)
-                pending = []
-        self._store_batch(pending)
+        names = _Names(self.workspace.sources_dir) if copy else None
+        try:
+            for done, (path, article) in enumerate(read_articles(files)):
+                if progress:
+                    progress(done, len(files), path.name)
+                try:
+                    item = self._prepare(path, article, names, seen, summary)
+                except RefusedFile as refusal:
+                    summary.refused.append(Refusal(refusal.path, refusal.reason))
+                    continue
+                if item is not None:
+                    pending.append(item)
+                if len(pending) >= BATCH:
+                    self._store_batch(pending, summary)
+                    pending = []
+            self._store_batch(pending, summary)
+            pending = []
+        except BaseException:
+            if copy:
+                self._abandon(pending, summary)
+            raise
         if progress:
             progress(len(files), len(files), "")
 
-    def _add(
+    def _prepare(
         self,
         path: Path,
-        article: Article,
-        copy: bool,
+        article: Article | str,
+        names: _Names | None,
         seen: dict[str, str],
         summary: IngestSummary,
     ) -> _Pending | None:
-        """The source and excerpts of a read article; None when it is a duplicate."""
+        """The source and excerpts of a read article; None when it is a duplicate.
+
+        `names` is given when the original is to be kept in sources/ (ingest), None when
+        it is there already (a build). Refusals come before any copy, so a refused file
+        leaves nothing behind.
+        """
+        if isinstance(article, str):
+            raise RefusedFile(str(path), article)
+        if not _is_unicode(article.text, article.title, article.author, article.outlet):
+            raise RefusedFile(str(path), "its text holds characters that are not valid Unicode")
         source_id = ids.source_id(article.text)
         if source_id in seen or self.store.has_source(source_id):
             summary.duplicates.append((str(path), source_id))
             return None
-        original = self._keep_original(path) if copy else path
-        try:
-            corrected = load_meta(meta_path(original))
-        except InputError as error:
-            raise RefusedFile(str(path), error.message) from error
+        corrected = _corrections(path)
+        if not _is_unicode(*corrected.values()):
+            raise RefusedFile(
+                str(path), f"{meta_path(path).name} holds characters that are not valid Unicode"
+            )
+        staged: Path | None = None
+        if names is None:
+            file = path.relative_to(self.workspace.sources_dir).as_posix()
+        else:
+            file, staged = self._stage(path, names)
         source = Source(
             id=source_id,
-            file=original.relative_to(self.workspace.sources_dir).as_posix(),
+            file=file,
             text=article.text,
             title=article.title,
             author=article.author,
@@ -213,34 +320,45 @@ class Library:
             )
         ]
         seen[source_id] = str(path)
-        return _Pending(source, excerpts)
+        return _Pending(source, excerpts, staged)
 
-    def _keep_original(self, path: Path) -> Path:
-        """Copy `path` into sources/ (unless it is there already) and return the copy."""
+    @property
+    def _incoming(self) -> Path:
+        return self.workspace.sources_dir / INCOMING
+
+    def _stage(self, path: Path, names: _Names) -> tuple[str, Path | None]:
+        """Where the original is kept (its path in sources/), and its staged copy if any.
+
+        A file already in sources/ stays where it is; one found there again (same bytes,
+        no source claims it: left by an older, interrupted run) is used, not copied.
+        Otherwise it is copied, with its .meta.yaml, into sources/.briefing-incoming,
+        and moved into sources/ once its source is stored (`_settle_incoming`).
+        """
         sources = self.workspace.sources_dir
         resolved = path.resolve()
-        if resolved.is_relative_to(sources.resolve()):
-            return resolved
-        sources.mkdir(parents=True, exist_ok=True)
-        target = sources / path.name
-        number = 2
-        while target.exists():
-            target = sources / f"{path.stem}-{number}{path.suffix}"
-            number += 1
+        if resolved.is_relative_to(names.real):
+            return resolved.relative_to(names.real).as_posix(), None
+        name = names.choose(path, self.store)
+        if (sources / name).exists():  # found again
+            return name, None
+        staged = self._incoming / name
         try:
-            staging = target.with_name(f".{target.name}.partial")
-            shutil.copyfile(path, staging)
-            staging.replace(target)
+            self._incoming.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, staged)
             beside = meta_path(path)
             if beside.is_file():
-                shutil.copyfile(beside, meta_path(target))
+                shutil.copyfile(beside, meta_path(staged))
         except OSError as error:
+            staged.unlink(missing_ok=True)
+            if error.errno in _DISK_ERRNOS:
+                raise
             raise RefusedFile(
-                str(path), f"cannot copy it into {sources} ({error.strerror})"
+                str(path), f"cannot copy it into {sources} ({error.strerror or error})"
             ) from error
-        return target.resolve()
+        return name, staged
 
-    def _store_batch(self, batch: list[_Pending]) -> None:
+    def _store_batch(self, batch: list[_Pending], summary: IngestSummary) -> None:
+        """Tag and store the batch in one transaction, then move its originals into place."""
         if not batch:
             return
         texts = [e.text for item in batch for e in item.excerpts]
@@ -251,6 +369,22 @@ class Library:
                 self.store.add_source(item.source, item.excerpts)
             self.store.set_scores(zip(ids, scores, strict=True))
             self.store.set_setting("tagger", self.tagger.fingerprint)
+        summary.added.extend(item.source for item in batch)
+        for item in batch:
+            if item.staged is not None:
+                _move_staged(item.staged, self.workspace.sources_dir)
+
+    def _abandon(self, pending: list[_Pending], summary: IngestSummary) -> None:
+        """After a run stopped: keep what was stored, and only that; say exactly what it is."""
+        with contextlib.suppress(sqlite3.Error, OSError):
+            added = {source.id for source in summary.added}
+            for item in pending:
+                if item.source.id not in added and self.store.has_source(item.source.id):
+                    summary.added.append(item.source)  # committed just before the stop
+            self._settle_incoming()
+
+    def _settle_incoming(self) -> None:
+        _settle_incoming(self.workspace.sources_dir, self.store)
 
     # -- re-tagging and rebuilding ------------------------------------------------
 
@@ -260,7 +394,7 @@ class Library:
         self._tagger = None
         total = self.store.count_excerpts()
         done = 0
-        with self.store.transaction(), self.store.rewriting_scores():
+        with self._locked(), self.store.transaction(), self.store.rewriting_scores():
             for batch in self.store.iter_excerpt_batches():
                 scores = self.tagger.score([e.text for e in batch])
                 self.store.set_scores(zip([e.id for e in batch], scores, strict=True))
@@ -270,14 +404,35 @@ class Library:
             self.store.set_setting("tagger", self.tagger.fingerprint)
         return done
 
-    def _build(self, progress: Progress | None) -> IngestSummary:
-        """Fill an empty store from the workspace's files: sources/, tags.yaml."""
+    def _build(self, building: Path, progress: Progress | None) -> IngestSummary:
+        """Fill this library's new store, at `building`, from the workspace's files
+        (sources/, tags.yaml), then put it in place of the workspace's store.
+
+        The store is built in a file of its own and renamed into place only when whole,
+        so a build that stops part-way leaves the previous store (or none), never half of
+        one. It closes itself if it fails.
+        """
         summary = IngestSummary()
-        sources = self.workspace.sources_dir
-        files = _expand([sources], summary) if sources.is_dir() else []
-        self._ingest_files(files, copy=False, summary=summary, progress=progress)
-        self.store.set_setting("tagger", self.tagger.fingerprint)
-        self._sync_manual(force=True)
+        try:
+            sources = self.workspace.sources_dir
+            files = _stored_files(sources, summary) if sources.is_dir() else []
+            self._ingest_files(files, copy=False, summary=summary, progress=progress)
+            self.store.set_setting("tagger", self.tagger.fingerprint)
+            self._sync_manual(force=True)
+            self.store.mark_built()
+            self.store.close()
+            _replace_database(building, self.workspace.db_path)
+            self.store = Store(self.workspace.db_path)
+        except BaseException as error:
+            with contextlib.suppress(sqlite3.Error):
+                self.store.close()
+            with contextlib.suppress(OSError):
+                _remove_database(building)
+            if isinstance(error, sqlite3.Error | OSError):
+                raise WorkspaceError(
+                    f"the rebuild stopped: {_describe(error, self.workspace)}"
+                ) from error
+            raise
         return summary
 
     # -- manual decisions -------------------------------------------------------
@@ -297,18 +452,21 @@ class Library:
             tags.remove(excerpt_id, theme_id)
         else:
             tags.clear(excerpt_id, theme_id)
-        save_manual_tags(self.workspace.tags_path, tags)
-        self._sync_manual(force=True)
+        with self._locked():
+            save_manual_tags(self.workspace.tags_path, tags)
+            self._sync_manual(force=True)
 
     def _sync_manual(self, force: bool = False) -> None:
         """Mirror tags.yaml into the store when it changed on disk (or when forced)."""
         path = self.workspace.tags_path
+        if path.exists() and not path.is_file():  # a FIFO would hang the read for ever
+            raise InputError(f"{path}: not a regular file; tags.yaml must be a text file.")
         stat = path.stat() if path.is_file() else None
         stamp = f"{stat.st_mtime_ns}:{stat.st_size}" if stat else "none"
         if not force and self.store.get_setting("tags_stamp") == stamp:
             return
         tags = load_manual_tags(path)
-        with self.store.transaction():
+        with self._locked(), self.store.transaction():
             self.store.replace_manual(_decisions(tags))
             self.store.set_setting("tags_stamp", stamp)
 
@@ -406,9 +564,10 @@ class Library:
             **load_meta(path),
             **{k: (v.strip() or None) if v else None for k, v in fields.items()},
         }
-        save_meta(path, merged)
+        with self._locked():
+            save_meta(path, merged)
         corrected = replace(source, **load_meta(path))  # type: ignore[arg-type]
-        with self.store.transaction():
+        with self._locked(), self.store.transaction():
             self.store.update_metadata(corrected)
         return corrected
 
@@ -417,9 +576,144 @@ def _slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", text.casefold()))[:60]
 
 
-def _remove_store(workspace: Workspace) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(workspace.db_path) + suffix).unlink(missing_ok=True)
+def _previous_store(path: Path) -> Store | None:
+    """The store before a rebuild, if it can still say which sources it holds."""
+    try:
+        return Store.open_built(path)
+    except (NotBuilt, BriefingError):
+        return None
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def _replace_database(built: Path, target: Path) -> None:
+    """Put a finished build in place of the store, at no point leaving a mix of the two.
+
+    The old file is moved aside before its WAL is removed: stopped in between, there is
+    no store at all (the next command builds one), never an old store missing its WAL.
+    """
+    aside = target.with_name(target.name + ".old")
+    _remove_database(aside)
+    if target.exists():
+        os.replace(target, aside)
+    _remove_database(target)
+    os.replace(built, target)
+    _remove_database(aside)
+
+
+def _move_staged(staged: Path, sources: Path) -> None:
+    """Move a staged original (its .meta.yaml first) into sources/."""
+    beside = meta_path(staged)
+    if beside.exists():
+        os.replace(beside, sources / beside.name)
+    os.replace(staged, sources / staged.name)
+
+
+def _settle_incoming(sources: Path, store: Store | None) -> None:
+    """Finish what an ingest left in sources/.briefing-incoming: the original of every
+    stored source goes into sources/, every other copy is removed.
+
+    Idempotent, and safe to stop at any point: run before each ingest and build, and
+    after a run stops. Without a usable store every copy is kept: no file is lost.
+    """
+    incoming = sources / INCOMING
+    if not incoming.is_dir():
+        return
+    for staged in sorted(incoming.iterdir()):
+        if is_meta_file(staged) or not staged.is_file():
+            continue
+        stored = store is None or store.source_by_file(staged.name) is not None
+        if stored and not (sources / staged.name).exists():
+            _move_staged(staged, sources)
+        else:
+            meta_path(staged).unlink(missing_ok=True)
+            staged.unlink()
+    for leftover in incoming.iterdir():  # a meta copied without its original
+        if leftover.is_file():
+            leftover.unlink()
+    with contextlib.suppress(OSError):
+        incoming.rmdir()
+
+
+def _corrections(path: Path) -> dict[str, str | None]:
+    """The user's corrections beside `path`; a bad .meta.yaml is the file's refusal."""
+    beside = meta_path(path)
+    try:
+        return load_meta(beside)
+    except InputError as error:
+        raise RefusedFile(str(path), error.message) from error
+    except Exception as error:  # any failure reading the user's file refuses this one file
+        raise RefusedFile(
+            str(path), f"{beside.name} cannot be read ({type(error).__name__}: {error})"
+        ) from error
+
+
+def _is_unicode(*texts: str | None) -> bool:
+    """Whether every text can be stored (a lone surrogate such as "\\ud800" cannot)."""
+    try:
+        for text in texts:
+            if text:
+                text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _describe(error: BaseException, workspace: Workspace) -> str:
+    """A database or disk error as one line for the user."""
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else ""
+        if error.errno == errno.ENOSPC:
+            return f"{where}the disk is full; free some space and run the command again."
+        return f"{where}{error.strerror or error}."
+    text = str(error)
+    if "full" in text:
+        return f"{workspace.db_path}: the disk is full; free some space and run it again."
+    return f"{workspace.db_path}: {text}. If it persists, run `briefing rebuild`."
+
+
+class _Names:
+    """Free names for originals in sources/: one stem per original (its .meta.yaml is
+    `STEM.meta.yaml`), compared without case (some file systems ignore it)."""
+
+    def __init__(self, sources: Path) -> None:
+        self.sources = sources
+        self.real = sources.resolve()
+        self.stems: set[str] = set()
+        with contextlib.suppress(FileNotFoundError):
+            for entry in os.scandir(sources):
+                if not is_meta_file(Path(entry.name)):
+                    self.stems.add(Path(entry.name).stem.casefold())
+
+    def choose(self, path: Path, store: Store) -> str:
+        """NAME, else NAME-2, NAME-3...; or an existing copy that is the same file and that
+        no stored source claims (so an interrupted run's copy is found, not duplicated)."""
+        number = 1
+        while True:
+            name = path.name if number == 1 else f"{path.stem}-{number}{path.suffix}"
+            stem = Path(name).stem.casefold()
+            if stem not in self.stems:
+                self.stems.add(stem)
+                return name
+            if _same_file(path, self.sources / name) and store.source_by_file(name) is None:
+                return name
+            number += 1
+
+
+def _same_file(original: Path, kept: Path) -> bool:
+    """Whether `kept` holds the same bytes as `original`, and the same corrections."""
+    try:
+        if not kept.is_file() or not filecmp.cmp(original, kept, shallow=False):
+            return False
+        mine, theirs = meta_path(original), meta_path(kept)
+        if mine.is_file() != theirs.is_file():
+            return False
+        return not mine.is_file() or filecmp.cmp(mine, theirs, shallow=False)
+    except OSError:
+        return False
 
 
 def _decisions(tags: ManualTags) -> Iterable[tuple[str, str, str]]:
@@ -464,6 +758,29 @@ def _expand(paths: Sequence[Path], summary: IngestSummary) -> list[Path]:
     return files
 
 
+def _stored_files(sources: Path, summary: IngestSummary) -> list[Path]:
+    """Every original kept in sources/, for a build.
+
+    Hidden files are sources like any other (a `.draft.txt`); hidden folders (the
+    staging folder, a version control's) and hidden files of other types (`.DS_Store`)
+    are not.
+    """
+    from briefing.ingest import SUPPORTED_SUFFIXES
+
+    files: list[Path] = []
+    for folder, folders, names in os.walk(sources):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(names):
+            path = Path(folder) / name
+            if is_meta_file(path):
+                continue
+            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                files.append(path)
+            elif not name.startswith("."):
+                summary.refused.append(Refusal(str(path), _unsupported(path)))
+    return files
+
+
 def _unsupported(path: Path) -> str:
     from briefing.ingest import SUPPORTED_SUFFIXES
 
@@ -471,4 +788,4 @@ def _unsupported(path: Path) -> str:
     return f"unsupported file type {path.suffix or '(none)'}; briefing reads {kinds}"
 
 
-__all__ = ["BriefingError", "IngestSummary", "Library", "Refusal"]
+__all__ = ["BriefingError", "IngestStopped", "IngestSummary", "Library", "Refusal"]

@@ -9,6 +9,7 @@ and `segment` joins the body and records each paragraph's offsets.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,9 +85,12 @@ def build_article(extracted: readers.Extracted) -> Article | None:
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     """The file's bytes, refusing what is not a readable, non-empty file within the limit."""
     try:
-        size = os.stat(path).st_size
-        if path.is_dir():
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
             raise RefusedFile(str(path), "is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read for ever
+            raise RefusedFile(str(path), "not a regular file (a pipe, socket or device)")
+        size = info.st_size
         if size > max_bytes:
             raise RefusedFile(str(path), f"too large ({size:,} bytes; the limit is {max_bytes:,})")
         with open(path, "rb") as handle:
