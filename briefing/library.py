@@ -248,19 +248,20 @@ class Library:
         seen: dict[str, str] = {}
         names = _Names(self.workspace.sources_dir) if copy else None
         try:
-            for done, (path, article) in enumerate(read_articles(files)):
-                if progress:
-                    progress(done, len(files), path.name)
-                try:
-                    item = self._prepare(path, article, names, seen, summary)
-                except RefusedFile as refusal:
-                    summary.refused.append(Refusal(refusal.path, refusal.reason))
-                    continue
-                if item is not None:
-                    pending.append(item)
-                if len(pending) >= BATCH:
-                    self._store_batch(pending, summary)
-                    pending = []
+            with contextlib.closing(read_articles(files)) as articles:  # workers end here
+                for done, (path, article) in enumerate(articles):
+                    if progress:
+                        progress(done, len(files), path.name)
+                    try:
+                        item = self._prepare(path, article, names, seen, summary)
+                    except RefusedFile as refusal:
+                        summary.refused.append(Refusal(refusal.path, refusal.reason))
+                        continue
+                    if item is not None:
+                        pending.append(item)
+                    if len(pending) >= BATCH:
+                        self._store_batch(pending, summary)
+                        pending = []
             self._store_batch(pending, summary)
             pending = []
         except BaseException:
@@ -430,7 +431,8 @@ class Library:
                 _remove_database(building)
             if isinstance(error, sqlite3.Error | OSError):
                 raise WorkspaceError(
-                    f"the rebuild stopped: {_describe(error, self.workspace)}"
+                    f"the build of the corpus database stopped: {_describe(error, self.workspace)}"
+                    "; the previous database, if any, is unchanged."
                 ) from error
             raise
         return summary
@@ -663,16 +665,16 @@ def _is_unicode(*texts: str | None) -> bool:
 
 
 def _describe(error: BaseException, workspace: Workspace) -> str:
-    """A database or disk error as one line for the user."""
+    """A database or disk error as a few words for the user, without a final stop."""
+    full = "the disk is full (free some space, then run it again)"
     if isinstance(error, OSError):
-        where = f"{error.filename}: " if error.filename else ""
-        if error.errno == errno.ENOSPC:
-            return f"{where}the disk is full; free some space and run the command again."
-        return f"{where}{error.strerror or error}."
-    text = str(error)
-    if "full" in text:
-        return f"{workspace.db_path}: the disk is full; free some space and run it again."
-    return f"{workspace.db_path}: {text}. If it persists, run `briefing rebuild`."
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return full
+        where = f" ({error.filename})" if error.filename else ""
+        return f"{error.strerror or error}{where}"
+    if "full" in str(error):
+        return full
+    return f"{workspace.db_path}: {error} (if it persists, run `briefing rebuild`)"
 
 
 class _Names:

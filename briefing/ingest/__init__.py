@@ -9,6 +9,7 @@ and `segment` joins the body and records each paragraph's offsets.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ def read_article(path: Path, max_bytes: int = MAX_BYTES) -> Article:
 
 def build_article(extracted: readers.Extracted) -> Article | None:
     """Metadata first (its cues live in the boilerplate), then the body; None when no body."""
-    paragraphs = segment.split(extracted.text)
+    paragraphs = _unflatten(segment.split(extracted.text))
     kinds = clean.classify(paragraphs)
     start = 0 if extracted.structured else clean.body_start(paragraphs, kinds)
     title = extracted.title or metadata.find_title(paragraphs, start)
@@ -80,6 +81,29 @@ def build_article(extracted: readers.Extracted) -> Article | None:
     date = extracted.date or metadata.find_pubdate(paragraphs, start)
     text, spans = segment.join([paragraphs[i] for i in cleaned.body])
     return Article(text, spans, title, author, outlet, date)
+
+
+FLATTENED = 400  # words: longer than any paragraph an article has; a page run into one line
+_SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[A-Z“\"‘(])")
+
+
+def _unflatten(paragraphs: list[str]) -> list[str]:
+    """Cut a paragraph too long to be one (a whole page flattened to a line) into groups
+    of sentences, so that the cleaner can tell its body from its chrome."""
+    result: list[str] = []
+    for paragraph in paragraphs:
+        if len(paragraph.split()) <= FLATTENED:
+            result.append(paragraph)
+            continue
+        group: list[str] = []
+        for sentence in _SENTENCE.split(paragraph):
+            group.append(sentence)
+            if sum(len(s.split()) for s in group) >= 60:
+                result.append(" ".join(group))
+                group = []
+        if group:
+            result.append(" ".join(group))
+    return result
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:

@@ -24,7 +24,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, SpawnContext
@@ -53,7 +53,7 @@ class Limits:
 
 def read_articles(
     paths: Sequence[Path], limits: Limits | None = None
-) -> Iterator[tuple[Path, Article | str]]:
+) -> Generator[tuple[Path, Article | str], None, None]:
     """Each path with its article, or with the reason it was refused, in the given order."""
     if not paths:
         return
