@@ -24,6 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from briefing.errors import BriefingError
 from briefing.library import IngestStopped, IngestSummary, Library
 from briefing.memo import default_brief
+from briefing.store import QUERY_SYNTAX
 from briefing.workspace import find_workspace, init_workspace
 
 app = typer.Typer(
@@ -255,22 +256,43 @@ def _print_summary(summary: IngestSummary) -> None:
 def sources(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    as_csl: Annotated[
+        bool, typer.Option("--csl", help="CSL-JSON, for Zotero and other citation managers.")
+    ] = False,
+    as_bibtex: Annotated[bool, typer.Option("--bibtex", help="BibTeX entries.")] = False,
 ) -> None:
     """List the sources with their metadata."""
+    from briefing.memo.citations import author_names, source_type
+
     with opened(ctx) as library:
         counts = library.store.source_excerpt_counts()
+        every = library.store.sources()
         rows = [
             {
                 "id": s.id,
                 "title": s.title,
                 "author": s.author,
+                "authors": author_names(s),
                 "outlet": s.outlet,
                 "date": s.date,
+                "url": s.url,
+                "accessed": s.accessed,
+                "type": source_type(s),
                 "file": Path(s.file).name,
                 "excerpts": counts.get(s.id, 0),
             }
-            for s in library.store.sources()
+            for s in every
         ]
+    if as_csl:
+        from briefing.memo.csl import csl_items
+
+        _json(csl_items(every))
+        return
+    if as_bibtex:
+        from briefing.memo.csl import bibtex
+
+        sys.stdout.write(bibtex(every))
+        return
     if as_json:
         _json(rows)
         return
@@ -327,7 +349,9 @@ def excerpts(
 @handles_errors
 def search(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help='Words, "a phrase", OR, NOT, prefix*.')],
+    query: Annotated[
+        str, typer.Argument(help='Words (stemmed), "a phrase", OR, NOT, prefix*, NEAR(a b, 5).')
+    ],
     theme: Annotated[str | None, typer.Option(help="Only excerpts carrying this theme.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
@@ -354,6 +378,12 @@ def search(
         out.print(f"{row['id']}  {row['title'] or row['source']}", markup=False)
         out.print(f"    {row['snippet']}", markup=False)
     out.print(f"{len(rows)} results", markup=False)
+    if not rows:
+        with opened(ctx) as library:
+            close = library.store.suggest(query)
+        if close:
+            out.print(f"Did you mean: {', '.join(close)}?", markup=False)
+        out.print(QUERY_SYNTAX, markup=False)
 
 
 @app.command()
@@ -499,16 +529,17 @@ def eval_(
         )
 
 
-class Format(StrEnum):
+class Format(StrEnum):  # memo.render.FORMATS, as Typer needs it
     md = "md"
     pdf = "pdf"
+    docx = "docx"
 
 
 @app.command()
 @handles_errors
 def export(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="md or pdf.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="md, pdf or docx (Word).")],
     brief: Annotated[
         Path | None, typer.Option(help="A brief.yaml (default: the workspace's).")
     ] = None,
@@ -519,7 +550,7 @@ def export(
         Path | None, typer.Option("--output", "-o", help="The file to write ('-': stdout for md).")
     ] = None,
 ) -> None:
-    """Export the memo to Markdown or PDF."""
+    """Export the memo to Markdown, PDF or Word."""
     with opened(ctx) as library:
         chosen = library.load_brief(brief)
         if theme:
@@ -531,8 +562,8 @@ def export(
                 else default_brief(library.themes, theme)
             )
         if output is not None and str(output) == "-":
-            if fmt is Format.pdf:
-                raise BriefingError("a PDF cannot go to the terminal; give -o FILE.pdf.")
+            if fmt is not Format.md:
+                raise BriefingError(f"a {fmt.value} file cannot go to the terminal; give -o FILE.")
             document = library.build_memo(chosen)
             sys.stdout.write(library.render_document(document, "md").decode("utf-8"))
             problems = document.problems

@@ -24,6 +24,7 @@ from briefing.errors import BriefingError, InputError, RefusedFile, WorkspaceErr
 from briefing.files import write_atomic
 from briefing.locking import workspace_lock, workspace_lock_if_free
 from briefing.memo import (
+    FORMATS,
     Brief,
     MemoDocument,
     Problem,
@@ -32,12 +33,15 @@ from briefing.memo import (
     count_quotes,
     default_brief,
     load_brief,
+    render_docx,
     render_markdown,
     render_pdf,
     save_brief,
     verify_markdown,
 )
+from briefing.memo.sentences import profile_sentences
 from briefing.model import Excerpt, Source, Theme, ThemeScore
+from briefing.source_meta import FIELDS as META_FIELDS
 from briefing.source_meta import is_meta_file, load_meta, meta_path, save_meta
 from briefing.store import NotBuilt, Store
 from briefing.tagging import (
@@ -365,10 +369,13 @@ class Library:
         texts = [e.text for item in batch for e in item.excerpts]
         ids = [e.id for item in batch for e in item.excerpts]
         scores = self.tagger.score(texts)
+        excerpts = [e for item in batch for e in item.excerpts]
+        profiles = profile_sentences(self.tagger, excerpts, scores)
         with self.store.transaction():
             for item in batch:
                 self.store.add_source(item.source, item.excerpts)
             self.store.set_scores(zip(ids, scores, strict=True))
+            self.store.set_sentence_profiles(profiles)
             self.store.set_setting("tagger", self.tagger.fingerprint)
         summary.added.extend(item.source for item in batch)
         for item in batch:
@@ -399,6 +406,7 @@ class Library:
             for batch in self.store.iter_excerpt_batches():
                 scores = self.tagger.score([e.text for e in batch])
                 self.store.set_scores(zip([e.id for e in batch], scores, strict=True))
+                self.store.set_sentence_profiles(profile_sentences(self.tagger, batch, scores))
                 done += len(batch)
                 if progress:
                     progress(done, total, "")
@@ -528,7 +536,9 @@ class Library:
             return render_markdown(document, self.workspace.template_dirs()).encode("utf-8")
         if fmt == "pdf":
             return render_pdf(document, self.workspace.template_dirs())
-        raise InputError(f"unknown format {fmt!r}; use md or pdf.")
+        if fmt == "docx":
+            return render_docx(document)
+        raise InputError(f"unknown format {fmt!r}; use {', '.join(f[0] for f in FORMATS)}.")
 
     def export(
         self, brief: Brief, fmt: str, output: Path | None = None
@@ -558,7 +568,7 @@ class Library:
         source = self.store.source(source_id)
         if source is None:
             raise InputError(f"no source {source_id!r} in this workspace.")
-        unknown = set(fields) - {"title", "author", "outlet", "date"}
+        unknown = set(fields) - set(META_FIELDS)
         if unknown:
             raise InputError(f"cannot correct {', '.join(sorted(unknown))} of a source.")
         path = meta_path(self.workspace.sources_dir / source.file)

@@ -5,6 +5,7 @@ Nothing here does I/O; every other layer speaks in these types.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -20,6 +21,10 @@ class Source:
     author: str | None = None
     outlet: str | None = None
     date: str | None = None  # ISO 8601, yyyy-mm-dd
+    authors: list[str] = field(default_factory=list)  # each author's name, in byline order
+    url: str | None = None  # where the page lives (its canonical address)
+    accessed: str | None = None  # ISO date the page was fetched or saved
+    type: str | None = None  # article | blog post | report | web page | e-mail | document
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,16 @@ class ScoredExcerpt:
     manual: bool = False  # True when the user added the theme by hand
 
 
+@dataclass(frozen=True)
+class SentenceProfile:
+    """An excerpt's sentences as the memo sees them, worked out at tag time."""
+
+    excerpt_id: str
+    spans: tuple[tuple[int, int], ...]  # (start, end) of each sentence in the excerpt's text
+    scores: dict[str, tuple[float, ...]]  # theme id -> each sentence's score for it
+    vectors: bytes | None = None  # DIMENSIONS signed bytes per sentence, or none stored
+
+
 class Corpus(Protocol):
     """What the memo needs to read from the corpus; `store.Store` implements it.
 
@@ -99,4 +114,8 @@ class Corpus(Protocol):
 
     def find_excerpt_by_text(self, text: str) -> Excerpt | None:
         """An excerpt whose text is `text` (whitespace-insensitive), or None."""
+        ...
+
+    def sentence_profiles(self, excerpt_ids: Sequence[str]) -> dict[str, SentenceProfile]:
+        """The stored sentence profiles of these excerpts (those that have one)."""
         ...

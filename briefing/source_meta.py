@@ -13,7 +13,8 @@ import yaml
 from briefing.files import write_atomic
 from briefing.yamlcheck import Checker
 
-FIELDS = ("title", "author", "outlet", "date")
+FIELDS = ("title", "author", "outlet", "date", "url", "accessed", "type")
+TYPES = ("article", "blog post", "report", "web page", "e-mail", "document")
 
 
 def meta_path(original: Path) -> Path:
@@ -36,11 +37,13 @@ def load_meta(path: Path) -> dict[str, str | None]:
     fields: dict[str, str | None] = {}
     for key, node in check.mapping(root, "the metadata", FIELDS).items():
         text = check.text(node, key).strip() or None
-        if key == "date" and text is not None:
+        if key in ("date", "accessed") and text is not None:
             try:
                 text = dt.date.fromisoformat(text).isoformat()
             except ValueError:
-                check.fail(node, f"date {text!r} should be YYYY-MM-DD.")
+                check.fail(node, f"{key} {text!r} should be YYYY-MM-DD.")
+        if key == "type" and text is not None and text not in TYPES:
+            check.fail(node, f"type {text!r} is not one of: {', '.join(TYPES)}.")
         fields[key] = text
     return fields
 

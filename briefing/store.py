@@ -7,6 +7,7 @@ from an explicit path and never holds the only copy of anything a person wrote.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from briefing.errors import WorkspaceError
 from briefing.ids import canonical
-from briefing.model import Excerpt, ScoredExcerpt, Source, ThemeScore
+from briefing.model import Excerpt, ScoredExcerpt, SentenceProfile, Source, ThemeScore
 
 # Each entry upgrades the schema by one version; the list index + 1 is the version
 # it produces. A new version is a new entry, never an edit of an old one.
@@ -66,6 +67,31 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE sc.tagged = 1 AND coalesce(m.decision, '') != 'removed'
         UNION SELECT excerpt_id, theme_id FROM manual WHERE decision = 'added';
     """,
+    # Search by word stems (porter): "helicopter" finds "helicopters". The vocabulary
+    # table suggests terms when a search finds nothing. Sentences: what the memo needs
+    # to cut quotes and compare claims, computed at tag time (scores go stale with the
+    # taxonomy, so the tagger's fingerprint is dropped and the next open re-tags).
+    # Sources: the citation fields a reader may find (url, access date, type, authors).
+    """
+    DROP TABLE excerpts_fts;
+    CREATE VIRTUAL TABLE excerpts_fts USING fts5(
+        text, content='excerpts', content_rowid='n',
+        tokenize='porter unicode61 remove_diacritics 2'
+    );
+    INSERT INTO excerpts_fts(excerpts_fts) VALUES ('rebuild');
+    CREATE VIRTUAL TABLE excerpts_vocab USING fts5vocab(excerpts_fts, row);
+    CREATE TABLE sentences (
+        excerpt_id TEXT PRIMARY KEY,
+        spans TEXT NOT NULL,
+        scores TEXT NOT NULL,
+        vectors BLOB
+    ) WITHOUT ROWID;
+    ALTER TABLE sources ADD COLUMN authors TEXT;
+    ALTER TABLE sources ADD COLUMN url TEXT;
+    ALTER TABLE sources ADD COLUMN accessed TEXT;
+    ALTER TABLE sources ADD COLUMN type TEXT;
+    DELETE FROM settings WHERE key = 'tagger';
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SCORES_BY_THEME = "CREATE INDEX scores_by_theme ON scores(theme_id, tagged, score DESC)"
@@ -101,9 +127,16 @@ class ThemeCount:
     sources: int
 
 
+QUERY_SYNTAX = (
+    "Words are matched by their stem (helicopter finds helicopters); all words must occur. "
+    'Also: "a phrase" in quotes, prefix* for word beginnings, a OR b, a NOT b, '
+    "NEAR(a b, 5) for words within 5 of each other."
+)
+
 # What a whole store holds; one missing means the file was damaged (a dropped table).
 _OBJECTS = frozenset(
-    {"sources", "excerpts", "excerpts_fts", "scores", "manual", "settings", "effective_tags"}
+    {"sources", "excerpts", "excerpts_fts", "excerpts_vocab", "scores", "manual", "settings"}
+    | {"effective_tags", "sentences"}
 )
 BUILT = "built"  # the setting a build writes last: without it, the build did not finish
 _REBUILD = "Run `briefing rebuild` to recreate it from the workspace files."
@@ -251,8 +284,8 @@ class Store:
         # max(rowid) is O(1); count(*) scanned the table on every insert (quadratic ingest).
         added = self.db.execute("SELECT coalesce(max(rowid), 0) FROM sources").fetchone()[0]
         self.db.execute(
-            "INSERT INTO sources(id, file, title, author, outlet, date, text, added) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sources(id, file, title, author, outlet, date, text, added, "
+            "authors, url, accessed, type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 source.id,
                 source.file,
@@ -262,6 +295,10 @@ class Store:
                 source.date,
                 source.text,
                 added,
+                json.dumps(source.authors, ensure_ascii=False) if source.authors else None,
+                source.url,
+                source.accessed,
+                source.type,
             ),
         )
         for excerpt in excerpts:
@@ -284,10 +321,21 @@ class Store:
         self._sources.pop(source.id, None)
 
     def update_metadata(self, source: Source) -> None:
-        """Replace a source's title, author, outlet and date (a user's correction)."""
+        """Replace a source's metadata (a user's correction)."""
         self.db.execute(
-            "UPDATE sources SET title = ?, author = ?, outlet = ?, date = ? WHERE id = ?",
-            (source.title, source.author, source.outlet, source.date, source.id),
+            "UPDATE sources SET title = ?, author = ?, outlet = ?, date = ?, authors = ?, "
+            "url = ?, accessed = ?, type = ? WHERE id = ?",
+            (
+                source.title,
+                source.author,
+                source.outlet,
+                source.date,
+                json.dumps(source.authors, ensure_ascii=False) if source.authors else None,
+                source.url,
+                source.accessed,
+                source.type,
+                source.id,
+            ),
         )
         self._sources.pop(source.id, None)
 
@@ -307,6 +355,34 @@ class Store:
             ],
         )
 
+    def set_sentence_profiles(self, profiles: Iterable[SentenceProfile]) -> None:
+        """Store the memo's view of tagged excerpts' sentences (replacing any older one)."""
+        from briefing.memo.sentences import encode_scores
+
+        self.db.executemany(
+            "INSERT OR REPLACE INTO sentences(excerpt_id, spans, scores, vectors) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                (p.excerpt_id, json.dumps(p.spans), encode_scores(p.scores), p.vectors)
+                for p in profiles
+            ],
+        )
+
+    def sentence_profiles(self, excerpt_ids: Sequence[str]) -> dict[str, SentenceProfile]:
+        from briefing.memo.sentences import decode_scores
+
+        found: dict[str, SentenceProfile] = {}
+        for chunk in _chunks(list(dict.fromkeys(excerpt_ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"SELECT * FROM sentences WHERE excerpt_id IN ({marks})", chunk
+            ):
+                spans = tuple((int(a), int(b)) for a, b in json.loads(row["spans"]))
+                found[row["excerpt_id"]] = SentenceProfile(
+                    row["excerpt_id"], spans, decode_scores(row["scores"]), row["vectors"]
+                )
+        return found
+
     @contextmanager
     def rewriting_scores(self) -> Iterator[None]:
         """Every score is about to be written again: start empty, index once at the end.
@@ -316,6 +392,7 @@ class Store:
         """
         self.db.execute("DROP INDEX IF EXISTS scores_by_theme")
         self.db.execute("DELETE FROM scores")
+        self.db.execute("DELETE FROM sentences")
         yield
         self.db.execute(SCORES_BY_THEME)
 
@@ -533,11 +610,13 @@ class Store:
     def search(self, query: str, theme_id: str | None = None, limit: int = 50) -> list[SearchHit]:
         """Full-text search over excerpts, best match first.
 
-        FTS5 syntax (phrases in quotes, OR, NOT, prefix*) is accepted; a query that
-        is not valid FTS5 falls back to matching its words.
+        Words match by stem (porter); FTS5 syntax ("phrases", OR, NOT, prefix*,
+        NEAR(a b, 5)) is accepted, operators in any case; a query that is not valid
+        FTS5 falls back to matching its words.
         """
         if not query.strip():
             return []
+        query = re.sub(r"\b(or|not|and|near)\b(?=\s|\()", lambda m: m.group(1).upper(), query)
         try:
             return self._search(query, theme_id, limit)
         except sqlite3.OperationalError:
@@ -545,6 +624,43 @@ class Store:
             if not words:
                 return []
             return self._search(" ".join(f'"{w}"' for w in words), theme_id, limit)
+
+    def suggest(self, query: str, count: int = 5) -> list[str]:
+        """Words of the corpus closest in spelling to the query's words (for an empty search).
+
+        Candidates come from the index's vocabulary (stems), narrowed by first letter and
+        length before they are compared, so this stays quick on a large corpus; each stem
+        is shown as a word the corpus really uses.
+        """
+        import difflib
+
+        found: list[str] = []
+        for word in re.findall(r"\w+", query.casefold()):
+            if word in ("and", "or", "not", "near") or len(word) < 3:
+                continue
+            rows = self.db.execute(
+                "SELECT term FROM excerpts_vocab WHERE term >= ? AND term < ? "
+                "AND length(term) BETWEEN ? AND ? ORDER BY doc DESC LIMIT 5000",
+                (word[0], chr(ord(word[0]) + 1), len(word) - 3, len(word) + 2),
+            ).fetchall()
+            stems = [r[0] for r in rows]
+            for stem in difflib.get_close_matches(word, stems, n=count, cutoff=0.7):
+                shown = self._surface(stem)
+                if shown and shown not in found and shown != word:
+                    found.append(shown)
+        return found[:count]
+
+    def _surface(self, stem: str) -> str | None:
+        """A word of the corpus with this stem, as the text writes it."""
+        row = self.db.execute(
+            "SELECT e.text FROM excerpts_fts f JOIN excerpts e ON e.n = f.rowid "
+            "WHERE excerpts_fts MATCH ? LIMIT 1",
+            (f'"{stem}"',),
+        ).fetchone()
+        if row is None:
+            return None
+        match = re.search(rf"\b{re.escape(stem)}\w*", row[0], re.IGNORECASE)
+        return match.group(0).casefold() if match else stem
 
     def _search(self, match: str, theme_id: str | None, limit: int) -> list[SearchHit]:
         sql = (
@@ -586,6 +702,10 @@ def _source(row: sqlite3.Row) -> Source:
         author=row["author"],
         outlet=row["outlet"],
         date=row["date"],
+        authors=json.loads(row["authors"]) if row["authors"] else [],
+        url=row["url"],
+        accessed=row["accessed"],
+        type=row["type"],
     )
 
 

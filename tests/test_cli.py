@@ -50,9 +50,13 @@ def test_sources_json_fields(sample_workspace: Workspace) -> None:
     assert code == 0
     rows = json.loads(out)
     assert len(rows) == 5
-    assert set(rows[0]) == {"id", "title", "author", "outlet", "date", "file", "excerpts"}
+    assert set(rows[0]) == {
+        "id", "title", "author", "authors", "outlet", "date", "url", "accessed", "type",
+        "file", "excerpts",
+    }  # fmt: skip
     diplomat = next(r for r in rows if r["file"].startswith("001_"))
     assert diplomat["author"] == "Sudha Ramachandran"
+    assert diplomat["authors"] == ["Sudha Ramachandran"] and diplomat["type"] == "article"
     assert diplomat["date"] == "2014-12-03"
     assert diplomat["excerpts"] >= 7
 

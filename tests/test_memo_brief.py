@@ -57,7 +57,7 @@ def test_bare_ids_and_defaults(tmp_path: Path) -> None:
     ("text", "line", "words"),
     [
         ("title: T\nthemse: []\n", 2, ["unknown key 'themse'", "did you mean 'themes'"]),
-        ("title: T\ndate: 2014-13-40\n", 2, ["not a date", "yyyy-mm-dd"]),
+        ("title: T\ndate: 2014-13-40\n", 2, ["not a date", "2014-12-05"]),
         ("title: T\ndate: next week\n", 2, ["not a date"]),
         ("title: T\nthemes:\n  - id: a\n    max_excerpts: many\n", 4, ["whole number"]),
         ("title: T\nthemes:\n  - id: a\n    max_excerpts: 0\n", 4, ["from 1 to 50"]),

@@ -6,6 +6,7 @@ Regenerate the golden files with `BRIEFING_REGEN_GOLDEN=1 pytest tests/test_memo
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -99,14 +100,19 @@ def test_escape_round_trips() -> None:
         assert unescape(escaped) == text
         assert "[^" not in escaped.replace("\\[\\^", "")
     assert escape("{{ 7*7 }}") == "{{ 7\\*7 }}"
-    assert escape("<script>") == "\\<script\\>"
+    assert escape("<script>") == "\\<script>"
+    # Only what would change the meaning is escaped: prices, R&D, a lone tilde stay.
+    assert escape("$916m for R&D, ~5% & $1bn") == "$916m for R&D, ~5% & $1bn"
+    assert escape("math $x^2$ and 2^10^") == "math \\$x\\^2\\$ and 2\\^10\\^"
+    assert escape("snake_case and _under_") == "snake_case and \\_under\\_"
+    assert escape("&amp; stays &amp;") == "\\&amp; stays \\&amp;"
 
 
 def test_hostile_text_is_literal_in_markdown() -> None:
     corpus, brief = _hostile()
     md = render_markdown(build_memo(brief, [THEME], corpus))
     assert "49" not in md  # nothing was evaluated
-    assert "<script>" not in md and "\n# A" not in md and "\n- and" not in md
+    assert not re.search(r"(?<!\\)<script", md) and "\n# A" not in md and "\n- and" not in md
     quote = next(line for line in md.splitlines() if line.startswith("> \\#read"))
     assert unescape(quote[2 : quote.rindex("[^")]) == HOSTILE
     assert verify_markdown(md, list(corpus.sources.values())) == []
@@ -174,10 +180,10 @@ def test_verify_passes_then_names_a_changed_quote(sample_library: Library) -> No
     sources = sample_library.store.sources()
     md = render_markdown(sample_library.build_memo(_sample_brief(sample_library)))
     assert verify_markdown(md, sources) == []
-    changed = md.replace("lifted an embargo on weapons", "lifted an embargo on all weapons", 1)
+    changed = md.replace("negotiating the sale of Mi-35", "negotiating the sale of all Mi-35", 1)
     assert changed != md
     problems = verify_markdown(changed, sources)
-    assert problems and "Then, in June" in problems[0].message
+    assert problems and "It began negotiating" in problems[0].message
     assert "New Era in Russia-Pakistan Relations?" in problems[0].message
 
 
@@ -209,7 +215,7 @@ def test_workspace_template_takes_precedence(tmp_path: Path) -> None:
     (tmp_path / "memo.md.j2").write_text("custom {{ memo.title }}\n", encoding="utf-8")
     corpus, brief = _hostile()
     doc = build_memo(brief, [THEME], corpus)
-    assert render_markdown(doc, [tmp_path]) == "custom Memo {{ 7\\*7 }} \\#title\n"
+    assert render_markdown(doc, [tmp_path]) == "custom Memo {{ 7\\*7 }} #title\n"
     (tmp_path / "memo.md.j2").write_text("{{ memo.nope }}\n", encoding="utf-8")
     with pytest.raises(BriefingError, match="template"):
         render_markdown(doc, [tmp_path])

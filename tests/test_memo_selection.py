@@ -125,20 +125,48 @@ LONG = (
 
 
 def test_long_quote_is_cut_to_relevant_verbatim_sentences() -> None:
-    fragments = cut_quote(LONG, keyword_relevance(THEME))
-    assert len(fragments) == 2
-    assert fragments[0] == "Officials confirmed a new tariff on exports of steel."
-    assert fragments[1].startswith("Later, the tariff")
-    assert all(f in LONG for f in fragments)
+    cut = cut_quote(LONG, keyword_relevance(THEME))
+    assert len(cut.fragments) == 1 and cut.fragments[0] in LONG
+    assert cut.fragments[0].startswith("Officials confirmed a new tariff")
+    assert 20 <= cut.words <= 50
+    assert cut.cut_before and cut.cut_after  # the paragraph goes on both sides
     assert "Gen. Smith said" in " ".join(t for t in (LONG[a:b] for a, b in split_sentences(LONG)))
 
 
-def test_cut_quote_in_memo_stays_verbatim() -> None:
+def test_cut_quote_in_memo_stays_verbatim_with_ellipses() -> None:
     corpus = MemoryCorpus()
     source = corpus.add_source([LONG], title="Long", tags=[[("t", 0.9)]])
     doc = build_memo(_brief(), [THEME], corpus)
-    fragments = doc.sections[0].quotes[0].fragments
-    assert len(fragments) > 1 and all(f in source.text for f in fragments)
+    quote = doc.sections[0].quotes[0]
+    assert quote.cut_before and quote.cut_after
+    assert all(f in source.text for f in quote.fragments)
+
+
+def test_a_pronoun_speaker_pulls_in_the_sentence_that_names_them() -> None:
+    text = (
+        "Jane Doe, the trade minister, spoke to reporters in the capital. "
+        "The hall was full and the mood was calm. "
+        "The tariff will double next year and exports will fall sharply, she said, "
+        "adding that talks would go on for several more weeks."
+    )
+    cut = cut_quote(text, keyword_relevance(THEME))
+    assert cut.fragments == (text,) and not cut.cut_before
+
+
+def test_a_cut_never_splits_a_quotation_of_the_source() -> None:
+    text = (
+        "The envoy spoke at length about the trade relationship between the two countries. "
+        "“We will not accept this. The tariff is unfair to our exporters,” he told them. "
+        "Nobody in the room disagreed with any of that, and the meeting ended early."
+    )
+    cut = cut_quote(text, keyword_relevance(THEME))
+    quoted = cut.fragments[0]
+    assert quoted.count("“") == quoted.count("”") == 1
+    assert quoted.startswith("“We will not accept this.")
+    # a paragraph that leaves a quotation open keeps it open, as the source has it
+    open_text = "He went on. “The tariff stays. Exports will suffer for years to come, and more."
+    cut = cut_quote(open_text, keyword_relevance(THEME))
+    assert cut.fragments[0].endswith("and more.") and not cut.cut_after
 
 
 def test_custom_sentence_relevance() -> None:

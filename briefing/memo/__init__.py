@@ -14,14 +14,16 @@ from briefing.memo.brief import (
     save_brief,
 )
 from briefing.memo.document import MemoDocument, build_memo
+from briefing.memo.docx import render_docx
 from briefing.memo.markdown import render_markdown
 from briefing.memo.pdf import render_pdf
 from briefing.memo.problems import Problem
-from briefing.memo.render import bundled_templates_dir
+from briefing.memo.render import FORMATS, bundled_templates_dir
 from briefing.memo.selection import Candidate, propose
 from briefing.memo.verify import VerifyProblem, count_quotes, verify_markdown
 
 __all__ = [
+    "FORMATS",
     "Brief",
     "BriefTheme",
     "Candidate",
@@ -36,6 +38,7 @@ __all__ = [
     "default_brief",
     "load_brief",
     "propose",
+    "render_docx",
     "render_markdown",
     "render_pdf",
     "save_brief",

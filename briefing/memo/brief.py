@@ -7,6 +7,7 @@ are stored with the excerpt's text, so a pin survives a re-ingest that changed i
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +17,7 @@ import yaml
 
 from briefing.errors import InputError
 from briefing.files import write_atomic
+from briefing.memo.citations import DATE_STYLES, MONTHS
 from briefing.model import Excerpt, Theme
 from briefing.yamlcheck import Checker
 
@@ -84,6 +86,7 @@ class Brief:
     sender: str = ""  # "from" in brief.yaml
     date: str | None = None  # ISO yyyy-mm-dd
     marking: str = ""  # a handling marking, e.g. "CONFIDENTIAL"
+    date_style: str = "us"  # us | day-month | iso: the memo's dates, its own and its sources'
     summary: str = ""  # empty: the memo drafts one from the sources
     themes: list[BriefTheme] = field(default_factory=list)
 
@@ -139,9 +142,12 @@ class Brief:
     ) -> None:
         """Change the header fields given; a date must be ISO yyyy-mm-dd or empty."""
         if date is not None:
-            if date and not _valid_date(date):
-                raise InputError(f"date {date!r} is not a date: write it as yyyy-mm-dd")
-            self.date = date or None
+            iso = parse_date(date, self.date_style) if date.strip() else None
+            if date.strip() and iso is None:
+                raise InputError(
+                    f"date {date!r} is not a date: write it as yyyy-mm-dd or e.g. 5 Dec 2014"
+                )
+            self.date = iso
         self.title = self.title if title is None else title
         self.to = self.to if to is None else to
         self.sender = self.sender if sender is None else sender
@@ -167,7 +173,7 @@ def default_brief(
 
 # -- reading -------------------------------------------------------------------------
 
-_TOP_KEYS = ("title", "to", "from", "date", "marking", "summary", "themes")
+_TOP_KEYS = ("title", "to", "from", "date", "date_style", "marking", "summary", "themes")
 _THEME_KEYS = ("id", "include", "comment", "max_excerpts", "pinned", "excluded")
 _REF_KEYS = ("id", "text")
 
@@ -180,7 +186,11 @@ def load_brief(path: Path) -> Brief:
         check.fail(None, "the brief is empty; it needs at least a title")
     top = check.mapping(root, "the brief", _TOP_KEYS)
     title = check.text(top.get("title"), "title", required=True)
-    date = check.date(top.get("date"), "date")
+    style_node = top.get("date_style")
+    style = check.text(style_node, "date_style").strip() or "us"
+    if style not in DATE_STYLES:
+        check.fail(style_node, f"date_style {style!r} is not one of {', '.join(DATE_STYLES)}")
+    date = _read_date(check, top.get("date"), style)
     themes: list[BriefTheme] = []
     seen: set[str] = set()
     for node in check.sequence(top.get("themes"), "themes"):
@@ -197,7 +207,21 @@ def load_brief(path: Path) -> Brief:
         marking=check.text(top.get("marking"), "marking"),
         summary=check.text(top.get("summary"), "summary"),
         themes=themes,
+        date_style=style,
     )
+
+
+def _read_date(check: Checker, node: yaml.Node | None, style: str) -> str | None:
+    """The brief's date in any common form: 2014-12-05, 5 Dec 2014, December 5, 2014."""
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
+        return None
+    if not isinstance(node, yaml.ScalarNode):
+        check.fail(node, "date must be a date, e.g. 2014-12-05 or 5 Dec 2014")
+    value = str(node.value).strip()
+    iso = parse_date(value, style)
+    if value and iso is None:
+        check.fail(node, f"date {value!r} is not a date; write e.g. 2014-12-05 or 5 Dec 2014")
+    return iso
 
 
 def _read_theme(check: Checker, node: yaml.Node) -> BriefTheme:
@@ -239,6 +263,8 @@ def brief_to_yaml(brief: Brief) -> str:
             data[key] = value
     if brief.date:
         data["date"] = dt.date.fromisoformat(brief.date)  # written bare: 2014-12-05
+    if brief.date_style != "us":
+        data["date_style"] = brief.date_style
     if brief.marking:
         data["marking"] = brief.marking
     if brief.summary:
@@ -299,9 +325,36 @@ def _move(items: list[Any], ids: list[str], item_id: str, delta: int) -> None:
     items.insert(new, items.pop(old))
 
 
-def _valid_date(text: str) -> bool:
+_MONTHS = {m[:3].lower(): i for i, m in enumerate(MONTHS, start=1)}
+_MONTH = r"([A-Za-z]{3,9})\.?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_DATE_FORMS = (
+    (re.compile(rf"{_DAY}\s+{_MONTH},?\s+(\d{{4}})"), ("d", "m", "y")),  # 5 Dec 2014
+    (re.compile(rf"{_MONTH}\s+{_DAY},?\s+(\d{{4}})"), ("m", "d", "y")),  # December 5, 2014
+    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), ("y", "n", "d")),  # 2014-12-05
+    (re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"), ("y", "n", "d")),  # 2014/12/05
+)
+_NUMERIC = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")  # 12/5/2014 or 5.12.2014
+
+
+def parse_date(text: str, style: str = "us") -> str | None:
+    """A whole date field as yyyy-mm-dd, or None; 5/12/2014 is read as the style writes it."""
+    value = text.strip()
+    parts: dict[str, str] = {}
+    for pattern, order in _DATE_FORMS:
+        match = pattern.fullmatch(value)
+        if match:
+            parts = dict(zip(order, match.groups(), strict=True))
+            break
+    numeric = _NUMERIC.fullmatch(value)
+    if not parts and numeric:
+        first, second, year = numeric.groups()
+        month, day = (first, second) if style == "us" else (second, first)
+        parts = {"n": month, "d": day, "y": year}
+    if not parts:
+        return None
+    month = int(parts["n"]) if "n" in parts else _MONTHS.get(parts["m"][:3].lower())
     try:
-        dt.date.fromisoformat(text)
+        return dt.date(int(parts["y"]), month or 0, int(parts["d"])).isoformat()
     except ValueError:
-        return False
-    return len(text) == 10
+        return None

@@ -1,7 +1,9 @@
 """The memo as plain data: built once from the brief, then handed to any renderer.
 
-Nothing here knows Markdown or Typst; quotes are verbatim fragments, notes are
-numbered in order of appearance, and each source's first note is the full one.
+Nothing here knows Markdown, Typst or Word; quotes are verbatim fragments, notes are
+numbered in order of appearance, and each source's first note is the full one. A claim
+that several sources carry (word for word, or in their own words) is one item, cited
+to all of them, with the count shown.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 
 from briefing.memo.brief import Brief
 from briefing.memo.citations import (
+    Span,
     Spans,
     bibliography_entry,
     bibliography_key,
@@ -21,13 +24,19 @@ from briefing.memo.citations import (
     short_note,
     surname,
 )
+from briefing.memo.claims import Material, corroborates, most_central
 from briefing.memo.problems import Problem
-from briefing.memo.quotes import SentenceRelevance, best_sentence, cut_quote, keyword_relevance
-from briefing.memo.selection import Candidate, propose, select
-from briefing.model import Corpus, Source, Theme
+from briefing.memo.quotes import SentenceRelevance, cut_quote, keyword_relevance
+from briefing.memo.selection import Candidate, propose
+from briefing.model import Corpus, SentenceProfile, Source, Theme
 
 WINDOW_PER_ITEM = 8  # groups sketched per wanted item: room to spread and to skip repeats
 EMPTY_THEME = "No excerpt in the corpus carries this theme."
+DRAFT_NOTICE = (
+    "Draft: the sentence most central to each theme's quotes, drawn by briefing. "
+    "Write your own summary in the brief to replace it."
+)
+SEE_ALSO = "; see also "
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,7 @@ class Header:
     title: str
     to: str
     sender: str
-    date: str  # as printed, "November 21, 2014"; empty when the brief has none
+    date: str  # as printed in the brief's date style; empty when the brief has none
     marking: str
 
 
@@ -49,12 +58,24 @@ class Block:
 
 @dataclass(frozen=True)
 class Quote:
-    """Verbatim fragments of one excerpt (an ellipsis between them), cited by one note."""
+    """Verbatim fragments of one excerpt, cited by one note.
+
+    An ellipsis goes between fragments, and before the first or after the last where the
+    paragraph goes on (`cut_before`, `cut_after`). `source_ids` carry the words
+    verbatim; `also_ids` report the same claim in other words. `reported_by` counts both.
+    """
 
     fragments: tuple[str, ...]
     note: int
-    source_ids: tuple[str, ...]  # every source that carries all the fragments
+    source_ids: tuple[str, ...]
     excerpt_id: str
+    cut_before: bool = False
+    cut_after: bool = False
+    also_ids: tuple[str, ...] = ()
+
+    @property
+    def reported_by(self) -> int:
+        return len(self.source_ids) + len(self.also_ids)
 
 
 @dataclass(frozen=True)
@@ -98,6 +119,7 @@ class MemoDocument:
     notes: tuple[Note, ...]
     sources: tuple[SourceEntry, ...]
     problems: tuple[Problem, ...] = ()
+    draft_notice: str = ""  # said above a drafted summary
 
 
 def build_memo(
@@ -107,12 +129,13 @@ def build_memo(
     *,
     sentence_relevance: SentenceRelevance | None = None,
 ) -> MemoDocument:
-    """Select, cut and cite the brief's excerpts into a memo document."""
+    """Select, cut, merge and cite the brief's excerpts into a memo document."""
     problems: list[Problem] = []
     known = {t.id: t for t in themes}
     sources: dict[str, Source] = {}
     used: set[str] = set()
     pending: list[_PendingSection] = []
+    style = brief.date_style
     for entry in brief.chosen():
         theme = known.get(entry.id)
         if theme is None:
@@ -127,20 +150,40 @@ def build_memo(
         relevance = _relevance(theme, sentence_relevance)
         window = max(entry.max_excerpts, len(entry.pinned)) * WINDOW_PER_ITEM
         candidates = propose(theme.id, entry, corpus, limit=window, problems=problems)
-        chosen = select(candidates, entry.max_excerpts, avoid=used)
+        profiles = _profiles(corpus, candidates, entry.max_excerpts + len(entry.pinned))
+        use_stored = sentence_relevance is None
         quotes: list[_PendingQuote] = []
-        for candidate in chosen:
-            quote = _quote(candidate, relevance, problems, theme.id)
+        for candidate in candidates:
+            wanted = candidate.pinned or (
+                len(quotes) < entry.max_excerpts
+                and not candidate.excluded
+                and not used.intersection(candidate.excerpt_ids)
+            )
+            if candidate.excluded or (not wanted and not quotes):
+                continue
+            profile = profiles.get(candidate.excerpt.id)
+            material = _material(candidate, theme.id, relevance, profile, use_stored)
+            twin = next(
+                (
+                    q
+                    for q in quotes
+                    if q.new_sources(candidate.sources) and corroborates(q.material, material)
+                ),
+                None,
+            )
+            if twin is not None and not candidate.pinned:
+                twin.add_reports(candidate.sources)
+                used.update(candidate.excerpt_ids)
+                continue
+            if not wanted:
+                continue
+            quote = _quote(candidate, material, problems, theme.id)
             if quote is None:
                 continue
             used.update(candidate.excerpt_ids)
-            # Every source a quote carries is cited, a twin's included (else KeyError below).
-            sources.update((s.id, s) for s in quote.sources)
-            twin = next((q for q in quotes if q.fragments == quote.fragments), None)
-            if twin is not None:
-                twin.sources.extend(s for s in quote.sources if s not in twin.sources)
-                continue
             quotes.append(quote)
+        for quote in quotes:
+            sources.update((s.id, s) for s in [*quote.sources, *quote.also])
         pending.append(_PendingSection(theme, entry.comment, quotes, relevance))
 
     drafted: list[tuple[str, _PendingQuote]] = []
@@ -153,7 +196,7 @@ def build_memo(
             )
         )
 
-    notes = _Notes(sources.values())
+    notes = _Notes(sources.values(), style)
     points = tuple(SummaryPoint(label, notes.cite(q)) for label, q in drafted)
     sections = tuple(
         Section(
@@ -171,15 +214,16 @@ def build_memo(
             title=brief.title,
             to=brief.to,
             sender=brief.sender,
-            date=format_date(brief.date),
+            date=format_date(brief.date, style),
             marking=brief.marking,
         ),
         summary=blocks(brief.summary),
         drafted=points,
         sections=sections,
         notes=tuple(notes.notes),
-        sources=tuple(SourceEntry(s.id, bibliography_entry(s)) for s in cited),
+        sources=tuple(SourceEntry(s.id, bibliography_entry(s, style)) for s in cited),
         problems=tuple(problems),
+        draft_notice=DRAFT_NOTICE if points else "",
     )
 
 
@@ -200,9 +244,25 @@ def blocks(text: str) -> tuple[Block, ...]:
 @dataclass
 class _PendingQuote:
     fragments: tuple[str, ...]
-    sources: list[Source]
+    sources: list[Source]  # carry the fragments verbatim
     excerpt_id: str
-    text: str  # the whole excerpt, for drafting a summary sentence
+    material: Material
+    cut_before: bool = False
+    cut_after: bool = False
+    also: list[Source] = field(default_factory=list)  # report the claim in other words
+
+    def new_sources(self, others: Iterable[Source]) -> bool:
+        """Whether any of `others` is not yet cited for this claim (a claim repeated by
+        the same source is not corroborated by it)."""
+        return any(s not in self.sources and s not in self.also for s in others)
+
+    def add_reports(self, others: Iterable[Source]) -> None:
+        for source in others:
+            if source not in self.sources and source not in self.also:
+                if all(f in source.text for f in self.fragments):
+                    self.sources.append(source)
+                else:
+                    self.also.append(source)
 
 
 @dataclass
@@ -219,12 +279,40 @@ def _relevance(theme: Theme, given: SentenceRelevance | None) -> Callable[[str],
     return lambda sentence: given(theme.id, sentence)
 
 
+def _profiles(
+    corpus: Corpus, candidates: Sequence[Candidate], wanted: int
+) -> dict[str, SentenceProfile]:
+    """The stored sentence profiles of the candidates a section may use, in one query."""
+    reader = getattr(corpus, "sentence_profiles", None)
+    if reader is None:
+        return {}
+    ids = [c.excerpt.id for c in candidates[: wanted * WINDOW_PER_ITEM]]
+    found: dict[str, SentenceProfile] = reader(ids)
+    return found
+
+
+def _material(
+    candidate: Candidate,
+    theme_id: str,
+    relevance: Callable[[str], float],
+    profile: SentenceProfile | None,
+    use_stored: bool,
+) -> Material:
+    """The candidate's sentences, their scores for the theme and vectors, and its cut."""
+    text = candidate.excerpt.text
+    stored = profile is not None and use_stored and theme_id in profile.scores
+    units = list(profile.spans) if profile is not None else None
+    scores = list(profile.scores[theme_id]) if stored and profile is not None else None
+    cut = cut_quote(text, relevance, units, scores)
+    return Material.of(text, cut, relevance, profile, scores, units)
+
+
 def _quote(
-    candidate: Candidate, relevance: Callable[[str], float], problems: list[Problem], theme: str
+    candidate: Candidate, material: Material, problems: list[Problem], theme: str
 ) -> _PendingQuote | None:
-    """Cut the candidate and cite every source of its group that carries the cut verbatim."""
-    fragments = cut_quote(candidate.excerpt.text, relevance)
-    if not fragments or not all(f in candidate.source.text for f in fragments):
+    """The candidate's cut, cited to every source of its group that carries it verbatim."""
+    cut = material.cut
+    if not cut.fragments or not all(f in candidate.source.text for f in cut.fragments):
         problems.append(
             Problem(
                 f"theme {theme!r}: excerpt {candidate.excerpt.id} is not in its source's text "
@@ -234,40 +322,51 @@ def _quote(
             )
         )
         return None
-    carriers = [s for s in candidate.sources if all(f in s.text for f in fragments)]
-    return _PendingQuote(fragments, carriers, candidate.excerpt.id, candidate.excerpt.text)
+    carriers = [s for s in candidate.sources if all(f in s.text for f in cut.fragments)]
+    others = [s for s in candidate.sources if s not in carriers]
+    return _PendingQuote(
+        cut.fragments,
+        carriers,
+        candidate.excerpt.id,
+        material,
+        cut.cut_before,
+        cut.cut_after,
+        others,
+    )
 
 
 def _draft_summary(sections: Sequence[_PendingSection]) -> list[tuple[str, _PendingQuote]]:
-    """One bullet per theme that has material: its lead quote's most relevant sentence."""
+    """One bullet per theme: the sentence most central to the theme's quoted material."""
     points: list[tuple[str, _PendingQuote]] = []
     for section in sections:
         if not section.quotes:
             continue
-        lead = section.quotes[0]
-        sentence = best_sentence(lead.text, section.relevance)
-        carriers = [s for s in lead.sources if sentence in s.text]
-        points.append((section.theme.label, _PendingQuote((sentence,), carriers, "", "")))
+        index, sentence = most_central([q.material for q in section.quotes])
+        quote = section.quotes[index]
+        carriers = [s for s in quote.sources if sentence in s.text]
+        points.append(
+            (section.theme.label, _PendingQuote((sentence,), carriers, "", quote.material))
+        )
     return points
 
 
 class _Notes:
     """Numbers notes in order of appearance; a source's first note is the full one."""
 
-    def __init__(self, sources: Iterable[Source]) -> None:
+    def __init__(self, sources: Iterable[Source], style: str) -> None:
         by_surname: dict[str, set[str]] = {}
         for source in sources:
             if source.author:
                 by_surname.setdefault(surname(source.author), set()).add(source.author.strip())
         self._ambiguous = {name for name, authors in by_surname.items() if len(authors) > 1}
+        self._style = style
         self.cited: list[str] = []
         self.notes: list[Note] = []
 
-    def cite(self, quote: _PendingQuote) -> Quote:
-        number = len(self.notes) + 1
+    def _citations(self, sources: Sequence[Source], *, ends: bool = True) -> list[Spans]:
         parts: list[Spans] = []
-        for i, source in enumerate(quote.sources):
-            last = i == len(quote.sources) - 1
+        for i, source in enumerate(sources):
+            last = ends and i == len(sources) - 1
             if source.id in self.cited:
                 full_author = bool(source.author) and surname(source.author or "") in (
                     self._ambiguous
@@ -275,7 +374,26 @@ class _Notes:
                 parts.append(short_note(source, full_author=full_author, last=last))
             else:
                 self.cited.append(source.id)
-                parts.append(full_note(source, last=last))
+                parts.append(full_note(source, last=last, style=self._style))
+        return parts
+
+    def cite(self, quote: _PendingQuote) -> Quote:
+        """The quote's note: its verbatim carriers, then "see also" those in other words."""
+        number = len(self.notes) + 1
+        spans = join_citations(self._citations(quote.sources, ends=not quote.also))
+        if quote.also:
+            also = join_citations(self._citations(quote.also))
+            lead = SEE_ALSO if spans else SEE_ALSO[2:].capitalize()
+            spans = join_citations([(*spans, Span(lead), *also)])
         ids = tuple(s.id for s in quote.sources)
-        self.notes.append(Note(number, join_citations(parts), ids))
-        return Quote(quote.fragments, number, ids, quote.excerpt_id)
+        also_ids = tuple(s.id for s in quote.also)
+        self.notes.append(Note(number, spans, ids + also_ids))
+        return Quote(
+            quote.fragments,
+            number,
+            ids,
+            quote.excerpt_id,
+            quote.cut_before,
+            quote.cut_after,
+            also_ids,
+        )

@@ -21,16 +21,42 @@ from briefing.memo.quotes import ELLIPSIS
 from briefing.memo.render import find_template
 
 TEMPLATE = "memo.md.j2"
-_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~^$&])")
-_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
+_ALWAYS = re.compile(r"([\\`*\[])")  # code, emphasis, links and footnotes, escapes
+_TAG = re.compile(r"<(?=[A-Za-z/!?])")  # an HTML tag or comment, an autolink
+_ENTITY = re.compile(r"&(?=#?\w+;)")  # &amp; &#123;
+_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")  # snake_case stays as it is
+_LINE_START = re.compile(r"^(\s*)([-+=#>:|]|\d+[.)])")
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def escape(text: str) -> str:
-    """Backslash-escape what Markdown (CommonMark, GFM, footnotes, math) would read."""
+    """Backslash-escape only what Markdown (CommonMark, GFM, footnotes, pandoc's math,
+    super- and subscripts) would read as markup, so "$916m" and "R&D" stay as written."""
     text = re.sub(r"\s+", " ", text)
-    text = _SPECIAL.sub(r"\\\1", text)
+    text = _ALWAYS.sub(r"\\\1", text)
+    text = _TAG.sub(r"\\<", text)
+    text = _ENTITY.sub(r"\\&", text)
+    text = _UNDERSCORE.sub(r"\\_", text)
+    for mark in ("$", "~", "^"):
+        if _pairs(text, mark):
+            text = text.replace(mark, "\\" + mark)
     return _LINE_START.sub(lambda m: m.group(1) + _escape_start(m.group(2)), text)
+
+
+def _pairs(text: str, mark: str) -> bool:
+    """Whether two `mark`s could enclose math, a strikethrough or a superscript."""
+    spots = [i for i, c in enumerate(text) if c == mark]
+    if len(spots) < 2:
+        return False
+    if mark != "$":
+        return True
+    opening = [i for i in spots if i + 1 < len(text) and not text[i + 1].isspace()]
+    closing = [
+        i
+        for i in spots
+        if i > 0 and not text[i - 1].isspace() and not (i + 1 < len(text) and text[i + 1].isdigit())
+    ]
+    return any(o < c for o in opening for c in closing)
 
 
 def unescape(text: str) -> str:
@@ -43,9 +69,26 @@ def spans_markdown(spans: Spans) -> str:
     return "".join(f"*{escape(s.text)}*" if s.italic else escape(s.text) for s in spans)
 
 
-def quote_markdown(fragments: Sequence[str]) -> str:
+def quote_text(quote: Quote) -> str:
+    """The quote as plain text: its fragments, an ellipsis wherever the source goes on."""
+    body = f" {ELLIPSIS} ".join(" ".join(f.split()) for f in quote.fragments)
+    before = f"{ELLIPSIS} " if quote.cut_before else ""
+    after = f" {ELLIPSIS}" if quote.cut_after else ""
+    return before + body + after
+
+
+def quote_markdown(quote: Quote) -> str:
     """The fragments of one quote, escaped, an ellipsis where text was cut."""
-    return f" {ELLIPSIS} ".join(escape(f) for f in fragments)
+    parts = [escape(f) for f in quote.fragments]
+    body = f" {ELLIPSIS} ".join(parts)
+    before = f"{ELLIPSIS} " if quote.cut_before else ""
+    after = f" {ELLIPSIS}" if quote.cut_after else ""
+    return before + body + after
+
+
+def reported(quote: Quote) -> str:
+    """ "reported by 3 sources", when more than one source carries the claim."""
+    return f"reported by {quote.reported_by} sources" if quote.reported_by > 1 else ""
 
 
 def render_markdown(doc: MemoDocument, template_dirs: Sequence[Path] = ()) -> str:
@@ -78,6 +121,7 @@ def _view(doc: MemoDocument) -> dict[str, Any]:
         "date": escape(header.date),
         "summary": [_block(b) for b in doc.summary],
         "drafted": [{"label": escape(p.label), **_quote(p.quote)} for p in doc.drafted],
+        "draft_notice": escape(doc.draft_notice),
         "sections": [
             {
                 "label": escape(s.label),
@@ -97,7 +141,11 @@ def _block(block: Block) -> dict[str, Any]:
 
 
 def _quote(quote: Quote) -> dict[str, Any]:
-    return {"text": quote_markdown(quote.fragments), "marker": f"[^{quote.note}]"}
+    return {
+        "text": quote_markdown(quote),
+        "marker": f"[^{quote.note}]",
+        "reported": f" *({escape(reported(quote))})*" if reported(quote) else "",
+    }
 
 
 def _escape_start(marker: str) -> str:

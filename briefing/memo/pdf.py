@@ -18,7 +18,7 @@ from typing import Any
 from briefing.errors import BriefingError
 from briefing.memo.citations import Spans
 from briefing.memo.document import Block, MemoDocument, Quote
-from briefing.memo.quotes import ELLIPSIS
+from briefing.memo.markdown import quote_text, reported
 from briefing.memo.render import find_template
 
 TEMPLATE = "memo.typ"
@@ -37,6 +37,7 @@ def memo_json(doc: MemoDocument) -> str:
         },
         "summary": [_block(b) for b in doc.summary],
         "drafted": [{"label": _flat(p.label), **_quote(p.quote)} for p in doc.drafted],
+        "draft_notice": doc.draft_notice,
         "sections": [
             {
                 "label": _flat(s.label),
@@ -86,7 +87,7 @@ def _block(block: Block) -> dict[str, Any]:
 
 
 def _quote(quote: Quote) -> dict[str, Any]:
-    return {"text": f" {ELLIPSIS} ".join(_flat(f) for f in quote.fragments), "note": quote.note}
+    return {"text": quote_text(quote), "note": quote.note, "reported": reported(quote)}
 
 
 def _spans(spans: Spans) -> list[dict[str, Any]]:

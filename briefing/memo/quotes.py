@@ -1,20 +1,28 @@
-"""Cutting a long paragraph down to the sentences that carry a theme.
+"""Cutting a paragraph down to the sentences that carry a theme.
 
 Every fragment is a slice of the excerpt's own text, so it stays a verbatim substring
-of the source; the renderers put an ellipsis between fragments that are not adjacent.
+of the source; the renderers put an ellipsis wherever text was cut (before, between or
+after fragments). A cut never falls inside a quotation of the source: sentences joined
+by an open quotation are one unit, and a paragraph that leaves a quotation open keeps
+it open as the source has it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from briefing.model import Theme
 
 ELLIPSIS = "…"
-WHOLE_WORDS = 80  # a paragraph this short is quoted whole
-BUDGET_WORDS = 60  # a cut paragraph keeps about this many words
+TARGET_WORDS = 20  # a quote grows towards this many words ...
+BUDGET_WORDS = 50  # ... and stops before this many
+SPEAKER_WORDS = 70  # a quote may reach this far to keep who is speaking
+MAX_SENTENCES = 3
+GROW_WORDS = 40  # past the target, a neighbour joins only while the quote stays this short
+CLOSE_SCORE = 0.9  # ... and only if it scores nearly as well as the best sentence
 
 SentenceRelevance = Callable[[str, str], float]
 
@@ -26,6 +34,36 @@ _ABBREVIATIONS = {
     "u.s", "u.k", "u.n", "e.g", "i.e",
 }  # fmt: skip
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_OPEN = "“"
+_CLOSE = "”"
+# A sentence whose speaker is only a pronoun: "..., he said." / "She added that ..."
+_VERBS = (
+    r"(?:said|says|added|adds|told|tells|noted|notes|observed|stated|argued|explained|warned|"
+    r"insisted|claimed|believes|believed|wrote|writes|asserted|remarked|continued)"
+)
+_PRONOUN_SPEAKER = re.compile(
+    rf"\b(?:he|she|they)\s+{_VERBS}\b|\b{_VERBS}\s+(?:he|she|they)\b|^(?:[\"“]?)(?:he|she|they)\b",
+    re.IGNORECASE,
+)
+_NAMED = re.compile(r"\b([A-Z][a-z]+)(?:\s+[A-Z][a-z]+)+")
+_NOT_NAMES_TEXT = (
+    "The A An This That These Those In On At But And It He She They When While After "
+    "Before Since Then As If Of For To By With From "
+)
+_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
+
+
+@dataclass(frozen=True)
+class Cut:
+    """What a quote keeps of a paragraph: verbatim fragments, and where text was left out."""
+
+    fragments: tuple[str, ...]
+    cut_before: bool = False  # text of the paragraph precedes the first fragment
+    cut_after: bool = False  # text of the paragraph follows the last fragment
+
+    @property
+    def words(self) -> int:
+        return sum(len(f.split()) for f in self.fragments)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -45,6 +83,47 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [s for s in spans if s[1] > s[0]]
 
 
+def quotation_depth(text: str) -> list[int]:
+    """For each offset 0..len(text), how many quotations of the text are open there.
+
+    Curly marks nest; a straight double mark opens or closes by what precedes it. A
+    closing mark with none open (a quotation carried over from the paragraph before)
+    counts as open from the paragraph's start up to it.
+    """
+    changes: list[tuple[int, int]] = []  # (offset just after the mark, +1 or -1)
+    for i, char in enumerate(text):
+        if char == _OPEN or (char == '"' and _opens(text, i)):
+            changes.append((i + 1, +1))
+        elif char in (_CLOSE, '"'):
+            changes.append((i + 1, -1))
+    running = lowest = 0
+    for _, delta in changes:
+        running += delta
+        lowest = min(lowest, running)
+    depth = [0] * (len(text) + 1)
+    level, at = -lowest, 0
+    for offset, delta in changes:
+        depth[at:offset] = [level] * (offset - at)
+        level, at = level + delta, offset
+    depth[at:] = [level] * (len(text) + 1 - at)
+    return depth
+
+
+def quote_units(text: str) -> list[tuple[int, int]]:
+    """Sentences, joined where a quotation runs across their boundary."""
+    spans = split_sentences(text)
+    if not spans:
+        return []
+    depth = quotation_depth(text)
+    units: list[tuple[int, int]] = [spans[0]]
+    for start, end in spans[1:]:
+        if depth[start] > 0:
+            units[-1] = (units[-1][0], end)
+        else:
+            units.append((start, end))
+    return units
+
+
 def keyword_relevance(theme: Theme) -> Callable[[str], float]:
     """How many of the theme's phrases and patterns a sentence carries."""
     matchers = _theme_matchers(theme.keywords, theme.patterns)
@@ -55,50 +134,108 @@ def keyword_relevance(theme: Theme) -> Callable[[str], float]:
     return score
 
 
-def cut_quote(text: str, relevance: Callable[[str], float]) -> tuple[str, ...]:
-    """The fragments of `text` to quote: all of it when short, else its best sentences.
+def cut_quote(
+    text: str,
+    relevance: Callable[[str], float],
+    units: Sequence[tuple[int, int]] | None = None,
+    scores: Sequence[float] | None = None,
+) -> Cut:
+    """The span of `text` that carries the theme: one to three sentences, 20-50 words.
 
-    Sentences are chosen by relevance (ties: earlier first) until the word budget is
-    spent, then put back in their order; adjacent sentences form one fragment.
+    It starts at the best-scoring sentence (ties: the earlier) and grows towards its
+    better-scoring neighbour until it holds TARGET_WORDS, never past BUDGET_WORDS or
+    MAX_SENTENCES; a pronoun speaker pulls in the earlier sentence that names them.
+    `units`/`scores` are the stored sentence spans and their scores, when known.
     """
     stripped = text.strip()
-    if len(stripped.split()) <= WHOLE_WORDS:
-        return (stripped,) if stripped else ()
-    spans = split_sentences(text)
-    if len(spans) <= 1:
-        return (stripped,)
-    scores = [relevance(text[a:b]) for a, b in spans]
-    order = sorted(range(len(spans)), key=lambda i: (-scores[i], i))
-    if scores[order[0]] <= 0:
-        order = list(range(len(spans)))  # nothing matches: the paragraph's opening
-    chosen: list[int] = []
-    words = 0
-    for i in order:
-        if chosen and (scores[i] <= 0 < scores[order[0]]):
+    if not stripped:
+        return Cut(())
+    units = list(units) if units is not None else quote_units(text)
+    if not units:
+        return Cut((stripped,))
+    if scores is None or len(scores) != len(units):
+        scores = [relevance(text[a:b]) for a, b in units]
+    words = [len(text[a:b].split()) for a, b in units]
+    best = max(range(len(units)), key=lambda i: (scores[i], -i))
+    first = last = best
+    while last - first + 1 < MAX_SENTENCES:
+        total = sum(words[first : last + 1])
+        options = []
+        if first > 0:
+            options.append((scores[first - 1], 1, first - 1))
+        if last < len(units) - 1:
+            options.append((scores[last + 1], 2, last + 1))
+        options = [o for o in options if total + words[o[2]] <= BUDGET_WORDS]
+        if not options:
             break
-        length = len(text[spans[i][0] : spans[i][1]].split())
-        if chosen and words + length > BUDGET_WORDS:
-            continue
-        chosen.append(i)
-        words += length
-    chosen.sort()
-    fragments: list[str] = []
-    run_start = chosen[0]
-    for prev, cur in zip(chosen, chosen[1:] + [None], strict=False):
-        if cur is None or cur != prev + 1:
-            fragments.append(text[spans[run_start][0] : spans[prev][1]])
-            if cur is not None:
-                run_start = cur
-    return tuple(fragments)
+        score, _, index = max(options)
+        if total >= TARGET_WORDS and (score <= 0 or score < scores[best] * CLOSE_SCORE):
+            break  # long enough; a neighbour joins only if it carries the theme as well
+        if total >= TARGET_WORDS and total + words[index] > GROW_WORDS:
+            break
+        first, last = min(first, index), max(last, index)
+    first = _with_speaker(text, units, words, first, last)
+    start, end = units[first][0], units[last][1]
+    if first == last and words[first] > BUDGET_WORDS:  # one sentence too long to quote whole
+        end = _clause_end(text, start, end, depth=quotation_depth(text))
+    return Cut(
+        (text[start:end],),
+        cut_before=start > units[0][0] or bool(text[: units[0][0]].strip()),
+        cut_after=end < units[-1][1],
+    )
+
+
+_CLAUSE = re.compile(r"[,;:—–]\s+|\s+(?=(?:because|while|whereas|although|but|and|as)\s)")
+
+
+def _clause_end(text: str, start: int, end: int, depth: Sequence[int]) -> int:
+    """Where a quote too long for its budget can stop: the last clause boundary that
+    keeps BUDGET_WORDS or fewer (outside any quotation), at least TARGET_WORDS in."""
+    best = end
+    for match in _CLAUSE.finditer(text, start, end):
+        stop = match.start()
+        words = len(text[start:stop].split())
+        if words > BUDGET_WORDS - 5:
+            break
+        if words >= TARGET_WORDS and depth[stop] == 0:
+            best = stop
+    return best
 
 
 def best_sentence(text: str, relevance: Callable[[str], float]) -> str:
     """The one sentence of `text` that carries the theme best (ties: the first)."""
-    spans = split_sentences(text)
+    spans = quote_units(text)
     if not spans:
         return text.strip()
     best = max(range(len(spans)), key=lambda i: (relevance(text[slice(*spans[i])]), -i))
     return text[slice(*spans[best])]
+
+
+def _with_speaker(
+    text: str, units: Sequence[tuple[int, int]], words: Sequence[int], first: int, last: int
+) -> int:
+    """Move the start back to the sentence naming whoever "he said" in the span is."""
+    span = text[units[first][0] : units[last][1]]
+    if not _PRONOUN_SPEAKER.search(span) or _names_someone(span):
+        return first
+    total = sum(words[first : last + 1])
+    for earlier in range(first - 1, -1, -1):
+        total += words[earlier]
+        if total > SPEAKER_WORDS:
+            return first
+        if _names_someone(text[units[earlier][0] : units[earlier][1]]):
+            return earlier
+    return first
+
+
+def _names_someone(text: str) -> bool:
+    """Whether the text names a person or body: two capitalised words in a row."""
+    return any(m.group(1) not in _NOT_NAMES for m in _NAMED.finditer(text))
+
+
+def _opens(text: str, i: int) -> bool:
+    """A straight double mark opens a quotation after a space, a bracket or the start."""
+    return i == 0 or text[i - 1].isspace() or text[i - 1] in "([{—–-"
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -7,6 +7,14 @@ from pathlib import Path
 
 from briefing.errors import BriefingError
 
+# Every format the memo exports to, as (name, file suffix, description): the CLI's
+# --format and the TUI's export dialog offer exactly these.
+FORMATS: tuple[tuple[str, str, str], ...] = (
+    ("md", ".md", "Markdown"),
+    ("pdf", ".pdf", "PDF"),
+    ("docx", ".docx", "Word"),
+)
+
 
 def bundled_templates_dir() -> Path:
     """The templates shipped with briefing (the wheel's briefing.templates, or the checkout's)."""

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from briefing.store import SearchHit
+from briefing.store import QUERY_SYNTAX, SearchHit
 from briefing.tui.dialogs.simple import ThemePickDialog
 from briefing.tui.messages import BriefEdited
 from briefing.tui.session import Session
@@ -89,6 +89,10 @@ class SearchScreen(Screen[None]):
                 key=hit.excerpt.id,
             )
         note = f"{len(hits)} match(es)" if query.strip() else "Type to search."
+        if query.strip() and not hits:  # say how to ask, and what the corpus does say
+            close = self.session.library.store.suggest(query)
+            note += f". Did you mean: {', '.join(close)}? " if close else ". "
+            note += QUERY_SYNTAX
         if len(hits) == LIMIT:
             note += f" (the best {LIMIT}; narrow the query)"
         self.query_one("#search-note", Static).update(

@@ -1,0 +1,174 @@
+"""The memo as a Word document (.docx), written by pandoc from its JSON syntax tree.
+
+Why pandoc, and why its syntax tree: Word's footnotes live in their own part
+(footnotes.xml) with references, styles and relationships that python-docx has no API
+for; pandoc writes real footnotes, headings, block quotes and lists that Word and
+LibreOffice edit as their own. The pandoc binary ships inside the pypandoc-binary wheel
+(no system install, no network). The memo goes to pandoc as a syntax tree built here,
+never as Markdown text, so source text is never parsed: nothing needs escaping and no
+quote can turn into markup. SOURCE_DATE_EPOCH pins the document's dates and the zip's
+timestamps, so the same memo gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from typing import Any
+
+from briefing.errors import BriefingError
+from briefing.memo.citations import Spans
+from briefing.memo.document import Block, MemoDocument, Quote
+from briefing.memo.markdown import quote_text, reported
+
+API_VERSION = [1, 23, 1, 1]
+TIMEOUT = 60  # seconds; pandoc takes well under one for a memo
+Node = dict[str, Any]
+
+
+def render_docx(doc: MemoDocument) -> bytes:
+    """The memo as .docx bytes; the same document always gives the same bytes."""
+    tree = json.dumps(memo_tree(doc), ensure_ascii=False, sort_keys=True)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
+    try:
+        done = subprocess.run(
+            [_pandoc(), "--from", "json", "--to", "docx", "--output", "-"],
+            input=tree.encode("utf-8"),
+            capture_output=True,
+            env=env,
+            timeout=TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise BriefingError(f"pandoc could not write the Word file: {error}", "docx") from error
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip()
+        raise BriefingError(f"pandoc could not write the Word file: {message}", "docx")
+    return done.stdout
+
+
+def memo_tree(doc: MemoDocument) -> Node:
+    """The memo as pandoc's JSON syntax tree."""
+    blocks: list[Node] = []
+    header = doc.header
+    if header.marking:
+        blocks.append(_para([_strong(_text(header.marking.upper()))]))
+    blocks.append(_header(1, _text("MEMORANDUM")))
+    rows: list[list[Node]] = []
+    for label, value in (("TO:", header.to), ("FROM:", header.sender), ("DATE:", header.date)):
+        if value:
+            rows.append([_strong(_text(label)), {"t": "Space"}, *_text(value)])
+    rows.append([_strong(_text("SUBJECT:")), {"t": "Space"}, _strong(_text(header.title))])
+    line: list[Node] = []
+    for i, row in enumerate(rows):
+        if i:
+            line.append({"t": "LineBreak"})
+        line.extend(row)
+    blocks.append(_para(line))
+    blocks.append({"t": "HorizontalRule"})
+    blocks.append(_header(2, _text("Bottom line (draft)" if doc.drafted else "Bottom line")))
+    if doc.draft_notice:
+        blocks.append(_para([{"t": "Emph", "c": _text(doc.draft_notice)}]))
+    blocks.extend(_prose(doc.summary))
+    notes = {n.number: n.spans for n in doc.notes}
+    if doc.drafted:
+        items = [
+            [
+                {
+                    "t": "Plain",
+                    "c": [
+                        _strong(_text(f"{p.label}.")),
+                        {"t": "Space"},
+                        *_text(f"“{quote_text(p.quote)}”"),
+                        _note(notes[p.quote.note]),
+                    ],
+                }
+            ]
+            for p in doc.drafted
+        ]
+        blocks.append({"t": "BulletList", "c": items})
+    for section in doc.sections:
+        blocks.append(_header(2, _text(section.label)))
+        blocks.extend(_prose(section.comment))
+        for quote in section.quotes:
+            blocks.append({"t": "BlockQuote", "c": [_para(_quote(quote, notes))]})
+        if section.empty:
+            blocks.append(_para([{"t": "Emph", "c": _text(section.empty)}]))
+    if doc.sources:
+        blocks.append(_header(2, _text("Sources")))
+        blocks.extend(_para(_spans(entry.spans)) for entry in doc.sources)
+    if header.marking:
+        blocks.append(_para([_strong(_text(header.marking.upper()))]))
+    return {"pandoc-api-version": API_VERSION, "meta": {}, "blocks": blocks}
+
+
+def _quote(quote: Quote, notes: dict[int, Spans]) -> list[Node]:
+    inlines = [*_text(quote_text(quote)), _note(notes[quote.note])]
+    if reported(quote):
+        inlines += [{"t": "Space"}, {"t": "Emph", "c": _text(f"({reported(quote)})")}]
+    return inlines
+
+
+def _note(spans: Spans) -> Node:
+    return {"t": "Note", "c": [_para(_spans(spans))]}
+
+
+def _spans(spans: Spans) -> list[Node]:
+    out: list[Node] = []
+    for span in spans:
+        inlines = _text(span.text)
+        if span.text[:1].isspace():
+            inlines.insert(0, {"t": "Space"})
+        if span.text[-1:].isspace() and span.text.strip():
+            inlines.append({"t": "Space"})
+        out.extend([{"t": "Emph", "c": inlines}] if span.italic else inlines)
+    return out
+
+
+def _prose(blocks: tuple[Block, ...]) -> list[Node]:
+    out: list[Node] = []
+    for block in blocks:
+        if block.kind == "bullets":
+            items = [[{"t": "Plain", "c": _text(i)}] for i in block.items]
+            out.append({"t": "BulletList", "c": items})
+        else:
+            out.append(_para(_text(block.items[0])))
+    return out
+
+
+def _text(text: str) -> list[Node]:
+    """Plain text as pandoc inlines: words and spaces, nothing parsed."""
+    out: list[Node] = []
+    for i, word in enumerate(re.split(r"\s+", text.strip())):
+        if i:
+            out.append({"t": "Space"})
+        if word:
+            out.append({"t": "Str", "c": word})
+    return out
+
+
+def _para(inlines: list[Node]) -> Node:
+    return {"t": "Para", "c": inlines}
+
+
+def _strong(inlines: list[Node]) -> Node:
+    return {"t": "Strong", "c": inlines}
+
+
+def _header(level: int, inlines: list[Node]) -> Node:
+    return {"t": "Header", "c": [level, ["", [], []], inlines]}
+
+
+def _pandoc() -> str:
+    try:
+        import pypandoc
+    except ImportError as error:
+        raise BriefingError(
+            "Word export needs the pypandoc-binary package: pip install pypandoc-binary", "docx"
+        ) from error
+    try:
+        return str(pypandoc.get_pandoc_path())
+    except OSError as error:
+        raise BriefingError(f"pandoc is not available: {error}", "docx") from error
