@@ -213,7 +213,9 @@ class Store:
         store = cls(path)
         if store.get_setting(BUILT) is None:
             store.close()
-            raise NotBuilt("was left incomplete by a build that did not finish")
+            raise NotBuilt(
+                "was not marked whole (its build did not finish, or an older briefing made it)"
+            )
         return store
 
     def mark_built(self) -> None:
