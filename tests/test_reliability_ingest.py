@@ -114,6 +114,22 @@ def test_an_alias_bomb_is_stopped_by_the_readers_limits() -> None:
     assert not isinstance(results[1][1], str)  # the good file read
 
 
+def test_a_missing_reader_dependency_refuses_its_files_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As when a library the HTML reader imports is not installed: ImportError, one line."""
+    from briefing.ingest.parallel import read_one
+
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>Hello there, reader.</p></body></html>", encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # `import trafilatura` now fails
+    reason = read_one(page)
+    assert isinstance(reason, str)
+    assert reason.startswith("the HTML reader failed on it (ModuleNotFoundError")
+    assert "\n" not in reason
+    assert not isinstance(read_one(GOOD), str)
+
+
 def _big_text(path: Path, paragraphs: int) -> Path:
     sentence = "The committee met again on Tuesday to weigh the proposal in detail. "
     path.write_text("\n\n".join(sentence * 6 for _ in range(paragraphs)), encoding="utf-8")
