@@ -7,6 +7,7 @@ A `BriefingError` becomes one line on stderr, never a traceback.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import sys
@@ -19,8 +20,10 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from briefing.controls import strip_controls
 from briefing.errors import BriefingError
 from briefing.library import IngestStopped, IngestSummary, Library
 from briefing.memo import default_brief
@@ -34,8 +37,21 @@ app = typer.Typer(
     no_args_is_help=False,
     rich_markup_mode=None,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Console(Console):
+    """A console that never prints an escape sequence, whatever a source or file name holds.
+
+    Ingest removes control characters from new text, but a store written before that, or a
+    file name, may still carry them; so every line printed is cleaned here, once.
+    """
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(strip_controls(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+out = _Console(highlight=False, soft_wrap=True)
+err = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -94,6 +110,7 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
                 "run `briefing tag` to re-tag.",
                 markup=False,
             )
+        _warn_unused_decisions(library.workspace.tags_path, library.tag_problems)
         yield library
     finally:
         library.close()
@@ -104,6 +121,15 @@ def _waiting() -> None:
         "briefing: another briefing run is changing this workspace; waiting for it to finish…",
         markup=False,
     )
+
+
+def _warn_unused_decisions(path: Path, problems: Sequence[str]) -> None:
+    """Said once, when tags.yaml changed: a decision that applies to nothing is a slip."""
+    for problem in problems[:5]:
+        err.print(f"briefing: warning: {path}: {problem}; the decision applies to nothing.",
+                  markup=False)  # fmt: skip
+    if len(problems) > 5:
+        err.print(f"briefing: warning: {path}: {len(problems) - 5} more like these.", markup=False)
 
 
 @contextmanager
@@ -127,7 +153,7 @@ def _progress(label: str) -> Iterator[Callable[[int, int, str], None]]:
                 return
             bar.start()
             task = bar.add_task(label, total=total, name=name)
-        bar.update(task, completed=done, total=total, name=name[-40:])
+        bar.update(task, completed=done, total=total, name=escape(strip_controls(name)[-40:]))
 
     try:
         yield report
@@ -142,6 +168,7 @@ def _is_number(cell: str) -> bool:
 
 def _table(columns: Sequence[str], rows: Sequence[Sequence[str]], wide: str = "title") -> None:
     """Print a plain aligned table; only the `wide` column (kept last) is cut to fit."""
+    rows = [[strip_controls(cell) for cell in row] for row in rows]
     widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
     if wide in columns:
         at = columns.index(wide)
@@ -167,7 +194,13 @@ def _table(columns: Sequence[str], rows: Sequence[Sequence[str]], wide: str = "t
 
 
 def _json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    # JSON escapes C0 controls itself; C1 controls (a terminal may read U+009B as CSI) are
+    # written as \u escapes too, so the data stays the same and the terminal stays safe.
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+_C1 = re.compile("[\x7f-\x9f]")
 
 
 @app.callback()
@@ -291,7 +324,7 @@ def sources(
     if as_bibtex:
         from briefing.memo.csl import bibtex
 
-        sys.stdout.write(bibtex(every))
+        sys.stdout.write(strip_controls(bibtex(every)))
         return
     if as_json:
         _json(rows)
@@ -471,6 +504,8 @@ def tag(
             return
         with _progress("Tagging") as report:
             count = library.retag(progress=report)
+        if not library.tag_problems:  # else `opened` said them already
+            _warn_unused_decisions(library.workspace.tags_path, library.unused_decisions())
     out.print(f"Tagged {count} excerpts.", markup=False)
 
 
@@ -611,6 +646,7 @@ def rebuild(ctx: typer.Context) -> None:
             markup=False,
         )
         refused = library.built.refused if library.built else []
+        _warn_unused_decisions(workspace.tags_path, library.tag_problems)
     finally:
         library.close()
     for refusal in refused:

@@ -7,6 +7,10 @@ its own text, so it survives a re-ingest and edits to other paragraphs.
 from __future__ import annotations
 
 import hashlib
+import re
+
+# What `excerpt_ids` makes: 12 hex digits, and -N for a paragraph repeated in its source.
+EXCERPT_ID = re.compile(r"[0-9a-f]{12}(?:-[1-9][0-9]{0,5})?")
 
 
 def _digest(text: str, length: int) -> str:

@@ -114,6 +114,8 @@ class Library:
         self.built: IngestSummary | None = None
         self.rebuilt_because: str | None = None  # why opening had to build the store
         self.on_wait: Callable[[], None] | None = None
+        # Set when tags.yaml was read into the store: its decisions that apply to nothing.
+        self.tag_problems: list[str] = []
 
     # -- opening ----------------------------------------------------------------
 
@@ -466,6 +468,19 @@ class Library:
             save_manual_tags(self.workspace.tags_path, tags)
             self._sync_manual(force=True)
 
+    def unused_decisions(self, tags: ManualTags | None = None) -> list[str]:
+        """What in tags.yaml applies to nothing: excerpts not in the corpus, unknown themes."""
+        tags = tags if tags is not None else self.manual_tags()
+        themes = {t.id for t in self.themes}
+        problems = []
+        for excerpt_id in sorted(set(tags.added) | set(tags.removed)):
+            if self.store.excerpt(excerpt_id) is None:
+                problems.append(f"excerpt {excerpt_id} is not in the corpus")
+            decided = tags.added.get(excerpt_id, set()) | tags.removed.get(excerpt_id, set())
+            problems += [f"theme {t!r} (excerpt {excerpt_id}) is not in themes.yaml"
+                         for t in sorted(decided - themes)]  # fmt: skip
+        return problems
+
     def _sync_manual(self, force: bool = False) -> None:
         """Mirror tags.yaml into the store when it changed on disk (or when forced)."""
         path = self.workspace.tags_path
@@ -479,6 +494,7 @@ class Library:
         with self._locked(), self.store.transaction():
             self.store.replace_manual(_decisions(tags))
             self.store.set_setting("tags_stamp", stamp)
+        self.tag_problems = self.unused_decisions(tags)
 
     def explain(self, excerpt_id: str) -> tuple[Excerpt, list[ThemeScore]]:
         """The excerpt and, per theme, its score and why, manual decisions applied."""

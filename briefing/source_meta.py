@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from briefing.controls import strip_controls
 from briefing.files import write_atomic
 from briefing.yamlcheck import Checker
 
@@ -36,7 +37,8 @@ def load_meta(path: Path) -> dict[str, str | None]:
         return {}
     fields: dict[str, str | None] = {}
     for key, node in check.mapping(root, "the metadata", FIELDS).items():
-        text = check.text(node, key).strip() or None
+        # A correction is shown in the terminal like any metadata: no escape sequences.
+        text = strip_controls(check.text(node, key)).strip() or None
         if key in ("date", "accessed") and text is not None:
             try:
                 text = dt.date.fromisoformat(text).isoformat()

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefing.controls import strip_controls, without_controls
 from briefing.errors import WorkspaceError
 from briefing.ids import canonical
 from briefing.model import Excerpt, ScoredExcerpt, SentenceProfile, Source, ThemeScore
@@ -118,6 +119,9 @@ class SearchHit:
     source: Source
     snippet: str  # the match marked with [ and ]
     rank: float
+
+    def __post_init__(self) -> None:  # cut from stored text: see without_controls
+        object.__setattr__(self, "snippet", strip_controls(self.snippet))
 
 
 @dataclass(frozen=True)
@@ -695,6 +699,7 @@ class _Transaction:
         self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
 
+@without_controls  # a store written before ingest removed them
 def _source(row: sqlite3.Row) -> Source:
     return Source(
         id=row["id"],
@@ -711,6 +716,7 @@ def _source(row: sqlite3.Row) -> Source:
     )
 
 
+@without_controls  # a store written before ingest removed them
 def _excerpt(row: sqlite3.Row) -> Excerpt:
     return Excerpt(
         id=row["id"],

@@ -10,7 +10,7 @@ import pytest
 
 from briefing import ids
 from briefing.errors import InputError
-from briefing.files import write_atomic
+from briefing.files import WriteRefused, write_atomic
 from briefing.library import Library
 from briefing.workspace import Workspace
 from tests.paths import SAMPLE_SOURCES
@@ -118,7 +118,7 @@ def test_write_atomic_keeps_the_old_file_when_writing_fails(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("os.fsync", disk_full)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteRefused, match="No space left on device"):
         write_atomic(target, "new")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["brief.yaml"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefing.errors import InputError
+from briefing.files import WriteRefused
 from briefing.memo import Brief, BriefTheme, ExcerptRef, default_brief, load_brief, save_brief
 from briefing.model import Excerpt, Theme
 
@@ -105,7 +106,7 @@ def test_atomic_save_keeps_old_file_on_failure(
     monkeypatch.setattr(os, "replace", broken)
     changed = _brief()
     changed.title = "Changed"
-    with pytest.raises(OSError):
+    with pytest.raises(WriteRefused, match=r"\(disk full\); the old file is kept"):
         save_brief(path, changed)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["brief.yaml"]  # no temp file left

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from briefing.controls import strip_controls
 from briefing.ingest.cues import BULLET
 
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
@@ -21,10 +22,11 @@ _VOCABULARY = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
 def normalize(text: str) -> str:
-    """Normalise line endings, Unicode (NFC), spaces and invisible characters."""
+    """Normalise line endings, Unicode (NFC), spaces, invisible and control characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", strip_controls(text)))
+    # NFC last: removing a character between a letter and its accent lets them compose.
     text = unicodedata.normalize("NFC", text)
-    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
     return "\n".join(line.strip() for line in text.split("\n"))
 
 

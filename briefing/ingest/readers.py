@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
+from briefing.controls import strip_controls
 from briefing.ingest.dates import find_date
 from briefing.ingest.normalize import normalize, unwrap
 from briefing.ingest.pdf import page_text
+from briefing.yamlcheck import YamlRefused, load_values
 
 
 class Unreadable(Exception):
@@ -35,6 +35,23 @@ class Extracted:
     outlet: str | None = None
     date: str | None = None
     structured: bool = False  # True when the reader already separated article from page chrome
+
+    def __post_init__(self) -> None:
+        # Metadata is as hostile as the text (a <title>, PDF info, a front matter "\e[2J"):
+        # every text field leaves the reader without control characters.
+        for name, value in list(vars(self).items()):
+            if name == "text" and isinstance(value, str):
+                object.__setattr__(self, name, strip_controls(value))
+            elif isinstance(value, str):
+                object.__setattr__(self, name, _field(value))
+            elif isinstance(value, tuple | list) and all(isinstance(v, str) for v in value):
+                object.__setattr__(self, name, type(value)(_field(v) for v in value))
+
+
+def _field(value: str) -> str:
+    """A metadata field without control characters, its spaces collapsed where some went."""
+    cleaned = strip_controls(value)
+    return cleaned if cleaned == value else " ".join(cleaned.split())
 
 
 _BOMS = (
@@ -103,9 +120,13 @@ def read_markdown(data: bytes) -> Extracted:
     front = _FRONT_MATTER.match(text)
     if front:
         try:
-            loaded = yaml.safe_load(front.group(1))
-        except yaml.YAMLError:
-            loaded = None
+            loaded = load_values(front.group(1))
+        except YamlRefused as refused:
+            if not refused.syntax:  # over a limit or a bad value: the file's own problem
+                # The front matter starts on the file's second line.
+                where = f" line {refused.line + 1}" if refused.line else ""
+                raise Unreadable(f"front matter{where}: {refused.problem}") from refused
+            loaded = None  # not YAML at all: the dashes were not front matter
         meta = loaded if isinstance(loaded, dict) else {}
         text = text[front.end() :]
     lines: list[str] = []
@@ -145,17 +166,22 @@ def read_html(data: bytes) -> Extracted:
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     logging.getLogger("htmldate").setLevel(logging.CRITICAL)
-    html = decode(data)
-    doc = trafilatura.bare_extraction(
-        html,
-        fast=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        with_metadata=True,
-        deduplicate=False,
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    # The parser drops a bare ESC but keeps the rest of its sequence ("]0;title") as text,
+    # so whole sequences go before parsing.
+    html = strip_controls(decode(data))
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            fast=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            with_metadata=True,
+            deduplicate=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except AssertionError as error:  # lxml's tree builder asserts on some broken markup
+        raise Unreadable("the HTML is too malformed to parse (e.g. a page inside CDATA)") from error
     if doc is None:
         raise Unreadable("no article text found in the HTML")
     body = str(getattr(doc, "text", None) or "")

@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
-from briefing.errors import BriefingError
+from briefing.controls import strip_controls
 from briefing.memo.citations import Spans
 from briefing.memo.document import Block, MemoDocument, Quote
 from briefing.memo.quotes import ELLIPSIS
-from briefing.memo.render import find_template
+from briefing.memo.render import render_template
 
 TEMPLATE = "memo.md.j2"
 _ALWAYS = re.compile(r"([\\`*\[])")  # code, emphasis, links and footnotes, escapes
@@ -93,21 +92,18 @@ def reported(quote: Quote) -> str:
 
 def render_markdown(doc: MemoDocument, template_dirs: Sequence[Path] = ()) -> str:
     """The memo as Markdown; the same document always gives the same bytes."""
-    path = find_template(TEMPLATE, template_dirs)
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(path.parent)),
+    text = render_template(
+        TEMPLATE,
+        template_dirs,
+        {"memo": _view(doc)},
         autoescape=False,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    try:
-        text = env.get_template(TEMPLATE).render(memo=_view(doc))
-    except jinja2.TemplateError as exc:
-        where = f":{exc.lineno}" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
-        raise BriefingError(f"{path}{where}: the template fails: {exc}", "template") from exc
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    # No escape sequence reaches a memo, whatever a template or an old store holds.
+    return strip_controls(re.sub(r"\n{3,}", "\n\n", text)).strip() + "\n"
 
 
 def _view(doc: MemoDocument) -> dict[str, Any]:

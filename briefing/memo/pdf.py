@@ -2,14 +2,18 @@
 
 The document goes to Typst as JSON through `sys.inputs`, so no source text is ever
 parsed as Typst markup; the template is compiled alone in a temporary folder that is
-Typst's root, with only the fonts embedded in Typst, so it reads nothing else and
-looks the same on every machine.
+Typst's root, with only the fonts embedded in Typst and no packages, in a child process
+that cannot reach the network, so it reads nothing else and looks the same on every
+machine.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
+import os
+import re
+import subprocess
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,8 +24,6 @@ from briefing.memo.citations import Spans
 from briefing.memo.document import Block, MemoDocument, Quote
 from briefing.memo.markdown import quote_text, reported
 from briefing.memo.render import find_template
-
-TEMPLATE = "memo.typ"
 
 
 def memo_json(doc: MemoDocument) -> str:
@@ -54,28 +56,68 @@ def memo_json(doc: MemoDocument) -> str:
 
 
 def render_pdf(doc: MemoDocument, template_dirs: Sequence[Path] = ()) -> bytes:
-    """The memo as PDF bytes; the same document always gives the same bytes."""
-    import typst  # lazy: a Markdown export never loads the Typst compiler
+    """The memo as PDF bytes; the same document always gives the same bytes.
 
+    Typst runs offline in a child process (see typst_run.py) with a time limit; a
+    template that imports a package (`#import "@preview/..."`) is refused with its line.
+    """
     template = find_template(TEMPLATE, template_dirs)
+    try:
+        source = template.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BriefingError(f"{template}: cannot read it ({exc})", "template") from exc
+    _refuse_packages(template, source)
     with tempfile.TemporaryDirectory(prefix="briefing-typst-") as tmp:
         root = Path(tmp)
-        shutil.copyfile(template, root / TEMPLATE)
+        (root / TEMPLATE).write_text(source, encoding="utf-8")
         try:
-            return bytes(
-                typst.compile(
-                    str(root / TEMPLATE),
-                    root=str(root),
-                    format="pdf",
-                    sys_inputs={"memo": memo_json(doc)},
-                    font_paths=[],
-                    ignore_system_fonts=True,
-                )
+            done = subprocess.run(
+                [sys.executable, "-m", "briefing.typst_run", str(root)],
+                input=memo_json(doc).encode("utf-8"),
+                capture_output=True,
+                timeout=MAX_SECONDS,
+                env=_offline_environment(),
+                check=False,
             )
-        except typst.TypstError as exc:
+        except subprocess.TimeoutExpired as exc:
             raise BriefingError(
-                f"{template}: Typst cannot typeset the memo: {exc}", "template"
+                f"{template}: Typst took over {MAX_SECONDS:g} seconds; the template is refused",
+                "template",
             ) from exc
+    problem = done.stderr.decode("utf-8", "replace").strip()
+    if done.returncode == TYPST_FAILED:
+        raise BriefingError(f"{template}: Typst cannot typeset the memo: {problem}", "template")
+    if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
+        last = problem.splitlines()[-1] if problem else f"exit {done.returncode}"
+        raise BriefingError(f"{template}: Typst failed ({last})", "template")
+    return done.stdout
+
+
+TEMPLATE = "memo.typ"
+TYPST_FAILED = 3  # typst_run.py's exit code when Typst itself refused the template
+MAX_SECONDS = 120.0  # a memo typesets in about a second
+# A package import names a string that starts with "@" ("@preview/cetz:0.2.2"); a string
+# built from "@", \u{40} or a code point is refused too, since it can only be one.
+_PACKAGE = re.compile(r"\"@|\\u\{0*40\}|from-unicode", re.IGNORECASE)
+_PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
+                    "all_proxy")  # fmt: skip
+
+
+def _refuse_packages(template: Path, source: str) -> None:
+    for number, line in enumerate(source.splitlines(), start=1):
+        if _PACKAGE.search(line):
+            raise BriefingError(
+                f"{template}:{number}: imports a Typst package; briefing typesets offline, "
+                "with no packages: copy what the template needs into it",
+                "template",
+            )
+
+
+def _offline_environment() -> dict[str, str]:
+    """The child's environment: every proxy a closed local port, no exceptions to it."""
+    env = {k: v for k, v in os.environ.items() if k.lower() != "no_proxy"}
+    env.update(dict.fromkeys(_PROXY_VARIABLES, "http://127.0.0.1:9"))
+    return env
 
 
 def _flat(text: str) -> str:

@@ -9,6 +9,7 @@ The file is plain YAML so it can be read, diffed and edited by hand:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from briefing.model import ThemeScore
 from briefing.yamlcheck import Checker
 
 _KEYS = ("added", "removed")
+_ID_SHAPE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}")
 _HEADER = (
     "# Manual tag decisions: excerpt id -> themes added or removed by hand.\n"
     "# They always win over the tagger. Written by briefing; safe to edit.\n"
@@ -93,6 +95,12 @@ def load_manual_tags(path: Path) -> ManualTags:
         check.fail(root, "tags.yaml must map excerpt ids to {added: [...], removed: [...]}")
     for key_node, value_node in root.value:
         excerpt_id = check.text(key_node, "an excerpt id", required=True)
+        if not _ID_SHAPE.fullmatch(excerpt_id):  # a slip, or a path like ../../x
+            check.fail(
+                key_node,
+                f"{excerpt_id[:40]!r} is not an excerpt id (letters, digits and hyphens, as "
+                "`briefing excerpts` lists them); fix or remove it",
+            )
         decisions = check.mapping(value_node, f"excerpt '{excerpt_id}'", _KEYS)
         for key, themes_node in decisions.items():
             for theme_id in check.texts(themes_node, key):

@@ -3,7 +3,12 @@
 A keyword matches case-insensitively, on word boundaries, with the inflections
 people actually write (plural, possessive, -ed/-ing), and with a hyphen or a space
 between its words alike, so a taxonomy need not list every form of a phrase.
-One regular expression per theme (its phrases, then its patterns) decides every match.
+One regular expression per theme decides every phrase match.
+
+A theme's `patterns` are regular expressions a person wrote (or downloaded), so they run
+on RE2, which matches in time linear in the text: `(\\w+\\s?)+$` would backtrack for ever
+in Python's re. RE2 has no look-around or back-references, and its \\w and \\b are ASCII;
+a pattern it cannot run is refused when themes.yaml is loaded, with its line.
 
 Speed: a regex alternation of ~40 phrases tried at every position of every
 paragraph was most of the tagger's time. A phrase can only start where a word
@@ -17,6 +22,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+import re2
 
 from briefing.model import Theme
 
@@ -171,6 +178,20 @@ def _scan(
     return matches
 
 
+def compile_pattern(pattern: str) -> re2._Regexp:
+    """A theme's pattern on RE2, case-insensitive; ValueError says why RE2 cannot run it."""
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False  # the error is raised (and reported with its line) instead
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as error:
+        reason = error.args[0] if error.args else error
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        raise ValueError(str(reason)) from error
+
+
 @dataclass(frozen=True)
 class PhraseMatch:
     """What one theme's phrases found in one paragraph."""
@@ -190,15 +211,15 @@ class ThemeMatcher:
     def __init__(self, theme: Theme) -> None:
         self.phrases = tuple(dict.fromkeys([*label_phrases(theme.label), *theme.keywords]))
         self.n_patterns = len(theme.patterns)
-        groups = [phrase_regex(p) for p in self.phrases] + [f"(?:{p})" for p in theme.patterns]
+        groups = [phrase_regex(p) for p in self.phrases]
         self._names = [f"_briefing_{i}" for i in range(len(groups))]
         body = "|".join(f"(?P<{n}>{g})" for n, g in zip(self._names, groups, strict=True))
-        if not theme.patterns:  # a cheap first-letter test skips most positions quickly
-            initials = sorted({p.strip()[0].lower() for p in self.phrases if p.strip()})
-            body = f"(?=[{re.escape(''.join(initials))}])(?:{body})"
+        # A cheap first-letter test skips most positions quickly.
+        initials = sorted({p.strip()[0].lower() for p in self.phrases if p.strip()})
+        body = f"(?=[{re.escape(''.join(initials))}])(?:{body})"
         self._regex = re.compile(body, re.IGNORECASE)
-        # Patterns can match anywhere (even empty), so a theme with any is scanned in full.
-        self._starts = None if theme.patterns else _starts(self.phrases)
+        self._starts = _starts(self.phrases)
+        self._patterns = [compile_pattern(p) for p in theme.patterns]
         self._exclude = (
             re.compile("|".join(phrase_regex(p) for p in theme.exclude), re.IGNORECASE)
             if theme.exclude
@@ -207,10 +228,30 @@ class ThemeMatcher:
         self._exclude_starts = _starts(theme.exclude)
 
     def _which(self, m: re.Match[str]) -> int:
-        """The index of the phrase or pattern behind a match (patterns may nest groups)."""
+        """The index of the phrase behind a match."""
         if m.lastgroup is not None and m.lastgroup.startswith("_briefing_"):
             return int(m.lastgroup[len("_briefing_") :])
         return next(i for i, name in enumerate(self._names) if m.start(name) != -1)
+
+    def _with_patterns(
+        self, matches: list[tuple[int, int, int, str]], text: str
+    ) -> list[tuple[int, int, int, str]]:
+        """The phrase matches and the patterns' (numbered after the phrases), as one scan of
+        all of them in one alternation would find them: leftmost first, the earlier of two
+        at one place, none overlapping another."""
+        found = list(matches)
+        for number, pattern in enumerate(self._patterns, start=len(self.phrases)):
+            found += [
+                (m.start(), m.end(), number, m.group(0))
+                for m in pattern.finditer(text)
+                if m.end() > m.start()
+            ]
+        found.sort(key=lambda m: (m[0], m[2]))
+        kept: list[tuple[int, int, int, str]] = []
+        for match in found:
+            if not kept or match[0] >= kept[-1][1]:
+                kept.append(match)
+        return kept
 
     def match(self, text: str, words: Words | None = None) -> PhraseMatch:
         """Find this theme's phrases in `text`; an excluded span cannot also count as a match.
@@ -220,21 +261,26 @@ class ThemeMatcher:
         if words is None and (self._starts is not None or self._exclude_starts is not None):
             words = Words(text)
         vetoes = _scan(self._exclude, self._exclude_starts, text, words) if self._exclude else []
-        matches = _scan(self._regex, self._starts, text, words)
+        matches = [
+            (m.start(), m.end(), self._which(m), m.group(0))
+            for m in _scan(self._regex, self._starts, text, words)
+        ]
+        if self._patterns:
+            matches = self._with_patterns(matches, text)
         if not matches and not vetoes:
             return _NOTHING  # most paragraphs, for most themes
         vetoed = [m.span() for m in vetoes]
         found: dict[str, None] = {}
         ids: set[int] = set()
         mentions = 0
-        for m in matches:
-            if m.end() == m.start():
+        for start, end, which, written in matches:
+            if end == start:
                 continue
-            if vetoed and any(s < m.end() and m.start() < e for s, e in vetoed):
+            if vetoed and any(s < end and start < e for s, e in vetoed):
                 continue
             mentions += 1
-            ids.add(self._which(m))
-            found.setdefault(" ".join(m.group(0).split()), None)
+            ids.add(which)
+            found.setdefault(" ".join(written.split()), None)
         return PhraseMatch(
             found=tuple(found),
             phrase_ids=frozenset(ids),

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from briefing.model import Theme
+from briefing.tagging.phrases import compile_pattern
 from briefing.yamlcheck import Checker
 
 ALLOWED_KEYS = ("id", "label", "description", "keywords", "patterns", "exclude", "threshold")
@@ -35,12 +36,13 @@ def _theme(check: Checker, node: yaml.Node) -> Theme:
     patterns = check.texts(patterns_node, "patterns")
     for item, pattern in zip(check.sequence(patterns_node, "patterns"), patterns, strict=True):
         try:
-            re.compile(pattern)
-        except re.error as exc:
+            compile_pattern(pattern)
+        except ValueError as exc:
             check.fail(
                 item,
                 f"pattern {pattern!r} of theme '{theme_id}' is not a valid regular expression "
-                f"({exc}); fix it or quote it with single quotes",
+                f"({exc}); fix it or quote it with single quotes (patterns use RE2 syntax: "
+                "no look-around or back-references)",
             )
     theme = Theme(
         id=theme_id,

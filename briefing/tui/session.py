@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefing.controls import strip_controls
 from briefing.errors import BriefingError
 from briefing.library import Library
 from briefing.memo import Brief, MemoDocument, default_brief
@@ -76,7 +77,7 @@ class Session:
 
     @property
     def name(self) -> str:
-        return self.library.workspace.root.name
+        return strip_controls(self.library.workspace.root.name)  # a folder's name is drawn too
 
     def label(self, theme_id: str) -> str:
         return next((t.label for t in self.library.themes if t.id == theme_id), theme_id)
