@@ -110,6 +110,7 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
                 "run `briefing tag` to re-tag.",
                 markup=False,
             )
+        _report_decisions(library)
         _warn_unused_decisions(library.workspace.tags_path, library.tag_problems)
         yield library
     finally:
@@ -121,6 +122,26 @@ def _waiting() -> None:
         "briefing: another briefing run is changing this workspace; waiting for it to finish…",
         markup=False,
     )
+
+
+def _report_decisions(library: Library) -> None:
+    """Say which manual decisions were found again by their text, and which were not."""
+    path = library.workspace.tags_path
+    for moved in library.refound:
+        err.print(
+            f"briefing: {path}: excerpt {moved.excerpt_id} is now {moved.found} (found again "
+            f"by its text); its decisions ({', '.join(moved.themes)}) moved to it.",
+            markup=False,
+        )
+    for lost in library.unresolved_decisions():
+        snippet = " ".join(strip_controls(lost.text or "").split())
+        snippet = f" “{snippet[:60]}…”" if len(snippet) > 60 else f" “{snippet}”" if snippet else ""
+        err.print(
+            f"briefing: warning: {path}: excerpt {lost.excerpt_id} is not in the corpus"
+            f"{snippet}; its decisions ({', '.join(lost.themes)}) are kept in tags.yaml but "
+            "not applied: ingest its source again, or remove the entry.",
+            markup=False,
+        )
 
 
 def _warn_unused_decisions(path: Path, problems: Sequence[str]) -> None:
@@ -166,19 +187,27 @@ def _is_number(cell: str) -> bool:
     return cell.replace(".", "", 1).isdigit() or cell == "·"
 
 
-def _table(columns: Sequence[str], rows: Sequence[Sequence[str]], wide: str = "title") -> None:
-    """Print a plain aligned table; only the `wide` column (kept last) is cut to fit."""
+def _table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    wide: Sequence[str] = ("title",),
+    weights: Sequence[int] = (),
+) -> None:
+    """Print a plain aligned table; only the `wide` columns are cut to fit, sharing the
+    room by `weights` (equal shares when none are given)."""
     rows = [[strip_controls(cell) for cell in row] for row in rows]
     widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
-    if wide in columns:
-        at = columns.index(wide)
-        room = (
-            shutil.get_terminal_size((120, 24)).columns
-            - sum(widths)
-            + widths[at]
-            - 2 * (len(columns) - 1)
-        )
-        widths[at] = max(12, min(widths[at], room))
+    share = dict(zip(wide, weights or [1] * len(wide), strict=True))
+    cut = [at for at, column in enumerate(columns) if column in share]
+    if cut:
+        room = shutil.get_terminal_size((120, 24)).columns - 2 * (len(columns) - 1)
+        room -= sum(w for at, w in enumerate(widths) if at not in cut)
+        # Narrowest first: what a short column does not need goes to the longer ones.
+        left = sorted(cut, key=lambda at: widths[at] / share[columns[at]])
+        for index, at in enumerate(left):
+            weight = share[columns[at]] / sum(share[columns[a]] for a in left[index:])
+            widths[at] = max(12, min(widths[at], int(room * weight)))
+            room -= widths[at]
     numeric = [bool(rows) and all(_is_number(r[i]) for r in rows) for i in range(len(columns))]
 
     def line(cells: Sequence[str]) -> str:
@@ -249,15 +278,28 @@ def init(
 @handles_errors
 def ingest(
     ctx: typer.Context,
-    # readable=False: an unreadable file is refused by ingest, the rest of the run goes on.
     paths: Annotated[
-        list[Path], typer.Argument(help="Files or folders (read recursively).", readable=False)
-    ],
+        list[str] | None,
+        typer.Argument(help="Files, folders (read recursively) or web pages (http(s)://...)."),
+    ] = None,
+    urls: Annotated[
+        Path | None,
+        typer.Option("--urls", help="A file of web page addresses, one a line (# comments)."),
+    ] = None,
 ) -> None:
-    """Read, clean, cut and tag articles (.txt, .md, .html, .pdf) into the workspace."""
+    """Read, clean, cut and tag articles (.txt .md .html .mhtml .pdf .docx .eml, web pages)."""
+    from briefing.ingest.fetch import is_url
+
+    named = list(paths or [])
+    pages = [p for p in named if is_url(p)]
+    if urls is not None:
+        pages += _url_list(urls)
+    files = [Path(p) for p in named if not is_url(p)]
+    if not files and not pages:
+        raise BriefingError("nothing to ingest: name files, folders or URLs, or --urls FILE.")
     try:
         with opened(ctx) as library, _progress("Ingesting") as report:
-            summary = library.ingest(paths, progress=report)
+            summary = library.ingest(files, progress=report, urls=pages)
     except IngestStopped as stopped:
         _print_summary(stopped.summary)
         stored = len(stopped.summary.added)
@@ -268,6 +310,16 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _url_list(path: Path) -> list[str]:
+    """The addresses in a --urls file: one a line; blank lines and # comments skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as error:
+        raise BriefingError(f"{path}: cannot read the list of URLs ({error.strerror}).") from None
+    found = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return found
+
+
 def _print_summary(summary: IngestSummary) -> None:
     for source in summary.added:
         out.print(
@@ -275,11 +327,15 @@ def _print_summary(summary: IngestSummary) -> None:
         )
     for path, existing in summary.duplicates:
         out.print(f"duplicate  {existing}  {path}", markup=False)
+    for skipped in summary.skipped:
+        out.print(f"skipped    {skipped.path}: {skipped.reason}", markup=False)
     for refusal in summary.refused:
         err.print(f"refused    {refusal.path}: {refusal.reason}", markup=False)
+    count = len(summary.skipped) + len(summary.assets)
+    assets = f" ({len(summary.assets)} not articles: scripts, styles, images...)"
     out.print(
         f"{len(summary.added)} added, {len(summary.duplicates)} duplicate, "
-        f"{len(summary.refused)} refused",
+        f"{len(summary.refused)} refused, {count} skipped{assets if summary.assets else ''}",
         markup=False,
     )
 
@@ -329,9 +385,9 @@ def sources(
     if as_json:
         _json(rows)
         return
-    columns = ("id", "date", "excerpts", "author", "outlet", "title")
+    columns = ("id", "date", "excerpts", "author", "outlet", "title", "url")
     cells = [tuple(str(row[c] or "—") for c in columns) for row in rows]
-    _table(columns, cells)
+    _table(columns, cells, wide=("title", "url"), weights=(3, 2))
 
 
 @app.command()
@@ -449,7 +505,7 @@ def themes(
         _json(rows)
         return
     cells = [(str(r["id"]), str(r["label"]), str(r["excerpts"]), str(r["sources"])) for r in rows]
-    _table(("id", "label", "excerpts", "sources"), cells, wide="label")
+    _table(("id", "label", "excerpts", "sources"), cells, wide=("label",))
 
 
 def _theme_matrix(library: Library, as_json: bool) -> None:
@@ -555,7 +611,7 @@ def eval_(
             str(report.paragraphs),
         )
     )
-    _table(("theme", "precision", "recall", "F1", "support"), cells, wide="theme")
+    _table(("theme", "precision", "recall", "F1", "support"), cells, wide=("theme",))
     if report.missing:
         err.print(
             f"briefing: {report.missing} gold paragraphs were not found among the excerpts "
@@ -645,6 +701,7 @@ def rebuild(ctx: typer.Context) -> None:
             f"{library.store.count_excerpts()} excerpts.",
             markup=False,
         )
+        _report_decisions(library)
         refused = library.built.refused if library.built else []
         _warn_unused_decisions(workspace.tags_path, library.tag_problems)
     finally:

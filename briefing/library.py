@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import filecmp
+import json
 import os
 import re
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -42,11 +44,12 @@ from briefing.memo import (
 from briefing.memo.sentences import profile_sentences
 from briefing.model import Excerpt, Source, Theme, ThemeScore
 from briefing.source_meta import FIELDS as META_FIELDS
-from briefing.source_meta import is_meta_file, load_meta, meta_path, save_meta
+from briefing.source_meta import Fields, is_meta_file, load_meta, meta_path, save_meta
 from briefing.store import NotBuilt, Store
 from briefing.tagging import (
     EvalReport,
     ManualTags,
+    Stamp,
     Tagger,
     evaluate,
     load_gold,
@@ -81,6 +84,23 @@ class IngestSummary:
     added: list[Source] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, existing source id)
     refused: list[Refusal] = field(default_factory=list)
+    skipped: list[Refusal] = field(default_factory=list)  # special entries, with the reason
+    assets: list[str] = field(default_factory=list)  # files in folders that are not articles
+
+
+@dataclass(frozen=True)
+class StaleDecision:
+    """A manual decision in tags.yaml whose excerpt id no longer resolves.
+
+    `found` is the excerpt's new id when its text found it again (tags.yaml is then
+    rewritten with it); None when nothing matches: the decision stays in tags.yaml,
+    unused, until its source is ingested again or the user removes it.
+    """
+
+    excerpt_id: str
+    themes: tuple[str, ...]
+    text: str | None
+    found: str | None = None
 
 
 @dataclass
@@ -114,6 +134,9 @@ class Library:
         self.built: IngestSummary | None = None
         self.rebuilt_because: str | None = None  # why opening had to build the store
         self.on_wait: Callable[[], None] | None = None
+        # Decisions of tags.yaml whose excerpt ids went stale at the last sync: found
+        # again by their text, or not found (see `unresolved_decisions`).
+        self.refound: list[StaleDecision] = []
         # Set when tags.yaml was read into the store: its decisions that apply to nothing.
         self.tag_problems: list[str] = []
 
@@ -223,26 +246,36 @@ class Library:
 
     # -- ingest -----------------------------------------------------------------
 
-    def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestSummary:
-        """Read, clean, cut, tag and store every file under `paths`.
+    def ingest(
+        self, paths: Sequence[Path], progress: Progress | None = None, urls: Sequence[str] = ()
+    ) -> IngestSummary:
+        """Read, clean, cut, tag and store every file under `paths` and every page at `urls`.
 
         Each original is copied into the workspace's sources/ (with its .meta.yaml),
-        so that `rebuild` can recreate everything; the copy lands there only once its
-        source is stored. A bad file is refused with its reason and the run goes on.
-        A run that cannot go on (Ctrl-C, a full disk, a database error) raises
-        `IngestStopped` with what was stored.
+        so that `rebuild` can recreate everything; a fetched page is kept the same way,
+        its URL and the day it was fetched in its .meta.yaml; the copy lands there only
+        once its source is stored. A bad file or URL is refused with its reason and the
+        run goes on. A run that cannot go on (Ctrl-C, a full disk, a database error)
+        raises `IngestStopped` with what was stored.
         """
         summary = IngestSummary()
+        fetched: dict[Path, str] = {}
         try:
-            files = _expand(paths, summary)
-            with self._locked():
-                self._settle_incoming()
-                self._ingest_files(files, copy=True, summary=summary, progress=progress)
-                self._settle_incoming()  # nothing is left there now: remove the folder
+            with tempfile.TemporaryDirectory(prefix="briefing-fetch-") as folder:
+                fetched = _fetch(urls, Path(folder), summary, progress)
+                files = _expand(paths, summary) + list(fetched)
+                with self._locked():
+                    self._settle_incoming()
+                    self._ingest_files(files, copy=True, summary=summary, progress=progress)
+                    self._settle_incoming()  # nothing is left there now: remove the folder
         except KeyboardInterrupt:
-            raise IngestStopped("interrupted", summary, 130) from None
+            raise IngestStopped("interrupted", _named(summary, fetched), 130) from None
         except (sqlite3.Error, OSError) as error:
-            raise IngestStopped(_describe(error, self.workspace), summary, 2) from error
+            message = _describe(error, self.workspace)
+            raise IngestStopped(message, _named(summary, fetched), 2) from error
+        summary = _named(summary, fetched)
+        if summary.added and self.unresolved_decisions():
+            self._sync_manual(force=True)  # a source ingested again may hold their excerpts
         return summary
 
     def _ingest_files(
@@ -317,6 +350,8 @@ class Library:
             author=article.author,
             outlet=article.outlet,
             date=article.date,
+            authors=list(article.authors),
+            url=article.url,
         )
         source = replace(source, **corrected)  # type: ignore[arg-type]
         texts = [article.text[start:end] for start, end in article.paragraphs]
@@ -455,34 +490,45 @@ class Library:
     def set_manual_tag(self, excerpt_id: str, theme_id: str, decision: str | None) -> None:
         """Record the user's decision ('added', 'removed', or None to forget it) in tags.yaml."""
         self.theme(theme_id)
-        if self.store.excerpt(excerpt_id) is None:
+        excerpt = self.store.excerpt(excerpt_id)
+        if excerpt is None:
             raise InputError(f"no excerpt {excerpt_id!r} in this workspace.")
         tags = self.manual_tags()
         if decision == "added":
-            tags.add(excerpt_id, theme_id)
+            tags.add(excerpt_id, theme_id, excerpt.text, Stamp.now())
         elif decision == "removed":
-            tags.remove(excerpt_id, theme_id)
+            tags.remove(excerpt_id, theme_id, excerpt.text, Stamp.now())
         else:
             tags.clear(excerpt_id, theme_id)
         with self._locked():
             save_manual_tags(self.workspace.tags_path, tags)
             self._sync_manual(force=True)
 
+    def unresolved_decisions(self) -> list[StaleDecision]:
+        """Decisions in tags.yaml on excerpts that are no longer in the corpus and that
+        their text did not find again (as of the last sync)."""
+        stored = json.loads(self.store.get_setting("tags_unresolved") or "[]")
+        return [StaleDecision(item[0], tuple(item[1]), item[2]) for item in stored]
+
     def unused_decisions(self, tags: ManualTags | None = None) -> list[str]:
-        """What in tags.yaml applies to nothing: excerpts not in the corpus, unknown themes."""
+        """Decisions in tags.yaml on themes that are not in themes.yaml (excerpts no longer
+        in the corpus are found again by text or listed by `unresolved_decisions`)."""
         tags = tags if tags is not None else self.manual_tags()
         themes = {t.id for t in self.themes}
         problems = []
-        for excerpt_id in sorted(set(tags.added) | set(tags.removed)):
-            if self.store.excerpt(excerpt_id) is None:
-                problems.append(f"excerpt {excerpt_id} is not in the corpus")
+        for excerpt_id in sorted(tags.excerpt_ids()):
             decided = tags.added.get(excerpt_id, set()) | tags.removed.get(excerpt_id, set())
             problems += [f"theme {t!r} (excerpt {excerpt_id}) is not in themes.yaml"
                          for t in sorted(decided - themes)]  # fmt: skip
         return problems
 
     def _sync_manual(self, force: bool = False) -> None:
-        """Mirror tags.yaml into the store when it changed on disk (or when forced)."""
+        """Mirror tags.yaml into the store when it changed on disk (or when forced).
+
+        A decision on an id that no longer resolves (a new cleaner, a re-ingest) is
+        found again by its excerpt's text and moved to the new id in tags.yaml; one
+        that is not found is kept in the file and listed by `unresolved_decisions`.
+        """
         path = self.workspace.tags_path
         if path.exists() and not path.is_file():  # a FIFO would hang the read for ever
             raise InputError(f"{path}: not a regular file; tags.yaml must be a text file.")
@@ -491,9 +537,35 @@ class Library:
         if not force and self.store.get_setting("tags_stamp") == stamp:
             return
         tags = load_manual_tags(path)
+        stale = [eid for eid in sorted(tags.excerpt_ids()) if self.store.excerpt(eid) is None]
+        refound, unresolved = [], []
+        for excerpt_id in stale:
+            text = tags.texts.get(excerpt_id)
+            again = self.store.find_excerpt_by_text(text) if text else None
+            decision = StaleDecision(
+                excerpt_id, tuple(tags.themes_of(excerpt_id)), text, again.id if again else None
+            )
+            if again is None:
+                unresolved.append(decision)
+            else:
+                tags.move(excerpt_id, again.id, again.text)
+                refound.append(decision)
+        if refound:
+            with self._locked():
+                save_manual_tags(path, tags)
+            stat = path.stat()
+            stamp = f"{stat.st_mtime_ns}:{stat.st_size}"
+        self.refound = refound
+        kept = [d.excerpt_id for d in unresolved]
         with self._locked(), self.store.transaction():
-            self.store.replace_manual(_decisions(tags))
+            self.store.replace_manual(
+                decision for decision in _decisions(tags) if decision[0] not in kept
+            )
             self.store.set_setting("tags_stamp", stamp)
+            self.store.set_setting(
+                "tags_unresolved",
+                json.dumps([[d.excerpt_id, list(d.themes), d.text] for d in unresolved]),
+            )
         self.tag_problems = self.unused_decisions(tags)
 
     def explain(self, excerpt_id: str) -> tuple[Excerpt, list[ThemeScore]]:
@@ -592,9 +664,20 @@ class Library:
             **load_meta(path),
             **{k: (v.strip() or None) if v else None for k, v in fields.items()},
         }
+        if "author" in fields:
+            merged.pop("authors", None)  # the new line is the list now, read again from it
+        before = path.read_bytes() if path.is_file() else None
         with self._locked():
             save_meta(path, merged)
-        corrected = replace(source, **load_meta(path))  # type: ignore[arg-type]
+        try:
+            corrected = replace(source, **load_meta(path))  # type: ignore[arg-type]
+        except InputError:
+            # A wrong value must not leave a file that refuses the source at the next rebuild.
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, before)
+            raise
         with self._locked(), self.store.transaction():
             self.store.update_metadata(corrected)
         return corrected
@@ -666,7 +749,7 @@ def _settle_incoming(sources: Path, store: Store | None) -> None:
         incoming.rmdir()
 
 
-def _corrections(path: Path) -> dict[str, str | None]:
+def _corrections(path: Path) -> Fields:
     """The user's corrections beside `path`; a bad .meta.yaml is the file's refusal."""
     beside = meta_path(path)
     try:
@@ -679,12 +762,12 @@ def _corrections(path: Path) -> dict[str, str | None]:
         ) from error
 
 
-def _is_unicode(*texts: str | None) -> bool:
+def _is_unicode(*texts: str | list[str] | None) -> bool:
     """Whether every text can be stored (a lone surrogate such as "\\ud800" cannot)."""
     try:
         for text in texts:
-            if text:
-                text.encode("utf-8")
+            for part in [text] if isinstance(text, str) else text or []:
+                part.encode("utf-8")
     except UnicodeEncodeError:
         return False
     return True
@@ -753,32 +836,63 @@ def _decisions(tags: ManualTags) -> Iterable[tuple[str, str, str]]:
             yield excerpt_id, theme_id, "removed"
 
 
+def _named(summary: IngestSummary, fetched: dict[Path, str]) -> IngestSummary:
+    """The summary with each fetched page named by its URL, not by its temporary file."""
+    summary.refused = [
+        Refusal(fetched.get(Path(r.path), r.path), r.reason) for r in summary.refused
+    ]
+    summary.duplicates = [(fetched.get(Path(p), p), i) for p, i in summary.duplicates]
+    return summary
+
+
+def _fetch(
+    urls: Sequence[str], folder: Path, summary: IngestSummary, progress: Progress | None = None
+) -> dict[Path, str]:
+    """Each URL's page saved under `folder` with a .meta.yaml of its URL and access date;
+    the saved files, each with the URL it was asked for. A failure is that URL's refusal."""
+    from briefing.ingest.fetch import FetchError, fetch
+
+    saved: dict[Path, str] = {}
+    for done, url in enumerate(urls):
+        if progress:
+            progress(done, len(urls), url)
+        try:
+            page = fetch(url, folder)
+        except FetchError as error:
+            summary.refused.append(Refusal(url, str(error)))
+            continue
+        save_meta(meta_path(page.path), {"url": page.url, "accessed": page.accessed})
+        saved[page.path] = url
+    return saved
+
+
 def _expand(paths: Sequence[Path], summary: IngestSummary) -> list[Path]:
-    """Files named, and files found under folders named, in a stable order."""
+    """Files named, and files found under folders named, in a stable order.
+
+    A file named is read (or refused with its reason); in a folder, files that are
+    not articles and special entries are skipped (see `ingest.walk`).
+    """
     from briefing.ingest import SUPPORTED_SUFFIXES
+    from briefing.ingest.walk import walk
 
     files: list[Path] = []
     for path in paths:
         path = Path(path)
         try:
             if path.is_dir():
-                found = sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file()
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-                for candidate in found:
-                    if is_meta_file(candidate):
-                        continue
-                    if candidate.suffix.lower() in SUPPORTED_SUFFIXES:
-                        files.append(candidate)
-                    else:
-                        summary.refused.append(Refusal(str(candidate), _unsupported(candidate)))
+                found = walk(path, SUPPORTED_SUFFIXES, skip={".meta.yaml"})
+                files.extend(found.files)
+                summary.assets.extend(found.assets)
+                summary.skipped.extend(Refusal(p, why) for p, why in found.special)
+                summary.refused.extend(Refusal(str(p), _unsupported(p)) for p in found.unsupported)
             elif path.is_file():
                 if is_meta_file(path):
                     continue
                 files.append(path)
+            elif path.is_symlink():
+                summary.refused.append(Refusal(str(path), "a broken link or a link loop"))
+            elif path.exists():
+                summary.refused.append(Refusal(str(path), "not a regular file (a pipe or device?)"))
             else:
                 summary.refused.append(Refusal(str(path), "no such file or folder"))
         except OSError as error:
@@ -787,25 +901,25 @@ def _expand(paths: Sequence[Path], summary: IngestSummary) -> list[Path]:
 
 
 def _stored_files(sources: Path, summary: IngestSummary) -> list[Path]:
-    """Every original kept in sources/, for a build.
+    """Every original kept in sources/, for a build: what `_expand` finds there (assets
+    skipped, special entries named), and the hidden files its walk leaves alone.
 
-    Hidden files are sources like any other (a `.draft.txt`); hidden folders (the
-    staging folder, a version control's) and hidden files of other types (`.DS_Store`)
-    are not.
+    A hidden file of a supported type is a source like any other (a `.draft.txt`);
+    hidden folders (the staging folder, a version control's) and hidden files of other
+    types (`.DS_Store`) are not.
     """
     from briefing.ingest import SUPPORTED_SUFFIXES
 
-    files: list[Path] = []
-    for folder, folders, names in os.walk(sources):
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        for name in sorted(names):
-            path = Path(folder) / name
-            if is_meta_file(path):
-                continue
-            if path.suffix.lower() in SUPPORTED_SUFFIXES:
-                files.append(path)
-            elif not name.startswith("."):
-                summary.refused.append(Refusal(str(path), _unsupported(path)))
+    files = _expand([sources], summary)
+    for entry in sorted(os.scandir(sources), key=lambda entry: entry.name):
+        path = Path(entry.path)
+        if (
+            entry.name.startswith(".")
+            and entry.is_file()
+            and not is_meta_file(path)
+            and path.suffix.lower() in SUPPORTED_SUFFIXES
+        ):
+            files.append(path)
     return files
 
 

@@ -54,6 +54,8 @@ def test_sources_json_fields(sample_workspace: Workspace) -> None:
         "id", "title", "author", "authors", "outlet", "date", "url", "accessed", "type",
         "file", "excerpts",
     }  # fmt: skip
+    for row in rows:  # the display string is the list, joined as a citation joins names
+        assert row["author"] == (" and ".join(row["authors"]) or None)
     diplomat = next(r for r in rows if r["file"].startswith("001_"))
     assert diplomat["author"] == "Sudha Ramachandran"
     assert diplomat["authors"] == ["Sudha Ramachandran"] and diplomat["type"] == "article"
@@ -159,9 +161,10 @@ def test_bad_files_are_refused_and_the_rest_ingested(workspace: Workspace, tmp_p
     (inbox / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     code, out, err = run(workspace.root, "ingest", str(inbox), str(tmp_path / "missing.txt"))
     assert code == 1
-    assert "1 added" in out and "3 refused" not in out
-    for name in ("empty.txt", "binary.txt", "picture.png", "missing.txt"):
+    assert "1 added" in out and "3 refused, 1 skipped" in out
+    for name in ("empty.txt", "binary.txt", "missing.txt"):
         assert name in err
+    assert "picture.png" not in err  # in a folder, an image is skipped, not refused
     assert "Traceback" not in err + out
 
 
@@ -233,3 +236,24 @@ def test_a_different_subject_end_to_end(tmp_path: Path) -> None:
     assert "## Climate and sea ice" in memo.read_text(encoding="utf-8")
     code, out, _ = run(root, "verify", str(memo))
     assert code == 0 and "match their sources" in out
+
+
+def test_sources_table_shows_the_url(
+    sample_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.library import Library
+
+    monkeypatch.setenv("COLUMNS", "200")  # a narrow terminal cuts the title and URL alike
+    library = Library.open(sample_workspace)
+    source = library.store.sources()[0]
+    library.correct_metadata(source.id, url="https://example.org/2014/11/pact")
+    library.close()
+    code, out, _ = run(sample_workspace.root, "sources")
+    assert code == 0
+    header, *lines = out.splitlines()
+    assert header.split()[-1] == "url"
+    line = next(line for line in lines if line.startswith(source.id))
+    assert line.endswith("https://example.org/2014/11/pact")
+    _, out, _ = run(sample_workspace.root, "sources", "--json")
+    row = next(r for r in json.loads(out) if r["id"] == source.id)
+    assert row["url"] == "https://example.org/2014/11/pact"

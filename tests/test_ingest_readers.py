@@ -94,7 +94,8 @@ argues that the losses of generation would be below one per cent.
     paragraphs = _paragraphs(article)
     assert paragraphs[0].startswith("Offshore wind farms in the North Sea have grown tenfold")
     assert "to understand how seabirds respond to the turbines." in paragraphs[0]
-    assert "a well-known pattern" in paragraphs[0] and "a newly devel-oped radar" in paragraphs[0]
+    # "devel-oped": neither half is a word alone, so the wrap's hyphen goes (issue 9)
+    assert "a well-known pattern" in paragraphs[0] and "a newly developed radar" in paragraphs[0]
     assert paragraphs[1:5] == [
         "The researchers recommend three measures:",
         "- pausing turbines during the autumn migration peaks",
@@ -102,7 +103,7 @@ argues that the losses of generation would be below one per cent.
         "- sharing radar data between operators",
     ]
     assert paragraphs[5].startswith("Developers say the measures are costly, but the report argues")
-    assert (article.title, article.author) == ("Wind farms and seabirds", "Dr. Oskar Lind")
+    assert (article.title, article.author) == ("Wind farms and seabirds", "Oskar Lind")
     assert (article.outlet, article.date) == ("North Sea Review", "2022-09-30")
 
 
@@ -248,7 +249,7 @@ def test_refuses_a_file_it_may_not_open(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_refuses_an_unsupported_extension(tmp_path: Path) -> None:
-    assert ".docx" in _refused(_write(tmp_path, "a.docx", b"PK\x03\x04"))
+    assert ".odt" in _refused(_write(tmp_path, "a.odt", b"PK\x03\x04"))
     assert ".txt" in SUPPORTED_SUFFIXES and ".pdf" in SUPPORTED_SUFFIXES
 
 

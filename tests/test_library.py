@@ -169,3 +169,40 @@ def test_many_files_read_in_parallel_give_what_one_by_one_gives(
     assert in_parallel[1] == [str(inbox / "a999.txt")]
     monkeypatch.setattr(parallel, "WORKERS", 1)
     assert ingest("one-by-one") == in_parallel
+
+
+def test_meta_yaml_sets_authors_as_a_list_and_the_url(workspace: Workspace, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLE_SOURCES / DIPLOMAT, inbox / "a.txt")
+    (inbox / "a.meta.yaml").write_text(
+        "authors:\n  - Jane Doe\n  - John Roe\nurl: https://example.org/2014/pact\n",
+        encoding="utf-8",
+    )
+    library = Library.open(workspace)
+    [source] = library.ingest([inbox]).added
+    assert source.authors == ["Jane Doe", "John Roe"]
+    assert source.author == "Jane Doe and John Roe"
+    assert source.url == "https://example.org/2014/pact"
+    library.close()
+
+
+def test_an_author_line_in_meta_yaml_is_also_the_list(sample_library: Library) -> None:
+    source = sample_library.store.sources()[0]
+    corrected = sample_library.correct_metadata(source.id, author="Ann Poe, Jane Doe and Jo Roe")
+    assert corrected.authors == ["Ann Poe", "Jane Doe", "Jo Roe"]
+    assert corrected.author == "Ann Poe, Jane Doe and Jo Roe"
+    again = sample_library.correct_metadata(source.id, author="Jane Doe")
+    assert (again.author, again.authors) == ("Jane Doe", ["Jane Doe"])
+    meta = sample_library.workspace.sources_dir / Path(source.file).with_suffix(".meta.yaml").name
+    assert "authors" not in meta.read_text(encoding="utf-8")  # one name: one line, not two
+
+
+def test_a_url_that_is_not_an_address_is_refused_with_its_line(sample_library: Library) -> None:
+    source = sample_library.store.sources()[0]
+    sample_library.correct_metadata(source.id, title="Kept")
+    meta = sample_library.workspace.sources_dir / Path(source.file).with_suffix(".meta.yaml").name
+    before = meta.read_text(encoding="utf-8")
+    with pytest.raises(InputError, match=r"meta\.yaml:2: url 'example dot org'"):
+        sample_library.correct_metadata(source.id, url="example dot org")
+    assert meta.read_text(encoding="utf-8") == before  # the last good file stays

@@ -127,3 +127,21 @@ def test_an_older_store_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
     # The sentence table starts empty: the tagger's fingerprint goes, so the next open re-tags.
     assert store.get_setting("tagger") is None
     assert store.theme_counts() == {}
+
+
+def test_authors_and_url_are_kept_one_by_one(store: Store) -> None:
+    with store.transaction():
+        store.add_source(
+            Source(
+                "s",
+                "s.txt",
+                "Text.",
+                author="Jane Doe and John Roe",
+                authors=["Jane Doe", "John Roe"],
+                url="https://example.org/a/1",
+            ),
+            [],
+        )
+    kept = store.source("s")
+    assert kept is not None
+    assert (kept.authors, kept.url) == (["Jane Doe", "John Roe"], "https://example.org/a/1")

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing.errors import RefusedFile
-from briefing.ingest import clean, metadata, readers, segment
+from briefing.ingest import clean, cues, features, hyphens, metadata, readers, segment
+from briefing.ingest.authors import clean_authors, display
 
 __all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "Article", "read_article"]
 
@@ -29,6 +30,10 @@ _READERS: dict[str, Callable[[bytes], readers.Extracted]] = {
     ".html": readers.read_html,
     ".htm": readers.read_html,
     ".pdf": readers.read_pdf,
+    ".docx": readers.read_docx,
+    ".eml": readers.read_eml,
+    ".mhtml": readers.read_mhtml,
+    ".mht": readers.read_mhtml,
 }
 SUPPORTED_SUFFIXES = set(_READERS)
 
@@ -40,9 +45,11 @@ class Article:
     text: str  # the cleaned body text; paragraphs joined by "\n\n"
     paragraphs: tuple[tuple[int, int], ...]  # (start, end) of each body paragraph in `text`
     title: str | None
-    author: str | None  # without "By", "Dr.", etc.
+    author: str | None  # the display string of `authors`
     outlet: str | None
     date: str | None  # ISO yyyy-mm-dd, or None when the text gives none
+    authors: tuple[str, ...] = ()  # each person, without "By", "Dr.", roles or dates
+    url: str | None = None
 
 
 def read_article(path: Path, max_bytes: int = MAX_BYTES) -> Article:
@@ -68,19 +75,62 @@ def build_article(extracted: readers.Extracted) -> Article | None:
     """Metadata first (its cues live in the boilerplate), then the body; None when no body."""
     paragraphs = _unflatten(segment.split(extracted.text))
     kinds = clean.classify(paragraphs)
-    start = 0 if extracted.structured else clean.body_start(paragraphs, kinds)
-    title = extracted.title or metadata.find_title(paragraphs, start)
-    author = extracted.author or metadata.find_author(paragraphs, start)
+    stoplist = features.stoplist_for(paragraphs)
+    blocks = segment.blocks(extracted.text)
+    if extracted.structured:
+        start, end = 0, len(paragraphs)
+    else:
+        span = clean.main_span(paragraphs, kinds, stoplist, blocks)
+        start, end = clean.body_start(paragraphs, kinds, span[0]), span[1]
+        if start >= end:  # no lede inside the article's run (a list, a standfirst-like lede)
+            start = span[0]
+    page = metadata.Page(paragraphs, kinds, blocks, start, end, stoplist)
+    headline = metadata.find_title(page)
+    byline = metadata.find_author(page, headline[0] if headline else None)
+    title = extracted.title or (headline[1] if headline else None)
+    author = extracted.author or (byline[1] if byline else None)
     kinds = clean.mark_known(paragraphs, kinds, author, title)
-    cleaned = clean.clean(paragraphs, kinds, start)
+    if extracted.structured:
+        cleaned = clean.Cleaned(_structured_body(paragraphs, title), 0)
+    else:
+        end = min(len(paragraphs), max(end, start + 1))
+        cleaned = clean.clean(paragraphs, kinds, start, end, clean.menu_lines(paragraphs, blocks))
     if not cleaned.body:
         return None
     kept = set(cleaned.body)
     boilerplate = [i for i in range(len(paragraphs)) if i not in kept]
-    outlet = extracted.outlet or metadata.find_outlet(paragraphs, boilerplate, cleaned.body[0])
-    date = extracted.date or metadata.find_pubdate(paragraphs, start)
-    text, spans = segment.join([paragraphs[i] for i in cleaned.body])
-    return Article(text, spans, title, author, outlet, date)
+    url = extracted.url or (None if extracted.structured else metadata.find_url(page))
+    outlet = extracted.outlet or metadata.find_outlet(
+        page, boilerplate, cleaned.body[0], headline[0] if headline else None, url
+    )
+    near = byline[0] if byline else headline[0] if headline else None
+    date = extracted.date or metadata.find_pubdate(page, near)
+    # The outlet is not left out of the authors: a personal site bears its author's name,
+    # and an organisation's byline ("Example News Staff") is told by its shape.
+    authors = tuple(clean_authors(author))
+    body = [paragraphs[i] for i in cleaned.body]
+    text, spans = segment.join(body if extracted.structured else hyphens.mend(body, stoplist))
+    return Article(text, spans, title, display(authors), outlet, date, authors, url)
+
+
+def _structured_body(paragraphs: list[str], title: str | None) -> list[int]:
+    """The body of a reader that already told article from page chrome (HTML): all of it
+    but boilerplate lines and the headline printed again.
+
+    The dump cleaner's length and position rules are not applied: made for a whole page
+    pasted as text, they would only cut the article's own short paragraphs, and every
+    paragraph of a script written without spaces.
+    """
+
+    def key(text: str) -> str:
+        return re.sub(r"\W+", "", text.casefold())
+
+    headline = key(title) if title else None
+    return [
+        index
+        for index, text in enumerate(paragraphs)
+        if text.strip() and not cues.is_boilerplate_line(text) and key(text) != headline
+    ]
 
 
 FLATTENED = 400  # words: longer than any paragraph an article has; a page run into one line

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+from briefing.ingest.features import SENTENCE_END, units
 
 HONORIFIC = (
     r"(?:Dr|Prof|Professor|Ambassador|Amb|Mr|Mrs|Ms|Miss|Mx|Sir|Dame|Gen|General|Col|Colonel"
@@ -42,8 +42,11 @@ REPORTING_BY = re.compile(rf"\bReporting by\s+(?:{HONORIFIC}\.?\s+)*(?P<name>{NA
 # A photo credit or caption marker: "(AP photo by X)", "(Photo: X)", "Photo credit:",
 # "Image: X/Reuters", "File photo", "Getty Images".
 CAPTION = re.compile(
-    r"\((?:[A-Z]{2,6}\s+|File\s+)?(?:photo|image|picture|pic)\b[^)]*\)"
-    r"|^(?:photo|image|picture|credit|photo credit|image credit|caption)s?\s*[:|]"
+    r"\((?:[A-Z]{2,6}\s+|File\s+)?(?:photo|foto|image|picture|pic|bild)\b[^)]*\)"
+    r"|\(\s*(?:photo\s+)?credits?\s*:[^)]*\)"
+    r"|^(?:photo|foto|image|picture|credit|photo credit|image credit|caption)s?\s*[:|]"
+    r"|\|\s*(?:photo|foto|image|bild)s?\s*:"
+    r"|(?:(?<=[a-z.])|\s)(?:photo\s+)?credits?:\s*[^.]{2,60}$"
     r"|\b(?:photo|image|picture)s?\s*(?:credit|courtesy)\b"
     r"|\b(?:Getty Images|Shutterstock|AFP via Getty|Creative Commons License)\b",
     re.IGNORECASE,
@@ -89,7 +92,8 @@ TEASER_HEADING = re.compile(
     r"^(?:related(?: articles?| posts?| stories| content| coverage| news| reading)?"
     r"|check (?:also|this out)|see also|also read|read (?:more|next|also)|more (?:stories|news)"
     r"|you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|recommended(?: for you)?"
-    r"|most (?:read|popular|viewed|shared)|trending(?: now)?|latest(?: news| stories)?"
+    r"|most (?:read|popular|viewed|shared)(?: (?:in|on|from) [\w ]{2,30})?|trending(?: now)?"
+    r"|latest(?: news| stories)?"
     r"|further reading|editor'?s? picks?|popular posts|recent posts"
     r"|more (?:from |in |on )?(?:the )?[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,4})\s*[:.]?$",
     re.IGNORECASE,
@@ -110,12 +114,13 @@ STRONG = re.compile(
     r"|your email address will not be published|required fields are marked"
     r"|(?:we|this (?:site|website)) uses? cookies|by continuing to (?:use|browse)"
     r"|accept (?:all )?cookies|cookie (?:policy|settings|preferences)"
-    r"|the thomson reuters trust principles",
+    r"|the thomson reuters trust principles|subject to copyright|community guidelines",
     re.IGNORECASE,
 )
 STRONG_HINTS = (
     "expressed", "necessarily", "reserved", "issn", "rni no", "akismet", "published",
-    "required fields", "cookie", "continuing to", "trust principles",
+    "required fields", "cookie", "continuing to", "trust principles", "copyright",
+    "guidelines",
 )  # fmt: skip
 
 # Cues of the boilerplate families. One is enough on a short line, a paragraph of
@@ -130,6 +135,7 @@ WEAK = re.compile(
     r"|listen to (?:this|the) (?:article|story)\b|support (?:our|independent) journalism\b"
     r"|ad-free\b|full access\b|free trial\b|unlimited access\b|continue reading\b"
     r"|keep reading\b|inbox\b|unsubscribe\b|sponsored content\b|paid partnership\b"
+    r"|donat(?:e|ion|ions)\b|transcript (?:provided|by|produced)\b|may contain errors\b"
     r"|home\s*[>»›/|])|©|\(c\)\s*\d{4}|^(?:posted|published|updated|last updated)(?: on\b|:)",
     re.IGNORECASE,
 )
@@ -155,13 +161,16 @@ BULLET = re.compile(r"^\s*(?:[-*+•▪◦·‣]|\d{1,3}[.)])\s+")
 
 
 def words(text: str) -> int:
-    """How many words a paragraph has; the length signal that separates body from chrome."""
-    return len(text.split())
+    """How many words a paragraph has (characters count where a script has no spaces)."""
+    return units(text)
 
 
 def is_prose(text: str, min_words: int) -> bool:
     """Whether a paragraph reads as running sentences of at least `min_words` words."""
-    return words(text) >= min_words and bool(SENTENCE_END.search(text)) and not BULLET.match(text)
+    count = words(text)
+    if count < min_words or not SENTENCE_END.search(text):
+        return False
+    return not BULLET.match(text) or count >= 20  # a long numbered item is prose too
 
 
 def is_boilerplate_line(text: str) -> bool:

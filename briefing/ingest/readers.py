@@ -8,7 +8,6 @@ front matter), which is trusted before anything guessed from the text.
 from __future__ import annotations
 
 import codecs
-import io
 import logging
 import re
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ from typing import Any
 from briefing.controls import strip_controls
 from briefing.ingest.dates import find_date
 from briefing.ingest.normalize import normalize, unwrap
-from briefing.ingest.pdf import page_text
 from briefing.yamlcheck import YamlRefused, load_values
 
 
@@ -31,10 +29,11 @@ class Extracted:
 
     text: str
     title: str | None = None
-    author: str | None = None
+    author: str | None = None  # as the format gives it; several are joined by "; "
     outlet: str | None = None
     date: str | None = None
     structured: bool = False  # True when the reader already separated article from page chrome
+    url: str | None = None
 
     def __post_init__(self) -> None:
         # Metadata is as hostile as the text (a <title>, PDF info, a front matter "\e[2J"):
@@ -147,6 +146,7 @@ def read_markdown(data: bytes) -> Extracted:
         author=_text_field(meta, "author", "authors", "byline"),
         outlet=_text_field(meta, "outlet", "publication", "source", "site", "publisher"),
         date=find_date(str(meta.get("date") or meta.get("published") or "")),
+        url=_text_field(meta, "url", "link", "canonical", "source_url"),
     )
 
 
@@ -154,15 +154,20 @@ def _text_field(meta: dict[str, Any], *keys: str) -> str | None:
     for key in keys:
         value = meta.get(key)
         if isinstance(value, list):
-            value = ", ".join(str(item) for item in value)
+            value = "; ".join(str(item) for item in value)  # "Doe, Jane" stays one name
         if isinstance(value, str | int) and str(value).strip():
             return " ".join(str(value).split())
     return None
 
 
 def read_html(data: bytes) -> Extracted:
-    """An HTML page: trafilatura separates the article from navigation and chrome."""
+    """An HTML page: trafilatura separates the article from navigation and chrome; the
+    page's own declarations (JSON-LD, Open Graph, meta tags) weighed against what it
+    found give the metadata."""
     import trafilatura
+    from trafilatura.utils import load_html
+
+    from briefing.ingest import html_meta
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     logging.getLogger("htmldate").setLevel(logging.CRITICAL)
@@ -170,11 +175,15 @@ def read_html(data: bytes) -> Extracted:
     # so whole sequences go before parsing.
     html = strip_controls(decode(data))
     try:
+        tree = load_html(html)
+        if tree is None:
+            raise Unreadable("no HTML document in the file")
+        meta = html_meta.read_page_meta(tree)
         doc = trafilatura.bare_extraction(
-            html,
+            tree,
             fast=True,
             include_comments=False,
-            include_tables=False,
+            include_tables=True,
             include_images=False,
             with_metadata=True,
             deduplicate=False,
@@ -186,42 +195,81 @@ def read_html(data: bytes) -> Extracted:
         raise Unreadable("no article text found in the HTML")
     body = str(getattr(doc, "text", None) or "")
     # trafilatura puts one paragraph per line; blank lines keep them apart.
-    text = "\n\n".join(normalize(body).split("\n"))
+    text = "\n\n".join(_tables_joined(normalize(body).split("\n")))
+    url = meta.urls[0] if meta.urls else None
+    outlet = html_meta.choose_outlet(meta)
+    title = html_meta.choose_title(meta, outlet, url, _clean(getattr(doc, "title", None)))
+    from briefing.ingest.authors import clean_authors
+
+    # The site or its publisher named as author is no person, unless typed as one (a
+    # personal site is named after its author).
+    not_people = [*meta.sites, *meta.publishers]
+    authors = clean_authors(meta.people, clean_authors(meta.authors, exclude=not_people))
+    if not authors:  # trafilatura's byline from the page text
+        found = _clean(getattr(doc, "author", None))
+        authors = clean_authors(found, exclude=[*not_people, outlet or ""])
     return Extracted(
         text,
-        title=_clean(getattr(doc, "title", None)),
-        author=_clean(getattr(doc, "author", None)),
-        outlet=_clean(getattr(doc, "sitename", None)),
-        date=find_date(str(getattr(doc, "date", None) or "")),
+        title=title,
+        author="; ".join(authors) or None,
+        outlet=outlet,
+        date=html_meta.choose_date(meta, _clean(getattr(doc, "date", None))),
         structured=True,
+        url=url,
     )
+
+
+_TABLE_ROW = re.compile(r"^\|.*\|$")
+_TABLE_RULE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
+
+
+def _tables_joined(lines: list[str]) -> list[str]:
+    """trafilatura writes a table as Markdown rows ("| a | b |"), one a line: each table
+    becomes one paragraph (one excerpt), its rows kept apart by "; " and cells by " | "."""
+    out: list[str] = []
+    rows: list[str] = []
+    for line in [*lines, ""]:
+        line = line.strip()
+        if _TABLE_ROW.match(line):
+            if not _TABLE_RULE.match(line):
+                cells = [" ".join(c.split()) for c in line.strip("|").split("|")]
+                row = " | ".join(c for c in cells if c)
+                if row:
+                    rows.append(row)
+            continue
+        if rows:
+            out.append("; ".join(rows))
+            rows = []
+        out.append(line)
+    return out
 
 
 def read_pdf(data: bytes) -> Extracted:
-    """A PDF with a text layer; a scanned PDF (images only) is refused."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    """A PDF with a text layer (see `briefing.ingest.pdf`)."""
+    from briefing.ingest.pdf import read_pdf as read
 
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise Unreadable("the PDF is encrypted")
-        pages = [page_text(page) for page in reader.pages]
-        info = reader.metadata
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
-        raise Unreadable(f"not a readable PDF ({error})") from error
-    text = "\n\n".join(pages)
-    if len(text.split()) < 5:
-        raise Unreadable("the PDF has no text layer (a scanned image?)")
-    title = _clean(info.title) if info else None
-    if title and re.search(r"\.(?:docx?|pdf|indd|tex)$|^untitled|^microsoft", title, re.I):
-        title = None
-    return Extracted(
-        unwrap(normalize(text), typeset=True),
-        title=title,
-        author=_clean(info.author) if info else None,
-    )
+    return read(data)
+
+
+def read_docx(data: bytes) -> Extracted:
+    """A Word document (see `briefing.ingest.office`)."""
+    from briefing.ingest.office import read_docx as read
+
+    return read(data)
+
+
+def read_eml(data: bytes) -> Extracted:
+    """A saved e-mail (see `briefing.ingest.office`)."""
+    from briefing.ingest.office import read_eml as read
+
+    return read(data)
+
+
+def read_mhtml(data: bytes) -> Extracted:
+    """A page saved as a single file (see `briefing.ingest.office`)."""
+    from briefing.ingest.office import read_mhtml as read
+
+    return read(data)
 
 
 def _clean(value: object) -> str | None:

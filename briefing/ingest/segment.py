@@ -16,6 +16,43 @@ def split(text: str) -> list[str]:
     return [paragraph for paragraph in paragraphs if paragraph]
 
 
+def blocks(text: str) -> list[int]:
+    """For each paragraph `split` gives, how many lines its blank-line-delimited block holds.
+
+    Browser copies keep a page's blocks apart with blank lines: a menu is a block
+    of many short lines, a headline or a byline usually stands alone. All zero
+    when the text has no blank lines at all, where the signal says nothing.
+    """
+    sizes: list[int] = []
+    run = 0
+    has_gaps = False
+    for line in text.split("\n"):
+        if line.strip():
+            run += 1
+            continue
+        has_gaps = has_gaps or run > 0
+        sizes.extend([run] * run)
+        run = 0
+    sizes.extend([run] * run)
+    return sizes if has_gaps else [0] * len(sizes)
+
+
+def steps(blocks: list[int]) -> list[int]:
+    """How many steps the eye takes down the page before each line (and after the last):
+    one per line, but one for a whole block of four lines or more (a menu, a contents
+    box). Lines `a` to `b` (exclusive) are `result[b] - result[a]` steps long."""
+    firsts: set[int] = set()
+    index = 0
+    while any(blocks) and index < len(blocks):
+        firsts.add(index)
+        index += max(blocks[index], 1)
+    total = [0]
+    for index, size in enumerate(blocks):
+        counted = not any(blocks) or size < 4 or index in firsts
+        total.append(total[-1] + (1 if counted else 0))
+    return total
+
+
 def join(paragraphs: list[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The body text (paragraphs joined by a blank line) and each paragraph's span in it."""
     spans: list[tuple[int, int]] = []

@@ -6,7 +6,7 @@ The core of briefing calls only what is re-exported here.
 from typing import TYPE_CHECKING, Any
 
 from briefing.tagging.evaluate import EvalReport, GoldArticle, ThemeResult, evaluate, load_gold
-from briefing.tagging.manual import ManualTags, load_manual_tags, save_manual_tags
+from briefing.tagging.manual import ManualTags, Stamp, load_manual_tags, save_manual_tags
 from briefing.tagging.taxonomy import load_themes
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ __all__ = [
     "EvalReport",
     "GoldArticle",
     "ManualTags",
+    "Stamp",
     "Settings",
     "Tagger",
     "ThemeResult",

@@ -1,0 +1,105 @@
+"""Paragraph features that hold in any language and script.
+
+The cleaner and the metadata reader judge a line by its shape rather than by
+what it says: how long it is (in words, or in characters where a script does
+not space its words), whether it ends a sentence, and how many of its words
+are the language's function words. Running prose is dense with function words
+("the", "of", "que", "und"); menus, headlines, tag lists and names are not.
+That density is measured with jusText's stop lists (jusText comes with
+trafilatura), the list picked per document by how well it covers the text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+# Scripts written without spaces between words: Han, kana, Thai, Lao, Myanmar,
+# Khmer. (Hangul spaces its words and is counted like Latin.)
+_UNSPACED = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"
+)
+_CHARS_PER_WORD = 2  # an unspaced script's characters per word-equivalent (Chinese: ~1.5-2)
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+# A sentence ends with a full stop, question or exclamation mark of any script
+# (Latin, CJK, Arabic, Devanagari, Armenian, Ethiopic), maybe inside a closing quote.
+SENTENCE_END = re.compile(r"[.!?…。！？｡؟।։።][\"'”’»)\]」』）]*$")
+
+
+def units(text: str) -> int:
+    """A paragraph's length in words; unspaced scripts count characters as word-equivalents."""
+    if text.isascii():
+        return len(text.split())
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(text.split())
+    return len(_UNSPACED.sub(" ", text).split()) + unspaced // _CHARS_PER_WORD
+
+
+def unspaced(text: str) -> bool:
+    """Whether most of a text's letters belong to a script that does not space its words."""
+    if text.isascii() or not _UNSPACED.search(text):
+        return False
+    letters = sum(1 for char in text if char.isalpha())
+    return bool(letters) and len(_UNSPACED.findall(text)) > 0.3 * letters
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(SENTENCE_END.search(text))
+
+
+@functools.cache
+def _stoplists() -> tuple[frozenset[str], ...]:
+    import justext
+
+    return tuple(frozenset(justext.get_stoplist(name)) for name in sorted(justext.get_stoplists()))
+
+
+@functools.cache
+def _languages_of() -> dict[str, tuple[int, ...]]:
+    """For each stop word, the stop lists (by position) that hold it."""
+    holders: dict[str, list[int]] = {}
+    for number, stoplist in enumerate(_stoplists()):
+        for word in stoplist:
+            holders.setdefault(word, []).append(number)
+    return {word: tuple(numbers) for word, numbers in holders.items()}
+
+
+_SAMPLE_WORDS = 500
+_MIN_COVERAGE = 0.2  # below this no stop list fits: the density is not measured
+
+
+def stoplist_for(paragraphs: Sequence[str]) -> frozenset[str] | None:
+    """The stop list of the document's language: the one covering most of its longer lines.
+
+    None for a text too short to tell, or in a language without a list (Chinese,
+    Japanese): the density signal is then simply not used.
+    """
+    tokens: list[str] = []
+    for paragraph in paragraphs:
+        if units(paragraph) >= 12 and not unspaced(paragraph):
+            tokens.extend(_WORD.findall(paragraph.lower()))
+            if len(tokens) >= _SAMPLE_WORDS:
+                break
+    if len(tokens) < 40:
+        return None
+    covered = [0] * len(_stoplists())
+    holders = _languages_of()
+    for token, count in Counter(tokens).items():
+        for number in holders.get(token, ()):
+            covered[number] += count
+    best = max(range(len(covered)), key=covered.__getitem__)
+    return _stoplists()[best] if covered[best] > _MIN_COVERAGE * len(tokens) else None
+
+
+def stop_density(text: str, stoplist: frozenset[str] | None) -> float | None:
+    """The share of a paragraph's words that are stop words; None when it cannot be told."""
+    if stoplist is None or unspaced(text):
+        return None  # no stop list speaks for Chinese or Japanese text
+    found = _WORD.findall(text.lower())
+    if not found:
+        return 0.0
+    return sum(1 for word in found if word in stoplist) / len(found)
