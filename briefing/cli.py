@@ -265,13 +265,16 @@ def tui(ctx: typer.Context) -> None:
 def init(
     directory: Annotated[Path, typer.Argument(help="The folder to make a workspace of.")],
     themes: Annotated[
-        Path | None, typer.Option(help="A themes.yaml to start from (default: the sample's).")
+        Path | None,
+        typer.Option(help="A themes.yaml to start from (default: a one-theme starter)."),
     ] = None,
 ) -> None:
     """Create a workspace with a starter themes.yaml."""
-    workspace = init_workspace(directory, themes)
+    workspace = init_workspace(directory, themes, starter=True)
     out.print(f"Created workspace {workspace.root}", markup=False)
-    out.print(f"Next: briefing -w {workspace.root} ingest PATH...", markup=False)
+    if themes is None:
+        out.print(f"Next: write your themes in {workspace.themes_path}", markup=False)
+    out.print(f"Then: briefing -w {workspace.root} ingest PATH...", markup=False)
 
 
 @app.command()
@@ -652,6 +655,7 @@ def export(
                 if brief is not None
                 else default_brief(library.themes, theme)
             )
+        library.refuse_empty_brief(chosen, brief)
         if output is not None and str(output) == "-":
             if fmt is not Format.md:
                 raise BriefingError(f"a {fmt.value} file cannot go to the terminal; give -o FILE.")

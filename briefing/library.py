@@ -636,14 +636,28 @@ class Library:
         Returns the file and the problems met (a pinned excerpt not found, say),
         which never stop the export but must reach the user.
         """
+        self.refuse_empty_brief(brief)
         document = self.build_memo(brief)
         data = self.render_document(document, fmt)
-        target = output or self.workspace.exports_dir / f"{_slug(brief.title) or 'memo'}.{fmt}"
+        target = output or self.export_path(brief, fmt)
         try:
             write_atomic(target, data)
         except OSError as error:
             raise InputError(f"{target}: cannot write the memo ({error.strerror}).") from error
         return target, document.problems
+
+    def refuse_empty_brief(self, brief: Brief, path: Path | None = None) -> None:
+        """A memo of no theme is a header and a bottom line: refused, naming the brief."""
+        if not brief.chosen():
+            raise InputError(
+                f"{path or self.workspace.brief_path}: no theme is chosen for the memo "
+                "(themes is empty, or every theme has include: false); put a theme in "
+                "(space on the app's theme list) or name one with --theme ID."
+            )
+
+    def export_path(self, brief: Brief, fmt: str) -> Path:
+        """Where an export goes unless told otherwise: exports/<the title's slug>.<fmt>."""
+        return self.workspace.exports_dir / f"{_slug(brief.title) or 'memo'}.{fmt}"
 
     def verify(self, memo_markdown: str) -> tuple[list[VerifyProblem], int]:
         """Problems with the memo's quotes against the sources, and how many were checked."""
