@@ -485,6 +485,13 @@ def themes(
     matrix: Annotated[
         bool, typer.Option("--matrix", help="Sources by themes: where coverage is thin.")
     ] = False,
+    suggest: Annotated[
+        bool,
+        typer.Option(
+            "--suggest",
+            help="Per theme: words its keywords miss, and excerpts no keyword matches.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """List the themes with their excerpt and source counts."""
@@ -492,8 +499,12 @@ def themes(
         if matrix:
             _theme_matrix(library, as_json)
             return
+        if suggest:
+            _suggest(library, as_json)
+            return
         counts = library.store.theme_counts()
         themes = library.themes
+        reach = library.keyword_reach()
     rows = [
         {
             "id": t.id,
@@ -509,6 +520,54 @@ def themes(
         return
     cells = [(str(r["id"]), str(r["label"]), str(r["excerpts"]), str(r["sources"])) for r in rows]
     _table(("id", "label", "excerpts", "sources"), cells, wide=("label",))
+    for theme in themes:
+        matched, closest = reach.get(theme.id, (0, 0))
+        if closest and matched < LOW_REACH * closest:
+            err.print(
+                f"briefing: theme '{theme.id}': its keywords match only {matched} of the "
+                f"{closest} excerpts closest to it in meaning; `briefing themes --suggest` "
+                "lists words to add.",
+                markup=False,
+            )
+
+
+def _suggest(library: Library, as_json: bool) -> None:
+    """Per theme, what its keywords miss: words to add, excerpts to review."""
+    found = library.suggest()
+    texts = library.store.excerpt_texts([i for s in found for i, _ in s.excerpts])
+    if as_json:
+        _json(
+            [
+                {
+                    "theme": s.theme_id,
+                    "reach": {"matched": s.reach.matched, "closest": s.reach.closest},
+                    "phrases": [{"phrase": p, "score": v} for p, v in s.phrases],
+                    "excerpts": [
+                        {"id": i, "score": round(v, 4), "text": texts.get(i, "")}
+                        for i, v in s.excerpts
+                    ],
+                }
+                for s in found
+            ]
+        )
+        return
+    for s in found:
+        out.print(
+            f"{s.theme_id}: keywords match {s.reach.matched} of the {s.reach.closest} "
+            "excerpts closest to it in meaning",
+            markup=False,
+        )
+        if s.phrases:
+            out.print(
+                "  words and phrases its keywords miss (paste under keywords:):", markup=False
+            )
+            for phrase, _ in s.phrases:
+                out.print(f"      - {phrase}", markup=False)
+        if s.excerpts:
+            out.print("  best-ranked excerpts no keyword matches:", markup=False)
+            for excerpt_id, score in s.excerpts:
+                snippet = " ".join(texts.get(excerpt_id, "").split())[:100]
+                out.print(f"    {excerpt_id}  {score:.2f}  {snippet}", markup=False)
 
 
 def _theme_matrix(library: Library, as_json: bool) -> None:
@@ -568,6 +627,9 @@ def tag(
     out.print(f"Tagged {count} excerpts.", markup=False)
 
 
+LOW_REACH = 0.5  # below this share of reach, `briefing themes` warns (as tagging.suggest)
+
+
 def _explain(library: Library, excerpt_id: str) -> None:
     excerpt, scores = library.explain(excerpt_id)
     source = library.store.source(excerpt.source_id)
@@ -582,6 +644,8 @@ def _explain(library: Library, excerpt_id: str) -> None:
             + (f"  manual: {why.manual}" if why.manual else ""),
             markup=False,
         )
+        if why.note:
+            out.print(f"      {why.note}", markup=False)
         if why.phrases:
             out.print(f"      matched: {', '.join(why.phrases)}", markup=False)
         if why.excluded:
@@ -594,10 +658,17 @@ def eval_(
     ctx: typer.Context,
     gold: Annotated[Path, typer.Argument(help="A hand-labelled file (format: eval/THEMES.md).")],
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    exclude_decided: Annotated[
+        bool,
+        typer.Option(
+            "--exclude-decided",
+            help="Score only the paragraphs without a manual decision in tags.yaml.",
+        ),
+    ] = False,
 ) -> None:
     """Precision, recall and F1 of the tags against a hand-labelled gold file."""
     with opened(ctx) as library:
-        report = library.evaluate(gold)
+        report = library.evaluate(gold, exclude_decided=exclude_decided)
     if as_json:
         _json(report.to_dict())
         return
@@ -615,6 +686,11 @@ def eval_(
         )
     )
     _table(("theme", "precision", "recall", "F1", "support"), cells, wide=("theme",))
+    if report.skipped:
+        err.print(
+            f"briefing: {report.skipped} gold paragraphs with a manual decision were left out.",
+            markup=False,
+        )
     if report.missing:
         err.print(
             f"briefing: {report.missing} gold paragraphs were not found among the excerpts "

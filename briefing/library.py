@@ -45,7 +45,7 @@ from briefing.memo.sentences import profile_sentences
 from briefing.model import Excerpt, Source, Theme, ThemeScore
 from briefing.source_meta import FIELDS as META_FIELDS
 from briefing.source_meta import Fields, is_meta_file, load_meta, meta_path, save_meta
-from briefing.store import NotBuilt, Store
+from briefing.store import STORED_SCORE_FLOOR, NotBuilt, Store
 from briefing.tagging import (
     EvalReport,
     ManualTags,
@@ -61,6 +61,10 @@ from briefing.workspace import Workspace
 
 if TYPE_CHECKING:
     from briefing.ingest import Article  # imported lazily: only ingest needs the readers
+    from briefing.tagging.corpus import CorpusTags  # numpy: loaded when tagging runs
+    from briefing.tagging.semantic import Matrix
+    from briefing.tagging.suggest import Suggestions
+    from briefing.tagging.tagger import PhraseHit
 
 Progress = Callable[[int, int, str], None]
 """Called as (done, total, current file name) while a long run goes on."""
@@ -303,6 +307,10 @@ class Library:
                         pending = []
             self._store_batch(pending, summary)
             pending = []
+            if self.store.get_setting("phrases") is None:  # a new store: its matches are current
+                self.store.set_setting("phrases", self.tagger.phrase_fingerprint)
+            if summary.added or self.store.get_setting("tagger") != self.tagger.fingerprint:
+                self.calibrate()
         except BaseException:
             if copy:
                 self._abandon(pending, summary)
@@ -400,20 +408,24 @@ class Library:
         return name, staged
 
     def _store_batch(self, batch: list[_Pending], summary: IngestSummary) -> None:
-        """Tag and store the batch in one transaction, then move its originals into place."""
+        """Store sources and excerpts with what the tagger reads in their text (vectors and
+        keyword matches), then move their originals into place; the tags themselves come
+        from `calibrate`, over the whole corpus."""
         if not batch:
             return
-        texts = [e.text for item in batch for e in item.excerpts]
-        ids = [e.id for item in batch for e in item.excerpts]
-        scores = self.tagger.score(texts)
         excerpts = [e for item in batch for e in item.excerpts]
-        profiles = profile_sentences(self.tagger, excerpts, scores)
+        texts = [e.text for e in excerpts]
+        embedded = self.tagger.embed(texts) if texts else None
+        found = self.tagger.read_phrases(texts)
+        # The memo's sentence profiles, from each excerpt's own (context-free) tags.
+        profiles = profile_sentences(self.tagger, excerpts, self.tagger.scores_of(embedded, found))
         with self.store.transaction():
             for item in batch:
                 self.store.add_source(item.source, item.excerpts)
-            self.store.set_scores(zip(ids, scores, strict=True))
+            self.store.set_evidence(
+                self._vector_rows(excerpts, embedded), self._hit_rows(excerpts, found)
+            )
             self.store.set_sentence_profiles(profiles)
-            self.store.set_setting("tagger", self.tagger.fingerprint)
         summary.added.extend(item.source for item in batch)
         for item in batch:
             if item.staged is not None:
@@ -431,24 +443,149 @@ class Library:
     def _settle_incoming(self) -> None:
         _settle_incoming(self.workspace.sources_dir, self.store)
 
+    def _vector_rows(
+        self, excerpts: Sequence[Excerpt], embedded: Matrix | None
+    ) -> list[tuple[str, bytes]]:
+        """The excerpts' vectors as store rows (none without an embedder)."""
+        from briefing.tagging.corpus import vector_bytes
+
+        if embedded is None:
+            return []
+        return [(e.id, vector_bytes(v)) for e, v in zip(excerpts, embedded, strict=True)]
+
+    def _hit_rows(
+        self, excerpts: Sequence[Excerpt], found: Sequence[Sequence[PhraseHit]]
+    ) -> list[tuple[str, str, float, str]]:
+        """What each theme's keywords found in the excerpts, as store rows."""
+        from briefing.tagging.corpus import hit_rows
+
+        tagger = self.tagger
+        return [
+            row
+            for e, hits in zip(excerpts, found, strict=True)
+            for row in hit_rows(e.id, hits, tagger)
+        ]
+
     # -- re-tagging and rebuilding ------------------------------------------------
 
+    def calibrate(self) -> int:
+        """Tag every excerpt from the stored vectors, keyword matches and decisions.
+
+        Runs after every ingest, at `briefing tag` and after a decision in the TUI: the
+        tags are a function of the corpus and the decisions, however they were ingested.
+        Returns how many excerpts were tagged over.
+        """
+        from briefing.tagging.suggest import reach
+
+        self._sync_manual()  # tags.yaml may have been edited by hand
+        corpus_tags = self._corpus_tags()
+        reached = {r.theme_id: [r.matched, r.closest] for r in reach(corpus_tags)}
+        with self.store.transaction(), self.store.rewriting_scores():
+            self.store.set_score_rows(corpus_tags.rows(STORED_SCORE_FLOOR))
+            self.store.set_setting("tagger", self.tagger.fingerprint)
+            self.store.set_setting("reach", json.dumps(reached, sort_keys=True))
+        return len(corpus_tags.corpus)
+
+    def keyword_reach(self) -> dict[str, tuple[int, int]]:
+        """Per theme, as of the last tagging: (how many of the excerpts closest to it in
+        meaning its keywords match, how many were looked at)."""
+        stored = self.store.get_setting("reach")
+        data = json.loads(stored) if stored else {}
+        return {k: (int(v[0]), int(v[1])) for k, v in data.items()}
+
+    def suggest(self) -> list[Suggestions]:
+        """Per theme: words and phrases its keywords miss, and excerpts no keyword matches."""
+        from briefing.tagging.suggest import suggest
+
+        return suggest(self._corpus_tags(), self.store.excerpt_texts, self._decided())
+
+    def review_candidates(self, theme_id: str, limit: int = 20) -> list[tuple[Excerpt, float]]:
+        """Excerpts to ask the analyst about for a theme: the closest to it in meaning that
+        no keyword matches and nobody decided, closest first, with their scores."""
+        from briefing.tagging.suggest import candidates
+
+        t = [theme.id for theme in self.themes].index(self.theme(theme_id).id)
+        found = candidates(self._corpus_tags(), t, self._decided(), limit)
+        out = []
+        for excerpt_id, score in found:
+            excerpt = self.store.excerpt(excerpt_id)
+            if excerpt is not None:
+                out.append((excerpt, score))
+        return out
+
+    def _decided(self) -> set[tuple[str, str]]:
+        tags = self.manual_tags()
+        return {
+            (excerpt_id, theme_id)
+            for table in (tags.added, tags.removed)
+            for excerpt_id, themes in table.items()
+            for theme_id in themes
+        }
+
+    def _corpus_tags(self) -> CorpusTags:
+        from briefing.tagging.corpus import tag_corpus
+
+        tags = self.manual_tags()
+        try:
+            brief = self.load_brief()
+            pinned = {t.id: [ref.id for ref in t.pinned] for t in brief.themes}
+        except InputError:  # a broken brief.yaml is reported where it is used, not here
+            pinned = {}
+        tagger = self.tagger
+        cached = self.store.get_setting("taxonomy_vectors")
+        if not tagger.use_taxonomy_vectors(cached):
+            fresh = tagger.taxonomy_vectors()
+            if fresh is not None and fresh != cached:
+                with self.store.transaction():
+                    self.store.set_setting("taxonomy_vectors", fresh)
+        return tag_corpus(
+            tagger,
+            self.store.count_excerpts(),
+            self.store.corpus_rows(),
+            self.store.phrase_rows(),
+            tags.added,
+            tags.removed,
+            pinned,
+        )
+
     def retag(self, progress: Progress | None = None) -> int:
-        """Score every excerpt again (after themes.yaml changed); returns how many."""
+        """Tag every excerpt again: keyword matches re-read from the text only when
+        themes.yaml's keywords changed, then the whole corpus calibrated; returns how many."""
         self.themes = load_themes(self.workspace.themes_path)
         self._tagger = None
+        tagger = self.tagger
         total = self.store.count_excerpts()
+        reread = self.store.get_setting("phrases") != tagger.phrase_fingerprint
+        missing = {e.id for e in self.store.missing_vectors()}
+        if missing and not tagger.semantic:  # (asks for the model only when it could help)
+            missing = set()
         done = 0
-        with self._locked(), self.store.transaction(), self.store.rewriting_scores():
-            for batch in self.store.iter_excerpt_batches():
-                scores = self.tagger.score([e.text for e in batch])
-                self.store.set_scores(zip([e.id for e in batch], scores, strict=True))
-                self.store.set_sentence_profiles(profile_sentences(self.tagger, batch, scores))
-                done += len(batch)
-                if progress:
-                    progress(done, total, "")
-            self.store.set_setting("tagger", self.tagger.fingerprint)
-        return done
+        with self._locked():
+            if reread or missing:
+                with self.store.transaction():
+                    if reread:
+                        self.store.clear_phrase_hits()
+                    for batch in self.store.iter_excerpt_batches():
+                        texts = [e.text for e in batch]
+                        todo = [e for e in batch if e.id in missing]
+                        embedded = tagger.embed([e.text for e in todo]) if todo else None
+                        found = tagger.read_phrases(texts) if reread else []
+                        self.store.set_evidence(
+                            self._vector_rows(todo, embedded), self._hit_rows(batch, found)
+                        )
+                        if reread:  # the memo's sentence profiles follow the taxonomy
+                            scores = tagger.scores_of(tagger.embed(texts), found)
+                            self.store.set_sentence_profiles(
+                                profile_sentences(tagger, batch, scores)
+                            )
+                        done += len(batch)
+                        if progress:
+                            progress(done, total, "")
+                    self.store.set_setting("phrases", tagger.phrase_fingerprint)
+            count = self.calibrate()
+            if progress:
+                progress(total, total, "")
+            return count
 
     def _build(self, building: Path, progress: Progress | None) -> IngestSummary:
         """Fill this library's new store, at `building`, from the workspace's files
@@ -462,9 +599,9 @@ class Library:
         try:
             sources = self.workspace.sources_dir
             files = _stored_files(sources, summary) if sources.is_dir() else []
+            # The calibration at the end of the ingest reads tags.yaml first (and finds
+            # decisions on changed ids again by their text, now that the excerpts exist).
             self._ingest_files(files, copy=False, summary=summary, progress=progress)
-            self.store.set_setting("tagger", self.tagger.fingerprint)
-            self._sync_manual(force=True)
             self.store.mark_built()
             self.store.close()
             _replace_database(building, self.workspace.db_path)
@@ -573,30 +710,43 @@ class Library:
         excerpt = self.store.excerpt(excerpt_id)
         if excerpt is None:
             raise InputError(f"no excerpt {excerpt_id!r} in this workspace.")
-        scores = self.tagger.score([excerpt.text])[0]
+        scores = self._corpus_tags().explain(excerpt_id)
         return excerpt, self.manual_tags().apply(excerpt_id, scores)
 
     # -- evaluation -------------------------------------------------------------
 
-    def evaluate(self, gold_path: Path) -> EvalReport:
-        """Precision, recall and F1 of the current tags against a hand-labelled file."""
+    def evaluate(self, gold_path: Path, exclude_decided: bool = False) -> EvalReport:
+        """Precision, recall and F1 of the current tags against a hand-labelled file.
+
+        `exclude_decided` leaves out the paragraphs with a manual decision (tags.yaml):
+        what the tagger learned is measured on the excerpts it was not told about.
+        """
         gold = load_gold(gold_path)
-        index: dict[str, list[tuple[str, set[str]]]] = {}
+        decided = set()
+        if exclude_decided:
+            tags = self.manual_tags()
+            decided = set(tags.added) | set(tags.removed)
+        index: dict[str, list[tuple[str, set[str], bool]]] = {}
         for source in self.store.sources():
             excerpts = self.store.excerpts(source.id)
             themes = self.store.themes_of([e.id for e in excerpts])
             index[Path(source.file).name] = [
-                (ids.canonical(e.text), set(themes[e.id])) for e in excerpts
+                (ids.canonical(e.text), set(themes[e.id]), e.id in decided) for e in excerpts
             ]
 
-        def predict(file: str, prefix: str) -> set[str] | None:
+        def find(file: str, prefix: str) -> tuple[str, set[str], bool] | None:
             wanted = ids.canonical(prefix)
-            for text, themes in index.get(file, []):
-                if text.startswith(wanted):
-                    return themes
-            return None
+            return next((row for row in index.get(file, []) if row[0].startswith(wanted)), None)
 
-        return evaluate(gold, predict)
+        def predict(file: str, prefix: str) -> set[str] | None:
+            row = find(file, prefix)
+            return None if row is None else row[1]
+
+        def skip(file: str, prefix: str) -> bool:
+            row = find(file, prefix)
+            return row is not None and row[2]
+
+        return evaluate(gold, predict, skip if exclude_decided else None)
 
     # -- the memo ---------------------------------------------------------------
 

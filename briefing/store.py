@@ -93,6 +93,21 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE sources ADD COLUMN type TEXT;
     DELETE FROM settings WHERE key = 'tagger';
     """,
+    # What the tagger reads from an excerpt's text once (its vector, its keyword matches),
+    # so that calibrating the tags over the whole corpus never reads the text again.
+    """
+    CREATE TABLE vectors (
+        excerpt_id TEXT PRIMARY KEY REFERENCES excerpts(id) ON DELETE CASCADE,
+        vector BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE phrase_hits (
+        excerpt_id TEXT NOT NULL REFERENCES excerpts(id) ON DELETE CASCADE,
+        theme_id TEXT NOT NULL,
+        score REAL NOT NULL,
+        found TEXT NOT NULL,
+        PRIMARY KEY (excerpt_id, theme_id)
+    ) WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SCORES_BY_THEME = "CREATE INDEX scores_by_theme ON scores(theme_id, tagged, score DESC)"
@@ -361,6 +376,13 @@ class Store:
             ],
         )
 
+    def set_score_rows(self, rows: Iterable[tuple[str, str, float, int]]) -> None:
+        """Store (excerpt id, theme id, score, tagged) rows as they come: what the whole
+        corpus's calibration writes, inside `rewriting_scores`."""
+        self.db.executemany(
+            "INSERT INTO scores(excerpt_id, theme_id, score, tagged) VALUES (?, ?, ?, ?)", rows
+        )
+
     def set_sentence_profiles(self, profiles: Iterable[SentenceProfile]) -> None:
         """Store the memo's view of tagged excerpts' sentences (replacing any older one)."""
         from briefing.memo.sentences import encode_scores
@@ -401,6 +423,58 @@ class Store:
         self.db.execute("DELETE FROM sentences")
         yield
         self.db.execute(SCORES_BY_THEME)
+
+    def set_evidence(
+        self,
+        vectors: Iterable[tuple[str, bytes]],
+        hits: Iterable[tuple[str, str, float, str]],
+    ) -> None:
+        """Store what the tagger read from excerpts' text: (excerpt id, vector bytes) and
+        (excerpt id, theme id, phrase score, matched phrases) rows. Call in `transaction()`."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO vectors(excerpt_id, vector) VALUES (?, ?)", list(vectors)
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO phrase_hits(excerpt_id, theme_id, score, found) "
+            "VALUES (?, ?, ?, ?)",
+            list(hits),
+        )
+
+    def clear_phrase_hits(self) -> None:
+        """The taxonomy changed: every excerpt's keyword matches are about to be redone."""
+        self.db.execute("DELETE FROM phrase_hits")
+
+    def corpus_rows(self) -> Iterator[tuple[str, str, int, bytes | None]]:
+        """Every excerpt as (id, source id, position, stored vector or None), by id:
+        one fixed order, whatever the order in which the excerpts were ingested.
+        Streamed: a large corpus's vectors are never all held as rows at once."""
+        yield from self.db.execute(
+            "SELECT e.id, e.source_id, e.position, v.vector FROM excerpts e "
+            "LEFT JOIN vectors v ON v.excerpt_id = e.id ORDER BY e.id"
+        )
+
+    def phrase_rows(self) -> Iterator[tuple[str, str, float, str]]:
+        """Every stored keyword match: (excerpt id, theme id, phrase score, found), streamed."""
+        yield from self.db.execute("SELECT excerpt_id, theme_id, score, found FROM phrase_hits")
+
+    def missing_vectors(self) -> list[Excerpt]:
+        """Excerpts stored without a vector (ingested while the embedder was unavailable)."""
+        rows = self.db.execute(
+            "SELECT e.* FROM excerpts e LEFT JOIN vectors v ON v.excerpt_id = e.id "
+            "WHERE v.excerpt_id IS NULL ORDER BY e.n"
+        )
+        return [_excerpt(row) for row in rows]
+
+    def excerpt_texts(self, excerpt_ids: Sequence[str]) -> dict[str, str]:
+        """The text of each named excerpt."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(excerpt_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"SELECT id, text FROM excerpts WHERE id IN ({marks})", chunk
+            ):
+                found[row[0]] = row[1]
+        return found
 
     def replace_manual(self, decisions: Iterable[tuple[str, str, str]]) -> None:
         """Mirror tags.yaml: (excerpt id, theme id, 'added' | 'removed') triples."""

@@ -128,3 +128,12 @@ def test_export_dialog_written(snap_compare, sample_library: Library) -> None:  
         await still(pilot)
 
     assert snap_compare(BriefingApp(sample_library), terminal_size=(120, 40), run_before=before)
+
+
+def test_review_screen(snap_compare, sample_library: Library) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+
+    assert snap_compare(BriefingApp(sample_library), terminal_size=(120, 40), run_before=before)

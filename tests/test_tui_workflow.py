@@ -288,3 +288,39 @@ def test_export_failure_is_said_in_the_dialog(sample_library: Library, tmp_path:
         assert "Not written" in str(app.screen.query_one("#export-note").render())
 
     drive(sample_library, script)
+
+
+def test_review_screen_answers_are_decisions_that_retrain(sample_workspace: Workspace) -> None:
+    """r on the main screen reviews the theme under the cursor; y and n are decisions."""
+    from briefing.tui.screens.review import ReviewScreen
+
+    library = Library.open(sample_workspace)
+    seen: dict[str, object] = {}
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        theme = app.session.current_theme
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.theme_id == theme
+        table = screen.query_one("#suggested")
+        first = table.coordinate_to_cell_key(table.cursor_coordinate)[0].value
+        await pilot.press("y")
+        await settle(pilot)
+        second = table.coordinate_to_cell_key(table.cursor_coordinate)[0].value
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.answered == 2
+        seen.update(theme=theme, first=first, second=second)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+
+    drive(library, script)
+    tags = yaml.safe_load(sample_workspace.tags_path.read_text(encoding="utf-8"))
+    assert tags[seen["first"]]["added"] == [seen["theme"]]
+    assert "removed" not in tags[seen["first"]]
+    assert tags[seen["second"]]["removed"] == [seen["theme"]]
+    # The store was retagged from the decisions: the accepted excerpt carries the theme.
+    assert seen["theme"] in library.store.themes_of([seen["first"]])[seen["first"]]
+    library.close()

@@ -41,6 +41,7 @@ KEYS = [
             ("+  -", "one more or one fewer excerpt quoted for the theme"),
             ("c", "write the comment that opens the theme's section"),
             ("ctrl+e", "write that comment in your $EDITOR"),
+            ("r", "review excerpts suggested for the theme: y accept, n reject (learns at once)"),
             ("tab", "go to the excerpts"),
         ],
     ),

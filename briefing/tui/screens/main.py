@@ -42,6 +42,7 @@ class MainScreen(Screen[None]):
         Binding("m", "app.details", "Details", show=False),  # the theme list shows it
         Binding("a", "app.add_sources", "Add sources", show=False),
         Binding("v", "preview", "Preview", show=False),  # a tab, or a pane in view; in the help
+        Binding("r", "review", "Review", show=False),  # listed in the help
     ]
 
     def __init__(self, session: Session) -> None:
@@ -270,6 +271,13 @@ class MainScreen(Screen[None]):
             CommentDialog(self.session.label(theme), self.session.comment(theme)),
             lambda text: self._comment_done(theme, text),
         )
+
+    def action_review(self) -> None:
+        """Review the excerpts suggested for the theme under the cursor."""
+        from briefing.tui.screens.review import ReviewScreen
+
+        if self.session.current_theme is not None:
+            self.app.push_screen(ReviewScreen(self.session, self.session.current_theme))
 
     def action_edit_comment(self) -> None:
         """The comment in the user's $EDITOR, the app suspended meanwhile."""
