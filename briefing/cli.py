@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from briefing.controls import strip_controls
 from briefing.errors import BriefingError
-from briefing.library import IngestSummary, Library
+from briefing.library import IngestStopped, IngestSummary, Library
 from briefing.memo import default_brief
 from briefing.store import QUERY_SYNTAX
 from briefing.workspace import find_workspace, init_workspace
@@ -70,7 +71,14 @@ def handles_errors(command: F) -> F:
         except BriefingError as error:
             raise _fail(error.message, error.exit_code) from None
         except KeyboardInterrupt:
-            raise _fail("interrupted; everything stored so far is kept.", 130) from None
+            raise _fail("interrupted; nothing was half-written.", 130) from None
+        except sqlite3.Error as error:  # the store is a cache: rebuilding it is the remedy
+            raise _fail(
+                f"the corpus database failed ({error}); run `briefing rebuild`.", 2
+            ) from None
+        except OSError as error:  # a full disk, a vanished folder: the system's word, one line
+            where = f"{error.filename}: " if error.filename else ""
+            raise _fail(f"{where}{error.strerror or error}.", 2) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -88,7 +96,13 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
     state: State = ctx.obj
     workspace = find_workspace(state.workspace)
     with _progress(progress_label) as report:
-        library = Library.open(workspace, progress=report)
+        library = Library.open(workspace, progress=report, on_wait=_waiting)
+    if library.rebuilt_because:
+        err.print(
+            f"briefing: {library.rebuilt_because}; rebuilt it from the workspace files "
+            f"({library.store.count_sources()} sources).",
+            markup=False,
+        )
     try:
         if library.needs_retag and ctx.info_name not in {"tag", "rebuild"}:
             err.print(
@@ -101,6 +115,13 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
         yield library
     finally:
         library.close()
+
+
+def _waiting() -> None:
+    err.print(
+        "briefing: another briefing run is changing this workspace; waiting for it to finish…",
+        markup=False,
+    )
 
 
 def _report_decisions(library: Library) -> None:
@@ -279,8 +300,14 @@ def ingest(
     files = [Path(p) for p in named if not is_url(p)]
     if not files and not pages:
         raise BriefingError("nothing to ingest: name files, folders or URLs, or --urls FILE.")
-    with opened(ctx) as library, _progress("Ingesting") as report:
-        summary = library.ingest(files, progress=report, urls=pages)
+    try:
+        with opened(ctx) as library, _progress("Ingesting") as report:
+            summary = library.ingest(files, progress=report, urls=pages)
+    except IngestStopped as stopped:
+        _print_summary(stopped.summary)
+        stored = len(stopped.summary.added)
+        kept = f"{stored} source{'s' if stored != 1 else ''} stored before it stopped"
+        raise _fail(f"{stopped.message}; {kept}, nothing else kept.", stopped.exit_code) from None
     _print_summary(summary)
     if summary.refused:
         raise typer.Exit(1)
@@ -747,7 +774,7 @@ def rebuild(ctx: typer.Context) -> None:
     """Recreate the corpus database from the workspace's files."""
     workspace = find_workspace(ctx.obj.workspace)
     with _progress("Rebuilding") as report:
-        library = Library.open(workspace, progress=report, rebuild=True)
+        library = Library.open(workspace, progress=report, rebuild=True, on_wait=_waiting)
     try:
         out.print(
             f"Rebuilt {library.store.count_sources()} sources, "

@@ -7,9 +7,14 @@ files the truth and the store in step with them.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import filecmp
 import json
+import os
 import re
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,8 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing import ids
-from briefing.errors import BriefingError, InputError, RefusedFile
+from briefing.errors import BriefingError, InputError, RefusedFile, WorkspaceError
 from briefing.files import write_atomic
+from briefing.locking import workspace_lock, workspace_lock_if_free
 from briefing.memo import (
     FORMATS,
     Brief,
@@ -39,8 +45,8 @@ from briefing.memo.document import SectionCache
 from briefing.memo.sentences import profile_sentences
 from briefing.model import Excerpt, Source, Theme, ThemeScore
 from briefing.source_meta import FIELDS as META_FIELDS
-from briefing.source_meta import is_meta_file, load_meta, meta_path, save_meta
-from briefing.store import STORED_SCORE_FLOOR, Store
+from briefing.source_meta import Fields, is_meta_file, load_meta, meta_path, save_meta
+from briefing.store import STORED_SCORE_FLOOR, NotBuilt, Store
 from briefing.tagging import (
     EvalReport,
     ManualTags,
@@ -65,6 +71,9 @@ Progress = Callable[[int, int, str], None]
 """Called as (done, total, current file name) while a long run goes on."""
 
 BATCH = 256  # articles tagged and written per transaction
+INCOMING = ".briefing-incoming"  # in sources/: originals copied, their sources not yet stored
+# Errors of the disk as a whole, which end the run rather than refuse one file.
+_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,20 @@ class StaleDecision:
 class _Pending:
     source: Source
     excerpts: list[Excerpt]
+    staged: Path | None = None  # the original's copy waiting in sources/.briefing-incoming
+
+
+class IngestStopped(BriefingError):
+    """An ingest that stopped part-way (Ctrl-C, a full disk, a database error).
+
+    `summary` holds exactly what was stored before it stopped; nothing else of the
+    run was kept (no original copied without its source).
+    """
+
+    def __init__(self, message: str, summary: IngestSummary, exit_code: int) -> None:
+        super().__init__(message)
+        self.summary = summary
+        self.exit_code = exit_code
 
 
 class Library:
@@ -114,6 +137,8 @@ class Library:
         self.themes = themes
         self._tagger: Tagger | None = None
         self.built: IngestSummary | None = None
+        self.rebuilt_because: str | None = None  # why opening had to build the store
+        self.on_wait: Callable[[], None] | None = None
         # Decisions of tags.yaml whose excerpt ids went stale at the last sync: found
         # again by their text, or not found (see `unresolved_decisions`).
         self.refound: list[StaleDecision] = []
@@ -127,22 +152,75 @@ class Library:
 
     @classmethod
     def open(
-        cls, workspace: Workspace, progress: Progress | None = None, rebuild: bool = False
+        cls,
+        workspace: Workspace,
+        progress: Progress | None = None,
+        rebuild: bool = False,
+        on_wait: Callable[[], None] | None = None,
     ) -> Library:
-        """Open the workspace; a missing store (or `rebuild=True`) is built from the files.
+        """Open the workspace; a store that is missing or unfinished (or `rebuild=True`)
+        is built from the files. `on_wait` is called if another run holds the workspace.
 
-        After a build, `built` holds what it did (refusals included).
+        After a build, `built` holds what it did (refusals included) and
+        `rebuilt_because` why it was needed (None when asked or when there was none).
+        A damaged or foreign store raises `WorkspaceError` with the command to run.
         """
         themes = load_themes(workspace.themes_path)
-        if rebuild:
-            _remove_store(workspace)
-        fresh = not workspace.db_path.exists()
-        library = cls(workspace, Store(workspace.db_path), themes)
-        if fresh:
-            library.built = library._build(progress)
-        else:
+        lock = workspace.db_path.with_name("lock")
+        why: str | None = None
+        if not rebuild:
+            try:
+                return cls._opened(workspace, Store.open_built(workspace.db_path), themes, on_wait)
+            except NotBuilt as not_built:
+                why = not_built.reason
+        with workspace_lock(lock, on_wait):
+            if not rebuild:  # another run may have built it while this one waited
+                with contextlib.suppress(NotBuilt):
+                    store = Store.open_built(workspace.db_path)
+                    return cls._opened(workspace, store, themes, on_wait)
+            previous = _previous_store(workspace.db_path)
+            try:
+                _settle_incoming(workspace.sources_dir, previous)
+            finally:
+                if previous is not None:
+                    previous.close()
+            building = workspace.db_path.with_name(workspace.db_path.name + ".building")
+            _remove_database(building)
+            library = cls(workspace, Store(building, building=True), themes)
+            library.on_wait = on_wait
+            library.built = library._build(building, progress)
+            if why is not None and why != "there was none":
+                library.rebuilt_because = f"the corpus database {why}"
+            return library
+
+    @classmethod
+    def _opened(
+        cls,
+        workspace: Workspace,
+        store: Store,
+        themes: list[Theme],
+        on_wait: Callable[[], None] | None,
+    ) -> Library:
+        library = cls(workspace, store, themes)
+        library.on_wait = on_wait
+        try:
+            if library._incoming.is_dir():  # a stopped ingest left originals to settle
+                with workspace_lock_if_free(library._lock_path) as free:
+                    if free:  # else the run holding the lock is using them, and settles them
+                        library._settle_incoming()
             library._sync_manual()
+        except BaseException:
+            library.close()
+            raise
         return library
+
+    @property
+    def _lock_path(self) -> Path:
+        return self.workspace.db_path.with_name("lock")
+
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
+        """This workspace's writer lock: one run at a time changes its files and store."""
+        return workspace_lock(self._lock_path, self.on_wait)
 
     def close(self) -> None:
         self.store.close()
@@ -185,19 +263,27 @@ class Library:
 
         Each original is copied into the workspace's sources/ (with its .meta.yaml),
         so that `rebuild` can recreate everything; a fetched page is kept the same way,
-        its URL and the day it was fetched in its .meta.yaml. A bad file or URL is
-        refused with its reason and the run goes on.
+        its URL and the day it was fetched in its .meta.yaml; the copy lands there only
+        once its source is stored. A bad file or URL is refused with its reason and the
+        run goes on. A run that cannot go on (Ctrl-C, a full disk, a database error)
+        raises `IngestStopped` with what was stored.
         """
         summary = IngestSummary()
-        with tempfile.TemporaryDirectory(prefix="briefing-fetch-") as folder:
-            fetched = _fetch(urls, Path(folder), summary, progress)
-            files = _expand(paths, summary) + list(fetched)
-            self._ingest_files(files, copy=True, summary=summary, progress=progress)
-        # A fetched page is named by its URL, not by the temporary file it was read from.
-        summary.refused = [
-            Refusal(fetched.get(Path(r.path), r.path), r.reason) for r in summary.refused
-        ]
-        summary.duplicates = [(fetched.get(Path(p), p), i) for p, i in summary.duplicates]
+        fetched: dict[Path, str] = {}
+        try:
+            with tempfile.TemporaryDirectory(prefix="briefing-fetch-") as folder:
+                fetched = _fetch(urls, Path(folder), summary, progress)
+                files = _expand(paths, summary) + list(fetched)
+                with self._locked():
+                    self._settle_incoming()
+                    self._ingest_files(files, copy=True, summary=summary, progress=progress)
+                    self._settle_incoming()  # nothing is left there now: remove the folder
+        except KeyboardInterrupt:
+            raise IngestStopped("interrupted", _named(summary, fetched), 130) from None
+        except (sqlite3.Error, OSError) as error:
+            message = _describe(error, self.workspace)
+            raise IngestStopped(message, _named(summary, fetched), 2) from error
+        summary = _named(summary, fetched)
         if summary.added and self.unresolved_decisions():
             self._sync_manual(force=True)  # a source ingested again may hold their excerpts
         return summary
@@ -209,51 +295,70 @@ class Library:
 
         pending: list[_Pending] = []
         seen: dict[str, str] = {}
-        for done, (path, article) in enumerate(read_articles(files)):
-            if progress:
-                progress(done, len(files), path.name)
-            try:
-                if isinstance(article, str):
-                    raise RefusedFile(str(path), article)
-                item = self._add(path, article, copy=copy, seen=seen, summary=summary)
-            except RefusedFile as refusal:
-                summary.refused.append(Refusal(refusal.path, refusal.reason))
-                continue
-            if item is not None:
-                pending.append(item)
-                summary.added.append(item.source)
-            if len(pending) >= BATCH:
-                self._store_batch(pending)
-                pending = []
-        self._store_batch(pending)
-        if self.store.get_setting("phrases") is None:  # a new store: its matches are current
-            self.store.set_setting("phrases", self.tagger.phrase_fingerprint)
-        if summary.added or self.store.get_setting("tagger") != self.tagger.fingerprint:
-            self.calibrate()
+        names = _Names(self.workspace.sources_dir) if copy else None
+        try:
+            with contextlib.closing(read_articles(files)) as articles:  # workers end here
+                for done, (path, article) in enumerate(articles):
+                    if progress:
+                        progress(done, len(files), path.name)
+                    try:
+                        item = self._prepare(path, article, names, seen, summary)
+                    except RefusedFile as refusal:
+                        summary.refused.append(Refusal(refusal.path, refusal.reason))
+                        continue
+                    if item is not None:
+                        pending.append(item)
+                    if len(pending) >= BATCH:
+                        self._store_batch(pending, summary)
+                        pending = []
+            self._store_batch(pending, summary)
+            pending = []
+            if self.store.get_setting("phrases") is None:  # a new store: its matches are current
+                self.store.set_setting("phrases", self.tagger.phrase_fingerprint)
+            if summary.added or self.store.get_setting("tagger") != self.tagger.fingerprint:
+                self.calibrate()
+        except BaseException:
+            if copy:
+                self._abandon(pending, summary)
+            raise
         if progress:
             progress(len(files), len(files), "")
 
-    def _add(
+    def _prepare(
         self,
         path: Path,
-        article: Article,
-        copy: bool,
+        article: Article | str,
+        names: _Names | None,
         seen: dict[str, str],
         summary: IngestSummary,
     ) -> _Pending | None:
-        """The source and excerpts of a read article; None when it is a duplicate."""
+        """The source and excerpts of a read article; None when it is a duplicate.
+
+        `names` is given when the original is to be kept in sources/ (ingest), None when
+        it is there already (a build). Refusals come before any copy, so a refused file
+        leaves nothing behind.
+        """
+        if isinstance(article, str):
+            raise RefusedFile(str(path), article)
+        if not _is_unicode(article.text, article.title, article.author, article.outlet):
+            raise RefusedFile(str(path), "its text holds characters that are not valid Unicode")
         source_id = ids.source_id(article.text)
         if source_id in seen or self.store.has_source(source_id):
             summary.duplicates.append((str(path), source_id))
             return None
-        original = self._keep_original(path) if copy else path
-        try:
-            corrected = load_meta(meta_path(original))
-        except InputError as error:
-            raise RefusedFile(str(path), error.message) from error
+        corrected = _corrections(path)
+        if not _is_unicode(*corrected.values()):
+            raise RefusedFile(
+                str(path), f"{meta_path(path).name} holds characters that are not valid Unicode"
+            )
+        staged: Path | None = None
+        if names is None:
+            file = path.relative_to(self.workspace.sources_dir).as_posix()
+        else:
+            file, staged = self._stage(path, names)
         source = Source(
             id=source_id,
-            file=original.relative_to(self.workspace.sources_dir).as_posix(),
+            file=file,
             text=article.text,
             title=article.title,
             author=article.author,
@@ -271,36 +376,47 @@ class Library:
             )
         ]
         seen[source_id] = str(path)
-        return _Pending(source, excerpts)
+        return _Pending(source, excerpts, staged)
 
-    def _keep_original(self, path: Path) -> Path:
-        """Copy `path` into sources/ (unless it is there already) and return the copy."""
+    @property
+    def _incoming(self) -> Path:
+        return self.workspace.sources_dir / INCOMING
+
+    def _stage(self, path: Path, names: _Names) -> tuple[str, Path | None]:
+        """Where the original is kept (its path in sources/), and its staged copy if any.
+
+        A file already in sources/ stays where it is; one found there again (same bytes,
+        no source claims it: left by an older, interrupted run) is used, not copied.
+        Otherwise it is copied, with its .meta.yaml, into sources/.briefing-incoming,
+        and moved into sources/ once its source is stored (`_settle_incoming`).
+        """
         sources = self.workspace.sources_dir
         resolved = path.resolve()
-        if resolved.is_relative_to(sources.resolve()):
-            return resolved
-        sources.mkdir(parents=True, exist_ok=True)
-        target = sources / path.name
-        number = 2
-        while target.exists():
-            target = sources / f"{path.stem}-{number}{path.suffix}"
-            number += 1
+        if resolved.is_relative_to(names.real):
+            return resolved.relative_to(names.real).as_posix(), None
+        name = names.choose(path, self.store)
+        if (sources / name).exists():  # found again
+            return name, None
+        staged = self._incoming / name
         try:
-            staging = target.with_name(f".{target.name}.partial")
-            shutil.copyfile(path, staging)
-            staging.replace(target)
+            self._incoming.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, staged)
             beside = meta_path(path)
             if beside.is_file():
-                shutil.copyfile(beside, meta_path(target))
+                shutil.copyfile(beside, meta_path(staged))
         except OSError as error:
+            staged.unlink(missing_ok=True)
+            if error.errno in _DISK_ERRNOS:
+                raise
             raise RefusedFile(
-                str(path), f"cannot copy it into {sources} ({error.strerror})"
+                str(path), f"cannot copy it into {sources} ({error.strerror or error})"
             ) from error
-        return target.resolve()
+        return name, staged
 
-    def _store_batch(self, batch: list[_Pending]) -> None:
+    def _store_batch(self, batch: list[_Pending], summary: IngestSummary) -> None:
         """Store sources and excerpts with what the tagger reads in their text (vectors and
-        keyword matches); the tags themselves come from `calibrate`, over the whole corpus."""
+        keyword matches), then move their originals into place; the tags themselves come
+        from `calibrate`, over the whole corpus."""
         if not batch:
             return
         excerpts = [e for item in batch for e in item.excerpts]
@@ -316,6 +432,22 @@ class Library:
                 self._vector_rows(excerpts, embedded), self._hit_rows(excerpts, found)
             )
             self.store.set_sentence_profiles(profiles)
+        summary.added.extend(item.source for item in batch)
+        for item in batch:
+            if item.staged is not None:
+                _move_staged(item.staged, self.workspace.sources_dir)
+
+    def _abandon(self, pending: list[_Pending], summary: IngestSummary) -> None:
+        """After a run stopped: keep what was stored, and only that; say exactly what it is."""
+        with contextlib.suppress(sqlite3.Error, OSError):
+            added = {source.id for source in summary.added}
+            for item in pending:
+                if item.source.id not in added and self.store.has_source(item.source.id):
+                    summary.added.append(item.source)  # committed just before the stop
+            self._settle_incoming()
+
+    def _settle_incoming(self) -> None:
+        _settle_incoming(self.workspace.sources_dir, self.store)
 
     def _vector_rows(
         self, excerpts: Sequence[Excerpt], embedded: Matrix | None
@@ -434,38 +566,63 @@ class Library:
         if missing and not tagger.semantic:  # (asks for the model only when it could help)
             missing = set()
         done = 0
-        if reread or missing:
-            with self.store.transaction():
-                if reread:
-                    self.store.clear_phrase_hits()
-                for batch in self.store.iter_excerpt_batches():
-                    texts = [e.text for e in batch]
-                    todo = [e for e in batch if e.id in missing]
-                    embedded = tagger.embed([e.text for e in todo]) if todo else None
-                    found = tagger.read_phrases(texts) if reread else []
-                    self.store.set_evidence(
-                        self._vector_rows(todo, embedded), self._hit_rows(batch, found)
-                    )
-                    if reread:  # the memo's sentence profiles follow the taxonomy
-                        scores = tagger.scores_of(tagger.embed(texts), found)
-                        self.store.set_sentence_profiles(profile_sentences(tagger, batch, scores))
-                    done += len(batch)
-                    if progress:
-                        progress(done, total, "")
-                self.store.set_setting("phrases", tagger.phrase_fingerprint)
-        count = self.calibrate()
-        if progress:
-            progress(total, total, "")
-        return count
+        with self._locked():
+            if reread or missing:
+                with self.store.transaction():
+                    if reread:
+                        self.store.clear_phrase_hits()
+                    for batch in self.store.iter_excerpt_batches():
+                        texts = [e.text for e in batch]
+                        todo = [e for e in batch if e.id in missing]
+                        embedded = tagger.embed([e.text for e in todo]) if todo else None
+                        found = tagger.read_phrases(texts) if reread else []
+                        self.store.set_evidence(
+                            self._vector_rows(todo, embedded), self._hit_rows(batch, found)
+                        )
+                        if reread:  # the memo's sentence profiles follow the taxonomy
+                            scores = tagger.scores_of(tagger.embed(texts), found)
+                            self.store.set_sentence_profiles(
+                                profile_sentences(tagger, batch, scores)
+                            )
+                        done += len(batch)
+                        if progress:
+                            progress(done, total, "")
+                    self.store.set_setting("phrases", tagger.phrase_fingerprint)
+            count = self.calibrate()
+            if progress:
+                progress(total, total, "")
+            return count
 
-    def _build(self, progress: Progress | None) -> IngestSummary:
-        """Fill an empty store from the workspace's files: sources/, tags.yaml."""
+    def _build(self, building: Path, progress: Progress | None) -> IngestSummary:
+        """Fill this library's new store, at `building`, from the workspace's files
+        (sources/, tags.yaml), then put it in place of the workspace's store.
+
+        The store is built in a file of its own and renamed into place only when whole,
+        so a build that stops part-way leaves the previous store (or none), never half of
+        one. It closes itself if it fails.
+        """
         summary = IngestSummary()
-        sources = self.workspace.sources_dir
-        files = _expand([sources], summary) if sources.is_dir() else []
-        # The calibration at the end of the ingest reads tags.yaml first (and finds
-        # decisions on changed ids again by their text, now that the excerpts exist).
-        self._ingest_files(files, copy=False, summary=summary, progress=progress)
+        try:
+            sources = self.workspace.sources_dir
+            files = _stored_files(sources, summary) if sources.is_dir() else []
+            # The calibration at the end of the ingest reads tags.yaml first (and finds
+            # decisions on changed ids again by their text, now that the excerpts exist).
+            self._ingest_files(files, copy=False, summary=summary, progress=progress)
+            self.store.mark_built()
+            self.store.close()
+            _replace_database(building, self.workspace.db_path)
+            self.store = Store(self.workspace.db_path)
+        except BaseException as error:
+            with contextlib.suppress(sqlite3.Error):
+                self.store.close()
+            with contextlib.suppress(OSError):
+                _remove_database(building)
+            if isinstance(error, sqlite3.Error | OSError):
+                raise WorkspaceError(
+                    f"the build of the corpus database stopped: {_describe(error, self.workspace)}"
+                    "; the previous database, if any, is unchanged."
+                ) from error
+            raise
         return summary
 
     # -- manual decisions -------------------------------------------------------
@@ -486,8 +643,9 @@ class Library:
             tags.remove(excerpt_id, theme_id, excerpt.text, Stamp.now())
         else:
             tags.clear(excerpt_id, theme_id)
-        save_manual_tags(self.workspace.tags_path, tags)
-        self._sync_manual(force=True)
+        with self._locked():
+            save_manual_tags(self.workspace.tags_path, tags)
+            self._sync_manual(force=True)
 
     def unresolved_decisions(self) -> list[StaleDecision]:
         """Decisions in tags.yaml on excerpts that are no longer in the corpus and that
@@ -515,6 +673,8 @@ class Library:
         that is not found is kept in the file and listed by `unresolved_decisions`.
         """
         path = self.workspace.tags_path
+        if path.exists() and not path.is_file():  # a FIFO would hang the read for ever
+            raise InputError(f"{path}: not a regular file; tags.yaml must be a text file.")
         stat = path.stat() if path.is_file() else None
         stamp = f"{stat.st_mtime_ns}:{stat.st_size}" if stat else "none"
         if not force and self.store.get_setting("tags_stamp") == stamp:
@@ -534,12 +694,13 @@ class Library:
                 tags.move(excerpt_id, again.id, again.text)
                 refound.append(decision)
         if refound:
-            save_manual_tags(path, tags)
+            with self._locked():
+                save_manual_tags(path, tags)
             stat = path.stat()
             stamp = f"{stat.st_mtime_ns}:{stat.st_size}"
         self.refound = refound
         kept = [d.excerpt_id for d in unresolved]
-        with self.store.transaction():
+        with self._locked(), self.store.transaction():
             self.store.replace_manual(
                 decision for decision in _decisions(tags) if decision[0] not in kept
             )
@@ -676,7 +837,8 @@ class Library:
         if "author" in fields:
             merged.pop("authors", None)  # the new line is the list now, read again from it
         before = path.read_bytes() if path.is_file() else None
-        save_meta(path, merged)
+        with self._locked():
+            save_meta(path, merged)
         try:
             corrected = replace(source, **load_meta(path))  # type: ignore[arg-type]
         except InputError:
@@ -686,7 +848,7 @@ class Library:
             else:
                 write_atomic(path, before)
             raise
-        with self.store.transaction():
+        with self._locked(), self.store.transaction():
             self.store.update_metadata(corrected)
         return corrected
 
@@ -695,9 +857,144 @@ def _slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", text.casefold()))[:60]
 
 
-def _remove_store(workspace: Workspace) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(workspace.db_path) + suffix).unlink(missing_ok=True)
+def _previous_store(path: Path) -> Store | None:
+    """The store before a rebuild, if it can still say which sources it holds."""
+    try:
+        return Store.open_built(path)
+    except (NotBuilt, BriefingError):
+        return None
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def _replace_database(built: Path, target: Path) -> None:
+    """Put a finished build in place of the store, at no point leaving a mix of the two.
+
+    The old file is moved aside before its WAL is removed: stopped in between, there is
+    no store at all (the next command builds one), never an old store missing its WAL.
+    """
+    aside = target.with_name(target.name + ".old")
+    _remove_database(aside)
+    if target.exists():
+        os.replace(target, aside)
+    _remove_database(target)
+    os.replace(built, target)
+    _remove_database(aside)
+
+
+def _move_staged(staged: Path, sources: Path) -> None:
+    """Move a staged original (its .meta.yaml first) into sources/."""
+    beside = meta_path(staged)
+    if beside.exists():
+        os.replace(beside, sources / beside.name)
+    os.replace(staged, sources / staged.name)
+
+
+def _settle_incoming(sources: Path, store: Store | None) -> None:
+    """Finish what an ingest left in sources/.briefing-incoming: the original of every
+    stored source goes into sources/, every other copy is removed.
+
+    Idempotent, and safe to stop at any point: run before each ingest and build, and
+    after a run stops. Without a usable store every copy is kept: no file is lost.
+    """
+    incoming = sources / INCOMING
+    if not incoming.is_dir():
+        return
+    for staged in sorted(incoming.iterdir()):
+        if is_meta_file(staged) or not staged.is_file():
+            continue
+        stored = store is None or store.source_by_file(staged.name) is not None
+        if stored and not (sources / staged.name).exists():
+            _move_staged(staged, sources)
+        else:
+            meta_path(staged).unlink(missing_ok=True)
+            staged.unlink()
+    for leftover in incoming.iterdir():  # a meta copied without its original
+        if leftover.is_file():
+            leftover.unlink()
+    with contextlib.suppress(OSError):
+        incoming.rmdir()
+
+
+def _corrections(path: Path) -> Fields:
+    """The user's corrections beside `path`; a bad .meta.yaml is the file's refusal."""
+    beside = meta_path(path)
+    try:
+        return load_meta(beside)
+    except InputError as error:
+        raise RefusedFile(str(path), error.message) from error
+    except Exception as error:  # any failure reading the user's file refuses this one file
+        raise RefusedFile(
+            str(path), f"{beside.name} cannot be read ({type(error).__name__}: {error})"
+        ) from error
+
+
+def _is_unicode(*texts: str | list[str] | None) -> bool:
+    """Whether every text can be stored (a lone surrogate such as "\\ud800" cannot)."""
+    try:
+        for text in texts:
+            for part in [text] if isinstance(text, str) else text or []:
+                part.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _describe(error: BaseException, workspace: Workspace) -> str:
+    """A database or disk error as a few words for the user, without a final stop."""
+    full = "the disk is full (free some space, then run it again)"
+    if isinstance(error, OSError):
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return full
+        where = f" ({error.filename})" if error.filename else ""
+        return f"{error.strerror or error}{where}"
+    if "full" in str(error):
+        return full
+    return f"{workspace.db_path}: {error} (if it persists, run `briefing rebuild`)"
+
+
+class _Names:
+    """Free names for originals in sources/: one stem per original (its .meta.yaml is
+    `STEM.meta.yaml`), compared without case (some file systems ignore it)."""
+
+    def __init__(self, sources: Path) -> None:
+        self.sources = sources
+        self.real = sources.resolve()
+        self.stems: set[str] = set()
+        with contextlib.suppress(FileNotFoundError):
+            for entry in os.scandir(sources):
+                if not is_meta_file(Path(entry.name)):
+                    self.stems.add(Path(entry.name).stem.casefold())
+
+    def choose(self, path: Path, store: Store) -> str:
+        """NAME, else NAME-2, NAME-3...; or an existing copy that is the same file and that
+        no stored source claims (so an interrupted run's copy is found, not duplicated)."""
+        number = 1
+        while True:
+            name = path.name if number == 1 else f"{path.stem}-{number}{path.suffix}"
+            stem = Path(name).stem.casefold()
+            if stem not in self.stems:
+                self.stems.add(stem)
+                return name
+            if _same_file(path, self.sources / name) and store.source_by_file(name) is None:
+                return name
+            number += 1
+
+
+def _same_file(original: Path, kept: Path) -> bool:
+    """Whether `kept` holds the same bytes as `original`, and the same corrections."""
+    try:
+        if not kept.is_file() or not filecmp.cmp(original, kept, shallow=False):
+            return False
+        mine, theirs = meta_path(original), meta_path(kept)
+        if mine.is_file() != theirs.is_file():
+            return False
+        return not mine.is_file() or filecmp.cmp(mine, theirs, shallow=False)
+    except OSError:
+        return False
 
 
 def _decisions(tags: ManualTags) -> Iterable[tuple[str, str, str]]:
@@ -707,6 +1004,15 @@ def _decisions(tags: ManualTags) -> Iterable[tuple[str, str, str]]:
     for excerpt_id, themes in tags.removed.items():
         for theme_id in themes:
             yield excerpt_id, theme_id, "removed"
+
+
+def _named(summary: IngestSummary, fetched: dict[Path, str]) -> IngestSummary:
+    """The summary with each fetched page named by its URL, not by its temporary file."""
+    summary.refused = [
+        Refusal(fetched.get(Path(r.path), r.path), r.reason) for r in summary.refused
+    ]
+    summary.duplicates = [(fetched.get(Path(p), p), i) for p, i in summary.duplicates]
+    return summary
 
 
 def _fetch(
@@ -764,6 +1070,29 @@ def _expand(paths: Sequence[Path], summary: IngestSummary) -> list[Path]:
     return files
 
 
+def _stored_files(sources: Path, summary: IngestSummary) -> list[Path]:
+    """Every original kept in sources/, for a build: what `_expand` finds there (assets
+    skipped, special entries named), and the hidden files its walk leaves alone.
+
+    A hidden file of a supported type is a source like any other (a `.draft.txt`);
+    hidden folders (the staging folder, a version control's) and hidden files of other
+    types (`.DS_Store`) are not.
+    """
+    from briefing.ingest import SUPPORTED_SUFFIXES
+
+    files = _expand([sources], summary)
+    for entry in sorted(os.scandir(sources), key=lambda entry: entry.name):
+        path = Path(entry.path)
+        if (
+            entry.name.startswith(".")
+            and entry.is_file()
+            and not is_meta_file(path)
+            and path.suffix.lower() in SUPPORTED_SUFFIXES
+        ):
+            files.append(path)
+    return files
+
+
 def _unsupported(path: Path) -> str:
     from briefing.ingest import SUPPORTED_SUFFIXES
 
@@ -771,4 +1100,4 @@ def _unsupported(path: Path) -> str:
     return f"unsupported file type {path.suffix or '(none)'}; briefing reads {kinds}"
 
 
-__all__ = ["BriefingError", "IngestSummary", "Library", "Refusal"]
+__all__ = ["BriefingError", "IngestStopped", "IngestSummary", "Library", "Refusal"]
