@@ -18,6 +18,7 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -366,6 +367,7 @@ class Library:
             date=article.date,
             authors=list(article.authors),
             url=article.url,
+            accessed=_saved_on(path) if article.url else None,
         )
         source = replace(source, **corrected)  # type: ignore[arg-type]
         texts = [article.text[start:end] for start, end in article.paragraphs]
@@ -400,7 +402,9 @@ class Library:
         staged = self._incoming / name
         try:
             self._incoming.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, staged)
+            # copy2 keeps the modification time: the day a page was saved is the day it
+            # was accessed, and a rebuild reads it from the copy.
+            shutil.copy2(path, staged)
             beside = meta_path(path)
             if beside.is_file():
                 shutil.copyfile(beside, meta_path(staged))
@@ -930,6 +934,15 @@ def _corrections(path: Path) -> Fields:
         raise RefusedFile(
             str(path), f"{beside.name} cannot be read ({type(error).__name__}: {error})"
         ) from error
+
+
+def _saved_on(path: Path) -> str | None:
+    """The ISO day a file was last written (UTC): a saved web page's access date."""
+    try:
+        stamp = path.stat().st_mtime
+    except OSError:
+        return None
+    return datetime.fromtimestamp(stamp, tz=UTC).date().isoformat()
 
 
 def _is_unicode(*texts: str | list[str] | None) -> bool:
