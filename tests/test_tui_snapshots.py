@@ -8,6 +8,7 @@ from textual.widgets import Input
 
 from briefing.library import Library
 from briefing.tui.app import BriefingApp
+from tests.test_tui_workflow import settle as settle_workers
 
 
 @pytest.fixture(autouse=True)
@@ -24,9 +25,8 @@ async def still(pilot: Pilot[None]) -> None:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    await pilot.pause(0.3)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.3)
+    await settle_workers(pilot)
+    await pilot.pause(0.2)
 
 
 def test_main_screen(snap_compare, sample_library: Library) -> None:  # type: ignore[no-untyped-def]

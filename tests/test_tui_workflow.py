@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from textual.pilot import Pilot
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from briefing.library import Library
 from briefing.tui.app import BriefingApp
@@ -29,7 +30,12 @@ Script = Callable[[BriefingApp, Pilot[None]], Awaitable[None]]
 async def settle(pilot: Pilot[None]) -> None:
     """Let the debounce timer fire and every worker (preview, export) finish."""
     await pilot.pause(0.3)
-    await pilot.app.workers.wait_for_complete()
+    for _ in range(50):
+        try:
+            await pilot.app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:  # an exclusive worker gave way to a newer one: wait for it
+            await pilot.pause(0.05)
     await pilot.pause(0.1)
 
 
