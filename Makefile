@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check bench fuzz clean
+.PHONY: run test check bench fuzz faults clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ bench: $(STAMP)  ## the speed table; BENCH_SIZES=200,2000,20000 for the large ru
 
 fuzz: $(STAMP)  ## many generated inputs (FUZZ_INPUTS=12000): tracebacks, hangs, peak memory
 	$(BIN)/python tests/fuzz/run.py
+
+faults: $(STAMP)  ## kill -9 and concurrent ingests at full size: FAULT_FILES=2000 FAULT_TRIALS=20
+	$(BIN)/python bench/faults.py --files $${FAULT_FILES:-2000} --trials $${FAULT_TRIALS:-20}
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

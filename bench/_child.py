@@ -2,7 +2,7 @@
 
     python bench/_child.py STEP WORKSPACE OUT.json [ARGS...]
 
-Steps: ingest CORPUS | retag | search QUERIES.json | tui. Each writes its figures
+Steps: ingest CORPUS | retag [reread] | search QUERIES.json | tui. Each writes its figures
 (seconds, counts) as JSON to OUT.json; the parent measures wall time and the peak
 resident memory of this process (os.wait4's rusage).
 """
@@ -42,14 +42,25 @@ def ingest(workspace: Path, corpus: Path) -> dict[str, Any]:
     return result
 
 
-def retag(workspace: Path) -> dict[str, Any]:
+def retag(workspace: Path, reread: bool) -> dict[str, Any]:
+    """`briefing tag` in-process: after a decision (the corpus calibrated from the stored
+    vectors and keyword matches) or, with `reread`, after the keywords changed (every
+    excerpt's text read again, then calibrated)."""
     from briefing.library import Library
     from briefing.workspace import Workspace
 
     library = Library.open(Workspace(workspace))
+    if reread:
+        with library.store.transaction():
+            library.store.set_setting("phrases", "changed")
+    else:  # a decision, as the TUI makes one
+        excerpt = library.store.excerpts()[0]
+        library.set_manual_tag(excerpt.id, library.themes[0].id, "added")
     t0 = time.perf_counter()
     count = library.retag()
     seconds = time.perf_counter() - t0
+    if not reread:
+        library.set_manual_tag(excerpt.id, library.themes[0].id, None)
     library.close()
     return {"seconds": seconds, "excerpts": count}
 
@@ -95,7 +106,7 @@ def main() -> int:
     if step == "ingest":
         result = ingest(workspace, Path(args[0]))
     elif step == "retag":
-        result = retag(workspace)
+        result = retag(workspace, reread=bool(args and args[0] == "reread"))
     elif step == "search":
         result = search(workspace, Path(args[0]))
     elif step == "tui":

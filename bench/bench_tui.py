@@ -8,7 +8,9 @@ key_s           pilot.press("down") on the theme list -> the excerpt list shows 
 pilot_key_s     pilot.press of an unbound key: Pilot's own cost per key, included in
                 key_s (run.py reports key_s less this as the app's latency)
 toggle_s        pilot.press("space") on a theme -> theme list and preview updated
-                (includes the screen's DEBOUNCE, 0.15 s by design)
+preview_key_s   a key that changes the memo -> the preview shows the new memo: median of
+                space (theme out, then in), x on the excerpt the memo quotes first, ctrl+z
+                (its exclusion undone), each timed from the press to the new preview
 """
 
 from __future__ import annotations
@@ -91,13 +93,33 @@ async def measure(workspace: Path) -> dict[str, Any]:
         result["key_s"] = statistics.median(keys) if keys else None
         result["keys"] = keys
 
-        before = preview.text
-        t1 = time.perf_counter()
-        await pilot.press("space")
-        await _until(lambda: preview.text != before)
-        result["toggle_s"] = time.perf_counter() - t1
-        await pilot.press("space")  # put it back
-        await pilot.pause()
+        async def to_preview(*keys: str) -> float:
+            before = preview.text
+            t1 = time.perf_counter()
+            await pilot.press(*keys)
+            await _until(lambda: preview.text != before)
+            return time.perf_counter() - t1
+
+        # Back to the first theme (the memo's first section), settled.
+        await pilot.press("home")
+        await _until(lambda: table_for(themes[0]))
+        await pilot.pause(0.5)
+        result["toggle_s"] = await to_preview("space")  # out of the memo
+        changes = [result["toggle_s"], await to_preview("space")]  # and back in
+        await pilot.pause(0.5)
+        await pilot.press("tab")  # the excerpts: on the best one the memo quotes
+        table = screen.query_one(ExcerptTable)
+        quoted = app.session.selected.get(themes[0], set())
+        keys = [key.value for key in table.rows]
+        table.move_cursor(row=next(i for i, k in enumerate(keys) if k in quoted))
+        await pilot.pause(0.3)
+        for _ in range(3):
+            changes.append(await to_preview("x"))
+            await pilot.pause(0.3)
+            changes.append(await to_preview("ctrl+z"))
+            await pilot.pause(0.3)
+        result["preview_key_s"] = statistics.median(changes)
+        result["preview_keys"] = changes
         app.session.dirty = False  # nothing to save: quit without asking
     library.close()
     return result

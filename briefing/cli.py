@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from briefing.controls import strip_controls
 from briefing.errors import BriefingError
-from briefing.library import IngestSummary, Library
+from briefing.library import IngestStopped, IngestSummary, Library
 from briefing.memo import default_brief
 from briefing.store import QUERY_SYNTAX
 from briefing.workspace import find_workspace, init_workspace
@@ -70,7 +71,14 @@ def handles_errors(command: F) -> F:
         except BriefingError as error:
             raise _fail(error.message, error.exit_code) from None
         except KeyboardInterrupt:
-            raise _fail("interrupted; everything stored so far is kept.", 130) from None
+            raise _fail("interrupted; nothing was half-written.", 130) from None
+        except sqlite3.Error as error:  # the store is a cache: rebuilding it is the remedy
+            raise _fail(
+                f"the corpus database failed ({error}); run `briefing rebuild`.", 2
+            ) from None
+        except OSError as error:  # a full disk, a vanished folder: the system's word, one line
+            where = f"{error.filename}: " if error.filename else ""
+            raise _fail(f"{where}{error.strerror or error}.", 2) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -88,7 +96,13 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
     state: State = ctx.obj
     workspace = find_workspace(state.workspace)
     with _progress(progress_label) as report:
-        library = Library.open(workspace, progress=report)
+        library = Library.open(workspace, progress=report, on_wait=_waiting)
+    if library.rebuilt_because:
+        err.print(
+            f"briefing: {library.rebuilt_because}; rebuilt it from the workspace files "
+            f"({library.store.count_sources()} sources).",
+            markup=False,
+        )
     try:
         if library.needs_retag and ctx.info_name not in {"tag", "rebuild"}:
             err.print(
@@ -101,6 +115,13 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
         yield library
     finally:
         library.close()
+
+
+def _waiting() -> None:
+    err.print(
+        "briefing: another briefing run is changing this workspace; waiting for it to finish…",
+        markup=False,
+    )
 
 
 def _report_decisions(library: Library) -> None:
@@ -244,13 +265,16 @@ def tui(ctx: typer.Context) -> None:
 def init(
     directory: Annotated[Path, typer.Argument(help="The folder to make a workspace of.")],
     themes: Annotated[
-        Path | None, typer.Option(help="A themes.yaml to start from (default: the sample's).")
+        Path | None,
+        typer.Option(help="A themes.yaml to start from (default: a one-theme starter)."),
     ] = None,
 ) -> None:
     """Create a workspace with a starter themes.yaml."""
-    workspace = init_workspace(directory, themes)
+    workspace = init_workspace(directory, themes, starter=True)
     out.print(f"Created workspace {workspace.root}", markup=False)
-    out.print(f"Next: briefing -w {workspace.root} ingest PATH...", markup=False)
+    if themes is None:
+        out.print(f"Next: write your themes in {workspace.themes_path}", markup=False)
+    out.print(f"Then: briefing -w {workspace.root} ingest PATH...", markup=False)
 
 
 @app.command()
@@ -276,8 +300,14 @@ def ingest(
     files = [Path(p) for p in named if not is_url(p)]
     if not files and not pages:
         raise BriefingError("nothing to ingest: name files, folders or URLs, or --urls FILE.")
-    with opened(ctx) as library, _progress("Ingesting") as report:
-        summary = library.ingest(files, progress=report, urls=pages)
+    try:
+        with opened(ctx) as library, _progress("Ingesting") as report:
+            summary = library.ingest(files, progress=report, urls=pages)
+    except IngestStopped as stopped:
+        _print_summary(stopped.summary)
+        stored = len(stopped.summary.added)
+        kept = f"{stored} source{'s' if stored != 1 else ''} stored before it stopped"
+        raise _fail(f"{stopped.message}; {kept}, nothing else kept.", stopped.exit_code) from None
     _print_summary(summary)
     if summary.refused:
         raise typer.Exit(1)
@@ -455,6 +485,13 @@ def themes(
     matrix: Annotated[
         bool, typer.Option("--matrix", help="Sources by themes: where coverage is thin.")
     ] = False,
+    suggest: Annotated[
+        bool,
+        typer.Option(
+            "--suggest",
+            help="Per theme: words its keywords miss, and excerpts no keyword matches.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """List the themes with their excerpt and source counts."""
@@ -462,8 +499,12 @@ def themes(
         if matrix:
             _theme_matrix(library, as_json)
             return
+        if suggest:
+            _suggest(library, as_json)
+            return
         counts = library.store.theme_counts()
         themes = library.themes
+        reach = library.keyword_reach()
     rows = [
         {
             "id": t.id,
@@ -479,6 +520,54 @@ def themes(
         return
     cells = [(str(r["id"]), str(r["label"]), str(r["excerpts"]), str(r["sources"])) for r in rows]
     _table(("id", "label", "excerpts", "sources"), cells, wide=("label",))
+    for theme in themes:
+        matched, closest = reach.get(theme.id, (0, 0))
+        if closest and matched < LOW_REACH * closest:
+            err.print(
+                f"briefing: theme '{theme.id}': its keywords match only {matched} of the "
+                f"{closest} excerpts closest to it in meaning; `briefing themes --suggest` "
+                "lists words to add.",
+                markup=False,
+            )
+
+
+def _suggest(library: Library, as_json: bool) -> None:
+    """Per theme, what its keywords miss: words to add, excerpts to review."""
+    found = library.suggest()
+    texts = library.store.excerpt_texts([i for s in found for i, _ in s.excerpts])
+    if as_json:
+        _json(
+            [
+                {
+                    "theme": s.theme_id,
+                    "reach": {"matched": s.reach.matched, "closest": s.reach.closest},
+                    "phrases": [{"phrase": p, "score": v} for p, v in s.phrases],
+                    "excerpts": [
+                        {"id": i, "score": round(v, 4), "text": texts.get(i, "")}
+                        for i, v in s.excerpts
+                    ],
+                }
+                for s in found
+            ]
+        )
+        return
+    for s in found:
+        out.print(
+            f"{s.theme_id}: keywords match {s.reach.matched} of the {s.reach.closest} "
+            "excerpts closest to it in meaning",
+            markup=False,
+        )
+        if s.phrases:
+            out.print(
+                "  words and phrases its keywords miss (paste under keywords:):", markup=False
+            )
+            for phrase, _ in s.phrases:
+                out.print(f"      - {phrase}", markup=False)
+        if s.excerpts:
+            out.print("  best-ranked excerpts no keyword matches:", markup=False)
+            for excerpt_id, score in s.excerpts:
+                snippet = " ".join(texts.get(excerpt_id, "").split())[:100]
+                out.print(f"    {excerpt_id}  {score:.2f}  {snippet}", markup=False)
 
 
 def _theme_matrix(library: Library, as_json: bool) -> None:
@@ -538,6 +627,9 @@ def tag(
     out.print(f"Tagged {count} excerpts.", markup=False)
 
 
+LOW_REACH = 0.5  # below this share of reach, `briefing themes` warns (as tagging.suggest)
+
+
 def _explain(library: Library, excerpt_id: str) -> None:
     excerpt, scores = library.explain(excerpt_id)
     source = library.store.source(excerpt.source_id)
@@ -552,6 +644,8 @@ def _explain(library: Library, excerpt_id: str) -> None:
             + (f"  manual: {why.manual}" if why.manual else ""),
             markup=False,
         )
+        if why.note:
+            out.print(f"      {why.note}", markup=False)
         if why.phrases:
             out.print(f"      matched: {', '.join(why.phrases)}", markup=False)
         if why.excluded:
@@ -564,10 +658,17 @@ def eval_(
     ctx: typer.Context,
     gold: Annotated[Path, typer.Argument(help="A hand-labelled file (format: eval/THEMES.md).")],
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    exclude_decided: Annotated[
+        bool,
+        typer.Option(
+            "--exclude-decided",
+            help="Score only the paragraphs without a manual decision in tags.yaml.",
+        ),
+    ] = False,
 ) -> None:
     """Precision, recall and F1 of the tags against a hand-labelled gold file."""
     with opened(ctx) as library:
-        report = library.evaluate(gold)
+        report = library.evaluate(gold, exclude_decided=exclude_decided)
     if as_json:
         _json(report.to_dict())
         return
@@ -585,6 +686,11 @@ def eval_(
         )
     )
     _table(("theme", "precision", "recall", "F1", "support"), cells, wide=("theme",))
+    if report.skipped:
+        err.print(
+            f"briefing: {report.skipped} gold paragraphs with a manual decision were left out.",
+            markup=False,
+        )
     if report.missing:
         err.print(
             f"briefing: {report.missing} gold paragraphs were not found among the excerpts "
@@ -625,6 +731,7 @@ def export(
                 if brief is not None
                 else default_brief(library.themes, theme)
             )
+        library.refuse_empty_brief(chosen, brief)
         if output is not None and str(output) == "-":
             if fmt is not Format.md:
                 raise BriefingError(f"a {fmt.value} file cannot go to the terminal; give -o FILE.")
@@ -667,7 +774,7 @@ def rebuild(ctx: typer.Context) -> None:
     """Recreate the corpus database from the workspace's files."""
     workspace = find_workspace(ctx.obj.workspace)
     with _progress("Rebuilding") as report:
-        library = Library.open(workspace, progress=report, rebuild=True)
+        library = Library.open(workspace, progress=report, rebuild=True, on_wait=_waiting)
     try:
         out.print(
             f"Rebuilt {library.store.count_sources()} sources, "

@@ -7,18 +7,25 @@ files the truth and the store in step with them.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import filecmp
 import json
+import os
 import re
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing import ids
-from briefing.errors import BriefingError, InputError, RefusedFile
+from briefing.errors import BriefingError, InputError, RefusedFile, WorkspaceError
 from briefing.files import write_atomic
+from briefing.locking import workspace_lock, workspace_lock_if_free
 from briefing.memo import (
     FORMATS,
     Brief,
@@ -35,11 +42,12 @@ from briefing.memo import (
     save_brief,
     verify_markdown,
 )
+from briefing.memo.document import SectionCache
 from briefing.memo.sentences import profile_sentences
 from briefing.model import Excerpt, Source, Theme, ThemeScore
 from briefing.source_meta import FIELDS as META_FIELDS
-from briefing.source_meta import is_meta_file, load_meta, meta_path, save_meta
-from briefing.store import Store
+from briefing.source_meta import Fields, is_meta_file, load_meta, meta_path, save_meta
+from briefing.store import STORED_SCORE_FLOOR, NotBuilt, Store
 from briefing.tagging import (
     EvalReport,
     ManualTags,
@@ -55,11 +63,18 @@ from briefing.workspace import Workspace
 
 if TYPE_CHECKING:
     from briefing.ingest import Article  # imported lazily: only ingest needs the readers
+    from briefing.tagging.corpus import CorpusTags  # numpy: loaded when tagging runs
+    from briefing.tagging.semantic import Matrix
+    from briefing.tagging.suggest import Suggestions
+    from briefing.tagging.tagger import PhraseHit
 
 Progress = Callable[[int, int, str], None]
 """Called as (done, total, current file name) while a long run goes on."""
 
 BATCH = 256  # articles tagged and written per transaction
+INCOMING = ".briefing-incoming"  # in sources/: originals copied, their sources not yet stored
+# Errors of the disk as a whole, which end the run rather than refuse one file.
+_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
 
 
 @dataclass(frozen=True)
@@ -98,6 +113,20 @@ class StaleDecision:
 class _Pending:
     source: Source
     excerpts: list[Excerpt]
+    staged: Path | None = None  # the original's copy waiting in sources/.briefing-incoming
+
+
+class IngestStopped(BriefingError):
+    """An ingest that stopped part-way (Ctrl-C, a full disk, a database error).
+
+    `summary` holds exactly what was stored before it stopped; nothing else of the
+    run was kept (no original copied without its source).
+    """
+
+    def __init__(self, message: str, summary: IngestSummary, exit_code: int) -> None:
+        super().__init__(message)
+        self.summary = summary
+        self.exit_code = exit_code
 
 
 class Library:
@@ -109,32 +138,90 @@ class Library:
         self.themes = themes
         self._tagger: Tagger | None = None
         self.built: IngestSummary | None = None
+        self.rebuilt_because: str | None = None  # why opening had to build the store
+        self.on_wait: Callable[[], None] | None = None
         # Decisions of tags.yaml whose excerpt ids went stale at the last sync: found
         # again by their text, or not found (see `unresolved_decisions`).
         self.refound: list[StaleDecision] = []
         # Set when tags.yaml was read into the store: its decisions that apply to nothing.
         self.tag_problems: list[str] = []
+        # The app's reader keeps each theme's memo selection between builds; a reader
+        # is dropped whenever the corpus or its tags change, and its cache with it.
+        self.sections: SectionCache | None = None
 
     # -- opening ----------------------------------------------------------------
 
     @classmethod
     def open(
-        cls, workspace: Workspace, progress: Progress | None = None, rebuild: bool = False
+        cls,
+        workspace: Workspace,
+        progress: Progress | None = None,
+        rebuild: bool = False,
+        on_wait: Callable[[], None] | None = None,
     ) -> Library:
-        """Open the workspace; a missing store (or `rebuild=True`) is built from the files.
+        """Open the workspace; a store that is missing or unfinished (or `rebuild=True`)
+        is built from the files. `on_wait` is called if another run holds the workspace.
 
-        After a build, `built` holds what it did (refusals included).
+        After a build, `built` holds what it did (refusals included) and
+        `rebuilt_because` why it was needed (None when asked or when there was none).
+        A damaged or foreign store raises `WorkspaceError` with the command to run.
         """
         themes = load_themes(workspace.themes_path)
-        if rebuild:
-            _remove_store(workspace)
-        fresh = not workspace.db_path.exists()
-        library = cls(workspace, Store(workspace.db_path), themes)
-        if fresh:
-            library.built = library._build(progress)
-        else:
+        lock = workspace.db_path.with_name("lock")
+        why: str | None = None
+        if not rebuild:
+            try:
+                return cls._opened(workspace, Store.open_built(workspace.db_path), themes, on_wait)
+            except NotBuilt as not_built:
+                why = not_built.reason
+        with workspace_lock(lock, on_wait):
+            if not rebuild:  # another run may have built it while this one waited
+                with contextlib.suppress(NotBuilt):
+                    store = Store.open_built(workspace.db_path)
+                    return cls._opened(workspace, store, themes, on_wait)
+            previous = _previous_store(workspace.db_path)
+            try:
+                _settle_incoming(workspace.sources_dir, previous)
+            finally:
+                if previous is not None:
+                    previous.close()
+            building = workspace.db_path.with_name(workspace.db_path.name + ".building")
+            _remove_database(building)
+            library = cls(workspace, Store(building, building=True), themes)
+            library.on_wait = on_wait
+            library.built = library._build(building, progress)
+            if why is not None and why != "there was none":
+                library.rebuilt_because = f"the corpus database {why}"
+            return library
+
+    @classmethod
+    def _opened(
+        cls,
+        workspace: Workspace,
+        store: Store,
+        themes: list[Theme],
+        on_wait: Callable[[], None] | None,
+    ) -> Library:
+        library = cls(workspace, store, themes)
+        library.on_wait = on_wait
+        try:
+            if library._incoming.is_dir():  # a stopped ingest left originals to settle
+                with workspace_lock_if_free(library._lock_path) as free:
+                    if free:  # else the run holding the lock is using them, and settles them
+                        library._settle_incoming()
             library._sync_manual()
+        except BaseException:
+            library.close()
+            raise
         return library
+
+    @property
+    def _lock_path(self) -> Path:
+        return self.workspace.db_path.with_name("lock")
+
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
+        """This workspace's writer lock: one run at a time changes its files and store."""
+        return workspace_lock(self._lock_path, self.on_wait)
 
     def close(self) -> None:
         self.store.close()
@@ -145,7 +232,9 @@ class Library:
         WAL lets it read while this one writes, so a worker's queries never interleave
         with the main thread's on one connection. Close it when done.
         """
-        return Library(self.workspace, Store(self.workspace.db_path), self.themes)
+        reader = Library(self.workspace, Store(self.workspace.db_path), self.themes)
+        reader.sections = SectionCache()
+        return reader
 
     @property
     def tagger(self) -> Tagger:
@@ -175,19 +264,27 @@ class Library:
 
         Each original is copied into the workspace's sources/ (with its .meta.yaml),
         so that `rebuild` can recreate everything; a fetched page is kept the same way,
-        its URL and the day it was fetched in its .meta.yaml. A bad file or URL is
-        refused with its reason and the run goes on.
+        its URL and the day it was fetched in its .meta.yaml; the copy lands there only
+        once its source is stored. A bad file or URL is refused with its reason and the
+        run goes on. A run that cannot go on (Ctrl-C, a full disk, a database error)
+        raises `IngestStopped` with what was stored.
         """
         summary = IngestSummary()
-        with tempfile.TemporaryDirectory(prefix="briefing-fetch-") as folder:
-            fetched = _fetch(urls, Path(folder), summary, progress)
-            files = _expand(paths, summary) + list(fetched)
-            self._ingest_files(files, copy=True, summary=summary, progress=progress)
-        # A fetched page is named by its URL, not by the temporary file it was read from.
-        summary.refused = [
-            Refusal(fetched.get(Path(r.path), r.path), r.reason) for r in summary.refused
-        ]
-        summary.duplicates = [(fetched.get(Path(p), p), i) for p, i in summary.duplicates]
+        fetched: dict[Path, str] = {}
+        try:
+            with tempfile.TemporaryDirectory(prefix="briefing-fetch-") as folder:
+                fetched = _fetch(urls, Path(folder), summary, progress)
+                files = _expand(paths, summary) + list(fetched)
+                with self._locked():
+                    self._settle_incoming()
+                    self._ingest_files(files, copy=True, summary=summary, progress=progress)
+                    self._settle_incoming()  # nothing is left there now: remove the folder
+        except KeyboardInterrupt:
+            raise IngestStopped("interrupted", _named(summary, fetched), 130) from None
+        except (sqlite3.Error, OSError) as error:
+            message = _describe(error, self.workspace)
+            raise IngestStopped(message, _named(summary, fetched), 2) from error
+        summary = _named(summary, fetched)
         if summary.added and self.unresolved_decisions():
             self._sync_manual(force=True)  # a source ingested again may hold their excerpts
         return summary
@@ -199,47 +296,70 @@ class Library:
 
         pending: list[_Pending] = []
         seen: dict[str, str] = {}
-        for done, (path, article) in enumerate(read_articles(files)):
-            if progress:
-                progress(done, len(files), path.name)
-            try:
-                if isinstance(article, str):
-                    raise RefusedFile(str(path), article)
-                item = self._add(path, article, copy=copy, seen=seen, summary=summary)
-            except RefusedFile as refusal:
-                summary.refused.append(Refusal(refusal.path, refusal.reason))
-                continue
-            if item is not None:
-                pending.append(item)
-                summary.added.append(item.source)
-            if len(pending) >= BATCH:
-                self._store_batch(pending)
-                pending = []
-        self._store_batch(pending)
+        names = _Names(self.workspace.sources_dir) if copy else None
+        try:
+            with contextlib.closing(read_articles(files)) as articles:  # workers end here
+                for done, (path, article) in enumerate(articles):
+                    if progress:
+                        progress(done, len(files), path.name)
+                    try:
+                        item = self._prepare(path, article, names, seen, summary)
+                    except RefusedFile as refusal:
+                        summary.refused.append(Refusal(refusal.path, refusal.reason))
+                        continue
+                    if item is not None:
+                        pending.append(item)
+                    if len(pending) >= BATCH:
+                        self._store_batch(pending, summary)
+                        pending = []
+            self._store_batch(pending, summary)
+            pending = []
+            if self.store.get_setting("phrases") is None:  # a new store: its matches are current
+                self.store.set_setting("phrases", self.tagger.phrase_fingerprint)
+            if summary.added or self.store.get_setting("tagger") != self.tagger.fingerprint:
+                self.calibrate()
+        except BaseException:
+            if copy:
+                self._abandon(pending, summary)
+            raise
         if progress:
             progress(len(files), len(files), "")
 
-    def _add(
+    def _prepare(
         self,
         path: Path,
-        article: Article,
-        copy: bool,
+        article: Article | str,
+        names: _Names | None,
         seen: dict[str, str],
         summary: IngestSummary,
     ) -> _Pending | None:
-        """The source and excerpts of a read article; None when it is a duplicate."""
+        """The source and excerpts of a read article; None when it is a duplicate.
+
+        `names` is given when the original is to be kept in sources/ (ingest), None when
+        it is there already (a build). Refusals come before any copy, so a refused file
+        leaves nothing behind.
+        """
+        if isinstance(article, str):
+            raise RefusedFile(str(path), article)
+        if not _is_unicode(article.text, article.title, article.author, article.outlet):
+            raise RefusedFile(str(path), "its text holds characters that are not valid Unicode")
         source_id = ids.source_id(article.text)
         if source_id in seen or self.store.has_source(source_id):
             summary.duplicates.append((str(path), source_id))
             return None
-        original = self._keep_original(path) if copy else path
-        try:
-            corrected = load_meta(meta_path(original))
-        except InputError as error:
-            raise RefusedFile(str(path), error.message) from error
+        corrected = _corrections(path)
+        if not _is_unicode(*corrected.values()):
+            raise RefusedFile(
+                str(path), f"{meta_path(path).name} holds characters that are not valid Unicode"
+            )
+        staged: Path | None = None
+        if names is None:
+            file = path.relative_to(self.workspace.sources_dir).as_posix()
+        else:
+            file, staged = self._stage(path, names)
         source = Source(
             id=source_id,
-            file=original.relative_to(self.workspace.sources_dir).as_posix(),
+            file=file,
             text=article.text,
             title=article.title,
             author=article.author,
@@ -247,6 +367,7 @@ class Library:
             date=article.date,
             authors=list(article.authors),
             url=article.url,
+            accessed=_saved_on(path) if article.url else None,
         )
         source = replace(source, **corrected)  # type: ignore[arg-type]
         texts = [article.text[start:end] for start, end in article.paragraphs]
@@ -257,75 +378,255 @@ class Library:
             )
         ]
         seen[source_id] = str(path)
-        return _Pending(source, excerpts)
+        return _Pending(source, excerpts, staged)
 
-    def _keep_original(self, path: Path) -> Path:
-        """Copy `path` into sources/ (unless it is there already) and return the copy."""
+    @property
+    def _incoming(self) -> Path:
+        return self.workspace.sources_dir / INCOMING
+
+    def _stage(self, path: Path, names: _Names) -> tuple[str, Path | None]:
+        """Where the original is kept (its path in sources/), and its staged copy if any.
+
+        A file already in sources/ stays where it is; one found there again (same bytes,
+        no source claims it: left by an older, interrupted run) is used, not copied.
+        Otherwise it is copied, with its .meta.yaml, into sources/.briefing-incoming,
+        and moved into sources/ once its source is stored (`_settle_incoming`).
+        """
         sources = self.workspace.sources_dir
         resolved = path.resolve()
-        if resolved.is_relative_to(sources.resolve()):
-            return resolved
-        sources.mkdir(parents=True, exist_ok=True)
-        target = sources / path.name
-        number = 2
-        while target.exists():
-            target = sources / f"{path.stem}-{number}{path.suffix}"
-            number += 1
+        if resolved.is_relative_to(names.real):
+            return resolved.relative_to(names.real).as_posix(), None
+        name = names.choose(path, self.store)
+        if (sources / name).exists():  # found again
+            return name, None
+        staged = self._incoming / name
         try:
-            staging = target.with_name(f".{target.name}.partial")
-            shutil.copyfile(path, staging)
-            staging.replace(target)
+            self._incoming.mkdir(parents=True, exist_ok=True)
+            # copy2 keeps the modification time: the day a page was saved is the day it
+            # was accessed, and a rebuild reads it from the copy.
+            shutil.copy2(path, staged)
             beside = meta_path(path)
             if beside.is_file():
-                shutil.copyfile(beside, meta_path(target))
+                shutil.copyfile(beside, meta_path(staged))
         except OSError as error:
+            staged.unlink(missing_ok=True)
+            if error.errno in _DISK_ERRNOS:
+                raise
             raise RefusedFile(
-                str(path), f"cannot copy it into {sources} ({error.strerror})"
+                str(path), f"cannot copy it into {sources} ({error.strerror or error})"
             ) from error
-        return target.resolve()
+        return name, staged
 
-    def _store_batch(self, batch: list[_Pending]) -> None:
+    def _store_batch(self, batch: list[_Pending], summary: IngestSummary) -> None:
+        """Store sources and excerpts with what the tagger reads in their text (vectors and
+        keyword matches), then move their originals into place; the tags themselves come
+        from `calibrate`, over the whole corpus."""
         if not batch:
             return
-        texts = [e.text for item in batch for e in item.excerpts]
-        ids = [e.id for item in batch for e in item.excerpts]
-        scores = self.tagger.score(texts)
         excerpts = [e for item in batch for e in item.excerpts]
-        profiles = profile_sentences(self.tagger, excerpts, scores)
+        texts = [e.text for e in excerpts]
+        embedded = self.tagger.embed(texts) if texts else None
+        found = self.tagger.read_phrases(texts)
+        # The memo's sentence profiles, from each excerpt's own (context-free) tags.
+        profiles = profile_sentences(self.tagger, excerpts, self.tagger.scores_of(embedded, found))
         with self.store.transaction():
             for item in batch:
                 self.store.add_source(item.source, item.excerpts)
-            self.store.set_scores(zip(ids, scores, strict=True))
+            self.store.set_evidence(
+                self._vector_rows(excerpts, embedded), self._hit_rows(excerpts, found)
+            )
             self.store.set_sentence_profiles(profiles)
-            self.store.set_setting("tagger", self.tagger.fingerprint)
+        summary.added.extend(item.source for item in batch)
+        for item in batch:
+            if item.staged is not None:
+                _move_staged(item.staged, self.workspace.sources_dir)
+
+    def _abandon(self, pending: list[_Pending], summary: IngestSummary) -> None:
+        """After a run stopped: keep what was stored, and only that; say exactly what it is."""
+        with contextlib.suppress(sqlite3.Error, OSError):
+            added = {source.id for source in summary.added}
+            for item in pending:
+                if item.source.id not in added and self.store.has_source(item.source.id):
+                    summary.added.append(item.source)  # committed just before the stop
+            self._settle_incoming()
+
+    def _settle_incoming(self) -> None:
+        _settle_incoming(self.workspace.sources_dir, self.store)
+
+    def _vector_rows(
+        self, excerpts: Sequence[Excerpt], embedded: Matrix | None
+    ) -> list[tuple[str, bytes]]:
+        """The excerpts' vectors as store rows (none without an embedder)."""
+        from briefing.tagging.corpus import vector_bytes
+
+        if embedded is None:
+            return []
+        return [(e.id, vector_bytes(v)) for e, v in zip(excerpts, embedded, strict=True)]
+
+    def _hit_rows(
+        self, excerpts: Sequence[Excerpt], found: Sequence[Sequence[PhraseHit]]
+    ) -> list[tuple[str, str, float, str]]:
+        """What each theme's keywords found in the excerpts, as store rows."""
+        from briefing.tagging.corpus import hit_rows
+
+        tagger = self.tagger
+        return [
+            row
+            for e, hits in zip(excerpts, found, strict=True)
+            for row in hit_rows(e.id, hits, tagger)
+        ]
 
     # -- re-tagging and rebuilding ------------------------------------------------
 
+    def calibrate(self) -> int:
+        """Tag every excerpt from the stored vectors, keyword matches and decisions.
+
+        Runs after every ingest, at `briefing tag` and after a decision in the TUI: the
+        tags are a function of the corpus and the decisions, however they were ingested.
+        Returns how many excerpts were tagged over.
+        """
+        from briefing.tagging.suggest import reach
+
+        self._sync_manual()  # tags.yaml may have been edited by hand
+        corpus_tags = self._corpus_tags()
+        reached = {r.theme_id: [r.matched, r.closest] for r in reach(corpus_tags)}
+        with self.store.transaction(), self.store.rewriting_scores():
+            self.store.set_score_rows(corpus_tags.rows(STORED_SCORE_FLOOR))
+            self.store.set_setting("tagger", self.tagger.fingerprint)
+            self.store.set_setting("reach", json.dumps(reached, sort_keys=True))
+        return len(corpus_tags.corpus)
+
+    def keyword_reach(self) -> dict[str, tuple[int, int]]:
+        """Per theme, as of the last tagging: (how many of the excerpts closest to it in
+        meaning its keywords match, how many were looked at)."""
+        stored = self.store.get_setting("reach")
+        data = json.loads(stored) if stored else {}
+        return {k: (int(v[0]), int(v[1])) for k, v in data.items()}
+
+    def suggest(self) -> list[Suggestions]:
+        """Per theme: words and phrases its keywords miss, and excerpts no keyword matches."""
+        from briefing.tagging.suggest import suggest
+
+        return suggest(self._corpus_tags(), self.store.excerpt_texts, self._decided())
+
+    def review_candidates(self, theme_id: str, limit: int = 20) -> list[tuple[Excerpt, float]]:
+        """Excerpts to ask the analyst about for a theme: the closest to it in meaning that
+        no keyword matches and nobody decided, closest first, with their scores."""
+        from briefing.tagging.suggest import candidates
+
+        t = [theme.id for theme in self.themes].index(self.theme(theme_id).id)
+        found = candidates(self._corpus_tags(), t, self._decided(), limit)
+        out = []
+        for excerpt_id, score in found:
+            excerpt = self.store.excerpt(excerpt_id)
+            if excerpt is not None:
+                out.append((excerpt, score))
+        return out
+
+    def _decided(self) -> set[tuple[str, str]]:
+        tags = self.manual_tags()
+        return {
+            (excerpt_id, theme_id)
+            for table in (tags.added, tags.removed)
+            for excerpt_id, themes in table.items()
+            for theme_id in themes
+        }
+
+    def _corpus_tags(self) -> CorpusTags:
+        from briefing.tagging.corpus import tag_corpus
+
+        tags = self.manual_tags()
+        try:
+            brief = self.load_brief()
+            pinned = {t.id: [ref.id for ref in t.pinned] for t in brief.themes}
+        except InputError:  # a broken brief.yaml is reported where it is used, not here
+            pinned = {}
+        tagger = self.tagger
+        cached = self.store.get_setting("taxonomy_vectors")
+        if not tagger.use_taxonomy_vectors(cached):
+            fresh = tagger.taxonomy_vectors()
+            if fresh is not None and fresh != cached:
+                with self.store.transaction():
+                    self.store.set_setting("taxonomy_vectors", fresh)
+        return tag_corpus(
+            tagger,
+            self.store.count_excerpts(),
+            self.store.corpus_rows(),
+            self.store.phrase_rows(),
+            tags.added,
+            tags.removed,
+            pinned,
+        )
+
     def retag(self, progress: Progress | None = None) -> int:
-        """Score every excerpt again (after themes.yaml changed); returns how many."""
+        """Tag every excerpt again: keyword matches re-read from the text only when
+        themes.yaml's keywords changed, then the whole corpus calibrated; returns how many."""
         self.themes = load_themes(self.workspace.themes_path)
         self._tagger = None
+        tagger = self.tagger
         total = self.store.count_excerpts()
+        reread = self.store.get_setting("phrases") != tagger.phrase_fingerprint
+        missing = {e.id for e in self.store.missing_vectors()}
+        if missing and not tagger.semantic:  # (asks for the model only when it could help)
+            missing = set()
         done = 0
-        with self.store.transaction(), self.store.rewriting_scores():
-            for batch in self.store.iter_excerpt_batches():
-                scores = self.tagger.score([e.text for e in batch])
-                self.store.set_scores(zip([e.id for e in batch], scores, strict=True))
-                self.store.set_sentence_profiles(profile_sentences(self.tagger, batch, scores))
-                done += len(batch)
-                if progress:
-                    progress(done, total, "")
-            self.store.set_setting("tagger", self.tagger.fingerprint)
-        return done
+        with self._locked():
+            if reread or missing:
+                with self.store.transaction():
+                    if reread:
+                        self.store.clear_phrase_hits()
+                    for batch in self.store.iter_excerpt_batches():
+                        texts = [e.text for e in batch]
+                        todo = [e for e in batch if e.id in missing]
+                        embedded = tagger.embed([e.text for e in todo]) if todo else None
+                        found = tagger.read_phrases(texts) if reread else []
+                        self.store.set_evidence(
+                            self._vector_rows(todo, embedded), self._hit_rows(batch, found)
+                        )
+                        if reread:  # the memo's sentence profiles follow the taxonomy
+                            scores = tagger.scores_of(tagger.embed(texts), found)
+                            self.store.set_sentence_profiles(
+                                profile_sentences(tagger, batch, scores)
+                            )
+                        done += len(batch)
+                        if progress:
+                            progress(done, total, "")
+                    self.store.set_setting("phrases", tagger.phrase_fingerprint)
+            count = self.calibrate()
+            if progress:
+                progress(total, total, "")
+            return count
 
-    def _build(self, progress: Progress | None) -> IngestSummary:
-        """Fill an empty store from the workspace's files: sources/, tags.yaml."""
+    def _build(self, building: Path, progress: Progress | None) -> IngestSummary:
+        """Fill this library's new store, at `building`, from the workspace's files
+        (sources/, tags.yaml), then put it in place of the workspace's store.
+
+        The store is built in a file of its own and renamed into place only when whole,
+        so a build that stops part-way leaves the previous store (or none), never half of
+        one. It closes itself if it fails.
+        """
         summary = IngestSummary()
-        sources = self.workspace.sources_dir
-        files = _expand([sources], summary) if sources.is_dir() else []
-        self._ingest_files(files, copy=False, summary=summary, progress=progress)
-        self.store.set_setting("tagger", self.tagger.fingerprint)
-        self._sync_manual(force=True)
+        try:
+            sources = self.workspace.sources_dir
+            files = _stored_files(sources, summary) if sources.is_dir() else []
+            # The calibration at the end of the ingest reads tags.yaml first (and finds
+            # decisions on changed ids again by their text, now that the excerpts exist).
+            self._ingest_files(files, copy=False, summary=summary, progress=progress)
+            self.store.mark_built()
+            self.store.close()
+            _replace_database(building, self.workspace.db_path)
+            self.store = Store(self.workspace.db_path)
+        except BaseException as error:
+            with contextlib.suppress(sqlite3.Error):
+                self.store.close()
+            with contextlib.suppress(OSError):
+                _remove_database(building)
+            if isinstance(error, sqlite3.Error | OSError):
+                raise WorkspaceError(
+                    f"the build of the corpus database stopped: {_describe(error, self.workspace)}"
+                    "; the previous database, if any, is unchanged."
+                ) from error
+            raise
         return summary
 
     # -- manual decisions -------------------------------------------------------
@@ -346,8 +647,9 @@ class Library:
             tags.remove(excerpt_id, theme_id, excerpt.text, Stamp.now())
         else:
             tags.clear(excerpt_id, theme_id)
-        save_manual_tags(self.workspace.tags_path, tags)
-        self._sync_manual(force=True)
+        with self._locked():
+            save_manual_tags(self.workspace.tags_path, tags)
+            self._sync_manual(force=True)
 
     def unresolved_decisions(self) -> list[StaleDecision]:
         """Decisions in tags.yaml on excerpts that are no longer in the corpus and that
@@ -375,6 +677,8 @@ class Library:
         that is not found is kept in the file and listed by `unresolved_decisions`.
         """
         path = self.workspace.tags_path
+        if path.exists() and not path.is_file():  # a FIFO would hang the read for ever
+            raise InputError(f"{path}: not a regular file; tags.yaml must be a text file.")
         stat = path.stat() if path.is_file() else None
         stamp = f"{stat.st_mtime_ns}:{stat.st_size}" if stat else "none"
         if not force and self.store.get_setting("tags_stamp") == stamp:
@@ -394,12 +698,13 @@ class Library:
                 tags.move(excerpt_id, again.id, again.text)
                 refound.append(decision)
         if refound:
-            save_manual_tags(path, tags)
+            with self._locked():
+                save_manual_tags(path, tags)
             stat = path.stat()
             stamp = f"{stat.st_mtime_ns}:{stat.st_size}"
         self.refound = refound
         kept = [d.excerpt_id for d in unresolved]
-        with self.store.transaction():
+        with self._locked(), self.store.transaction():
             self.store.replace_manual(
                 decision for decision in _decisions(tags) if decision[0] not in kept
             )
@@ -415,30 +720,43 @@ class Library:
         excerpt = self.store.excerpt(excerpt_id)
         if excerpt is None:
             raise InputError(f"no excerpt {excerpt_id!r} in this workspace.")
-        scores = self.tagger.score([excerpt.text])[0]
+        scores = self._corpus_tags().explain(excerpt_id)
         return excerpt, self.manual_tags().apply(excerpt_id, scores)
 
     # -- evaluation -------------------------------------------------------------
 
-    def evaluate(self, gold_path: Path) -> EvalReport:
-        """Precision, recall and F1 of the current tags against a hand-labelled file."""
+    def evaluate(self, gold_path: Path, exclude_decided: bool = False) -> EvalReport:
+        """Precision, recall and F1 of the current tags against a hand-labelled file.
+
+        `exclude_decided` leaves out the paragraphs with a manual decision (tags.yaml):
+        what the tagger learned is measured on the excerpts it was not told about.
+        """
         gold = load_gold(gold_path)
-        index: dict[str, list[tuple[str, set[str]]]] = {}
+        decided = set()
+        if exclude_decided:
+            tags = self.manual_tags()
+            decided = set(tags.added) | set(tags.removed)
+        index: dict[str, list[tuple[str, set[str], bool]]] = {}
         for source in self.store.sources():
             excerpts = self.store.excerpts(source.id)
             themes = self.store.themes_of([e.id for e in excerpts])
             index[Path(source.file).name] = [
-                (ids.canonical(e.text), set(themes[e.id])) for e in excerpts
+                (ids.canonical(e.text), set(themes[e.id]), e.id in decided) for e in excerpts
             ]
 
-        def predict(file: str, prefix: str) -> set[str] | None:
+        def find(file: str, prefix: str) -> tuple[str, set[str], bool] | None:
             wanted = ids.canonical(prefix)
-            for text, themes in index.get(file, []):
-                if text.startswith(wanted):
-                    return themes
-            return None
+            return next((row for row in index.get(file, []) if row[0].startswith(wanted)), None)
 
-        return evaluate(gold, predict)
+        def predict(file: str, prefix: str) -> set[str] | None:
+            row = find(file, prefix)
+            return None if row is None else row[1]
+
+        def skip(file: str, prefix: str) -> bool:
+            row = find(file, prefix)
+            return row is not None and row[2]
+
+        return evaluate(gold, predict, skip if exclude_decided else None)
 
     # -- the memo ---------------------------------------------------------------
 
@@ -458,7 +776,7 @@ class Library:
 
     def build_memo(self, brief: Brief) -> MemoDocument:
         """The memo as plain data: what both renderers and the TUI preview show."""
-        return build_memo(brief, self.themes, self.store)
+        return build_memo(brief, self.themes, self.store, cache=self.sections)
 
     def render_document(self, document: MemoDocument, fmt: str) -> bytes:
         """The memo in `fmt` ('md' or 'pdf'), with the workspace's templates first."""
@@ -478,14 +796,28 @@ class Library:
         Returns the file and the problems met (a pinned excerpt not found, say),
         which never stop the export but must reach the user.
         """
+        self.refuse_empty_brief(brief)
         document = self.build_memo(brief)
         data = self.render_document(document, fmt)
-        target = output or self.workspace.exports_dir / f"{_slug(brief.title) or 'memo'}.{fmt}"
+        target = output or self.export_path(brief, fmt)
         try:
             write_atomic(target, data)
         except OSError as error:
             raise InputError(f"{target}: cannot write the memo ({error.strerror}).") from error
         return target, document.problems
+
+    def refuse_empty_brief(self, brief: Brief, path: Path | None = None) -> None:
+        """A memo of no theme is a header and a bottom line: refused, naming the brief."""
+        if not brief.chosen():
+            raise InputError(
+                f"{path or self.workspace.brief_path}: no theme is chosen for the memo "
+                "(themes is empty, or every theme has include: false); put a theme in "
+                "(space on the app's theme list) or name one with --theme ID."
+            )
+
+    def export_path(self, brief: Brief, fmt: str) -> Path:
+        """Where an export goes unless told otherwise: exports/<the title's slug>.<fmt>."""
+        return self.workspace.exports_dir / f"{_slug(brief.title) or 'memo'}.{fmt}"
 
     def verify(self, memo_markdown: str) -> tuple[list[VerifyProblem], int]:
         """Problems with the memo's quotes against the sources, and how many were checked."""
@@ -509,7 +841,8 @@ class Library:
         if "author" in fields:
             merged.pop("authors", None)  # the new line is the list now, read again from it
         before = path.read_bytes() if path.is_file() else None
-        save_meta(path, merged)
+        with self._locked():
+            save_meta(path, merged)
         try:
             corrected = replace(source, **load_meta(path))  # type: ignore[arg-type]
         except InputError:
@@ -519,7 +852,7 @@ class Library:
             else:
                 write_atomic(path, before)
             raise
-        with self.store.transaction():
+        with self._locked(), self.store.transaction():
             self.store.update_metadata(corrected)
         return corrected
 
@@ -528,9 +861,153 @@ def _slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", text.casefold()))[:60]
 
 
-def _remove_store(workspace: Workspace) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(workspace.db_path) + suffix).unlink(missing_ok=True)
+def _previous_store(path: Path) -> Store | None:
+    """The store before a rebuild, if it can still say which sources it holds."""
+    try:
+        return Store.open_built(path)
+    except (NotBuilt, BriefingError):
+        return None
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def _replace_database(built: Path, target: Path) -> None:
+    """Put a finished build in place of the store, at no point leaving a mix of the two.
+
+    The old file is moved aside before its WAL is removed: stopped in between, there is
+    no store at all (the next command builds one), never an old store missing its WAL.
+    """
+    aside = target.with_name(target.name + ".old")
+    _remove_database(aside)
+    if target.exists():
+        os.replace(target, aside)
+    _remove_database(target)
+    os.replace(built, target)
+    _remove_database(aside)
+
+
+def _move_staged(staged: Path, sources: Path) -> None:
+    """Move a staged original (its .meta.yaml first) into sources/."""
+    beside = meta_path(staged)
+    if beside.exists():
+        os.replace(beside, sources / beside.name)
+    os.replace(staged, sources / staged.name)
+
+
+def _settle_incoming(sources: Path, store: Store | None) -> None:
+    """Finish what an ingest left in sources/.briefing-incoming: the original of every
+    stored source goes into sources/, every other copy is removed.
+
+    Idempotent, and safe to stop at any point: run before each ingest and build, and
+    after a run stops. Without a usable store every copy is kept: no file is lost.
+    """
+    incoming = sources / INCOMING
+    if not incoming.is_dir():
+        return
+    for staged in sorted(incoming.iterdir()):
+        if is_meta_file(staged) or not staged.is_file():
+            continue
+        stored = store is None or store.source_by_file(staged.name) is not None
+        if stored and not (sources / staged.name).exists():
+            _move_staged(staged, sources)
+        else:
+            meta_path(staged).unlink(missing_ok=True)
+            staged.unlink()
+    for leftover in incoming.iterdir():  # a meta copied without its original
+        if leftover.is_file():
+            leftover.unlink()
+    with contextlib.suppress(OSError):
+        incoming.rmdir()
+
+
+def _corrections(path: Path) -> Fields:
+    """The user's corrections beside `path`; a bad .meta.yaml is the file's refusal."""
+    beside = meta_path(path)
+    try:
+        return load_meta(beside)
+    except InputError as error:
+        raise RefusedFile(str(path), error.message) from error
+    except Exception as error:  # any failure reading the user's file refuses this one file
+        raise RefusedFile(
+            str(path), f"{beside.name} cannot be read ({type(error).__name__}: {error})"
+        ) from error
+
+
+def _saved_on(path: Path) -> str | None:
+    """The ISO day a file was last written (UTC): a saved web page's access date."""
+    try:
+        stamp = path.stat().st_mtime
+    except OSError:
+        return None
+    return datetime.fromtimestamp(stamp, tz=UTC).date().isoformat()
+
+
+def _is_unicode(*texts: str | list[str] | None) -> bool:
+    """Whether every text can be stored (a lone surrogate such as "\\ud800" cannot)."""
+    try:
+        for text in texts:
+            for part in [text] if isinstance(text, str) else text or []:
+                part.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _describe(error: BaseException, workspace: Workspace) -> str:
+    """A database or disk error as a few words for the user, without a final stop."""
+    full = "the disk is full (free some space, then run it again)"
+    if isinstance(error, OSError):
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return full
+        where = f" ({error.filename})" if error.filename else ""
+        return f"{error.strerror or error}{where}"
+    if "full" in str(error):
+        return full
+    return f"{workspace.db_path}: {error} (if it persists, run `briefing rebuild`)"
+
+
+class _Names:
+    """Free names for originals in sources/: one stem per original (its .meta.yaml is
+    `STEM.meta.yaml`), compared without case (some file systems ignore it)."""
+
+    def __init__(self, sources: Path) -> None:
+        self.sources = sources
+        self.real = sources.resolve()
+        self.stems: set[str] = set()
+        with contextlib.suppress(FileNotFoundError):
+            for entry in os.scandir(sources):
+                if not is_meta_file(Path(entry.name)):
+                    self.stems.add(Path(entry.name).stem.casefold())
+
+    def choose(self, path: Path, store: Store) -> str:
+        """NAME, else NAME-2, NAME-3...; or an existing copy that is the same file and that
+        no stored source claims (so an interrupted run's copy is found, not duplicated)."""
+        number = 1
+        while True:
+            name = path.name if number == 1 else f"{path.stem}-{number}{path.suffix}"
+            stem = Path(name).stem.casefold()
+            if stem not in self.stems:
+                self.stems.add(stem)
+                return name
+            if _same_file(path, self.sources / name) and store.source_by_file(name) is None:
+                return name
+            number += 1
+
+
+def _same_file(original: Path, kept: Path) -> bool:
+    """Whether `kept` holds the same bytes as `original`, and the same corrections."""
+    try:
+        if not kept.is_file() or not filecmp.cmp(original, kept, shallow=False):
+            return False
+        mine, theirs = meta_path(original), meta_path(kept)
+        if mine.is_file() != theirs.is_file():
+            return False
+        return not mine.is_file() or filecmp.cmp(mine, theirs, shallow=False)
+    except OSError:
+        return False
 
 
 def _decisions(tags: ManualTags) -> Iterable[tuple[str, str, str]]:
@@ -540,6 +1017,15 @@ def _decisions(tags: ManualTags) -> Iterable[tuple[str, str, str]]:
     for excerpt_id, themes in tags.removed.items():
         for theme_id in themes:
             yield excerpt_id, theme_id, "removed"
+
+
+def _named(summary: IngestSummary, fetched: dict[Path, str]) -> IngestSummary:
+    """The summary with each fetched page named by its URL, not by its temporary file."""
+    summary.refused = [
+        Refusal(fetched.get(Path(r.path), r.path), r.reason) for r in summary.refused
+    ]
+    summary.duplicates = [(fetched.get(Path(p), p), i) for p, i in summary.duplicates]
+    return summary
 
 
 def _fetch(
@@ -597,6 +1083,29 @@ def _expand(paths: Sequence[Path], summary: IngestSummary) -> list[Path]:
     return files
 
 
+def _stored_files(sources: Path, summary: IngestSummary) -> list[Path]:
+    """Every original kept in sources/, for a build: what `_expand` finds there (assets
+    skipped, special entries named), and the hidden files its walk leaves alone.
+
+    A hidden file of a supported type is a source like any other (a `.draft.txt`);
+    hidden folders (the staging folder, a version control's) and hidden files of other
+    types (`.DS_Store`) are not.
+    """
+    from briefing.ingest import SUPPORTED_SUFFIXES
+
+    files = _expand([sources], summary)
+    for entry in sorted(os.scandir(sources), key=lambda entry: entry.name):
+        path = Path(entry.path)
+        if (
+            entry.name.startswith(".")
+            and entry.is_file()
+            and not is_meta_file(path)
+            and path.suffix.lower() in SUPPORTED_SUFFIXES
+        ):
+            files.append(path)
+    return files
+
+
 def _unsupported(path: Path) -> str:
     from briefing.ingest import SUPPORTED_SUFFIXES
 
@@ -604,4 +1113,4 @@ def _unsupported(path: Path) -> str:
     return f"unsupported file type {path.suffix or '(none)'}; briefing reads {kinds}"
 
 
-__all__ = ["BriefingError", "IngestSummary", "Library", "Refusal"]
+__all__ = ["BriefingError", "IngestStopped", "IngestSummary", "Library", "Refusal"]

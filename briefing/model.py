@@ -62,6 +62,8 @@ class Explanation:
     semantic_score: float = 0.0
     threshold: float = 0.0
     manual: str | None = None  # "added" or "removed" when the user decided
+    basis: str | None = None  # what tagged it: "keywords" or "meaning" (relative to the corpus)
+    note: str = ""  # that, in words: "keywords: ...", "close to 4 paragraphs you tagged"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from an explicit path and never holds the only copy of anything a person wrote.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sqlite3
@@ -92,6 +93,21 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE sources ADD COLUMN type TEXT;
     DELETE FROM settings WHERE key = 'tagger';
     """,
+    # What the tagger reads from an excerpt's text once (its vector, its keyword matches),
+    # so that calibrating the tags over the whole corpus never reads the text again.
+    """
+    CREATE TABLE vectors (
+        excerpt_id TEXT PRIMARY KEY REFERENCES excerpts(id) ON DELETE CASCADE,
+        vector BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE phrase_hits (
+        excerpt_id TEXT NOT NULL REFERENCES excerpts(id) ON DELETE CASCADE,
+        theme_id TEXT NOT NULL,
+        score REAL NOT NULL,
+        found TEXT NOT NULL,
+        PRIMARY KEY (excerpt_id, theme_id)
+    ) WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SCORES_BY_THEME = "CREATE INDEX scores_by_theme ON scores(theme_id, tagged, score DESC)"
@@ -136,20 +152,46 @@ QUERY_SYNTAX = (
     "NEAR(a b, 5) for words within 5 of each other."
 )
 
+# What a whole store holds; one missing means the file was damaged (a dropped table).
+_OBJECTS = frozenset(
+    {"sources", "excerpts", "excerpts_fts", "excerpts_vocab", "scores", "manual", "settings"}
+    | {"effective_tags", "sentences"}
+)
+BUILT = "built"  # the setting a build writes last: without it, the build did not finish
+_REBUILD = "Run `briefing rebuild` to recreate it from the workspace files."
+
+
+class NotBuilt(Exception):
+    """The store is missing or was never finished: build it from the files (`reason` says
+    what was found, for the user)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
 
 class Store:
-    """SQLite access for one workspace's corpus; implements `model.Corpus`."""
+    """SQLite access for one workspace's corpus; implements `model.Corpus`.
 
-    def __init__(self, path: Path | str) -> None:
+    `Store(path)` opens or creates a database; `Store.open_built(path)` opens only one
+    that a build finished, and says why not otherwise. `building=True` is for a store
+    being filled from scratch in a file of its own: no WAL (it is renamed into place
+    when whole), and the rollback journal kept in memory.
+    """
+
+    def __init__(self, path: Path | str, building: bool = False) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            # A writer holds the database for one batch at a time; wait for it, not fail.
+            self.db = sqlite3.connect(
+                str(path), isolation_level=None, check_same_thread=False, timeout=60
+            )
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA foreign_keys = ON")
             if self.path is not None:
-                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute(f"PRAGMA journal_mode = {'MEMORY' if building else 'WAL'}")
                 # The store is a cache of the workspace's files: a power cut can at worst
                 # cost a `briefing rebuild`, so it does not wait on the disk at each commit.
                 self.db.execute("PRAGMA synchronous = OFF")
@@ -160,12 +202,44 @@ class Store:
                 # pages are read): inserts with random ids then rarely go to the disk.
                 self.db.execute("PRAGMA cache_size = -131072")
             self._migrate()
+            self._check_objects()
         except sqlite3.DatabaseError as error:
+            with contextlib.suppress(sqlite3.Error, AttributeError):
+                self.db.close()
             raise WorkspaceError(
-                f"{path}: the corpus database is unreadable ({error}). "
-                "Run `briefing rebuild` to recreate it from the workspace files."
+                f"{path}: the corpus database is unreadable ({error}). {_REBUILD}"
             ) from error
+        except WorkspaceError:
+            self.db.close()
+            raise
         self._sources: dict[str, Source] = {}
+
+    @classmethod
+    def open_built(cls, path: Path) -> Store:
+        """The store at `path` if a build finished it; `NotBuilt` if it must be built.
+
+        A damaged, foreign or newer database raises `WorkspaceError` naming the command
+        to run: it is never used, and never silently replaced.
+        """
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            raise NotBuilt("there was none") from None
+        except OSError as error:
+            raise WorkspaceError(f"{path}: cannot read it ({error.strerror}).") from error
+        if size == 0:
+            raise NotBuilt("was empty (0 bytes)")
+        store = cls(path)
+        if store.get_setting(BUILT) is None:
+            store.close()
+            raise NotBuilt(
+                "was not marked whole (its build did not finish, or an older briefing made it)"
+            )
+        return store
+
+    def mark_built(self) -> None:
+        """Written last by a build: the store holds every file of the workspace."""
+        self.set_setting(BUILT, "1")
 
     # -- schema ---------------------------------------------------------------
 
@@ -176,10 +250,29 @@ class Store:
                 f"{self.path}: made by a newer briefing (schema {version}); "
                 "upgrade briefing or run `briefing rebuild`."
             )
+        if version == 0 and self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise WorkspaceError(f"{self.path}: not a briefing corpus database. {_REBUILD}")
         for number in range(version, SCHEMA_VERSION):
-            # One script, one transaction: a migration lands whole or not at all.
-            self.db.executescript(
-                f"BEGIN; {MIGRATIONS[number]}; PRAGMA user_version = {number + 1}; COMMIT;"
+            # One transaction per step, which re-reads the version once it holds the write
+            # lock: a second process opening the store at the same moment skips the step.
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                if self.db.execute("PRAGMA user_version").fetchone()[0] == number:
+                    for statement in _statements(MIGRATIONS[number]):
+                        self.db.execute(statement)
+                    self.db.execute(f"PRAGMA user_version = {number + 1}")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    def _check_objects(self) -> None:
+        names = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master")}
+        missing = sorted(_OBJECTS - names)
+        if missing:
+            raise WorkspaceError(
+                f"{self.path}: the corpus database is damaged (no {', '.join(missing)}). "
+                + _REBUILD
             )
 
     @property
@@ -283,6 +376,13 @@ class Store:
             ],
         )
 
+    def set_score_rows(self, rows: Iterable[tuple[str, str, float, int]]) -> None:
+        """Store (excerpt id, theme id, score, tagged) rows as they come: what the whole
+        corpus's calibration writes, inside `rewriting_scores`."""
+        self.db.executemany(
+            "INSERT INTO scores(excerpt_id, theme_id, score, tagged) VALUES (?, ?, ?, ?)", rows
+        )
+
     def set_sentence_profiles(self, profiles: Iterable[SentenceProfile]) -> None:
         """Store the memo's view of tagged excerpts' sentences (replacing any older one)."""
         from briefing.memo.sentences import encode_scores
@@ -323,6 +423,58 @@ class Store:
         self.db.execute("DELETE FROM sentences")
         yield
         self.db.execute(SCORES_BY_THEME)
+
+    def set_evidence(
+        self,
+        vectors: Iterable[tuple[str, bytes]],
+        hits: Iterable[tuple[str, str, float, str]],
+    ) -> None:
+        """Store what the tagger read from excerpts' text: (excerpt id, vector bytes) and
+        (excerpt id, theme id, phrase score, matched phrases) rows. Call in `transaction()`."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO vectors(excerpt_id, vector) VALUES (?, ?)", list(vectors)
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO phrase_hits(excerpt_id, theme_id, score, found) "
+            "VALUES (?, ?, ?, ?)",
+            list(hits),
+        )
+
+    def clear_phrase_hits(self) -> None:
+        """The taxonomy changed: every excerpt's keyword matches are about to be redone."""
+        self.db.execute("DELETE FROM phrase_hits")
+
+    def corpus_rows(self) -> Iterator[tuple[str, str, int, bytes | None]]:
+        """Every excerpt as (id, source id, position, stored vector or None), by id:
+        one fixed order, whatever the order in which the excerpts were ingested.
+        Streamed: a large corpus's vectors are never all held as rows at once."""
+        yield from self.db.execute(
+            "SELECT e.id, e.source_id, e.position, v.vector FROM excerpts e "
+            "LEFT JOIN vectors v ON v.excerpt_id = e.id ORDER BY e.id"
+        )
+
+    def phrase_rows(self) -> Iterator[tuple[str, str, float, str]]:
+        """Every stored keyword match: (excerpt id, theme id, phrase score, found), streamed."""
+        yield from self.db.execute("SELECT excerpt_id, theme_id, score, found FROM phrase_hits")
+
+    def missing_vectors(self) -> list[Excerpt]:
+        """Excerpts stored without a vector (ingested while the embedder was unavailable)."""
+        rows = self.db.execute(
+            "SELECT e.* FROM excerpts e LEFT JOIN vectors v ON v.excerpt_id = e.id "
+            "WHERE v.excerpt_id IS NULL ORDER BY e.n"
+        )
+        return [_excerpt(row) for row in rows]
+
+    def excerpt_texts(self, excerpt_ids: Sequence[str]) -> dict[str, str]:
+        """The text of each named excerpt."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(excerpt_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"SELECT id, text FROM excerpts WHERE id IN ({marks})", chunk
+            ):
+                found[row[0]] = row[1]
+        return found
 
     def replace_manual(self, decisions: Iterable[tuple[str, str, str]]) -> None:
         """Mirror tags.yaml: (excerpt id, theme id, 'added' | 'removed') triples."""
@@ -648,6 +800,20 @@ def _excerpt(row: sqlite3.Row) -> Excerpt:
         end=row["end"],
         text=row["text"],
     )
+
+
+def _statements(script: str) -> list[str]:
+    """A migration's statements, one by one (executescript would commit on its own)."""
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

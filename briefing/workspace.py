@@ -17,6 +17,33 @@ from briefing.errors import WorkspaceError
 THEMES_FILE = "themes.yaml"
 ENV_VAR = "BRIEFING_WORKSPACE"
 
+# What `briefing init` writes when no --themes is given: one example theme to rewrite,
+# with the format explained, rather than another subject's themes to delete by hand.
+STARTER_THEMES = """\
+# The themes of this workspace: each one becomes a section of the memo, in this order.
+#
+# Each theme has:
+#   id           lower-case letters, digits and hyphens (used on the command line)
+#   label        the section heading in the memo
+#   description  a sentence or two on what the theme is about (used for semantic scoring)
+#   keywords     phrases; matched case-insensitively on word boundaries, with plurals,
+#                possessives and -ed/-ing forms, and with hyphen or space between words
+#   patterns     (optional) regular expressions, for what keywords cannot say
+#   exclude      (optional) phrases that do not count as evidence for the theme
+#   threshold    (optional) a score between 0 and 1 above which the theme is given
+#
+# Rewrite the example below for your subject and add as many themes as you need; then
+# run `briefing ingest PATH...` (and `briefing tag` after changing this file).
+themes:
+  - id: example-theme
+    label: Example theme
+    description: >-
+      What this theme covers, in a sentence or two, as you would explain it to a colleague.
+    keywords:
+      - first key phrase
+      - second key phrase
+"""
+
 
 @dataclass(frozen=True)
 class Workspace:
@@ -62,8 +89,11 @@ def is_workspace(path: Path) -> bool:
     return (path / THEMES_FILE).is_file()
 
 
-def init_workspace(root: Path, themes_file: Path | None = None) -> Workspace:
-    """Create a workspace at `root` with a starter taxonomy (the sample's by default).
+def init_workspace(
+    root: Path, themes_file: Path | None = None, *, starter: bool = False
+) -> Workspace:
+    """Create a workspace at `root` with `themes_file`, else the sample's themes, or with
+    `starter` the commented one-theme STARTER_THEMES (what `briefing init` gives).
 
     Refuses a folder that already is a workspace, so nothing a user wrote is replaced.
     """
@@ -72,19 +102,22 @@ def init_workspace(root: Path, themes_file: Path | None = None) -> Workspace:
         raise WorkspaceError(f"{root} is already a workspace (it has a {THEMES_FILE}).")
     if root.exists() and not root.is_dir():
         raise WorkspaceError(f"{root} exists and is not a folder.")
-    starter = Path(themes_file) if themes_file else locations.sample_dir() / THEMES_FILE
-    if not starter.is_file():
-        raise WorkspaceError(f"{starter}: no such themes file.")
+    source = Path(themes_file) if themes_file else locations.sample_dir() / THEMES_FILE
+    if not source.is_file():
+        raise WorkspaceError(f"{source}: no such themes file.")
     # Validate before anything is written, so a broken file leaves no half workspace.
     from briefing.tagging import load_themes
 
-    load_themes(starter)
+    load_themes(source)
     try:
         root.mkdir(parents=True, exist_ok=True)
         workspace = Workspace(root.resolve())
         workspace.sources_dir.mkdir(exist_ok=True)
         workspace.exports_dir.mkdir(exist_ok=True)
-        shutil.copyfile(starter, workspace.themes_path)
+        if themes_file is None and starter:
+            workspace.themes_path.write_text(STARTER_THEMES, encoding="utf-8")
+        else:
+            shutil.copyfile(source, workspace.themes_path)
     except OSError as error:
         raise WorkspaceError(f"{root}: cannot create the workspace ({error.strerror}).") from error
     return workspace

@@ -4,6 +4,7 @@ the sources for citation managers (CSL-JSON validated against its schema, BibTeX
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -113,3 +114,52 @@ def test_sources_csl_and_bibtex_on_the_sample(sample_workspace: Workspace) -> No
     assert {"url", "accessed", "type", "authors"} <= set(listed[0])
     bib = runner.invoke(app, ["-w", str(sample_workspace.root), "sources", "--bibtex"]).stdout
     assert bib.count("@") == 5
+
+
+CANONICAL_PAGE = """<!doctype html><html><head>
+<title>Harbour dues rise again | The Quay Courier</title>
+<link rel="canonical" href="https://quay.example.net/news/harbour-dues">
+<meta property="og:site_name" content="The Quay Courier">
+</head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>Harbour dues rise again</h1>
+<p>The port authority raised harbour dues by a fifth on Monday, the second rise this
+year, and shipping lines said the cost would be passed on to importers within weeks.</p>
+<p>Harbour dues now make up a larger share of the cost of a container than fuel on the
+short routes along the coast, according to figures the authority published in March.</p>
+<p>The authority said the money would pay for dredging the main channel, which has
+silted up since the storms of last winter and now limits the size of ships.</p>
+</article><footer>Contact us</footer></body></html>
+"""
+
+
+def test_an_html_page_with_a_canonical_url_is_cited_with_url_and_access_date(
+    tmp_path: Path,
+) -> None:
+    """The first note of a saved page gives its URL and the day it was saved (the file's
+    modification day), and a rebuild from the kept copy gives the same."""
+    runner = CliRunner()
+    ws = tmp_path / "ws"
+    themes = tmp_path / "themes.yaml"
+    themes.write_text(
+        "themes:\n  - id: dues\n    label: Harbour dues\n"
+        "    description: Fees that ports charge ships.\n    keywords: [harbour dues]\n",
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["init", str(ws), "--themes", str(themes)]).exit_code == 0
+    page = tmp_path / "dues.html"
+    page.write_text(CANONICAL_PAGE, encoding="utf-8")
+    saved = 1418169600  # 2014-12-10 00:00 UTC
+    os.utime(page, (saved, saved))
+    assert runner.invoke(app, ["-w", str(ws), "ingest", str(page)]).exit_code == 0
+
+    def first_note() -> str:
+        result = runner.invoke(app, ["-w", str(ws), "export", "-f", "md", "-o", "-"])
+        assert result.exit_code == 0, result.output
+        notes = [line for line in result.stdout.splitlines() if line.startswith("[^1]:")]
+        return notes[0]
+
+    note = first_note()
+    assert "https://quay.example.net/news/harbour-dues" in note
+    assert "accessed December 10, 2014" in note
+    assert runner.invoke(app, ["-w", str(ws), "rebuild"]).exit_code == 0
+    assert first_note() == note

@@ -54,7 +54,7 @@ def test_search_opens_a_hit_and_pins_it(sample_library: Library) -> None:
         await pilot.pause()
         hit = app.screen.current  # type: ignore[attr-defined]
         assert app.session.brief.theme("arms-sales").is_pinned(hit.excerpt.id)  # type: ignore[union-attr]
-        assert app.session.dirty
+        assert hit.excerpt.id in app.session.library.workspace.brief_path.read_text("utf-8")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)

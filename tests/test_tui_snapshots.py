@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from briefing.library import Library
 from briefing.tui.app import BriefingApp
+
+
+@pytest.fixture(autouse=True)
+def _home_above_the_workspace(monkeypatch: pytest.MonkeyPatch, sample_library: Library) -> None:
+    """Paths show as ~/sample/...: the same in every run, wherever pytest's tmp is."""
+    monkeypatch.setenv("HOME", str(sample_library.workspace.root.parent))
+
+
+async def still(pilot: Pilot[None]) -> None:
+    """No blinking cursor: a picture must not depend on the moment it is taken."""
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause(0.6)
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -51,9 +65,7 @@ def test_details_modal(snap_compare, sample_library: Library) -> None:  # type: 
         await settle(pilot)
         await pilot.press("m")
         await settle(pilot)
-        for field in pilot.app.screen.query(Input):
-            field.cursor_blink = False  # a blinking cursor makes the picture depend on time
-        await pilot.pause(0.6)
+        await still(pilot)
 
     assert snap_compare(BriefingApp(sample_library), terminal_size=(120, 40), run_before=before)
 
@@ -62,6 +74,66 @@ def test_main_screen_light(snap_compare, sample_library: Library) -> None:  # ty
     async def before(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await pilot.press("ctrl+t")
+        await settle(pilot)
+
+    assert snap_compare(BriefingApp(sample_library), terminal_size=(120, 40), run_before=before)
+
+
+def test_search_with_hits(snap_compare, sample_library: Library) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"helicopters", "enter")
+        await settle(pilot)
+        await still(pilot)
+
+    assert snap_compare(BriefingApp(sample_library), terminal_size=(120, 40), run_before=before)
+
+
+def test_search_without_hits(snap_compare, sample_library: Library) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"zqxjv", "enter")
+        await settle(pilot)
+        await still(pilot)
+
+    assert snap_compare(BriefingApp(sample_library), terminal_size=(120, 40), run_before=before)
+
+
+def test_help(snap_compare, sample_library: Library) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+
+    assert snap_compare(BriefingApp(sample_library), terminal_size=(120, 40), run_before=before)
+
+
+def test_export_dialog(snap_compare, sample_library: Library) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await still(pilot)
+
+    assert snap_compare(BriefingApp(sample_library), terminal_size=(120, 40), run_before=before)
+
+
+def test_export_dialog_written(snap_compare, sample_library: Library) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await still(pilot)
+
+    assert snap_compare(BriefingApp(sample_library), terminal_size=(120, 40), run_before=before)
+
+
+def test_review_screen(snap_compare, sample_library: Library) -> None:  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("r")
         await settle(pilot)
 
     assert snap_compare(BriefingApp(sample_library), terminal_size=(120, 40), run_before=before)

@@ -14,6 +14,7 @@ from textual.widgets import Input
 from briefing.library import Library
 from briefing.tui.app import BriefingApp
 from briefing.tui.dialogs.details import DetailsDialog
+from briefing.tui.dialogs.export import ExportDialog
 from briefing.tui.dialogs.simple import ErrorDialog, QuitDialog
 from briefing.tui.screens.main import MainScreen
 from briefing.tui.screens.source import SourceScreen
@@ -52,6 +53,18 @@ async def palette(pilot: Pilot[None], command: str) -> None:
     await settle(pilot)
 
 
+async def export(pilot: Pilot[None], fmt: str) -> ExportDialog:
+    """e, the format, enter: the memo written where the dialog says; the dialog stays."""
+    await pilot.press("e")
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ExportDialog)
+    await pilot.click(f"#format-{fmt}")
+    await pilot.click("#export")
+    await settle(pilot)
+    return dialog
+
+
 def test_a_whole_session_is_kept_and_exported(sample_workspace: Workspace) -> None:
     seen: dict[str, str] = {}
 
@@ -69,7 +82,11 @@ def test_a_whole_session_is_kept_and_exported(sample_workspace: Workspace) -> No
         await pilot.press("up", "shift+up")
         await settle(pilot)
         assert themes.current == "india-reaction"
-        assert app.session.dirty and "● unsaved" in app.sub_title
+        # Saved as it goes, and the line above the footer says so.
+        assert not app.session.dirty and "unsaved" not in app.sub_title
+        line = str(app.screen.query_one("#workspace-line").render())
+        assert "every change saved to brief.yaml" in line
+        assert sample_workspace.brief_path.is_file()
         # Exclude the best excerpt, pin the second.
         await pilot.press("tab")
         table = app.screen.query_one(ExcerptTable)
@@ -99,14 +116,17 @@ def test_a_whole_session_is_kept_and_exported(sample_workspace: Workspace) -> No
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert "Russia and Pakistan" in app.sub_title
-        # Export both ways from the command palette, then save and quit.
-        await palette(pilot, "Export to Markdown")
-        await palette(pilot, "Export to PDF")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        # Export both ways with e, then quit: nothing to ask, everything is saved.
+        for fmt in ("md", "pdf"):
+            dialog = await export(pilot, fmt)
+            assert dialog.written is not None and dialog.written.suffix == f".{fmt}"
+            assert dialog.written.name in str(dialog.query_one("#export-note").render())
+            await pilot.press("escape")
+            await pilot.pause()
         assert not app.session.dirty and "unsaved" not in app.sub_title
         await pilot.press("q")
         await pilot.pause()
+        assert not app.is_running
 
     library = Library.open(sample_workspace)
     drive(library, script)
@@ -154,11 +174,15 @@ def test_a_whole_session_is_kept_and_exported(sample_workspace: Workspace) -> No
     again.close()
 
 
-def test_quitting_with_unsaved_changes_asks(sample_library: Library) -> None:
+def test_quitting_after_a_broken_brief_asks_and_can_discard(sample_library: Library) -> None:
     brief_path = sample_library.workspace.brief_path
+    brief_path.write_text("title: [unclosed\n", encoding="utf-8")
 
     async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        await pilot.press("enter")  # the error about brief.yaml
         await pilot.press("space")
+        await pilot.pause()
+        assert "not saved" in str(app.screen.query_one("#workspace-line").render())
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, QuitDialog)
@@ -172,12 +196,14 @@ def test_quitting_with_unsaved_changes_asks(sample_library: Library) -> None:
         assert not app.is_running
 
     drive(sample_library, script)
-    assert not brief_path.exists()  # discarded: nothing written
+    assert brief_path.read_text(encoding="utf-8") == "title: [unclosed\n"  # left alone
 
 
 def test_save_and_quit_from_the_question_writes_the_brief(sample_library: Library) -> None:
+    sample_library.workspace.brief_path.write_text("title: [unclosed\n", encoding="utf-8")
+
     async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
-        await pilot.press("space", "q")
+        await pilot.press("enter", "space", "q")
         await pilot.pause()
         await pilot.click("#save")
         await pilot.pause()
@@ -185,7 +211,18 @@ def test_save_and_quit_from_the_question_writes_the_brief(sample_library: Librar
 
     drive(sample_library, script)
     saved = yaml.safe_load(sample_library.workspace.brief_path.read_text(encoding="utf-8"))
-    assert saved["themes"][0]["id"] != "arms-sales" or saved["themes"][0].get("include") is False
+    assert saved["themes"][0]["id"] == "arms-sales" and saved["themes"][0]["include"] is False
+
+
+def test_quitting_when_everything_is_saved_does_not_ask(sample_library: Library) -> None:
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        await pilot.press("space", "q")
+        await pilot.pause()
+        assert not app.is_running  # the change was written when it was made
+
+    drive(sample_library, script)
+    saved = yaml.safe_load(sample_library.workspace.brief_path.read_text(encoding="utf-8"))
+    assert saved["themes"][0] == {"id": "arms-sales", "include": False, "max_excerpts": 4}
 
 
 def test_a_broken_brief_shows_an_error_not_a_traceback(sample_library: Library) -> None:
@@ -237,13 +274,53 @@ def test_the_wide_layout_shows_three_panes(sample_library: Library) -> None:
     drive(sample_library, script)
 
 
-def test_export_failure_is_shown_in_a_modal(sample_library: Library, tmp_path: Path) -> None:
+def test_export_failure_is_said_in_the_dialog(sample_library: Library, tmp_path: Path) -> None:
     # exports/ is a file: the export cannot be written.
     shutil.rmtree(sample_library.workspace.exports_dir, ignore_errors=True)
     sample_library.workspace.exports_dir.write_text("in the way", encoding="utf-8")
 
     async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
         await palette(pilot, "Export to Markdown")
-        assert isinstance(app.screen, ErrorDialog)
+        assert isinstance(app.screen, ExportDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog) and app.screen.written is None
+        assert "Not written" in str(app.screen.query_one("#export-note").render())
 
     drive(sample_library, script)
+
+
+def test_review_screen_answers_are_decisions_that_retrain(sample_workspace: Workspace) -> None:
+    """r on the main screen reviews the theme under the cursor; y and n are decisions."""
+    from briefing.tui.screens.review import ReviewScreen
+
+    library = Library.open(sample_workspace)
+    seen: dict[str, object] = {}
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        theme = app.session.current_theme
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.theme_id == theme
+        table = screen.query_one("#suggested")
+        first = table.coordinate_to_cell_key(table.cursor_coordinate)[0].value
+        await pilot.press("y")
+        await settle(pilot)
+        second = table.coordinate_to_cell_key(table.cursor_coordinate)[0].value
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.answered == 2
+        seen.update(theme=theme, first=first, second=second)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+
+    drive(library, script)
+    tags = yaml.safe_load(sample_workspace.tags_path.read_text(encoding="utf-8"))
+    assert tags[seen["first"]]["added"] == [seen["theme"]]
+    assert "removed" not in tags[seen["first"]]
+    assert tags[seen["second"]]["removed"] == [seen["theme"]]
+    # The store was retagged from the decisions: the accepted excerpt carries the theme.
+    assert seen["theme"] in library.store.themes_of([seen["first"]])[seen["first"]]
+    library.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +73,7 @@ def read_article(path: Path, max_bytes: int = MAX_BYTES) -> Article:
 
 def build_article(extracted: readers.Extracted) -> Article | None:
     """Metadata first (its cues live in the boilerplate), then the body; None when no body."""
-    paragraphs = segment.split(extracted.text)
+    paragraphs = _unflatten(segment.split(extracted.text))
     kinds = clean.classify(paragraphs)
     stoplist = features.stoplist_for(paragraphs)
     blocks = segment.blocks(extracted.text)
@@ -132,12 +133,38 @@ def _structured_body(paragraphs: list[str], title: str | None) -> list[int]:
     ]
 
 
+FLATTENED = 400  # words: longer than any paragraph an article has; a page run into one line
+_SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[A-Z“\"‘(])")
+
+
+def _unflatten(paragraphs: list[str]) -> list[str]:
+    """Cut a paragraph too long to be one (a whole page flattened to a line) into groups
+    of sentences, so that the cleaner can tell its body from its chrome."""
+    result: list[str] = []
+    for paragraph in paragraphs:
+        if len(paragraph.split()) <= FLATTENED:
+            result.append(paragraph)
+            continue
+        group: list[str] = []
+        for sentence in _SENTENCE.split(paragraph):
+            group.append(sentence)
+            if sum(len(s.split()) for s in group) >= 60:
+                result.append(" ".join(group))
+                group = []
+        if group:
+            result.append(" ".join(group))
+    return result
+
+
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
     """The file's bytes, refusing what is not a readable, non-empty file within the limit."""
     try:
-        size = os.stat(path).st_size
-        if path.is_dir():
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
             raise RefusedFile(str(path), "is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read for ever
+            raise RefusedFile(str(path), "not a regular file (a pipe, socket or device)")
+        size = info.st_size
         if size > max_bytes:
             raise RefusedFile(str(path), f"too large ({size:,} bytes; the limit is {max_bytes:,})")
         with open(path, "rb") as handle:

@@ -1,43 +1,300 @@
-"""Reading many files on the other cores while the caller tags and stores.
+"""Reading files in worker processes: each read bounded in time and memory, isolated.
 
-Cleaning an article costs about as much as tagging and storing it, so a run of
-many files reads them in worker processes, in order, and the caller never waits
-on one core for work the other could do.
+Parsing a file is the riskiest thing briefing does: a malformed page can make a
+parser raise anything, a crafted one can take forever or all the memory. So every
+file is read in a worker process, and
+- any exception while reading a file is that file's refusal, with a one-line reason;
+- a worker still on one file after `READ_SECONDS` is killed (that file is refused)
+  and replaced; a worker's memory is capped (`READ_MEMORY` beyond what it started
+  with), so a file that needs more is refused rather than exhausting the machine;
+- workers end with the run however it ends (kill -9 included): on Linux the kernel
+  kills them when their parent dies (PR_SET_PDEATHSIG), elsewhere they watch for it.
+
+Cleaning an article costs about as much as tagging and storing it, so the workers
+read ahead while the caller tags and stores; results come back in the given order.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import queue
+import signal
+import sys
 import threading
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkContext, SpawnContext
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from briefing.errors import RefusedFile
 from briefing.ingest import Article, read_article
 
-PARALLEL_FROM = 64  # fewer files than this are read here: a worker's start costs ~0.3 s
-CHUNK = 16
+READ_SECONDS = 60.0  # the longest one file may take to read (a 20 MB PDF takes ~15 s)
+READ_MEMORY = 1024 * 1024 * 1024  # what a worker may grow by, in bytes of address space
+CHUNK = 16  # consecutive files given to the same worker (keeps each worker's order simple)
+WORKERS: int | None = None  # how many workers; None: one per core but the caller's
+_POLL = 0.25  # seconds between looks at a silent worker
+
+_KIND = {".pdf": "PDF", ".html": "HTML", ".htm": "HTML", ".md": "Markdown", ".markdown": "Markdown"}
 
 
-def read_articles(paths: Sequence[Path]) -> Iterator[tuple[Path, Article | str]]:
+@dataclass(frozen=True)
+class Limits:
+    """What reading one file may cost; tests pass small ones."""
+
+    seconds: float = READ_SECONDS
+    memory: int = READ_MEMORY
+
+
+def read_articles(
+    paths: Sequence[Path], limits: Limits | None = None
+) -> Generator[tuple[Path, Article | str], None, None]:
     """Each path with its article, or with the reason it was refused, in the given order."""
-    workers = max(1, (os.cpu_count() or 1) - 1)
-    if len(paths) < PARALLEL_FROM:
-        yield from zip(paths, map(_read, paths), strict=True)
+    if not paths:
         return
-    # Forking a process that runs threads (the TUI ingests from one) can deadlock, so
-    # then the workers are spawned; otherwise fork, which needs no `__main__` guard.
-    method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from zip(paths, pool.map(_read, paths, chunksize=CHUNK), strict=True)
+    pool = _Pool(list(paths), limits or Limits())
+    try:
+        for index, path in enumerate(paths):
+            yield path, pool.result(index)
+    finally:
+        pool.close()
 
 
-def _read(path: Path) -> Article | str:
-    """The article, or the refusal's reason (an exception with two fields does not pickle)."""
+def read_one(path: Path) -> Article | str:
+    """The article or the refusal's reason; any exception is a reason, never raised."""
     try:
         return read_article(path)
     except RefusedFile as refusal:
         return refusal.reason
+    except MemoryError:
+        return "reading it needs more memory than briefing allows one file"
+    except RecursionError:
+        return "it is nested too deeply to read"
+    except Exception as error:  # any reader's failure is this file's refusal, never the run's
+        kind = _KIND.get(path.suffix.lower(), "text")
+        return f"the {kind} reader failed on it ({_one_line(error)})"
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    detail = text[0][:160] if text else ""
+    return f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+
+
+# -- the workers -------------------------------------------------------------------
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    results: Connection  # the parent's end: (index, outcome, when it finished) per file
+    jobs: list[int]  # indexes of the files it reads, in order
+    since: float = field(default_factory=time.monotonic)  # when it began its current file
+
+
+class _Pool:
+    """Workers that each read a fixed share of the files, in order; replaced when they fail."""
+
+    def __init__(self, paths: list[Path], limits: Limits) -> None:
+        self.paths = paths
+        self.limits = limits
+        wanted = WORKERS or max(1, (os.cpu_count() or 1) - 1)
+        count = min(wanted, -(-len(paths) // CHUNK))
+        self.count = count
+        # Forking a process that runs threads (the TUI ingests from one) can deadlock, so
+        # then the workers are spawned; otherwise fork, which needs no `__main__` guard.
+        single = threading.active_count() == 1 and os.name == "posix"
+        self.context: ForkContext | SpawnContext = (
+            multiprocessing.get_context("fork") if single else multiprocessing.get_context("spawn")
+        )
+        if not single:
+            _start_resource_tracker()
+        self.workers: list[_Worker | None] = [None] * count
+        for slot in range(count):
+            jobs = [i for i in range(len(paths)) if self._slot(i) == slot]
+            self.workers[slot] = self._start(jobs)
+
+    def _slot(self, index: int) -> int:
+        return (index // CHUNK) % self.count
+
+    def _start(self, jobs: list[int]) -> _Worker:
+        results, sender = self.context.Pipe(duplex=False)
+        process = self.context.Process(
+            target=_work,
+            args=([(i, self.paths[i]) for i in jobs], sender, os.getpid(), self.limits.memory),
+            daemon=True,
+        )
+        with _sigint_ignored():  # a Ctrl-C is the parent's to handle, not the workers'
+            process.start()
+        # Only the worker may hold the sending end: its death is then the pipe's end.
+        sender.close()
+        return _Worker(process, results, jobs)
+
+    def result(self, index: int) -> Article | str:
+        slot = self._slot(index)
+        worker = self.workers[slot]
+        assert worker is not None and worker.jobs and worker.jobs[0] == index
+        while True:
+            message = self._next(worker)
+            if isinstance(message, str):  # the worker failed on this file
+                self._replace(slot, worker)
+                return message
+            got, outcome, finished = message
+            assert got == index, (got, index)
+            worker.jobs.pop(0)
+            worker.since = finished
+            return outcome
+
+    def _next(self, worker: _Worker) -> tuple[int, Article | str, float] | str:
+        """The worker's next result, or why it failed on its current file."""
+        while True:
+            try:
+                if worker.results.poll(_POLL):
+                    message: tuple[int, Article | str, float] = worker.results.recv()
+                    return message
+            except (EOFError, OSError):  # the worker is gone, its pipe closed
+                worker.process.join(timeout=5)
+                code = worker.process.exitcode
+                how = f"signal {-code}" if code is not None and code < 0 else f"exit {code}"
+                return f"the reader crashed on it ({how}); it may need more memory than allowed"
+            if time.monotonic() - worker.since > self.limits.seconds:
+                return f"reading it took longer than {self.limits.seconds:g} s; it was stopped"
+
+    def _replace(self, slot: int, worker: _Worker) -> None:
+        """Kill the worker and start another on the files after the one that failed."""
+        _stop(worker)
+        rest = worker.jobs[1:]
+        self.workers[slot] = self._start(rest) if rest else None
+
+    def close(self) -> None:
+        for worker in self.workers:
+            if worker is not None:
+                _stop(worker)
+        self.workers = []
+
+
+def _stop(worker: _Worker) -> None:
+    if worker.process.is_alive():
+        worker.process.kill()
+    worker.process.join(timeout=5)
+    worker.results.close()
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker, which spawning needs, with a real stderr.
+
+    It hands the tracker `sys.stderr.fileno()`, and the TUI's stderr (a capture) has
+    none; the tracker gets /dev/null instead (it only speaks of leaks).
+    """
+    from multiprocessing import resource_tracker
+
+    try:
+        valid = sys.stderr.fileno() >= 0
+    except (AttributeError, ValueError, OSError):
+        valid = False
+    if valid:
+        resource_tracker.ensure_running()
+        return
+    captured = sys.stderr
+    with open(os.devnull, "w") as nowhere:
+        sys.stderr = nowhere
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = captured
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Start children with SIGINT ignored (it survives fork and exec), so that a Ctrl-C
+    reaches only the parent, before a worker could print a traceback of its own."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _work(jobs: list[tuple[int, Path]], results: Connection, parent: int, memory: int) -> None:
+    """A worker: read each file in turn and send back its outcome and when it finished.
+
+    A thread sends, so that reading goes on while the parent is busy storing and the
+    pipe is full.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(parent)
+    _silence()
+    _cap_memory(memory)
+    outbox: queue.SimpleQueue[tuple[int, Article | str, float] | None] = queue.SimpleQueue()
+
+    def send() -> None:
+        while (item := outbox.get()) is not None:
+            results.send(item)
+
+    sender = threading.Thread(target=send, name="results")
+    sender.start()
+    try:
+        for index, path in jobs:
+            outbox.put((index, read_one(path), time.monotonic()))
+    finally:
+        outbox.put(None)
+        sender.join()
+        results.close()
+
+
+def _die_with(parent: int) -> None:
+    """End this process when `parent` ends, however it ends."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+            if os.getppid() != parent:  # it died before the request was made
+                os._exit(1)
+            return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def _silence() -> None:
+    """Nothing a parser prints reaches the user's terminal (or the TUI's screen): a
+    worker's outcome is what it sends back."""
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    for stream in (1, 2):
+        os.dup2(nowhere, stream)
+    os.close(nowhere)
+
+
+def _cap_memory(extra: int) -> None:
+    """Cap the address space at what the worker has now plus `extra` bytes.
+
+    A forked worker starts with its parent's address space, so the cap is relative.
+    Past it, Python raises MemoryError (that file's refusal) or the worker dies.
+    """
+    try:
+        import resource
+
+        with open("/proc/self/statm") as handle:
+            size = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = size + extra
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, OSError, ValueError):
+        return  # no /proc or no RLIMIT_AS (macOS, Windows): the time limit still holds

@@ -9,10 +9,13 @@ to all of them, with the count shown.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from briefing.memo.brief import Brief
+from briefing.memo.brief import Brief, BriefTheme
 from briefing.memo.citations import (
     Span,
     Spans,
@@ -128,8 +131,15 @@ def build_memo(
     corpus: Corpus,
     *,
     sentence_relevance: SentenceRelevance | None = None,
+    cache: SectionCache | None = None,
 ) -> MemoDocument:
-    """Select, cut, merge and cite the brief's excerpts into a memo document."""
+    """Select, cut, merge and cite the brief's excerpts into a memo document.
+
+    With a `cache` (kept while the corpus does not change), a theme whose entry and
+    whose already-quoted neighbours are as before reuses its selection: the app rebuilds
+    the memo on every key, and a key changes one theme. Notes are numbered afresh on
+    every build, so the document is the same as one built without the cache.
+    """
     problems: list[Problem] = []
     known = {t.id: t for t in themes}
     sources: dict[str, Source] = {}
@@ -148,47 +158,23 @@ def build_memo(
             )
             continue
         relevance = _relevance(theme, sentence_relevance)
-        window = max(entry.max_excerpts, len(entry.pinned)) * WINDOW_PER_ITEM
-        candidates = propose(theme.id, entry, corpus, limit=window, problems=problems)
-        profiles = _profiles(corpus, candidates, entry.max_excerpts + len(entry.pinned))
         use_stored = sentence_relevance is None
-        quotes: list[_PendingQuote] = []
-        for candidate in candidates:
-            wanted = candidate.pinned or (
-                len(quotes) < entry.max_excerpts
-                and not candidate.excluded
-                and not used.intersection(candidate.excerpt_ids)
-            )
-            if candidate.excluded or (not wanted and not quotes):
-                continue
-            profile = profiles.get(candidate.excerpt.id)
-            material = _material(candidate, theme.id, relevance, profile, use_stored)
-            twin = next(
-                (
-                    q
-                    for q in quotes
-                    if q.new_sources(candidate.sources) and corroborates(q.material, material)
-                ),
-                None,
-            )
-            if twin is not None and not candidate.pinned:
-                twin.add_reports(candidate.sources)
-                used.update(candidate.excerpt_ids)
-                continue
-            if not wanted:
-                continue
-            quote = _quote(candidate, material, problems, theme.id)
-            if quote is None:
-                continue
-            used.update(candidate.excerpt_ids)
-            quotes.append(quote)
+        if cache is not None and use_stored:
+            proposal = cache.proposal(theme, entry, corpus, relevance)
+            quotes, taken, found = cache.section(proposal, used)
+        else:
+            proposal = _propose(theme, entry, corpus, relevance, use_stored)
+            quotes, taken, found = _select_quotes(proposal, used)
+        problems.extend(proposal.problems)
+        problems.extend(found)
+        used.update(taken)
         for quote in quotes:
             sources.update((s.id, s) for s in [*quote.sources, *quote.also])
-        pending.append(_PendingSection(theme, entry.comment, quotes, relevance))
+        pending.append(_PendingSection(theme, entry.comment, list(quotes), relevance))
 
     drafted: list[tuple[str, _PendingQuote]] = []
     if not brief.summary.strip():
-        drafted = _draft_summary(pending)
+        drafted = _draft_summary(pending, cache)
         problems.append(
             Problem(
                 "the brief has no summary; a draft quoting the sources is used",
@@ -196,7 +182,7 @@ def build_memo(
             )
         )
 
-    notes = _Notes(sources.values(), style)
+    notes = _Notes(sources.values(), style, cache)
     points = tuple(SummaryPoint(label, notes.cite(q)) for label, q in drafted)
     sections = tuple(
         Section(
@@ -221,7 +207,7 @@ def build_memo(
         drafted=points,
         sections=sections,
         notes=tuple(notes.notes),
-        sources=tuple(SourceEntry(s.id, bibliography_entry(s, style)) for s in cited),
+        sources=tuple(SourceEntry(s.id, _entry(s, style, cache)) for s in cited),
         problems=tuple(problems),
         draft_notice=DRAFT_NOTICE if points else "",
     )
@@ -271,6 +257,178 @@ class _PendingSection:
     comment: str
     quotes: list[_PendingQuote]
     relevance: Callable[[str], float] = field(repr=False)
+
+
+@dataclass
+class _Proposal:
+    """A theme's candidates for one entry of the brief, and what each would quote."""
+
+    theme_id: str
+    max_excerpts: int
+    candidates: list[Candidate]
+    profiles: dict[str, SentenceProfile]
+    relevance: Callable[[str], float] = field(repr=False)
+    use_stored: bool
+    problems: tuple[Problem, ...]
+    excerpt_ids: frozenset[str]  # of every candidate's group: what `used` can touch
+    materials: dict[str, Material] = field(default_factory=dict)
+
+    def material(self, candidate: Candidate) -> Material:
+        found = self.materials.get(candidate.excerpt.id)
+        if found is None:
+            profile = self.profiles.get(candidate.excerpt.id)
+            found = _material(candidate, self.theme_id, self.relevance, profile, self.use_stored)
+            self.materials[candidate.excerpt.id] = found
+        return found
+
+
+def _propose(
+    theme: Theme,
+    entry: BriefTheme,
+    corpus: Corpus,
+    relevance: Callable[[str], float],
+    use_stored: bool,
+) -> _Proposal:
+    problems: list[Problem] = []
+    window = max(entry.max_excerpts, len(entry.pinned)) * WINDOW_PER_ITEM
+    candidates = propose(theme.id, entry, corpus, limit=window, problems=problems)
+    profiles = _profiles(corpus, candidates, entry.max_excerpts + len(entry.pinned))
+    ids = frozenset(i for c in candidates for i in c.excerpt_ids)
+    return _Proposal(
+        theme.id,
+        entry.max_excerpts,
+        candidates,
+        profiles,
+        relevance,
+        use_stored,
+        tuple(problems),
+        ids,
+    )
+
+
+def _select_quotes(proposal: _Proposal, used: set[str] | frozenset[str]) -> _Selected:
+    """The section's quotes, the excerpts they take, and what went wrong; `used` holds
+    the excerpts earlier sections quote (not quoted twice, unless pinned)."""
+    problems: list[Problem] = []
+    taken: set[str] = set()
+    quotes: list[_PendingQuote] = []
+    for candidate in proposal.candidates:
+        wanted = candidate.pinned or (
+            len(quotes) < proposal.max_excerpts
+            and not candidate.excluded
+            and not used.intersection(candidate.excerpt_ids)
+            and not taken.intersection(candidate.excerpt_ids)
+        )
+        if candidate.excluded or (not wanted and not quotes):
+            continue
+        material = proposal.material(candidate)
+        twin = next(
+            (
+                q
+                for q in quotes
+                if q.new_sources(candidate.sources) and corroborates(q.material, material)
+            ),
+            None,
+        )
+        if twin is not None and not candidate.pinned:
+            twin.add_reports(candidate.sources)
+            taken.update(candidate.excerpt_ids)
+            continue
+        if not wanted:
+            continue
+        quote = _quote(candidate, material, problems, proposal.theme_id)
+        if quote is None:
+            continue
+        taken.update(candidate.excerpt_ids)
+        quotes.append(quote)
+    return tuple(quotes), frozenset(taken), tuple(problems)
+
+
+def _entry_key(entry: BriefTheme) -> tuple[object, ...]:
+    """What of a brief's theme entry its selection depends on (not the comment)."""
+    return (
+        entry.id,
+        tuple((r.id, r.text) for r in entry.pinned),
+        tuple((r.id, r.text) for r in entry.excluded),
+        entry.max_excerpts,
+    )
+
+
+_Selected = tuple[tuple["_PendingQuote", ...], frozenset[str], tuple[Problem, ...]]
+
+
+class SectionCache:
+    """Each theme's selection, kept between builds of the memo on one unchanged corpus.
+
+    Drop it whenever the corpus or its tags change (the library that holds it is
+    replaced then). A section is reused when its theme, its entry's pins, exclusions
+    and count, and the excerpts earlier sections quote among its candidates are the
+    same; its notes are numbered again on every build.
+    """
+
+    KEPT = 256  # selections kept: a few dozen themes, each in a few states (undo)
+
+    def __init__(self) -> None:
+        self._proposals: OrderedDict[tuple[object, ...], _Proposal] = OrderedDict()
+        # a selection, and the proposal it was made from (its id is part of the key)
+        self._sections: OrderedDict[tuple[object, ...], tuple[Any, ...]] = OrderedDict()
+        self._spans: dict[tuple[Any, ...], Spans] = {}
+        self._central: OrderedDict[tuple[int, ...], tuple[Any, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def proposal(
+        self,
+        theme: Theme,
+        entry: BriefTheme,
+        corpus: Corpus,
+        relevance: Callable[[str], float],
+    ) -> _Proposal:
+        key = (theme, _entry_key(entry))
+        with self._lock:
+            found = self._proposals.get(key)
+            if found is not None:
+                self._proposals.move_to_end(key)
+                return found
+        found = _propose(theme, entry, corpus, relevance, True)
+        with self._lock:
+            _keep(self._proposals, key, found, self.KEPT)
+        return found
+
+    def spans(self, key: tuple[Any, ...], draw: Callable[[], Spans]) -> Spans:
+        """A source's note or bibliography entry: drawn once per corpus."""
+        found = self._spans.get(key)
+        if found is None:
+            found = self._spans[key] = draw()
+        return found
+
+    def central(self, materials: list[Material]) -> tuple[int, str]:
+        """`most_central` of a section's quoted material (the cached materials are kept
+        alive by the proposals, so their ids name them)."""
+        key = tuple(id(m) for m in materials)
+        found = self._central.get(key)
+        if found is None or any(a is not b for a, b in zip(found[0], materials, strict=True)):
+            found = (tuple(materials), most_central(materials))
+            _keep(self._central, key, found, self.KEPT)
+        return found[1]
+
+    def section(self, proposal: _Proposal, used: set[str]) -> _Selected:
+        key = (id(proposal), frozenset(used.intersection(proposal.excerpt_ids)))
+        with self._lock:
+            found = self._sections.get(key)
+            if found is not None and found[3] is proposal:
+                self._sections.move_to_end(key)
+                return found[0], found[1], found[2]
+        quotes, taken, problems = _select_quotes(proposal, used)
+        with self._lock:
+            _keep(self._sections, key, (quotes, taken, problems, proposal), self.KEPT)
+        return quotes, taken, problems
+
+
+def _keep(store: OrderedDict[Any, Any], key: object, value: object, size: int) -> None:
+    store[key] = value
+    store.move_to_end(key)
+    while len(store) > size:
+        store.popitem(last=False)
 
 
 def _relevance(theme: Theme, given: SentenceRelevance | None) -> Callable[[str], float]:
@@ -335,13 +493,25 @@ def _quote(
     )
 
 
-def _draft_summary(sections: Sequence[_PendingSection]) -> list[tuple[str, _PendingQuote]]:
+def _entry(source: Source, style: str, cache: SectionCache | None) -> Spans:
+    if cache is None:
+        return bibliography_entry(source, style)
+    return cache.spans(("entry", source.id, style), lambda: bibliography_entry(source, style))
+
+
+def _draft_summary(
+    sections: Sequence[_PendingSection], cache: SectionCache | None = None
+) -> list[tuple[str, _PendingQuote]]:
     """One bullet per theme: the sentence most central to the theme's quoted material."""
     points: list[tuple[str, _PendingQuote]] = []
     for section in sections:
         if not section.quotes:
             continue
-        index, sentence = most_central([q.material for q in section.quotes])
+        materials = [q.material for q in section.quotes]
+        if cache is None:
+            index, sentence = most_central(materials)
+        else:
+            index, sentence = cache.central(materials)
         quote = section.quotes[index]
         carriers = [s for s in quote.sources if sentence in s.text]
         points.append(
@@ -353,7 +523,10 @@ def _draft_summary(sections: Sequence[_PendingSection]) -> list[tuple[str, _Pend
 class _Notes:
     """Numbers notes in order of appearance; a source's first note is the full one."""
 
-    def __init__(self, sources: Iterable[Source], style: str) -> None:
+    def __init__(
+        self, sources: Iterable[Source], style: str, cache: SectionCache | None = None
+    ) -> None:
+        self._cache = cache
         by_surname: dict[str, set[str]] = {}
         for source in sources:
             if source.author:
@@ -371,11 +544,25 @@ class _Notes:
                 full_author = bool(source.author) and surname(source.author or "") in (
                     self._ambiguous
                 )
-                parts.append(short_note(source, full_author=full_author, last=last))
+                parts.append(
+                    self._kept(("short", source.id, full_author, last), short_note, source)
+                    if self._cache is not None
+                    else short_note(source, full_author=full_author, last=last)
+                )
             else:
                 self.cited.append(source.id)
-                parts.append(full_note(source, last=last, style=self._style))
+                parts.append(
+                    self._kept(("full", source.id, last, self._style), full_note, source)
+                    if self._cache is not None
+                    else full_note(source, last=last, style=self._style)
+                )
         return parts
+
+    def _kept(self, key: tuple[Any, ...], draw: Callable[..., Spans], source: Source) -> Spans:
+        assert self._cache is not None
+        if key[0] == "short":
+            return self._cache.spans(key, lambda: draw(source, full_author=key[2], last=key[3]))
+        return self._cache.spans(key, lambda: draw(source, last=key[2], style=key[3]))
 
     def cite(self, quote: _PendingQuote) -> Quote:
         """The quote's note: its verbatim carriers, then "see also" those in other words."""

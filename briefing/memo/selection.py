@@ -12,6 +12,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from briefing.memo.brief import BriefTheme, ExcerptRef
 from briefing.memo.problems import Problem
@@ -23,6 +24,7 @@ FETCH_PER_GROUP = 6  # excerpts read per group sketched
 _SHINGLE = 3
 _SKETCH = 3  # bottom-k: near-duplicates very likely share one of their k smallest hashes
 _WORD = re.compile(r"\w+")
+SKETCHES_CACHED = 8192  # excerpts whose sketch is kept between two builds of the memo
 
 
 @dataclass
@@ -208,9 +210,10 @@ class _Grouper:
         key = _normalise(excerpt.text)  # cheap (C calls only): every candidate pays it
         index = self._exact.get(key)
         shingles: frozenset[int] = frozenset()
+        lowest: tuple[int, ...] = ()
         if index is None and sketch:
-            shingles = _shingles(_WORD.findall(key))
-            index = self._similar(shingles)
+            shingles, lowest = _sketch(key)
+            index = self._similar(shingles, lowest)
         if index is not None:
             group = self.groups[index]
             group.duplicates.append((excerpt, source))
@@ -222,11 +225,11 @@ class _Grouper:
         self.open_groups += 0 if pinned else 1
         self._exact[key] = index
         self._shingles[index] = shingles
-        for value in sorted(shingles)[:_SKETCH]:
+        for value in lowest:
             self._buckets.setdefault(value, []).append(index)
 
-    def _similar(self, shingles: frozenset[int]) -> int | None:
-        for value in sorted(shingles)[:_SKETCH]:
+    def _similar(self, shingles: frozenset[int], lowest: tuple[int, ...]) -> int | None:
+        for value in lowest:
             for index in self._buckets.get(value, ()):
                 other = self._shingles[index]
                 union = len(shingles | other)
@@ -242,6 +245,14 @@ class _Grouper:
 
 def _normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+@lru_cache(maxsize=SKETCHES_CACHED)
+def _sketch(key: str) -> tuple[frozenset[int], tuple[int, ...]]:
+    """An excerpt's shingles and its lowest few, from its normalised text. Cached: the
+    app rebuilds the memo on every key, and the candidates of a theme barely change."""
+    shingles = _shingles(_WORD.findall(key))
+    return shingles, tuple(sorted(shingles)[:_SKETCH])
 
 
 def _shingles(words: list[str]) -> frozenset[int]:

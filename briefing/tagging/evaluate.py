@@ -15,6 +15,8 @@ import yaml
 
 from briefing.yamlcheck import Checker
 
+Decision = tuple[str, str, str, str]  # (file, paragraph prefix, theme id, "add" | "remove")
+
 
 @dataclass(frozen=True)
 class GoldParagraph:
@@ -67,6 +69,7 @@ class EvalReport:
     themes: list[ThemeResult] = field(default_factory=list)
     paragraphs: int = 0
     missing: int = 0  # gold paragraphs that `predict` could not find (counted as untagged)
+    skipped: int = 0  # gold paragraphs left out (those with a manual decision, when asked)
 
     def _macro(self, name: str) -> float:
         values = [float(getattr(t, name)) for t in self.themes]
@@ -106,6 +109,7 @@ class EvalReport:
             },
             "paragraphs": self.paragraphs,
             "missing": self.missing,
+            "skipped": self.skipped,
         }
 
 
@@ -145,21 +149,29 @@ def load_gold(path: Path) -> list[GoldArticle]:
 
 
 def evaluate(
-    gold: Sequence[GoldArticle], predict: Callable[[str, str], set[str] | None]
+    gold: Sequence[GoldArticle],
+    predict: Callable[[str, str], set[str] | None],
+    skip: Callable[[str, str], bool] | None = None,
 ) -> EvalReport:
     """Compare `predict(file, paragraph_prefix)` with the gold labels, paragraph by paragraph.
 
     Themes are those of the gold labels and of the predictions, sorted by first
-    appearance in the gold; a paragraph `predict` cannot find counts as untagged.
+    appearance in the gold; a paragraph `predict` cannot find counts as untagged; a
+    paragraph `skip(file, prefix)` names is left out (counted in `skipped`).
     """
     results: dict[str, ThemeResult] = {}
     report = EvalReport()
     for article in gold:
         for paragraph in article.paragraphs:
+            if skip is not None and skip(article.file, paragraph.prefix):
+                continue
             for theme_id in paragraph.themes:
                 results.setdefault(theme_id, ThemeResult(theme_id))
     for article in gold:
         for paragraph in article.paragraphs:
+            if skip is not None and skip(article.file, paragraph.prefix):
+                report.skipped += 1
+                continue
             report.paragraphs += 1
             predicted = predict(article.file, paragraph.prefix)
             if predicted is None:
@@ -175,3 +187,24 @@ def evaluate(
                     row.fn += 1
     report.themes = list(results.values())
     return report
+
+
+def draw_decisions(
+    gold: Sequence[GoldArticle], seed: int, added: int, removed: int
+) -> list[Decision]:
+    """Decisions a teacher makes, drawn from the gold with `seed` (not chosen by the tagger):
+    per theme, `added` paragraphs that carry it and `removed` that do not."""
+    import random
+
+    rng = random.Random(seed)
+    paragraphs = [(a.file, p.prefix, p.themes) for a in gold for p in a.paragraphs]
+    theme_ids = sorted({t for _, _, themes in paragraphs for t in themes})
+    decisions: list[Decision] = []
+    for theme in theme_ids:
+        carry = [p for p in paragraphs if theme in p[2]]
+        lack = [p for p in paragraphs if theme not in p[2]]
+        for p in rng.sample(carry, min(added, len(carry))):
+            decisions.append((p[0], p[1], theme, "add"))
+        for p in rng.sample(lack, min(removed, len(lack))):
+            decisions.append((p[0], p[1], theme, "remove"))
+    return decisions

@@ -16,16 +16,17 @@ import hashlib
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from briefing.model import Explanation, Theme, ThemeScore
 from briefing.tagging.phrases import ThemeMatcher, Words
+from briefing.tagging.settings import CalibrationSettings
 
 if TYPE_CHECKING:  # numpy and the embedder load on first scoring, not on import
     from briefing.tagging.semantic import Embedder, Matrix
 
-TAGGER_VERSION = "1"
+TAGGER_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,17 @@ class Settings:
     semantic_floor: float = 0.2  # cosine at or below which meaning adds nothing
     semantic_ceiling: float = 0.6  # cosine at or above which meaning counts fully
     top_keywords: int = 3  # keyword similarities averaged into the semantic score
+    calibration: CalibrationSettings = field(default_factory=CalibrationSettings)
+
+
+@dataclass(frozen=True)
+class PhraseHit:
+    """What one theme's keywords found in one excerpt."""
+
+    theme: int  # index in the taxonomy
+    score: float  # the phrase score, in [0, 1]
+    found: tuple[str, ...]
+    excluded: tuple[str, ...]
 
 
 DEFAULT_SETTINGS = Settings()
@@ -85,6 +97,19 @@ class Tagger:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     @property
+    def phrase_fingerprint(self) -> str:
+        """Changes whenever what `read` finds in a text could change: keywords and their knobs."""
+        s = self.settings
+        payload = {
+            "version": TAGGER_VERSION,
+            "phrases": [s.phrase_scale, s.specific_tokens, s.repeat_bonus],
+            "themes": [[t.id, t.label, t.keywords, t.patterns, t.exclude] for t in self.themes],
+            "semantic": self._use_embedder,
+        }
+        text = json.dumps(payload, sort_keys=True, ensure_ascii=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    @property
     def semantic(self) -> bool:
         """True when the semantic score is in use (the embedder loaded)."""
         self._prepare()
@@ -124,17 +149,93 @@ class Tagger:
             )
         self._ready = True
 
-    def _similarity(self, texts: Sequence[str]) -> Matrix:
-        """(texts, themes) cosine of each text with each theme, or zeros without embedder."""
+    @property
+    def theme_vectors(self) -> Matrix | None:
+        """(themes, dim): each theme's label and description embedded; None without embedder."""
+        self._prepare_vectors()
+        return self._theme_vectors
+
+    def _prepare_vectors(self) -> None:
+        """The taxonomy's vectors: from `use_taxonomy_vectors` if given, else embedded."""
+        if self._taxonomy is None:
+            self._prepare()
+
+    def taxonomy_vectors(self) -> str | None:
+        """The taxonomy's vectors as text (for the store): calibrating the corpus later
+        needs them but not the embedding model, which then need not be loaded."""
+        import base64
+        import io
+
         import numpy as np
 
-        out = np.zeros((len(texts), len(self.themes)), dtype=np.float32)
-        if self._embedder is None or self._taxonomy is None or not texts:
+        self._prepare()
+        if self._theme_vectors is None or self._taxonomy is None:
+            return None
+        buffer = io.BytesIO()
+        sizes = np.array([len(k) for k in self._keyword_vectors], dtype=np.int64)
+        np.savez(buffer, taxonomy=self._taxonomy, sizes=sizes)
+        return self.semantic_fingerprint + ":" + base64.b64encode(buffer.getvalue()).decode()
+
+    def use_taxonomy_vectors(self, text: str | None) -> bool:
+        """Take the vectors `taxonomy_vectors` gave, if they belong to this taxonomy."""
+        import base64
+        import io
+
+        import numpy as np
+
+        if (
+            not text
+            or not text.startswith(self.semantic_fingerprint + ":")
+            or not self._use_embedder
+        ):
+            return False
+        data = np.load(io.BytesIO(base64.b64decode(text.partition(":")[2])))
+        taxonomy, sizes = data["taxonomy"], data["sizes"]
+        k = len(self.themes)
+        if len(sizes) != k or len(taxonomy) != k + int(sizes.sum()):
+            return False
+        self._taxonomy = np.ascontiguousarray(taxonomy, dtype=np.float32)
+        self._theme_vectors = self._taxonomy[:k]
+        bounds = np.cumsum([k, *sizes.tolist()])
+        self._keyword_vectors = [
+            self._taxonomy[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+        ]
+        return True
+
+    @property
+    def semantic_fingerprint(self) -> str:
+        """Changes whenever the taxonomy's vectors could: labels, descriptions, keywords."""
+        payload = [TAGGER_VERSION, [[t.label, t.description, t.keywords] for t in self.themes]]
+        text = json.dumps(payload, sort_keys=True, ensure_ascii=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def embed(self, texts: Sequence[str]) -> Matrix | None:
+        """The excerpts' vectors (unit rows), or None without an embedder."""
+        self._prepare()
+        if self._embedder is None:
+            return None
+        return self._embedder.embed(texts)
+
+    def similarity(self, vectors: Matrix, whole: bool = False) -> Matrix:
+        """(rows, themes) cosine of each vector with each theme: with its label and
+        description, or with its closest keywords, whichever is higher.
+
+        `whole`: the vectors are the whole corpus, in its fixed order, so one matrix
+        product per fixed-size block is safe (the same corpus gives the same blocks).
+        """
+        import numpy as np
+
+        self._prepare_vectors()
+        out = np.zeros((len(vectors), len(self.themes)), dtype=np.float32)
+        if self._taxonomy is None or not len(vectors):
             return out
-        vectors = self._embedder.embed(texts)
-        sims = np.empty((len(texts), len(self._taxonomy)), dtype=np.float32)
-        for i, vector in enumerate(vectors):
-            # One matrix-vector product per text, not one matrix product per batch: BLAS
+        sims = np.empty((len(vectors), len(self._taxonomy)), dtype=np.float32)
+        if whole:
+            for start in range(0, len(vectors), 16384):
+                block = np.asarray(vectors[start : start + 16384], dtype=np.float32)
+                sims[start : start + len(block)] = block @ self._taxonomy.T
+        for i, vector in enumerate(() if whole else vectors):
+            # One matrix-vector product per row, not one matrix product per batch: BLAS
             # picks its kernel, so its rounding, by the batch's size (a text's score must
             # not depend on its batch), and its thread pool kept a second core spinning.
             np.matmul(self._taxonomy, vector, out=sims[i])
@@ -150,52 +251,80 @@ class Tagger:
             out[:, j] = np.maximum(out[:, j], top)
         return out
 
-    def score(self, texts: Sequence[str]) -> list[list[ThemeScore]]:
-        """For each text, one ThemeScore per theme, in the taxonomy's order."""
+    def meaning(self, vectors: Matrix, whole: bool = False) -> Matrix:
+        """The semantic score in [0, 1]: the cosine rescaled between floor and ceiling."""
         import numpy as np
 
+        s = self.settings
+        span = max(s.semantic_ceiling - s.semantic_floor, 1e-6)
+        cosine = self.similarity(vectors, whole)
+        return np.clip((cosine - s.semantic_floor) / span, 0.0, 1.0)
+
+    def blend(self, phrase: float, sem: float) -> float:
+        """The context-free score: phrase evidence first, meaning next (rounded)."""
+        s = self.settings
+        if self._embedder is None:
+            return round(phrase, 4)
+        return round(s.phrase_weight * phrase + (1 - s.phrase_weight) * sem, 4)
+
+    def threshold(self, theme: Theme) -> float:
+        return theme.threshold if theme.threshold is not None else self.settings.threshold
+
+    def read_phrases(self, texts: Sequence[str]) -> list[list[PhraseHit]]:
+        """For each text, what each theme's keywords found in it (themes with nothing left out)."""
         self._prepare()
         s = self.settings
-        semantic = self._embedder is not None
-        cosine = self._similarity(texts)
-        span = max(s.semantic_ceiling - s.semantic_floor, 1e-6)
-        meaning = np.clip((cosine - s.semantic_floor) / span, 0.0, 1.0).tolist()
-        themes = [
-            (
-                theme.id,
-                matcher,
-                weights,
-                theme.threshold if theme.threshold is not None else s.threshold,
-            )
-            for theme, matcher, weights in zip(
-                self.themes, self._matchers, self._weights, strict=True
-            )
-        ]
-        results: list[list[ThemeScore]] = []
-        for text, sems in zip(texts, meaning, strict=True):
+        out: list[list[PhraseHit]] = []
+        for text in texts:
             words = Words(text)  # split once, shared by every theme's matcher
-            row: list[ThemeScore] = []
-            for (theme_id, matcher, weights, threshold), sem in zip(themes, sems, strict=True):
+            hits: list[PhraseHit] = []
+            for t, (matcher, weights) in enumerate(zip(self._matchers, self._weights, strict=True)):
                 found = matcher.match(text, words)
+                if not found.found and not found.excluded:
+                    continue
                 evidence = sum(weights[p] for p in found.phrase_ids)
                 evidence += s.repeat_bonus * math.log1p(found.mentions - len(found.phrase_ids))
                 phrase = 1.0 - math.exp(-evidence / s.phrase_scale)
-                if not semantic:
-                    sem = 0.0
-                total = (
-                    s.phrase_weight * phrase + (1 - s.phrase_weight) * sem if semantic else phrase
-                )
-                total = round(total, 4)
+                hits.append(PhraseHit(t, round(phrase, 4), found.found, found.excluded))
+            out.append(hits)
+        return out
+
+    def score(self, texts: Sequence[str]) -> list[list[ThemeScore]]:
+        """For each text on its own (no corpus), one ThemeScore per theme, in taxonomy order."""
+        self._prepare()
+        return self.scores_of(self.embed(texts), self.read_phrases(texts))
+
+    def scores_of(
+        self, vectors: Matrix | None, phrases: Sequence[Sequence[PhraseHit]]
+    ) -> list[list[ThemeScore]]:
+        """`score` from what was read already: the texts' vectors and keyword matches."""
+        import numpy as np
+
+        meaning = (
+            self.meaning(vectors).tolist()
+            if vectors is not None
+            else np.zeros((len(phrases), len(self.themes))).tolist()
+        )
+        results: list[list[ThemeScore]] = []
+        for hits, sems in zip(phrases, meaning, strict=True):
+            by_theme = {h.theme: h for h in hits}
+            row: list[ThemeScore] = []
+            for t, (theme, sem) in enumerate(zip(self.themes, sems, strict=True)):
+                hit = by_theme.get(t)
+                phrase = hit.score if hit else 0.0
+                sem = sem if vectors is not None else 0.0
+                total = self.blend(phrase, sem)
+                threshold = self.threshold(theme)
                 row.append(
                     ThemeScore(
-                        theme_id=theme_id,
+                        theme_id=theme.id,
                         score=total,
                         tagged=total >= threshold,
                         explanation=Explanation(
-                            phrases=found.found,
-                            excluded=found.excluded,
+                            phrases=hit.found if hit else (),
+                            excluded=hit.excluded if hit else (),
                             phrase_score=round(phrase, 4),
-                            semantic_score=round(sem, 4),
+                            semantic_score=round(float(sem), 4),
                             threshold=threshold,
                         ),
                     )

@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
-from textual.timer import Timer
+from textual.screen import ModalScreen, Screen
 
 from briefing.errors import BriefingError
 from briefing.library import IngestSummary, Library
-from briefing.memo import Brief
+from briefing.memo.render import FORMATS
 from briefing.tui.commands import BriefingCommands, Command
 from briefing.tui.dialogs.details import DetailsDialog
+from briefing.tui.dialogs.export import ExportDialog
 from briefing.tui.dialogs.ingest import AddSourcesDialog, IngestSummaryDialog, ProgressDialog
 from briefing.tui.dialogs.simple import ErrorDialog, QuitDialog
 from briefing.tui.messages import BriefEdited, LibraryChanged
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.screens.main import MainScreen
 from briefing.tui.screens.search import SearchScreen
-from briefing.tui.session import Session
+from briefing.tui.session import Session, Step
 from briefing.tui.themes import DARK, LIGHT
-
-AUTOSAVE = 5.0  # seconds after the last change
 
 
 class BriefingApp(App[None]):
@@ -34,14 +34,15 @@ class BriefingApp(App[None]):
     COMMANDS = App.COMMANDS | {BriefingCommands}
     ENABLE_COMMAND_PALETTE = True
     # The footer shows a few keys per pane; the help screen and the palette list them all.
+    # Keys that only make sense on the main screen (add, details, export) are its own.
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", show=False),
         Binding("slash", "search", "Search", key_display="/"),
-        Binding("m", "details", "Details", show=False),
-        Binding("a", "add_sources", "Add", show=False),
+        Binding("ctrl+z", "undo", "Undo", show=False),
+        Binding("ctrl+y", "redo", "Redo", show=False),
         Binding("ctrl+t", "toggle_dark", "Light/dark", show=False),
         Binding("f1,question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit", show=False),
+        Binding("q", "quit_or_back", "Quit", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
 
@@ -49,7 +50,6 @@ class BriefingApp(App[None]):
         super().__init__()
         self.library = library
         self.session, self._load_error = Session.open(library)
-        self._autosave: Timer | None = None
         self.register_theme(DARK)
         self.register_theme(LIGHT)
         self.theme = DARK.name
@@ -79,15 +79,18 @@ class BriefingApp(App[None]):
     # -- state ----------------------------------------------------------------------
 
     def _show_state(self) -> None:
-        mark = "  ● unsaved" if self.session.dirty else ""
+        mark = "  ● unsaved (ctrl+s)" if self.session.dirty else ""
         self.sub_title = f"{self.session.brief.title}{mark}"
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.show_save_state()
 
     @on(BriefEdited)
     def _brief_edited(self) -> None:
+        """One save model: every change goes to brief.yaml at once (a few ms); only a
+        brief.yaml that could not be read is left alone until the user saves on purpose."""
+        self._autosave_now()
         self._show_state()
-        if self._autosave is not None:
-            self._autosave.stop()
-        self._autosave = self.set_timer(AUTOSAVE, self._autosave_now)
 
     @on(LibraryChanged)
     def _library_changed(self) -> None:
@@ -121,7 +124,16 @@ class BriefingApp(App[None]):
     def action_save(self) -> None:
         self.save()
 
+    async def action_quit_or_back(self) -> None:
+        """q quits from the main screen; on the search or source screen it goes back."""
+        if isinstance(self.screen, MainScreen):
+            await self.action_quit()
+        elif not isinstance(self.screen, ModalScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()
+
     async def action_quit(self) -> None:
+        if isinstance(self.screen, QuitDialog):
+            return
         if not self.session.dirty:
             self.exit()
             return
@@ -130,7 +142,36 @@ class BriefingApp(App[None]):
             if choice == "save" and self.save(quiet=True) or choice == "discard":
                 self.exit()
 
-        self.push_screen(QuitDialog(), answer)
+        why = (
+            "brief.yaml could not be read when briefing opened, so nothing has been written "
+            "over it."
+            if not self.session.autosave
+            else "The last save of brief.yaml failed."
+        )
+        self.push_screen(QuitDialog(why), answer)
+
+    def action_undo(self) -> None:
+        self._replay(self.session.undo, "Undone")
+
+    def action_redo(self) -> None:
+        self._replay(self.session.redo, "Redone")
+
+    def _replay(self, step_of: Callable[[], Step | None], done: str) -> None:
+        if isinstance(self.screen, ModalScreen):
+            return
+        step = step_of()
+        if step is None:
+            self.notify(f"Nothing to {done.lower()[:-1]}.", timeout=2)
+            return
+        if step.tags_before or step.tags_after:
+            self.post_message(LibraryChanged())
+        if step.brief_before is not None:
+            self.post_message(BriefEdited())
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.refresh_themes()
+                screen.schedule_preview()
+        self.notify(f"{done}: {step.what}.", timeout=3)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -161,27 +202,16 @@ class BriefingApp(App[None]):
 
         self.push_screen(DetailsDialog(self.session.brief), done)
 
-    def action_export(self, fmt: str) -> None:
-        self.notify(f"Exporting {fmt.upper()}…", timeout=2)
-        self.export(fmt, self.session.snapshot())
-
-    @work(thread=True, group="export")
-    def export(self, fmt: str, brief: Brief) -> None:
-        """Build and write the memo on the workers' connection, from a copy of the brief."""
-        try:
-            with self.session.reading() as library:
-                path, problems = library.export(brief, fmt)
-        except BriefingError as error:
-            self.call_from_thread(self.show_error, f"The {fmt.upper()} export failed", error)
+    def action_export(self, fmt: str = "") -> None:
+        """The export dialog (format, path); refused at once when no theme is chosen."""
+        if not self.session.brief.chosen():
+            self.show_error(
+                "Nothing to export",
+                "No theme is in the memo: the brief chooses none.",
+                "Put a theme in with space on the theme list, then export again.",
+            )
             return
-        shown = (
-            path.relative_to(self.library.workspace.root)
-            if path.is_relative_to(self.library.workspace.root)
-            else path
-        )
-        self.call_from_thread(self.notify, f"Exported {shown}", title="Memo exported", timeout=6)
-        for problem in (p for p in problems if p.severity == "warning"):
-            self.call_from_thread(self.notify, problem.message, severity="warning", timeout=10)
+        self.push_screen(ExportDialog(self.session, fmt))
 
     def action_add_sources(self) -> None:
         def chosen(path: Path | None) -> None:
@@ -235,20 +265,26 @@ class BriefingApp(App[None]):
 
     # -- the command palette --------------------------------------------------------
 
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own commands, less those ours say better (Quit, Theme, Keys)."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Theme", "Keys"):
+                yield command
+
     def palette_commands(self) -> list[Command]:
         """Every action, as the command palette lists it."""
         return [
-            (
-                "Export to Markdown",
-                "Write the memo to exports/ as Markdown",
-                lambda: self.action_export("md"),
-            ),
-            (
-                "Export to PDF",
-                "Write the memo to exports/ as PDF",
-                lambda: self.action_export("pdf"),
+            *(
+                (
+                    f"Export to {description}",
+                    f"Write the memo as {suffix}, into exports/ unless you choose (e)",
+                    lambda fmt=fmt: self.action_export(fmt),
+                )
+                for fmt, suffix, description in FORMATS
             ),
             ("Save brief", "Write brief.yaml now (ctrl+s)", self.action_save),
+            ("Undo", "Take back the last decision (ctrl+z)", self.action_undo),
+            ("Redo", "Make the decision undone again (ctrl+y)", self.action_redo),
             (
                 "Edit memo details",
                 "Title, to, from, date, marking, summary (m)",
@@ -263,8 +299,8 @@ class BriefingApp(App[None]):
             ("Add sources", "Ingest a file or a folder of articles (a)", self.action_add_sources),
             ("Re-tag", "Score every excerpt again after themes.yaml changed", self.action_retag),
             (
-                "Toggle light/dark theme",
-                "Switch the colour theme (ctrl+t)",
+                "Light or dark colours",
+                "Switch the screen between light and dark (ctrl+t)",
                 self.action_toggle_dark,
             ),
             ("Show memo preview", "Focus the preview, or its tab when narrow (v)", self._preview),

@@ -10,20 +10,34 @@ import copy
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from briefing.controls import strip_controls
 from briefing.errors import BriefingError
 from briefing.library import Library
 from briefing.memo import Brief, MemoDocument, default_brief
-from briefing.memo.brief import BriefTheme
+from briefing.memo.brief import MAX_EXCERPTS_LIMIT, BriefTheme
 from briefing.memo.selection import propose, select
 from briefing.model import Excerpt, Source
 
 EXCERPT_CAP = 100  # rows listed per theme (the best); search reaches the rest
 
 MARKS = {"pinned": "★", "included": "✓", "excluded": "✗", "proposed": "·"}
+UNDO_DEPTH = 200  # steps kept; older ones are forgotten
+
+
+@dataclass
+class Step:
+    """One decision, as undo and redo replay it: the brief before and after, or the
+    manual tag decisions (excerpt, theme) -> 'added' / 'removed' / None before and after."""
+
+    what: str  # said in the notice: "Undone: excluded an excerpt"
+    brief_before: Brief | None = None
+    brief_after: Brief | None = None
+    tags_before: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    tags_after: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,24 @@ class ExcerptRow:
     manual: bool = False
 
 
+def tilde(path: Path) -> str:
+    """A path as a person writes it (~/... under their home folder), safe to draw."""
+    try:
+        shown = "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        shown = str(path)
+    return strip_controls(shown)  # a folder's name is drawn too
+
+
+def source_name(source: Source) -> str:
+    """What names a source in a list: its outlet or author, else its title or web
+    domain; its file name only when it says nothing of itself."""
+    domain = (urlsplit(source.url).hostname or "") if source.url else ""
+    return (
+        source.outlet or source.author or source.title or domain.removeprefix("www.") or source.file
+    )
+
+
 class Session:
     """The brief being edited and what it was last saved as; the app holds exactly one."""
 
@@ -54,8 +86,11 @@ class Session:
         self.library = library
         self.brief = brief
         self.dirty = False
-        # False after brief.yaml failed to load: never overwrite it without being asked.
+        # Every change is written to brief.yaml at once; False after brief.yaml failed to
+        # load: then nothing is written until the user saves (ctrl+s) on purpose.
         self.autosave = autosave
+        self.undo_steps: list[Step] = []
+        self.redo_steps: list[Step] = []
         self.selected: dict[str, set[str]] = {}  # theme id -> excerpt ids the memo quotes
         self._counts: dict[str, int] | None = None
         self.current_theme: str | None = None  # the theme under the main screen's cursor
@@ -107,15 +142,27 @@ class Session:
                 self._reader.close()
                 self._reader = None
 
+    def theme_order(self) -> list[str]:
+        """Every theme of the taxonomy in the list's order: the brief's entries as written
+        (in or out of the memo), then the themes it does not name, in taxonomy order.
+
+        Taking a theme out or putting it back never moves it: the order is the analyst's.
+        """
+        known = [t.id for t in self.library.themes]
+        named = [t.id for t in self.brief.themes if t.id in known]
+        return named + [t for t in known if t not in named]
+
     def theme_rows(self) -> list[ThemeRow]:
-        """The memo's themes in memo order, then the other themes in taxonomy order."""
-        known = {t.id: t for t in self.library.themes}
-        chosen = [t.id for t in self.brief.chosen() if t.id in known]
-        rest = [t for t in known if t not in chosen]
+        labels = {t.id: t.label for t in self.library.themes}
         counts = self.counts()
         return [
-            ThemeRow(theme_id, known[theme_id].label, counts.get(theme_id, 0), theme_id in chosen)
-            for theme_id in chosen + rest
+            ThemeRow(
+                theme_id,
+                labels[theme_id],
+                counts.get(theme_id, 0),
+                bool((entry := self.brief.theme(theme_id)) and entry.include),
+            )
+            for theme_id in self.theme_order()
         ]
 
     def excerpt_rows(self, theme_id: str, cap: int = EXCERPT_CAP) -> tuple[list[ExcerptRow], int]:
@@ -172,18 +219,62 @@ class Session:
 
     # -- editing themes -----------------------------------------------------------------
 
+    def _pin_order(self) -> None:
+        """Give every theme an entry in the list's order (out of the memo unless it was
+        in), so brief.yaml keeps the order the analyst sees."""
+        order = self.theme_order()
+        entries = {t.id: t for t in self.brief.themes}
+        unknown = [t for t in self.brief.themes if t.id not in order]
+        self.brief.themes = [
+            entries.get(theme_id) or BriefTheme(theme_id, include=False) for theme_id in order
+        ] + unknown
+
     def toggle_theme(self, theme_id: str) -> bool:
-        included = self.brief.toggle_theme(theme_id)
-        self._edited()
-        return included
+        """Put a theme in or out of the memo, where it stands in the list."""
+        before = self._before()
+        self._pin_order()
+        entry = self.brief.ensure_theme(theme_id)
+        entry.include = not entry.include
+        self._edited(
+            before,
+            f"{'put' if entry.include else 'took'} “{self.label(theme_id)}” "
+            f"{'in' if entry.include else 'out of'} the memo",
+        )
+        return entry.include
 
     def move_theme(self, theme_id: str, delta: int) -> None:
-        self.brief.move_theme(theme_id, delta)
-        self._edited()
+        """Move a theme up or down the list; the memo carries the chosen ones in that order."""
+        before = self._before()
+        self._pin_order()
+        ids = [t.id for t in self.brief.themes]
+        if theme_id not in ids:
+            return
+        old = ids.index(theme_id)
+        new = max(0, min(len(self.library.themes) - 1, old + delta))
+        if new == old:
+            return
+        self.brief.themes.insert(new, self.brief.themes.pop(old))
+        self._edited(before, f"moved “{self.label(theme_id)}”")
 
     def set_comment(self, theme_id: str, text: str) -> None:
+        if text.strip() == self.comment(theme_id):
+            return
+        before = self._before()
         self.brief.ensure_theme(theme_id).comment = text.strip()
-        self._edited()
+        self._edited(before, f"the comment on “{self.label(theme_id)}”")
+
+    def max_excerpts(self, theme_id: str) -> int:
+        entry = self.brief.theme(theme_id)
+        return entry.max_excerpts if entry else BriefTheme(theme_id).max_excerpts
+
+    def change_max_excerpts(self, theme_id: str, delta: int) -> int:
+        """One more or one fewer excerpt quoted for the theme (1 to the brief's limit)."""
+        wanted = max(1, min(MAX_EXCERPTS_LIMIT, self.max_excerpts(theme_id) + delta))
+        if wanted != self.max_excerpts(theme_id):
+            before = self._before()
+            self.brief.ensure_theme(theme_id).max_excerpts = wanted
+            self._edited(before, f"excerpts of “{self.label(theme_id)}”: {wanted}")
+        return wanted
 
     def comment(self, theme_id: str) -> str:
         entry = self.brief.theme(theme_id)
@@ -193,11 +284,12 @@ class Session:
 
     def include(self, theme_id: str, excerpt: Excerpt, pin: bool) -> None:
         """Un-exclude; pin it too when `would_select` said the memo would leave it out."""
+        before = self._before()
         entry = self.brief.ensure_theme(theme_id)
         entry.include_excerpt(excerpt.id)
         if pin and not entry.is_pinned(excerpt.id):
             entry.pin(excerpt)
-        self._edited()
+        self._edited(before, "included an excerpt")
 
     def entry_for_include(self, theme_id: str, excerpt_id: str) -> BriefTheme:
         """A copy of the theme's entry with the excerpt un-excluded, for `would_select`."""
@@ -206,12 +298,14 @@ class Session:
         return entry
 
     def exclude(self, theme_id: str, excerpt: Excerpt) -> None:
+        before = self._before()
         self.brief.ensure_theme(theme_id).exclude(excerpt)
         self.selected.get(theme_id, set()).discard(excerpt.id)
-        self._edited()
+        self._edited(before, "excluded an excerpt")
 
     def toggle_pin(self, theme_id: str, excerpt: Excerpt) -> bool:
         """Pin, or unpin a pinned excerpt; returns whether it is pinned now."""
+        before = self._before()
         entry = self.brief.ensure_theme(theme_id)
         if entry.is_pinned(excerpt.id):
             entry.unpin(excerpt.id)
@@ -219,20 +313,22 @@ class Session:
         else:
             entry.pin(excerpt)
             pinned = True
-        self._edited()
+        self._edited(before, "pinned an excerpt" if pinned else "unpinned an excerpt")
         return pinned
 
     def pin(self, theme_id: str, excerpt: Excerpt) -> None:
         """Pin into a theme (from search): it stays pinned if it already was."""
+        before = self._before()
         self.brief.ensure_theme(theme_id).pin(excerpt)
-        self._edited()
+        self._edited(before, f"pinned an excerpt into “{self.label(theme_id)}”")
 
     def move_pinned(self, theme_id: str, excerpt_id: str, delta: int) -> bool:
         entry = self.brief.theme(theme_id)
         if entry is None or not entry.is_pinned(excerpt_id):
             return False
+        before = self._before()
         entry.move_pinned(excerpt_id, delta)
-        self._edited()
+        self._edited(before, "moved a pinned excerpt")
         return True
 
     @staticmethod
@@ -248,11 +344,13 @@ class Session:
 
     def set_details(self, fields: dict[str, str]) -> None:
         """Change title, to, sender, date, marking and summary; a bad date raises."""
+        before = self._before()
         summary = fields.pop("summary", None)
         self.brief.set_details(**fields)
         if summary is not None:
             self.brief.summary = summary.strip()
-        self._edited()
+        if self.brief != before:
+            self._edited(before, "the memo details")
 
     # -- manual tags --------------------------------------------------------------------
 
@@ -262,11 +360,56 @@ class Session:
     def retag_excerpt(self, excerpt_id: str, wanted: set[str]) -> None:
         """Store the user's themes for an excerpt as manual decisions in tags.yaml."""
         current = self.themes_of(excerpt_id)
-        for theme_id in sorted(wanted - current):
-            self.library.set_manual_tag(excerpt_id, theme_id, "added")
-        for theme_id in sorted(current - wanted):
-            self.library.set_manual_tag(excerpt_id, theme_id, "removed")
+        decisions = self.library.manual_tags()
+        step = Step("changed an excerpt's themes")
+        for theme_id, decision in [(t, "added") for t in sorted(wanted - current)] + [
+            (t, "removed") for t in sorted(current - wanted)
+        ]:
+            step.tags_before[(excerpt_id, theme_id)] = decisions.decision(excerpt_id, theme_id)
+            step.tags_after[(excerpt_id, theme_id)] = decision
+        if not step.tags_after:
+            return
+        self._write_tags(step.tags_after)
+        self._remember(step)
+
+    def _write_tags(self, decisions: dict[tuple[str, str], str | None]) -> None:
+        for (excerpt_id, theme_id), decision in decisions.items():
+            self.library.set_manual_tag(excerpt_id, theme_id, decision)
         self.forget_counts()
+
+    # -- undo and redo -----------------------------------------------------------------
+
+    def undo(self) -> Step | None:
+        """Take back the last decision (brief or tags.yaml); None when there is none."""
+        if not self.undo_steps:
+            return None
+        step = self.undo_steps.pop()
+        self._replay(step.brief_before, step.tags_before)
+        self.redo_steps.append(step)
+        return step
+
+    def redo(self) -> Step | None:
+        if not self.redo_steps:
+            return None
+        step = self.redo_steps.pop()
+        self._replay(step.brief_after, step.tags_after)
+        self.undo_steps.append(step)
+        return step
+
+    def _replay(self, brief: Brief | None, tags: dict[tuple[str, str], str | None]) -> None:
+        if brief is not None:
+            self.brief = copy.deepcopy(brief)
+            self.dirty = True
+        if tags:
+            self._write_tags(tags)
+
+    def _before(self) -> Brief:
+        return copy.deepcopy(self.brief)
+
+    def _remember(self, step: Step) -> None:
+        self.undo_steps.append(step)
+        del self.undo_steps[:-UNDO_DEPTH]
+        self.redo_steps.clear()
 
     # -- saving -------------------------------------------------------------------------
 
@@ -276,5 +419,6 @@ class Session:
         self.autosave = True
         return path
 
-    def _edited(self) -> None:
+    def _edited(self, before: Brief, what: str) -> None:
         self.dirty = True
+        self._remember(Step(what, brief_before=before, brief_after=copy.deepcopy(self.brief)))

@@ -11,6 +11,7 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 
 from briefing.errors import BriefingError
 from briefing.memo import Brief
+from briefing.tui.editor import edit_in_editor
 
 FIELDS = (
     ("title", "Title"),
@@ -27,6 +28,8 @@ class DetailsDialog(ModalScreen[dict[str, str] | None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel"),
         Binding("ctrl+s", "done", "Apply"),
+        # Above the TextArea's own ctrl+e (end of line): long text wants a real editor.
+        Binding("ctrl+e", "editor", "Summary in $EDITOR", priority=True),
     ]
 
     def __init__(self, brief: Brief) -> None:
@@ -55,6 +58,11 @@ class DetailsDialog(ModalScreen[dict[str, str] | None]):
             yield TextArea(
                 brief.summary, id="field-summary", soft_wrap=True, show_line_numbers=False
             )
+            yield Static(
+                "ctrl+s: apply · ctrl+e: the summary in $EDITOR · escape: cancel",
+                classes="dialog-hint",
+                markup=False,
+            )
             yield Static("", id="details-error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply", variant="primary", id="apply")
@@ -82,6 +90,12 @@ class DetailsDialog(ModalScreen[dict[str, str] | None]):
     def _cancel(self) -> None:
         self.dismiss(None)
 
+    def action_editor(self) -> None:
+        area = self.query_one("#field-summary", TextArea)
+        edited = edit_in_editor(self.app, area.text, "summary")
+        if edited is not None:
+            area.text = edited
+
     def _fail(self, message: str) -> None:
         self.query_one("#details-error", Static).update(message)
 
@@ -92,6 +106,7 @@ class CommentDialog(ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel"),
         Binding("ctrl+s", "done", "Apply"),
+        Binding("ctrl+e", "editor", "In $EDITOR", priority=True),
     ]
 
     def __init__(self, label: str, text: str) -> None:
@@ -103,7 +118,8 @@ class CommentDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog comment-dialog"):
             yield Static(f"Comment on “{self._label}”", classes="dialog-title")
             yield Static(
-                "Blank lines separate paragraphs; lines starting with - are bullets.",
+                "Blank lines separate paragraphs; lines starting with - are bullets. "
+                "ctrl+s: apply · ctrl+e: in $EDITOR",
                 classes="dialog-hint",
             )
             yield TextArea(self._text, id="comment", soft_wrap=True)
@@ -114,6 +130,12 @@ class CommentDialog(ModalScreen[str | None]):
     @on(Button.Pressed, "#apply")
     def action_done(self) -> None:
         self.dismiss(self.query_one(TextArea).text)
+
+    def action_editor(self) -> None:
+        area = self.query_one(TextArea)
+        edited = edit_in_editor(self.app, area.text, "comment")
+        if edited is not None:
+            area.text = edited
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:

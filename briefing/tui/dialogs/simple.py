@@ -45,11 +45,17 @@ class QuitDialog(ModalScreen[str]):
         Binding("d", "answer('discard')", "Discard"),
     ]
 
+    def __init__(self, why: str = "") -> None:
+        super().__init__()
+        self._why = why
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog quit-dialog"):
             yield Static("Unsaved changes", classes="dialog-title")
             yield Static(
-                "The brief has changes that are not in brief.yaml yet.", classes="dialog-body"
+                f"The brief has changes that are not in brief.yaml. {self._why}".strip(),
+                classes="dialog-body",
+                markup=False,
             )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save and quit", variant="primary", id="save")

@@ -7,18 +7,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, Header, Tab, Tabs
+from textual.widgets import Footer, Header, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
+from briefing import locations
+from briefing.controls import strip_controls
 from briefing.errors import BriefingError
 from briefing.memo import MemoDocument
 from briefing.memo.brief import Brief, BriefTheme
 from briefing.model import Excerpt
 from briefing.tui.dialogs.details import CommentDialog
 from briefing.tui.dialogs.tags import TagsDialog
+from briefing.tui.editor import edit_in_editor
 from briefing.tui.messages import BriefEdited, LibraryChanged
-from briefing.tui.session import Session
+from briefing.tui.session import Session, tilde
 from briefing.tui.widgets.excerpt_table import ExcerptTable
 from briefing.tui.widgets.memo_view import Drawn, Palette, draw_failure, draw_memo
 from briefing.tui.widgets.pane import Pane
@@ -26,21 +28,28 @@ from briefing.tui.widgets.preview import MemoPreview
 from briefing.tui.widgets.theme_list import ThemeList
 
 NARROW = 120  # below this many columns the preview is a tab
-DEBOUNCE = 0.15  # seconds of quiet before the preview is rendered again
 
 
 class MainScreen(Screen[None]):
     """Turns what the lists report into edits of the session, and keeps the preview current."""
 
     BINDINGS = [
+        Binding("e", "export", "Export"),
         Binding("c", "comment", "Comment", show=False),  # the theme list shows it
-        Binding("v", "preview", "Preview"),
+        Binding("ctrl+e", "edit_comment", "Comment in $EDITOR", show=False),
+        Binding("plus,equals_sign", "excerpts(1)", "More excerpts", show=False),
+        Binding("minus", "excerpts(-1)", "Fewer excerpts", show=False),
+        Binding("m", "app.details", "Details", show=False),  # the theme list shows it
+        Binding("a", "app.add_sources", "Add sources", show=False),
+        Binding("v", "preview", "Preview", show=False),  # a tab, or a pane in view; in the help
+        Binding("r", "review", "Review", show=False),  # listed in the help
     ]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self._debounce: Timer | None = None
+        self._preview_busy = False  # a worker is drawing the memo
+        self._preview_wanted = False  # the brief changed since that drawing began
         self._theme: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -54,16 +63,20 @@ class MainScreen(Screen[None]):
             yield Pane("Themes", ThemeList(id="themes"), note=True, id="theme-pane")
             yield Pane("Excerpts", ExcerptTable(id="excerpts"), note=True, id="excerpt-pane")
             yield Pane("Memo preview", MemoPreview(id="preview"), id="preview-pane")
+        yield Static("", id="workspace-line", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#theme-pane", Pane).set_note("shift+↑↓: reorder")
         self.refresh_themes()
+        self.show_save_state()
         self.query_one(ThemeList).focus()
         self.schedule_preview()  # after the first paint: the lists come first
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "-narrow")
+        narrow = self.size.width < NARROW
+        self.set_class(narrow, "-narrow")
+        self.query_one(Footer).compact = narrow  # every key of the pane fits in 80 columns
 
     def recolour(self) -> None:
         """The colour theme changed: redraw what borrows its colours."""
@@ -81,21 +94,50 @@ class MainScreen(Screen[None]):
         self.query_one(ThemeList).show(self.session.theme_rows(), keep=self._theme)
         if self._theme:
             self.show_excerpts(self._theme)
+        self.show_save_state()
+
+    def show_save_state(self) -> None:
+        """The workspace line: where the files are, how many sources, how saving works."""
+        session = self.session
+        root = session.library.workspace.root
+        where = tilde(root)
+        count = session.library.store.count_sources()
+        parts = [f"Files in {where}", f"{count} source{'' if count == 1 else 's'}"]
+        if not session.autosave:
+            parts.append("● not saved: brief.yaml could not be read; ctrl+s replaces it")
+        elif session.dirty:
+            parts.append("● unsaved: ctrl+s")
+        else:
+            parts.append("✓ every change saved to brief.yaml · ctrl+z undoes")
+        if root == locations.user_sample_dir().resolve():
+            parts.append("this is the sample: `briefing init FOLDER` starts your own")
+        line = self.query_one("#workspace-line", Static)
+        line.update(" · ".join(parts))
+        line.tooltip = strip_controls(str(root))
 
     def show_excerpts(self, theme_id: str, keep: str | None = None) -> None:
+        """List the theme's excerpts; a theme just come to opens at its best excerpt."""
+        fresh = theme_id != self._theme
+        moved = fresh and self._theme is not None  # the first theme leaves the memo's top in view
         self._theme = self.session.current_theme = theme_id
         rows, total = self.session.excerpt_rows(theme_id)
-        self.query_one(ExcerptTable).show(rows, keep=keep)
+        table = self.query_one(ExcerptTable)
+        table.show(rows, keep=keep, top=fresh)
         pane = self.query_one("#excerpt-pane", Pane)
-        pane.set_title(f"Excerpts · {self.session.label(theme_id)}")
-        notes = []
+        label = self.session.label(theme_id)
+        pane.set_title(f"Excerpts · {label}")
+        self.query_one(ThemeList).tooltip = label  # the full name, however narrow the pane
+        count = self.session.max_excerpts(theme_id)
+        notes = [f"memo quotes {count} (+/-)"]
         if total > len(rows):
-            notes.append(f"The best {len(rows)} of {total}; search (/) finds the rest.")
+            notes.append(f"the best {len(rows)} of {total}; search (/) finds the rest")
         elif not rows:
-            notes.append("No excerpt carries this theme.")
+            notes.append("no excerpt carries this theme")
         comment = self.session.comment(theme_id)
         notes.append(f"Comment: {comment.splitlines()[0]}" if comment else "c: write a comment")
         pane.set_note(" · ".join(notes))
+        if moved:
+            self.query_one(MemoPreview).follow(theme_id)
 
     def _restate(self, states: dict[str, str] | None = None) -> None:
         """Update the state marks in place (all of them, or just `states`): no rebuild."""
@@ -197,7 +239,7 @@ class MainScreen(Screen[None]):
             if wanted is not None:
                 self.session.retag_excerpt(excerpt.id, wanted)
                 self.post_message(LibraryChanged())
-                self.notify("Themes saved in tags.yaml.", timeout=2)
+                self.notify("Themes saved in tags.yaml (ctrl+z undoes).", timeout=2)
 
         self.app.push_screen(TagsDialog(snippet, themes, self.session.themes_of(excerpt.id)), done)
 
@@ -211,21 +253,45 @@ class MainScreen(Screen[None]):
 
     # -- actions ----------------------------------------------------------------------
 
+    def action_export(self) -> None:
+        self.app.action_export()  # type: ignore[attr-defined]
+
+    def action_excerpts(self, delta: int) -> None:
+        """How many excerpts the memo quotes for the theme under the cursor."""
+        if self._theme is not None:
+            count = self.session.change_max_excerpts(self._theme, delta)
+            self._edited(excerpt=self.query_one(ExcerptTable).current)
+            self.notify(f"“{self.session.label(self._theme)}”: {count} excerpts.", timeout=2)
+
     def action_comment(self) -> None:
         theme = self._theme
         if theme is None:
             return
-
-        def done(text: str | None) -> None:
-            if text is not None:
-                self.session.set_comment(theme, text)
-                self.show_excerpts(theme, keep=self.query_one(ExcerptTable).current)
-                self.post_message(BriefEdited())
-                self.schedule_preview()
-
         self.app.push_screen(
-            CommentDialog(self.session.label(theme), self.session.comment(theme)), done
+            CommentDialog(self.session.label(theme), self.session.comment(theme)),
+            lambda text: self._comment_done(theme, text),
         )
+
+    def action_review(self) -> None:
+        """Review the excerpts suggested for the theme under the cursor."""
+        from briefing.tui.screens.review import ReviewScreen
+
+        if self.session.current_theme is not None:
+            self.app.push_screen(ReviewScreen(self.session, self.session.current_theme))
+
+    def action_edit_comment(self) -> None:
+        """The comment in the user's $EDITOR, the app suspended meanwhile."""
+        theme = self._theme
+        if theme is not None:
+            text = edit_in_editor(self.app, self.session.comment(theme), "comment")
+            self._comment_done(theme, text)
+
+    def _comment_done(self, theme: str, text: str | None) -> None:
+        if text is not None:
+            self.session.set_comment(theme, text)
+            self.show_excerpts(theme, keep=self.query_one(ExcerptTable).current)
+            self.post_message(BriefEdited())
+            self.schedule_preview()
 
     def action_preview(self) -> None:
         if self.has_class("-narrow"):
@@ -244,13 +310,16 @@ class MainScreen(Screen[None]):
     # -- the preview ------------------------------------------------------------------
 
     def schedule_preview(self, now: bool = False) -> None:
-        """Draw the memo once the keys have been quiet for DEBOUNCE seconds."""
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(
-            0.01 if now else DEBOUNCE,
-            lambda: self.render_preview(self.session.snapshot(), self._palette()),
-        )
+        """Draw the memo at once when no drawing is under way; else once it is done, from
+        the brief as it is then: a key shows at once, a burst of keys costs two builds."""
+        self._preview_wanted = True
+        if not self._preview_busy:
+            self._start_preview()
+
+    def _start_preview(self) -> None:
+        self._preview_wanted = False
+        self._preview_busy = True
+        self.render_preview(self.session.snapshot(), self._palette())
 
     def _palette(self) -> Palette:
         colours = self.app.theme_variables
@@ -272,6 +341,9 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self._preview_ready, document, drawn, palette)
 
     def _preview_ready(self, document: MemoDocument | None, drawn: Drawn, palette: Palette) -> None:
+        self._preview_busy = False
+        if self._preview_wanted:  # the brief changed while this one was drawn
+            self._start_preview()
         if document is not None:
             self.session.memo_built(document)
             self._restate()

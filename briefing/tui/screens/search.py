@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 from briefing.store import QUERY_SYNTAX, SearchHit
 from briefing.tui.dialogs.simple import ThemePickDialog
 from briefing.tui.messages import BriefEdited
-from briefing.tui.session import Session
+from briefing.tui.session import Session, source_name
 
 LIMIT = 200
 DEBOUNCE = 0.15
@@ -30,7 +30,7 @@ class SearchScreen(Screen[None]):
         Binding("enter", "open", "Source", show=True),
         Binding("p", "pin", "Pin to theme"),
         Binding("P", "pin_choose", "Pin to…"),
-        Binding("ctrl+f", "focus_query", "Query", show=False),
+        Binding("slash,ctrl+f", "focus_query", "Query", key_display="/"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -69,8 +69,11 @@ class SearchScreen(Screen[None]):
 
     @on(Input.Submitted, "#query")
     def _submitted(self) -> None:
+        """To the hits when there are some; with none, the query keeps the keys."""
         self.run_search()
-        self.query_one("#hits", DataTable).focus()
+        hits = self.query_one("#hits", DataTable)
+        if hits.row_count:
+            hits.focus()
 
     def run_search(self) -> None:
         query = self.query_one("#query", Input).value
@@ -81,23 +84,25 @@ class SearchScreen(Screen[None]):
         table = self.query_one("#hits", DataTable)
         table.clear()
         for hit in hits:
-            who = hit.source.outlet or hit.source.author or hit.source.file
+            who = source_name(hit.source)
             table.add_row(
                 Text(who, no_wrap=True, overflow="ellipsis"),
                 Text(hit.source.date or "—", style="dim"),
                 _marked(hit.snippet),
                 key=hit.excerpt.id,
             )
-        note = f"{len(hits)} match(es)" if query.strip() else "Type to search."
-        if query.strip() and not hits:  # say how to ask, and what the corpus does say
+        if not query.strip():
+            note = "Type to search."
+        elif not hits:  # say how to ask, and what the corpus does say
             close = self.session.library.store.suggest(query)
-            note += f". Did you mean: {', '.join(close)}? " if close else ". "
-            note += QUERY_SYNTAX
-        if len(hits) == LIMIT:
-            note += f" (the best {LIMIT}; narrow the query)"
-        self.query_one("#search-note", Static).update(
-            note + " · enter: open in source · p: pin into the current theme · P: pin into…"
-        )
+            note = "No match." + (f" Did you mean: {', '.join(close)}?" if close else "")
+            note += " " + QUERY_SYNTAX
+        else:
+            note = f"{len(hits)} match{'es' if len(hits) > 1 else ''}"
+            if len(hits) == LIMIT:
+                note += f" (the best {LIMIT}; narrow the query)"
+            note += " · enter: open in source · p: pin into the current theme · P: pin into…"
+        self.query_one("#search-note", Static).update(note + " · /: the query")
 
     @property
     def current(self) -> SearchHit | None:

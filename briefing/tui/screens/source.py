@@ -18,7 +18,7 @@ from briefing.tui.dialogs.simple import ErrorDialog
 from briefing.tui.dialogs.tags import TagsDialog
 from briefing.tui.messages import LibraryChanged
 from briefing.tui.session import Session
-from briefing.tui.widgets.article import HUES, ExcerptBlock, explanation_text
+from briefing.tui.widgets.article import HUES, ExcerptBlock, explanation_text, legend_text
 
 
 class SourceScreen(Screen[None]):
@@ -54,10 +54,10 @@ class SourceScreen(Screen[None]):
                 # Fixed above the article: what the reader is reading stays in view.
                 with Vertical(id="source-head"):
                     yield Static(self._meta(), id="source-meta")
-                    with Horizontal(id="legend"):
-                        for theme_id, label in self._labels.items():
-                            hue = self._hue[theme_id]
-                            yield Static(f"▌{label}", classes=f"legend-chip hue-{hue}")
+                    yield Static(
+                        legend_text([(label, self._hue[t]) for t, label in self._labels.items()]),
+                        id="legend",
+                    )
                 with VerticalScroll(id="article"):
                     yield from self._blocks()
             with Vertical(id="explain-pane"):
@@ -103,17 +103,25 @@ class SourceScreen(Screen[None]):
             gap = text[cursor : excerpt.start].strip()
             if gap:
                 yield Static(gap, classes="gap", markup=False)
-            carried = sorted(themes.get(excerpt.id, {}).items(), key=lambda kv: -kv[1])
-            ids = [t for t, _ in carried if t in self._labels]
-            if self.theme_id in ids:
-                ids.remove(self.theme_id)
-                ids.insert(0, self.theme_id)
-            hue = self._hue[ids[0]] if ids else None
-            yield ExcerptBlock(excerpt, [self._labels[t] for t in ids], hue)
+            yield ExcerptBlock(excerpt, *self._labelled(themes.get(excerpt.id, {})))
             cursor = excerpt.end
         tail = text[cursor:].strip()
         if tail:
             yield Static(tail, classes="gap", markup=False)
+
+    def _labelled(self, carried: dict[str, float]) -> tuple[list[str], int | None]:
+        """The labels of the themes an excerpt carries (the screen's theme first, then by
+        score), and the hue of the first."""
+        ids = [t for t, _ in sorted(carried.items(), key=lambda kv: -kv[1]) if t in self._labels]
+        if self.theme_id in ids:
+            ids.remove(self.theme_id)
+            ids.insert(0, self.theme_id)
+        return [self._labels[t] for t in ids], (self._hue[ids[0]] if ids else None)
+
+    def relabel(self, excerpt_id: str) -> None:
+        """After a manual decision: the block's label says what the excerpt carries now."""
+        carried = self.session.library.store.themes_of([excerpt_id]).get(excerpt_id, {})
+        self.query_one(f"#x-{excerpt_id}", ExcerptBlock).relabel(*self._labelled(carried))
 
     # -- explaining -------------------------------------------------------------------
 
@@ -162,7 +170,8 @@ class SourceScreen(Screen[None]):
                 return
             self.session.retag_excerpt(excerpt_id, wanted)
             self.post_message(LibraryChanged())
+            self.relabel(excerpt_id)
             self.explain(excerpt_id)
-            self.notify("Themes saved in tags.yaml.", timeout=2)
+            self.notify("Themes saved in tags.yaml (ctrl+z undoes).", timeout=2)
 
         self.app.push_screen(TagsDialog(snippet, themes, self.session.themes_of(excerpt_id)), done)

@@ -10,6 +10,17 @@ from textual.widgets import Static
 from briefing.model import Excerpt, ThemeScore
 
 HUES = 8  # .hue-0 … .hue-7 in app.tcss: one colour per theme, in taxonomy order
+# The same colours as $hue-0 … $hue-7 in app.tcss, for the legend drawn as one wrapping line.
+HUE_COLOURS = (
+    "#7d9bb8",
+    "#b58fb0",
+    "#c4956a",
+    "#7fae8f",
+    "#c2b36a",
+    "#8f95c9",
+    "#c47f7f",
+    "#6fb0b5",
+)
 
 
 class ExcerptBlock(Static):
@@ -31,7 +42,16 @@ class ExcerptBlock(Static):
     def __init__(self, excerpt: Excerpt, labels: list[str], hue: int | None) -> None:
         classes = "excerpt-block " + (f"hue-{hue}" if hue is not None else "untagged")
         super().__init__(self._content(excerpt, labels), classes=classes, id=f"x-{excerpt.id}")
+        self.excerpt = excerpt
         self.excerpt_id = excerpt.id
+
+    def relabel(self, labels: list[str], hue: int | None) -> None:
+        """The excerpt's themes changed (a manual decision): its label and colour follow."""
+        self.update(self._content(self.excerpt, labels))
+        for i in range(HUES):
+            self.remove_class(f"hue-{i}")
+        self.remove_class("untagged")
+        self.add_class(f"hue-{hue}" if hue is not None else "untagged")
 
     @staticmethod
     def _content(excerpt: Excerpt, labels: list[str]) -> Text:
@@ -44,6 +64,16 @@ class ExcerptBlock(Static):
 
     def on_focus(self) -> None:
         self.post_message(self.Focused(self.excerpt_id))
+
+
+def legend_text(labels: list[tuple[str, int]]) -> Text:
+    """Every theme with its colour, on lines that wrap between themes, never inside one."""
+    text = Text()
+    for i, (label, hue) in enumerate(labels):
+        if i:
+            text.append("   ")
+        text.append(f"▌{label}".replace(" ", "\u00a0"), style=HUE_COLOURS[hue % HUES])
+    return text
 
 
 def explanation_text(scores: list[ThemeScore], labels: dict[str, str]) -> Text:

@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
-from briefing.tui.session import MARKS, ExcerptRow
+from briefing.tui.session import MARKS, ExcerptRow, source_name
 
 STATE_STYLE = {
     "pinned": "bold $accent",
@@ -88,9 +88,10 @@ class ExcerptTable(DataTable[RenderableType]):
                 self._width = column.width = width
                 self.show(self._rows)  # the first lines are laid out to the width
 
-    def show(self, rows: list[ExcerptRow], keep: str | None = None) -> None:
-        """Replace every row (a new theme, or pinned rows moved), keeping the cursor."""
-        current = keep or self.current
+    def show(self, rows: list[ExcerptRow], keep: str | None = None, top: bool = False) -> None:
+        """Replace every row (pinned rows moved), keeping the cursor; or, with `top` (a
+        new theme), from the first row: the best excerpt in view."""
+        current = None if top else keep or self.current
         self._rows = rows
         self.clear()
         for row in rows:
@@ -98,6 +99,9 @@ class ExcerptTable(DataTable[RenderableType]):
         ids = [row.excerpt.id for row in rows]
         if current in ids:
             self.move_cursor(row=ids.index(current), animate=False)
+        elif rows:
+            self.move_cursor(row=0, animate=False)
+            self.scroll_home(animate=False, immediate=True)
 
     def restate(self, states: dict[str, str]) -> None:
         """Change only the state marks: the cheap update after a memo was rebuilt."""
@@ -134,7 +138,7 @@ class ExcerptTable(DataTable[RenderableType]):
             score = f"{row.score:.2f}"
         right = f"{source.date or 'no date'} {score:>7}"
         room = max(4, self._width - len(right) - 1)
-        who = source.outlet or source.author or source.file
+        who = source_name(source)
         if len(who) > room:
             who = who[: room - 1] + "…"
         cell = Text(no_wrap=False, overflow="ellipsis")

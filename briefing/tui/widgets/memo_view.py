@@ -8,7 +8,7 @@ drawn from: an edit to one section rebuilds that section, not the memo.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,6 +37,12 @@ ELLIPSIS = "…"
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 LABEL_WIDTH = 9  # "SUBJECT" and a gap
 CACHED = 256  # parts kept per kind: a few memos' worth of sections
+# Notes and sources listed in the preview; the rest are counted. Wire copy can cite
+# hundreds of sources, and laying out every one of them on each key held the keys for
+# most of a second; the export lists them all.
+LISTED = 25
+ENTRY_CHARS = 320  # a note citing a dozen wire copies is cut here in the preview (…)
+CLIPPED = ENTRY_CHARS + 1  # characters of a note drawn: enough for ENTRY_CHARS cells (or see below)
 
 
 def superscript(number: int) -> str:
@@ -54,10 +60,16 @@ class Palette:
 
 @dataclass(frozen=True)
 class Drawn:
-    """A drawn memo, and its words as plain text (for a test or a search to look at)."""
+    """A drawn memo, and its words as plain text (for a test or a search to look at).
+
+    `parts` names each part of a whole memo ("top", "theme:<id>", "notes"...): the
+    preview shows one widget per part, repaints only the parts whose drawing changed
+    (the cached drawings are the same objects), and scrolls to a theme's section.
+    """
 
     renderable: RenderableType
     plain: str
+    parts: tuple[tuple[str, RenderableType], ...] = ()
 
 
 class LeftBar:
@@ -82,24 +94,54 @@ class LeftBar:
         return Measurement(inner.minimum + 2, inner.maximum + 2)
 
 
+class Hanging:
+    """A mark, then its text indented on every wrapped line: a bullet or a note number.
+
+    Rather than a grid table: a table measures every cell to lay out its columns, and
+    the notes and sources of a memo are most of what the preview lays out on each key.
+    """
+
+    def __init__(self, mark: Text, content: Text, width: int) -> None:
+        self.mark = mark
+        self.content = content
+        self.width = width  # the mark's column, right-aligned
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        room = max(1, options.max_width - self.width - 1)
+        lines = console.render_lines(self.content, options.update(width=room), pad=False)
+        mark = self.mark.copy()
+        mark.pad_left(max(0, self.width - mark.cell_len))
+        first = list(mark.render(console)) + [Segment(" ")]
+        blank = [Segment(" " * (self.width + 1))]
+        for i, line in enumerate(lines):
+            yield from first if i == 0 else blank
+            yield from line
+            yield Segment.line()
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        inner = Measurement.get(console, options, self.content)
+        return Measurement(inner.minimum + self.width + 1, inner.maximum + self.width + 1)
+
+
 def draw_memo(document: MemoDocument, palette: Palette) -> Drawn:
     """The whole memo: header, bottom line, sections, notes and sources."""
-    parts: list[Drawn] = []
+    parts: list[tuple[str, Drawn]] = []
     warnings = tuple(p for p in document.problems if p.severity == "warning")
     if warnings:
-        parts.append(_warnings(warnings, palette))
-    parts.append(_header(document.header, palette))
-    parts.append(_bottom_line(document.summary, document.drafted, palette))
-    parts.extend(_section(section, palette) for section in document.sections)
+        parts.append(("warnings", _warnings(warnings, palette)))
+    parts.append(("header", _header(document.header, palette)))
+    parts.append(("summary", _bottom_line(document.summary, document.drafted, palette)))
+    parts.extend((f"theme:{s.theme_id}", _section(s, palette)) for s in document.sections)
     if document.notes:
-        parts.append(_notes(document.notes))
+        parts.append(("notes", _notes(document.notes)))
     if document.sources:
-        parts.append(_sources(document.sources))
+        parts.append(("sources", _sources(document.sources)))
     if document.header.marking:
-        parts.append(_marking(document.header.marking, palette))
+        parts.append(("marking", _marking(document.header.marking, palette)))
     return Drawn(
-        Group(*(p.renderable for p in parts)),
-        "\n\n".join(p.plain for p in parts),
+        Group(*(p.renderable for _, p in parts)),
+        "\n\n".join(p.plain for _, p in parts),
+        tuple((key, p.renderable) for key, p in parts),
     )
 
 
@@ -191,12 +233,12 @@ def _section(section: Section, palette: Palette) -> Drawn:
 
 @lru_cache(maxsize=CACHED)
 def _notes(notes: tuple[Note, ...]) -> Drawn:
-    return _listing("Notes", [(f"{n.number}.", n.spans) for n in notes])
+    return _listing("Notes", [(f"{n.number}.", n.spans) for n in notes], "notes")
 
 
 @lru_cache(maxsize=CACHED)
 def _sources(sources: tuple[SourceEntry, ...]) -> Drawn:
-    return _listing("Sources", [("·", s.spans) for s in sources])
+    return _listing("Sources", [("·", s.spans) for s in sources], "sources")
 
 
 @lru_cache(maxsize=CACHED)
@@ -225,13 +267,9 @@ def _block(block: Block) -> Drawn:
     return Drawn(Text(block.items[0]), block.items[0])
 
 
-def _bullet(text: Text) -> Table:
+def _bullet(text: Text) -> Hanging:
     """A bullet with a hanging indent, so wrapped lines line up with the first."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=1, no_wrap=True)
-    grid.add_column(ratio=1)
-    grid.add_row(Text("•", style="dim"), text)
-    return grid
+    return Hanging(Text("•", style="dim"), text, 1)
 
 
 def _quote(quote: Quote, palette: Palette) -> Text:
@@ -250,19 +288,40 @@ def _quote_words(fragments: Sequence[str]) -> Text:
     return text
 
 
-def _listing(title: str, entries: Iterable[tuple[str, tuple[Span, ...]]]) -> Drawn:
-    """Notes or sources: dim, a hanging number, the outlet in italics."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(justify="right", no_wrap=True, style="dim")
-    grid.add_column(ratio=1)
+def _listing(title: str, entries: Sequence[tuple[str, tuple[Span, ...]]], what: str) -> Drawn:
+    """Notes or sources: dim, a hanging number, the outlet in italics; the first LISTED."""
+    width = max((len(mark) for mark, _ in entries[:LISTED]), default=1)
+    rows: list[RenderableType] = [_label(title)]
     plain = [title]
-    for mark, spans in entries:
-        text = Text(style="dim")
-        for span in spans:
-            text.append(span.text, style="italic" if span.italic else "")
-        grid.add_row(Text(mark), text)
-        plain.append(f"{mark} {text.plain}")
-    return Drawn(Group(_label(title), grid), "\n".join(plain))
+    for mark, spans in entries[:LISTED]:
+        whole = "".join(span.text for span in spans)
+        plain.append(f"{mark} {whole}")
+        text = _entry_text(spans, CLIPPED)
+        if len(text) == CLIPPED and text.cell_len < ENTRY_CHARS:  # zero-width characters
+            text = _entry_text(spans, len(whole))
+        if len(whole) > ENTRY_CHARS:
+            text.truncate(ENTRY_CHARS)
+            text.append(" …")
+        rows.append(Hanging(Text(mark, style="dim"), text, width))
+    rest = len(entries) - LISTED
+    if rest > 0:
+        more = Text(f"… and {rest} more {what}: the export lists them all.", style="dim italic")
+        rows.append(Hanging(Text(""), more, width))
+        plain.append(more.plain)
+    return Drawn(Group(*rows), "\n".join(plain))
+
+
+def _entry_text(spans: Sequence[Span], room: int) -> Text:
+    """A note's first `room` characters, the outlet in italics: a note citing hundreds of
+    wire copies is cut at ENTRY_CHARS cells anyway, and measuring all of it was most of
+    the drawing's time."""
+    text = Text(style="dim")
+    for span in spans:
+        if room <= 0:
+            break
+        text.append(span.text[:room], style="italic" if span.italic else "")
+        room -= len(span.text)
+    return text
 
 
 def _spaced(items: list[RenderableType]) -> list[RenderableType]:

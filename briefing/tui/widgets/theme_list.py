@@ -19,7 +19,7 @@ class ThemeList(OptionList):
     BINDINGS = [
         Binding("space", "toggle_theme", "In memo", tooltip="Put the theme in or out of the memo"),
         Binding("c", "screen.comment", "Comment"),
-        Binding("m", "app.details", "Details"),
+        Binding("m", "app.details", "Details", show=False),  # in the help
         Binding("shift+up,K", "move(-1)", "Move up", show=False),  # the pane's note says so
         Binding("shift+down,J", "move(1)", "Move down", show=False),
         Binding("j", "cursor_down", show=False),

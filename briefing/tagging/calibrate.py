@@ -1,0 +1,376 @@
+"""Tags relative to the corpus: each theme calibrated on the workspace's own excerpts.
+
+A taxonomy written in a hurry names a theme with a few keywords; the paragraphs that
+carry it often use none of them ("the ice", "the route", "vessel"). Those paragraphs are
+not far from the theme in meaning, but "not far" only means something relative to the
+rest of the corpus. So, per theme, from the stored excerpt vectors alone:
+
+1. The seeds: the excerpts its keywords tag with confidence, plus the excerpts the
+   analyst tagged by hand or pinned in the brief (the `learn` module's examples).
+2. A prototype (`learn.Prototype`): the theme's own vector plus the centroid of the
+   seeds, less the centroid of the excerpts the analyst took the theme away from; in a
+   space centred on the corpus mean, so that what every excerpt shares counts for nothing.
+3. Each excerpt's evidence: its similarity to the prototype as a z-score over the corpus,
+   plus its document's context (how many of the document's other paragraphs carry the
+   theme, and how close they are to it, next to the rate in the corpus).
+4. A two-component mixture fitted to that evidence (expectation-maximisation, seeds held
+   in the theme's component, the analyst's removals out of it): an excerpt joins the
+   theme when it is more likely to belong to the seeds' component than to the rest.
+   A theme whose keywords found nearly everything gets a component with almost no one
+   else in it; a sparse theme gets the paragraphs that sit where its seeds sit.
+5. Three rounds of this (pseudo-relevance feedback): who joined feeds the next round's
+   prototype and document context. Once the analyst has taught a theme, nearness to the
+   taught excerpts and a small linear model (`learn`) add to the evidence.
+
+Everything is a function of the corpus (in excerpt-id order) and the decisions, so the
+order and batching of ingests cannot change a tag, and `rebuild` reproduces them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from briefing.tagging.learn import Examples, Neighbours, Prototype
+from briefing.tagging.settings import CalibrationSettings
+
+Floats = npt.NDArray[np.float32]
+_CHUNK = 16384  # rows at a time through the float32 products (bounds memory at scale)
+_MIN_SPREAD = 0.25  # floor of a mixture component's spread, in z units
+_DENSE_LIMIT = 32 * 1024 * 1024  # vector values kept as float32 at most (128 MB)
+_FIT_ROWS = 5000  # undecided rows the mixture is fitted on, at most
+_MAX_SHARE = 0.5  # the theme's component never claims more than half the other excerpts
+
+
+@dataclass
+class CorpusMatrix:
+    """The corpus as the calibration reads it, rows in excerpt-id order."""
+
+    ids: list[str]
+    docs: npt.NDArray[np.int64]  # per row, its source's index
+    positions: npt.NDArray[np.int64]  # per row, its place in its source
+    vectors: npt.NDArray[np.float16] | None  # (rows, dim); None without an embedder
+    has_vector: npt.NDArray[np.bool_]
+    dense: Floats | None = None  # the vectors as float32, made once by `centred`
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass
+class ThemeEvidence:
+    """What calibrating one theme found: enough to explain any excerpt's tag."""
+
+    seeds: int = 0  # excerpts the keywords tagged with confidence (not removed by hand)
+    taught_added: int = 0
+    taught_removed: int = 0
+    share: float = 0.0  # the theme component's share of the other excerpts
+    z: Floats | None = None
+    doc_seeds: npt.NDArray[np.int64] | None = None  # per row: other seeds in its document
+
+
+@dataclass
+class Calibrated:
+    """Per excerpt and theme: the score, whether tagged, and which part decided."""
+
+    score: Floats  # (rows, themes) in [0, 1]
+    tagged: npt.NDArray[np.bool_]
+    meaning: npt.NDArray[np.bool_]  # tagged by the calibration, not by keywords
+    themes: list[ThemeEvidence] = field(default_factory=list)
+
+
+def centred(corpus: CorpusMatrix) -> tuple[Floats, Floats]:
+    """The corpus mean vector (float64 sums, fixed order) and each row's norm after centring."""
+    assert corpus.vectors is not None
+    vectors = corpus.vectors
+    total = np.zeros(vectors.shape[1], dtype=np.float64)
+    for start in range(0, len(vectors), _CHUNK):
+        total += vectors[start : start + _CHUNK].astype(np.float64).sum(axis=0)
+    count = max(int(corpus.has_vector.sum()), 1)
+    mean = (total / count).astype(np.float32)
+    norms = np.empty(len(vectors), dtype=np.float32)
+    # A float32 copy makes each product one BLAS call; past _DENSE_LIMIT values the copy
+    # would cost too much memory, and blocks are converted as they are used instead
+    # (the same float32 values either way, so the same results).
+    dense = vectors.size <= _DENSE_LIMIT
+    corpus.dense = np.empty(vectors.shape, dtype=np.float32) if dense else None
+    for start in range(0, len(vectors), _CHUNK):
+        block = vectors[start : start + _CHUNK].astype(np.float32)
+        if corpus.dense is not None:
+            corpus.dense[start : start + _CHUNK] = block
+        block -= mean
+        norms[start : start + len(block)] = np.linalg.norm(block, axis=1)
+    norms[~corpus.has_vector] = np.inf  # a row without a vector is similar to nothing
+    norms[norms == 0] = np.inf
+    return mean, norms
+
+
+def project(corpus: CorpusMatrix, mean: Floats, norms: Floats, directions: Floats) -> Floats:
+    """(rows, directions) cosine of each centred row with each direction (unit rows)."""
+    assert corpus.vectors is not None
+    assert corpus.vectors is not None
+    out = np.empty((len(corpus), len(directions)), dtype=np.float32)
+    shift = directions @ mean  # (v - mean) . d = v . d - mean . d
+    for start in range(0, len(corpus), _CHUNK):
+        if corpus.dense is not None:
+            block = corpus.dense[start : start + _CHUNK]
+        else:
+            block = corpus.vectors[start : start + _CHUNK].astype(np.float32)
+        out[start : start + len(block)] = block @ directions.T - shift
+    out /= norms[:, None]
+    return out
+
+
+def _document_context(
+    corpus: CorpusMatrix, seeds: npt.NDArray[np.bool_], z: Floats
+) -> tuple[Floats, Floats, npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    """Per row: the share of its document's other rows that are seeds, their mean z, their
+    seed count, and whether the row before or after it in the document is a seed."""
+    docs = corpus.docs
+    n_docs = int(docs.max()) + 1 if len(docs) else 0
+    count = np.bincount(docs, minlength=n_docs).astype(np.float32)
+    seeded = np.bincount(docs, weights=seeds.astype(np.float64), minlength=n_docs)
+    zsum = np.bincount(docs, weights=z.astype(np.float64), minlength=n_docs)
+    others = np.maximum(count[docs] - 1, 1)
+    other_seeds = seeded[docs] - seeds
+    share = (other_seeds / others).astype(np.float32)
+    doc_z = ((zsum[docs] - z) / others).astype(np.float32)
+    doc_z[count[docs] <= 1] = 0.0
+    # Neighbours: rows sorted by (document, position); adjacent in that order and in one
+    # document means adjacent paragraphs (positions may skip where boilerplate was cut).
+    order = np.lexsort((corpus.positions, docs))
+    neighbour = np.zeros(len(docs), dtype=bool)
+    same = docs[order][1:] == docs[order][:-1]
+    before, after = order[:-1], order[1:]
+    neighbour[after[same & seeds[before]]] = True
+    neighbour[before[same & seeds[after]]] = True
+    return share - float(seeds.mean()), doc_z, neighbour, other_seeds.astype(np.int64)
+
+
+def _normal(x: npt.NDArray[np.float64], mean: float, spread: float) -> npt.NDArray[np.float64]:
+    return np.exp(-0.5 * ((x - mean) / spread) ** 2) / spread
+
+
+def _mixture(
+    evidence: Floats,
+    positive: npt.NDArray[np.bool_],
+    negative: npt.NDArray[np.bool_],
+    iterations: int,
+) -> tuple[Floats, float]:
+    """Belief that each row belongs to the seeds' component, and that component's share of
+    the undecided rows. Seeds are held in it and removals out of it (semi-supervised EM)."""
+    free = ~(positive | negative)
+    x = evidence[free].astype(np.float64)
+    if len(x) > _FIT_ROWS:  # an even sample, in corpus order, fits the same mixture
+        x = x[:: -(-len(x) // _FIT_ROWS)]
+    if len(x) == 0:
+        return positive.astype(np.float32), 0.0
+    seeds = evidence[positive].astype(np.float64)
+    # The seeds' centre and spread, robustly: a keyword met in passing, or an example far
+    # from the rest, must not stretch the theme's component over the whole corpus.
+    low, pos_mean, high = (float(v) for v in np.percentile(seeds, [25, 50, 75]))
+    pos_spread = max((high - low) / 1.349, _MIN_SPREAD)
+    seeds = seeds[(seeds >= low - 1.5 * (high - low))]  # far-low outliers left out
+    # The removed examples stay out of the theme's component, but do not shape the other
+    # one: drawn at random from what is not the theme, they sit far below the undecided.
+    neg_mean, neg_spread = float(x.mean()), max(float(x.std()), _MIN_SPREAD)
+    share = 0.1
+    belief = np.zeros(len(x))
+    for _ in range(iterations):
+        a = share * _normal(x, pos_mean, pos_spread)
+        b = (1 - share) * _normal(x, neg_mean, neg_spread)
+        new = a / np.maximum(a + b, 1e-300)
+        # The theme's component: the seeds and, in part, those likely to belong with them.
+        w = np.concatenate([np.ones(len(seeds)), new])
+        v = np.concatenate([seeds, x])
+        pos_mean = float((w * v).sum() / w.sum())
+        spread = float(np.sqrt((w * (v - pos_mean) ** 2).sum() / w.sum()))
+        pos_spread = max(spread, _MIN_SPREAD)
+        wn, vn = 1 - new, x
+        neg_mean = float((wn * vn).sum() / max(wn.sum(), 1e-9))
+        neg_spread = max(
+            float(np.sqrt((wn * (vn - neg_mean) ** 2).sum() / max(wn.sum(), 1e-9))), _MIN_SPREAD
+        )
+        share = min(float(new.mean()), _MAX_SHARE)
+        done = np.abs(new - belief).max() < 1e-5
+        belief = new
+        if done:
+            break
+    # Every row's belief under the fitted mixture (seeds too: it ranks them).
+    a = share * _normal(evidence.astype(np.float64), pos_mean, pos_spread)
+    b = (1 - share) * _normal(evidence.astype(np.float64), neg_mean, neg_spread)
+    everyone = a / np.maximum(a + b, 1e-300)
+    # Above the seeds' own centre, belief only grows (a narrow negative component must
+    # not claim the far side of the theme's).
+    everyone[evidence.astype(np.float64) >= pos_mean] = np.maximum(
+        everyone[evidence.astype(np.float64) >= pos_mean], 0.5
+    )
+    return everyone.astype(np.float32), share
+
+
+def calibrate(
+    corpus: CorpusMatrix,
+    base: Floats,
+    keyword_tagged: npt.NDArray[np.bool_],
+    theme_vectors: Floats | None,
+    thresholds: Sequence[float],
+    examples: Mapping[int, Examples],
+    settings: CalibrationSettings,
+) -> Calibrated:
+    """Tags for the whole corpus: keywords, then meaning relative to the corpus.
+
+    `base` is each excerpt's context-free score (keywords and meaning, as before
+    calibration), `keyword_tagged` where it reaches the theme's threshold; `examples`
+    holds, per theme index, the rows the analyst decided.
+    """
+    rows, n_themes = base.shape
+    score = base.astype(np.float32).copy()
+    tagged = keyword_tagged.copy()
+    meaning = np.zeros_like(tagged)
+    result = Calibrated(score=score, tagged=tagged, meaning=meaning)
+    usable = corpus.vectors is not None and theme_vectors is not None and rows > 2
+    if usable:
+        mean, norms = centred(corpus)
+    for t in range(n_themes):
+        taught = examples.get(t, Examples())
+        positive = keyword_tagged[:, t].copy()
+        positive[list(taught.removed)] = False
+        seeds = int(positive.sum())
+        positive[list(taught.added)] = True
+        negative = np.zeros(rows, dtype=bool)
+        negative[list(taught.removed)] = True
+        info = ThemeEvidence(
+            seeds=seeds, taught_added=len(taught.added), taught_removed=len(taught.removed)
+        )
+        result.themes.append(info)
+        if not usable:
+            continue
+        assert theme_vectors is not None
+        near = _taught_nearness(corpus, mean, norms, negative, taught, base[:, t], settings)
+        context = positive
+        for _ in range(settings.rounds):  # pseudo-relevance feedback: joins feed the next
+            # The linear model learns from the theme's excerpts so far, so once a round.
+            taught_z = _taught_linear(
+                corpus, mean, norms, context, negative, taught, near, settings
+            )
+            belief, z, doc_seeds, info.share = _one_round(
+                corpus, mean, norms, theme_vectors[t], context, positive, negative, taught,
+                taught_z, settings,
+            )  # fmt: skip
+            joins = (belief >= settings.posterior) & ~positive & ~negative
+            context = positive | joins
+        info.z, info.doc_seeds = z, doc_seeds
+        threshold = thresholds[t]
+        tau = settings.posterior
+        mapped = np.where(
+            belief >= tau,
+            threshold + (1 - threshold) * 0.8 * (belief - tau) / max(1 - tau, 1e-6),
+            threshold * belief / max(tau, 1e-6),
+        ).astype(np.float32)
+        score[:, t] = np.maximum(score[:, t], np.minimum(mapped, 0.9))
+        # An excerpt below the threshold on both counts keeps its score under it.
+        score[~(tagged[:, t] | joins), t] = np.minimum(
+            score[~(tagged[:, t] | joins), t], np.float32(threshold - 1e-4)
+        )
+        tagged[:, t] |= joins
+        meaning[:, t] = joins
+    np.round(score, 4, out=score)
+    return result
+
+
+def _zscores(similarity: Floats, has_vector: npt.NDArray[np.bool_]) -> Floats:
+    values = similarity[has_vector].astype(np.float64)
+    if len(values) < 2:
+        return np.zeros_like(similarity)
+    spread = float(values.std()) or 1.0
+    z = ((similarity - float(values.mean())) / spread).astype(np.float32)
+    z[~has_vector] = 0.0
+    return z
+
+
+def _one_round(
+    corpus: CorpusMatrix,
+    mean: Floats,
+    norms: Floats,
+    theme_vector: Floats,
+    context: npt.NDArray[np.bool_],
+    positive: npt.NDArray[np.bool_],
+    negative: npt.NDArray[np.bool_],
+    taught: Examples,
+    taught_z: Floats | None,
+    settings: CalibrationSettings,
+) -> tuple[Floats, Floats, npt.NDArray[np.int64], float]:
+    """Belief in the theme per row, from a prototype and document context built on
+    `context` (the seeds, then the seeds and who joined them), with `positive` held in the
+    theme's component and `negative` out of it. Also the z-scores, per-row seed counts of
+    the document, and the component's share."""
+    prototype = Prototype(settings.theme_weight).fit(
+        corpus, mean, norms, theme_vector, context, negative, taught
+    )
+    z = _zscores(prototype.score(corpus, mean, norms), corpus.has_vector)
+    if taught_z is not None:
+        z = z + taught_z
+    share, doc_z, neighbour, doc_seeds = _document_context(corpus, context, z)
+    evidence = (
+        z
+        + settings.doc_share_weight * share
+        + settings.neighbour_weight * neighbour
+        + settings.doc_meaning_weight * doc_z
+    ).astype(np.float32)
+    evidence[~corpus.has_vector] = -np.inf
+    component = 0.0
+    if int(positive.sum()) >= settings.min_seeds:
+        belief, component = _mixture(
+            evidence,
+            positive,
+            negative,
+            settings.iterations,
+        )
+    else:
+        belief = (evidence >= settings.lone_z).astype(np.float32)
+    belief[~corpus.has_vector] = 0.0
+    return belief, z, doc_seeds, component
+
+
+def _taught_nearness(
+    corpus: CorpusMatrix,
+    mean: Floats,
+    norms: Floats,
+    negative: npt.NDArray[np.bool_],
+    taught: Examples,
+    base: Floats,
+    settings: CalibrationSettings,
+) -> Floats | None:
+    """Nearness to the excerpts the analyst tagged, in z units; None when none were."""
+    if not taught.added or not settings.neighbour_examples_weight:
+        return None
+    added = np.zeros(len(corpus), dtype=bool)
+    added[sorted(taught.added)] = True
+    near = Neighbours(settings.nearest, settings.removed_weight).fit(added, negative, base)
+    return settings.neighbour_examples_weight * _zscores(
+        near.score(corpus, mean, norms), corpus.has_vector
+    )
+
+
+def _taught_linear(
+    corpus: CorpusMatrix,
+    mean: Floats,
+    norms: Floats,
+    context: npt.NDArray[np.bool_],
+    negative: npt.NDArray[np.bool_],
+    taught: Examples,
+    near: Floats | None,
+    settings: CalibrationSettings,
+) -> Floats | None:
+    """`near` plus a small linear model fitted on the examples and the theme's excerpts so
+    far (`context`), in z units; `near` as it is when nothing was taught."""
+    if not (taught.added or taught.removed) or not settings.linear_weight:
+        return near
+    from briefing.tagging.learn import LinearModel
+
+    model = LinearModel(settings.linear_l2).fit(corpus, mean, norms, context, negative, taught)
+    linear = settings.linear_weight * _zscores(model.score(corpus, mean, norms), corpus.has_vector)
+    return linear if near is None else near + linear

@@ -1,0 +1,55 @@
+"""The CLI as a newcomer meets it: a starter themes.yaml, and a memo of no theme refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from briefing.cli import app
+from briefing.tagging import load_themes
+from briefing.workspace import Workspace
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_init_writes_a_commented_one_theme_starter(tmp_path: Path) -> None:
+    root = tmp_path / "new-subject"
+    code, out, _ = run("init", str(root))
+    assert code == 0 and "themes.yaml" in out
+    text = (root / "themes.yaml").read_text(encoding="utf-8")
+    assert text.startswith("#") and "keywords" in text
+    themes = load_themes(root / "themes.yaml")
+    assert len(themes) == 1
+
+
+def test_init_with_themes_copies_them(tmp_path: Path, sample_workspace: Workspace) -> None:
+    root = tmp_path / "copy"
+    code, _, _ = run("init", str(root), "--themes", str(sample_workspace.themes_path))
+    assert code == 0
+    assert len(load_themes(root / "themes.yaml")) == 4
+
+
+def test_export_of_a_brief_with_no_theme_is_refused(sample_workspace: Workspace) -> None:
+    sample_workspace.brief_path.write_text("title: Nothing chosen\nthemes: []\n", "utf-8")
+    out = sample_workspace.exports_dir / "memo.md"
+    code, _, err = run("-w", str(sample_workspace.root), "export", "-f", "md", "-o", str(out))
+    assert code == 2
+    assert "brief.yaml" in err and "no theme is chosen" in err
+    assert not out.exists()
+
+
+def test_export_of_a_brief_whose_themes_are_all_out_is_refused(
+    sample_workspace: Workspace,
+) -> None:
+    sample_workspace.brief_path.write_text(
+        "title: All out\nthemes:\n  - id: arms-sales\n    include: false\n", "utf-8"
+    )
+    code, _, err = run("-w", str(sample_workspace.root), "export", "-f", "pdf")
+    assert code == 2 and "brief.yaml" in err
+    assert not any(sample_workspace.exports_dir.iterdir())
