@@ -79,6 +79,19 @@ from briefing.ingest.authors import clean_authors, display
         ("https://www.example.com/people/jdoe", []),
         ("jdoe@example.com", []),
         ("", []),
+        # a job title after a comma describes the person, in any wording
+        ("Posted by Jane Doe, Software Engineer on Example Play", ["Jane Doe"]),
+        ("Jane Doe, Principal Product Manager", ["Jane Doe"]),
+        ("Jane Doe, Data Scientist, and John Roe, Solutions Architect", ["Jane Doe", "John Roe"]),
+        ("By Jane Doe, Policy Advocate", ["Jane Doe"]),
+        # a publication named after its subject, or by a title word, is no person
+        ("Tech Insider", []),
+        ("Science Weekly", []),
+        ("Harbour Gazette", []),
+        ("Jane Doe, Tech Insider", ["Jane Doe"]),
+        # ...while people whose names look near those stay
+        ("Jane Baker and John Cook", ["Jane Baker", "John Cook"]),
+        ("Grace Hopper", ["Grace Hopper"]),
     ],
 )
 def test_an_author_string_becomes_the_people_it_names(raw: str, expected: list[str]) -> None:

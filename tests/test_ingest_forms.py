@@ -276,7 +276,7 @@ def test_a_word_document_with_its_core_properties(tmp_path: Path) -> None:
     excerpts = [article.text[s:e] for s, e in article.paragraphs]
     assert excerpts[0] == "Three ports stayed open."
     assert all(p in excerpts for p in PARAGRAPHS)
-    assert any("North quay" in e and "Open days" in e for e in excerpts)  # one table excerpt
+    assert "Port | Open days\nNorth quay | 212" in excerpts  # one table excerpt, a row a line
     assert (article.title, article.author, article.date) == (
         "Harbour ice season ends early",
         "Maren Holt",
@@ -519,8 +519,42 @@ def test_a_table_in_an_html_article_is_one_excerpt_with_every_row(tmp_path: Path
     excerpts = [article.text[s:e] for s, e in article.paragraphs]
     tables = [e for e in excerpts if "North Harbour" in e]
     assert len(tables) == 1
-    assert all(cell in tables[0] for row in rows for cell in row)
+    # one row a line, its cells apart
+    assert tables[0] == "Team | Played | Points\nNorth Harbour | 10 | 24\nFjord United | 10 | 22"
     assert excerpts.index(tables[0]) == excerpts.index(PARAGRAPHS[0]) + 1
+
+
+def test_a_quote_from_a_table_excerpt_verifies(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "memo"))
+    from memo_corpus import MemoryCorpus
+
+    from briefing.memo import Brief, BriefTheme, build_memo, render_markdown, verify_markdown
+    from briefing.model import Theme
+
+    rows = [("Port", "Open days"), ("North quay", "212"), ("Old pier", "187")]
+    table = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    path = tmp_path / "ports.html"
+    path.write_text(
+        f"<html><body><article><h1>Ports</h1><p>{PARAGRAPHS[0]}</p><table>{table}</table>"
+        f"<p>{PARAGRAPHS[1]}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    article = read_article(path)
+    excerpts = [article.text[s:e] for s, e in article.paragraphs]
+    corpus = MemoryCorpus()
+    tags = [[("ports", 0.9 if "North quay" in e else 0.0)] for e in excerpts]
+    corpus.add_source(excerpts, title="Ports", author="Ann Lee", tags=tags)
+    theme = Theme("ports", "Ports", keywords=("quay",))
+    memo = render_markdown(
+        build_memo(Brief(title="M", summary="S.", themes=[BriefTheme("ports")]), [theme], corpus)
+    )
+    assert "North quay | 212" in memo
+    sources = list(corpus.sources.values())
+    assert verify_markdown(memo, sources) == []
+    changed = memo.replace("North quay | 212", "North quay | 213", 1)
+    assert verify_markdown(changed, sources)  # a changed cell is caught
 
 
 def test_the_fetcher_keeps_to_its_timeout_and_size_limit(server: str, tmp_path: Path) -> None:

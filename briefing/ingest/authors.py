@@ -37,6 +37,15 @@ _ROLE_WORDS = {
     "school", "college", "department", "ministry", "press", "media", "group", "times",
     "post", "daily", "weekly", "magazine", "journal", "review", "herald", "tribune",
     "inc", "ltd", "llc", "corp", "company", "network", "service", "services",
+    # Job titles: a title-case phrase ending in one ("Software Engineer", "Product
+    # Manager") is what someone does. None of these is a common surname.
+    "engineer", "engineers", "engineering", "manager", "managers", "developer",
+    "developers", "designer", "scientist", "scientists", "architect", "consultant",
+    "specialist", "strategist", "coordinator", "evangelist", "programmer", "economist",
+    "officer", "advocate", "attorney", "lawyer", "spokesperson", "spokesman",
+    "spokeswoman", "adviser", "advisor", "technologist", "scholar", "expert", "physician",
+    "historian", "entrepreneur", "secretary", "minister", "vp", "cto", "cfo", "coo",
+    "librarian", "curator", "instructor", "researchers", "officers",
 }  # fmt: skip
 # Words that end an organisation's name: a part that stops at one after a single word
 # is no person's ("The Associated Press"); after two, they are a person's name ("Jane
@@ -47,7 +56,16 @@ _ORGANISATION = {
     "service", "services", "inc", "ltd", "llc", "corp", "company", "magazine", "journal",
     "review", "herald", "tribune", "weekly", "digital", "web", "university", "institute",
     "foundation", "council", "center", "centre", "agency", "agencies", "wire", "wires",
-    "international", "associated",
+    "international", "associated", "insider", "today", "report", "monitor", "observer",
+    "chronicle", "gazette", "digest", "blog", "hub", "magazin", "quarterly", "monthly",
+}  # fmt: skip
+# Subjects a publication is named after: a two-word name opening with one ("Tech
+# Insider", "Science Weekly") is a title, not a person.
+_SUBJECTS = {
+    "tech", "technology", "business", "science", "health", "sports", "sport", "finance",
+    "financial", "economics", "markets", "energy", "climate", "travel", "food", "fashion",
+    "entertainment", "politics", "political", "security", "education", "environment",
+    "crypto", "gaming", "auto", "motor", "medical", "legal",
 }  # fmt: skip
 # Words for a newsroom: "Reuters Staff" is no person, "Jane Doe Staff Writer" is one.
 _COLLECTIVE = {"staff", "team", "desk", "bureau", "newsroom", "editors", "reporters"}
@@ -194,6 +212,8 @@ def _names_in(text: str) -> list[str]:
             continue
         previous: str | None = None
         for part in parts:
+            if previous and _is_role(part):
+                continue  # "Jane Doe, Principal Product Manager": her job, whatever its words
             name = _one_name(_LEAD.sub("", part))
             if name is None:
                 continue  # "Jane Doe, Staff Writer": what follows a name describes her
@@ -286,6 +306,8 @@ def _one_name(part: str) -> str | None:
         return None  # "AP National Writer", "CNN Business": an agency's label
     if tokens[0].lower() in ("the", "a", "an"):
         return None  # "The Example Gazette": no person's name opens with an article
+    if len(tokens) == 2 and tokens[0].lower() in _SUBJECTS:
+        return None  # "Tech Insider": a publication named after its subject
     name = " ".join(tokens).strip(" ,-")  # a full stop left is an initial's or "Jr."'s
     if re.search(r"\b[A-Z]$", name):
         name += "."  # "Jane Q" was "Jane Q." before the edge was stripped

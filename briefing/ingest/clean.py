@@ -8,7 +8,9 @@ headline printed twice, a note that restates a paragraph).
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -100,6 +102,7 @@ def _kind(text: str, repeated: bool, restates: bool) -> Kind:
     return Kind.BODY
 
 
+@functools.lru_cache(maxsize=8192)
 def is_meta(text: str) -> bool:
     """Whether a short line is a byline or a date line, the furniture above an article."""
     if cues.is_byline(text):
@@ -182,12 +185,21 @@ _CODE_SIGNS = re.compile(r"[(){}\[\];=│┼─]")
 
 
 def code_lines(paragraphs: list[str], blocks: list[int]) -> set[int]:
+    """See `_code_lines`: the span and the menu pass both ask for one document's listings,
+    so the answer is kept for the last few documents."""
+    return set(_code_lines(tuple(paragraphs), tuple(blocks)))
+
+
+@functools.lru_cache(maxsize=4)
+def _code_lines(paragraphs: Sequence[str], blocks: Sequence[int]) -> frozenset[int]:
     """The lines of blank-line blocks that read as a code listing or a table: three lines
     or more, two in five of them or more with brackets, semicolons, equals signs or rules,
     and no line of prose among them."""
     found: set[int] = set()
+    if not any(blocks):
+        return frozenset()
     index = 0
-    while any(blocks) and index < len(blocks):
+    while index < len(blocks):
         size = max(blocks[index], 1)
         members = range(index, min(index + size, len(paragraphs)))
         signed = sum(1 for j in members if _CODE_SIGNS.search(paragraphs[j]))
@@ -195,7 +207,7 @@ def code_lines(paragraphs: list[str], blocks: list[int]) -> set[int]:
         if size >= 3 and signed >= 0.4 * size and not prose:
             found.update(members)
         index += size
-    return found
+    return frozenset(found)
 
 
 def _bridged(

@@ -8,6 +8,7 @@ metadata reader use them.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from briefing.ingest.features import SENTENCE_END, units
@@ -173,6 +174,7 @@ def is_prose(text: str, min_words: int) -> bool:
     return not BULLET.match(text) or count >= 20  # a long numbered item is prose too
 
 
+@functools.lru_cache(maxsize=8192)
 def is_boilerplate_line(text: str) -> bool:
     """Whether a paragraph matches a boilerplate cue, weighing weak cues by its length."""
     if STRONG_START.match(text) or has_strong_cue(text):
@@ -206,6 +208,7 @@ def is_breadcrumb(text: str) -> bool:
     return _is_breadcrumb(text)
 
 
+@functools.lru_cache(maxsize=8192)
 def is_byline(text: str) -> bool:
     """Whether a short line names the author ("By X", "Monday 1 December 2014, by X")."""
     if words(text) > 16:

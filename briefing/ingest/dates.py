@@ -7,6 +7,7 @@ gives the same date. Only complete dates (day, month and year) are accepted.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 
@@ -63,6 +64,7 @@ def find_date(text: str, month_first: bool = True) -> str | None:
     return found[1] if found else None
 
 
+@functools.lru_cache(maxsize=8192)
 def locate_date(text: str, month_first: bool = True) -> tuple[int, str] | None:
     """Where the first complete date in `text` starts, and that date as yyyy-mm-dd.
 

@@ -29,6 +29,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 SENTENCE_END = re.compile(r"[.!?…。！？｡؟।։።][\"'”’»)\]」』）]*$")
 
 
+@functools.lru_cache(maxsize=8192)
 def units(text: str) -> int:
     """A paragraph's length in words; unspaced scripts count characters as word-equivalents."""
     if text.isascii():

@@ -284,6 +284,8 @@ def find_author(page: Page, title: int | None) -> tuple[int, str] | None:
 def _byline(page: Page, index: int, title: int | None) -> str | None:
     """The raw author string a line gives, if it is a byline."""
     text = page.paragraphs[index]
+    if "\n" in text:
+        return None  # a table's rows (see segment.ROW_BREAK): cells, not a byline
     if cues.words(text) > 30 and not cues.BYLINE.match(text):
         return None
     if cues.words(text) == 1 and index + 1 < len(page.paragraphs):

@@ -24,6 +24,7 @@ from email.parser import BytesParser
 from email.utils import parseaddr, parsedate_to_datetime
 from typing import Any
 
+from briefing.ingest import segment
 from briefing.ingest.normalize import normalize, unwrap
 from briefing.ingest.readers import Extracted, Unreadable, decode, read_html
 
@@ -79,8 +80,9 @@ def _body(document: Any) -> list[str]:
                         cells.append(value)
                 if cells:
                     rows.append(" | ".join(cells))
-            # One paragraph per table (one excerpt), as the HTML reader writes tables.
-            out.append("; ".join(rows) if rows else "")
+            # One paragraph per table (one excerpt), a row a line, as the HTML reader
+            # writes tables.
+            out.append(segment.ROW_BREAK.join(rows) if rows else "")
     return out
 
 

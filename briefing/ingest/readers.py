@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefing.controls import strip_controls
+from briefing.ingest import segment
 from briefing.ingest.dates import find_date
 from briefing.ingest.normalize import normalize, unwrap
 from briefing.yamlcheck import YamlRefused, load_values
@@ -225,7 +226,8 @@ _TABLE_RULE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")
 
 def _tables_joined(lines: list[str]) -> list[str]:
     """trafilatura writes a table as Markdown rows ("| a | b |"), one a line: each table
-    becomes one paragraph (one excerpt), its rows kept apart by "; " and cells by " | "."""
+    becomes one paragraph (one excerpt), each row on a line of its own, cells joined by
+    " | "."""
     out: list[str] = []
     rows: list[str] = []
     for line in [*lines, ""]:
@@ -238,7 +240,7 @@ def _tables_joined(lines: list[str]) -> list[str]:
                     rows.append(row)
             continue
         if rows:
-            out.append("; ".join(rows))
+            out.append(segment.ROW_BREAK.join(rows))
             rows = []
         out.append(line)
     return out

@@ -8,12 +8,24 @@ verification depend on it.
 from __future__ import annotations
 
 SEPARATOR = "\n\n"
+# A reader joins the rows of a table with this mark (the Unicode line separator, which
+# normalised text never holds) so that the table stays one paragraph, one excerpt; the
+# paragraph keeps its rows on lines of their own.
+ROW_BREAK = "\u2028"
 
 
 def split(text: str) -> list[str]:
-    """The non-empty lines of normalised text, each one paragraph, spaces collapsed."""
-    paragraphs = (" ".join(line.split()) for line in text.split("\n"))
+    """The non-empty lines of normalised text, each one paragraph, spaces collapsed (a
+    table's rows, joined by ROW_BREAK, make one paragraph of several lines)."""
+    paragraphs = (_collapsed(line) for line in text.split("\n"))
     return [paragraph for paragraph in paragraphs if paragraph]
+
+
+def _collapsed(line: str) -> str:
+    if ROW_BREAK not in line:
+        return " ".join(line.split())
+    rows = (" ".join(row.split()) for row in line.split(ROW_BREAK))
+    return "\n".join(row for row in rows if row)
 
 
 def blocks(text: str) -> list[int]:
