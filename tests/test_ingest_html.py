@@ -155,3 +155,23 @@ def test_broken_or_odd_declarations_are_ignored_not_fatal(tmp_path: Path, head: 
     assert article.title == "Night trains return to the northern line"
     assert article.authors == () and article.url is None
     assert article.text.startswith("The rail operator will run night trains")
+
+
+def test_a_page_that_names_no_site_has_no_outlet_not_its_domain(tmp_path: Path) -> None:
+    """The canonical address is the source's URL; its host is no outlet to cite."""
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Bridge tolls to rise</title>"
+        '<link rel="canonical" href="https://news.example.org/2020/bridge-tolls"></head>'
+        "<body><article><h1>Bridge tolls to rise</h1>"
+        + "".join(
+            f"<p>The council voted on the tolls for the river crossing, paragraph {n}, and "
+            "the increase takes effect in the spring after a consultation with drivers.</p>"
+            for n in range(3)
+        )
+        + "</article></body></html>",
+        encoding="utf-8",
+    )
+    article = read_article(page)
+    assert article.url == "https://news.example.org/2020/bridge-tolls"
+    assert article.outlet is None

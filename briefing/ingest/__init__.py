@@ -100,8 +100,14 @@ def build_article(extracted: readers.Extracted) -> Article | None:
     kept = set(cleaned.body)
     boilerplate = [i for i in range(len(paragraphs)) if i not in kept]
     url = extracted.url or (None if extracted.structured else metadata.find_url(page))
+    # A page that declares itself (HTML, a tagged PDF) and names no site has no outlet we
+    # can cite: its address's domain is the fallback of a text dump only.
     outlet = extracted.outlet or metadata.find_outlet(
-        page, boilerplate, cleaned.body[0], headline[0] if headline else None, url
+        page,
+        boilerplate,
+        cleaned.body[0],
+        headline[0] if headline else None,
+        None if extracted.structured else url,
     )
     near = byline[0] if byline else headline[0] if headline else None
     date = extracted.date or metadata.find_pubdate(page, near)
