@@ -18,6 +18,7 @@ from briefing.cli import app
 from briefing.ingest.parallel import Limits, read_articles
 from briefing.workspace import Workspace
 from tests.paths import SAMPLE_SOURCES, SHARED
+from tests.test_faults import faults
 
 RELIABILITY = SHARED / "reliability"
 needs_reliability = pytest.mark.skipif(
@@ -163,35 +164,15 @@ def test_reader_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
     deadline = time.monotonic() + 20
     workers: set[int] = set()
     while not workers and time.monotonic() < deadline:
-        workers = _children(parent.pid)
+        workers = faults.children(parent.pid)
         time.sleep(0.05)
     assert workers, "no worker started"
     parent.kill()
     parent.wait()
     deadline = time.monotonic() + 5
-    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+    while any(faults.alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not [pid for pid in workers if _alive(pid)]
-
-
-def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.add(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+    assert not [pid for pid in workers if faults.alive(pid)]
 
 
 # -- what ingest keeps ---------------------------------------------------------------
