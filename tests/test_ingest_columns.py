@@ -84,6 +84,8 @@ def test_lines_whose_gaps_are_a_table_or_code_are_not_taken_apart() -> None:
         "if (fee > limit) {     // the limit is set by the board",
         "the quick   brown fox jumps over the lazy dog",
         "North quay │ 12 │ 3",
+        "Author:\tJane Doe",
+        "Published      12 March 2024",
     ]
     text = read_plain("\n\n".join(lines).encode()).text.split("\n\n")
     assert text == [
@@ -95,6 +97,8 @@ def test_lines_whose_gaps_are_a_table_or_code_are_not_taken_apart() -> None:
         "if (fee > limit) { // the limit is set by the board",
         "the quick brown fox jumps over the lazy dog",
         "North quay │ 12 │ 3",
+        "Author: Jane Doe",
+        "Published 12 March 2024",
     ]
     # Two columns, whether parted by spaces or by a tab: two lines.
     assert read_plain(b"Harbour plan 2025     Ferry timetable").text == (

@@ -44,9 +44,16 @@ def _split(line: str) -> str:
         return line
     if any(_runs_on(left, right) for left, right in zip(pieces, pieces[1:], strict=False)):
         return line  # "the quick   brown fox": a sentence with stray spaces, not columns
+    if len(pieces) == 2 and _label(pieces[0]):
+        return line  # "Author:<tab>Jane Doe", "Published   12 March 2024": a label and its value
     if len(pieces) > 2 or not all(_textual(piece) for piece in pieces):
         return CELL_SEPARATOR.join(pieces)
     return "\n".join(pieces)
+
+
+def _label(piece: str) -> bool:
+    """Whether a left-hand piece is a field's label: one word, or a few ending in a colon."""
+    return " " not in piece or (piece.endswith(":") and len(piece.split()) <= 3)
 
 
 def _runs_on(left: str, right: str) -> bool:
