@@ -32,9 +32,13 @@ def test_a_headline_beside_a_sidebar_link_is_the_title_and_the_body_keeps_out_th
 ) -> None:
     lines = [
         beside("Harbour plan 2025: what changes this spring", "Useful links:"),
-        beside("Posted on 12 March 2025", "Ferry timetable"),
+        beside("By Ruth Adeyemi | 12 March 2025", "Ferry timetable"),
         "",
         beside(PROSE[0], "Lifeboat station"),
+        "",
+        "Quay             Berths      Cranes",
+        "North wall       12          3",
+        "Container quay   4           2",
         "",
         beside(PROSE[1], "Report a problem"),
     ]
@@ -42,8 +46,10 @@ def test_a_headline_beside_a_sidebar_link_is_the_title_and_the_body_keeps_out_th
     path.write_text("\n".join(lines), encoding="utf-8")
     article = read_article(path)
     assert article.title == "Harbour plan 2025: what changes this spring"
-    assert article.date == "2025-03-12"
-    assert [article.text[s:e] for s, e in article.paragraphs] == PROSE
+    assert (article.author, article.date) == ("Ruth Adeyemi", "2025-03-12")
+    # The table between the paragraphs is one excerpt, a row a line, as an HTML table is.
+    table = "Quay | Berths | Cranes\nNorth wall | 12 | 3\nContainer quay | 4 | 2"
+    assert [article.text[s:e] for s, e in article.paragraphs] == [PROSE[0], table, PROSE[1]]
 
 
 def test_a_headline_in_one_block_with_its_body_and_a_sidebar_is_found(tmp_path: Path) -> None:

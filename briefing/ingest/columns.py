@@ -9,7 +9,8 @@ and the line becomes two lines.
 Only a gap between two pieces of text is a column gap. A line of aligned cells with
 figures among them, or of three cells or more, is a table's row: it stays one line,
 its cells kept apart by " | " as the HTML reader writes a table's cells, so that no
-cell is read as a line of its own (nor the row as a headline). Code with an aligned
+cell is read as a line of its own (nor the row as a headline); a table's rows that
+follow each other make one paragraph, a row a line, as HTML tables do. Code with an aligned
 comment and rules drawn with box characters keep their line as it is.
 """
 
@@ -17,38 +18,52 @@ from __future__ import annotations
 
 import re
 
+from briefing.ingest import segment
+
 # Three spaces or more, or a tab: wider than any spacing a sentence holds
 # (two spaces may follow a full stop in typed text).
 _GAP = re.compile(r"[ \u00a0]{3,}|[ \u00a0]*\t[ \t\u00a0]*")
 # Signs of code or of a drawn table in a piece: statement ends, braces, an assignment,
-# an opening bracket ending it, a comment marker opening it, rules and pipes.
-_CODE_OR_RULE = re.compile(r"[;{}│┃┆|─━═]|\s=\s|==|[(\[]$|^(?:#|//|--|/\*|<)")
+# an opening bracket ending it, a comment marker opening it, box rules, a pipe at
+# either end ("| Port | Berths |"; a pipe inside is a byline's "Name | date").
+_CODE_OR_RULE = re.compile(r"[;{}│┃┆─━═]|\s=\s|==|[(\[|]$|^(?:#|//|--|/\*|<|\|)")
 _LETTER = re.compile(r"[^\W\d_]")
 CELL_SEPARATOR = " | "
 
 
 def split_columns(text: str) -> str:
-    """The text with every line that holds two columns written as two lines."""
+    """The text with every line that holds two columns written as two lines, and the
+    rows of a table (next to each other) made one paragraph of rows."""
     if "\t" not in text and "   " not in text and "\u00a0" not in text:
         return text  # the common case: nothing to look at
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(_split(line) for line in lines)
+    out: list[str] = []
+    in_table = False
+    for line in lines:
+        read, row = _split(line)
+        if row and in_table:
+            out[-1] += segment.ROW_BREAK + read  # one table, one paragraph (one excerpt)
+        else:
+            out.append(read)
+        in_table = row
+    return "\n".join(out)
 
 
-def _split(line: str) -> str:
+def _split(line: str) -> tuple[str, bool]:
+    """The line as read, and whether it is a table's row."""
     stripped = line.strip()
     if not _GAP.search(stripped):
-        return line
+        return line, False
     pieces = _GAP.split(stripped)
     if any(_CODE_OR_RULE.search(piece) for piece in pieces):
-        return line
+        return line, False
     if any(_runs_on(left, right) for left, right in zip(pieces, pieces[1:], strict=False)):
-        return line  # "the quick   brown fox": a sentence with stray spaces, not columns
+        return line, False  # "the quick   brown fox": a sentence with stray spaces
     if len(pieces) == 2 and _label(pieces[0]):
-        return line  # "Author:<tab>Jane Doe", "Published   12 March 2024": a label and its value
+        return line, False  # "Author:<tab>Jane Doe", "Published   12 March 2024"
     if len(pieces) > 2 or not all(_textual(piece) for piece in pieces):
-        return CELL_SEPARATOR.join(pieces)
-    return "\n".join(pieces)
+        return CELL_SEPARATOR.join(pieces), True
+    return "\n".join(pieces), False
 
 
 def _label(piece: str) -> bool:
