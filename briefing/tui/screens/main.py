@@ -51,6 +51,8 @@ class MainScreen(Screen[None]):
         self._preview_busy = False  # a worker is drawing the memo
         self._preview_wanted = False  # the brief changed since that drawing began
         self._theme: str | None = None
+        self._line_shown = ""  # the workspace line as last drawn
+        self._sample_root = locations.user_sample_dir().resolve()
 
     def compose(self) -> ComposeResult:
         yield Header(icon="§")
@@ -80,7 +82,7 @@ class MainScreen(Screen[None]):
 
     def recolour(self) -> None:
         """The colour theme changed: redraw what borrows its colours."""
-        self._restate()
+        self._restate(recolour=True)
         self.schedule_preview(now=True)
 
     def on_screen_resume(self) -> None:
@@ -101,19 +103,22 @@ class MainScreen(Screen[None]):
         session = self.session
         root = session.library.workspace.root
         where = tilde(root)
-        count = session.library.store.count_sources()
+        count = session.source_count()
         parts = [f"Files in {where}", f"{count} source{'' if count == 1 else 's'}"]
         if not session.autosave:
             parts.append("● not saved: brief.yaml could not be read; ctrl+s replaces it")
-        elif session.dirty:
-            parts.append("● unsaved: ctrl+s")
-        else:
+        elif session.save_failure is not None:
+            parts.append("● not saved: writing brief.yaml failed; ctrl+s tries again")
+        else:  # a write under way is as good as done: the writer ends it, even on quit
             parts.append("✓ every change saved to brief.yaml · ctrl+z undoes")
-        if root == locations.user_sample_dir().resolve():
+        if root == self._sample_root:
             parts.append("this is the sample: `briefing init FOLDER` starts your own")
-        line = self.query_one("#workspace-line", Static)
-        line.update(" · ".join(parts))
-        line.tooltip = strip_controls(str(root))
+        text = " · ".join(parts)
+        if text != self._line_shown:  # an update lays the screen out again: only on a change
+            self._line_shown = text
+            line = self.query_one("#workspace-line", Static)
+            line.update(text)
+            line.tooltip = strip_controls(str(root))
 
     def show_excerpts(self, theme_id: str, keep: str | None = None) -> None:
         """List the theme's excerpts; a theme just come to opens at its best excerpt."""
@@ -139,7 +144,7 @@ class MainScreen(Screen[None]):
         if moved:
             self.query_one(MemoPreview).follow(theme_id)
 
-    def _restate(self, states: dict[str, str] | None = None) -> None:
+    def _restate(self, states: dict[str, str] | None = None, recolour: bool = False) -> None:
         """Update the state marks in place (all of them, or just `states`): no rebuild."""
         if self._theme:
             theme = self._theme
@@ -150,7 +155,8 @@ class MainScreen(Screen[None]):
                     key.value: self.session.state_of(theme, key.value)
                     for key in table.rows
                     if key.value
-                }
+                },
+                recolour,
             )
 
     @on(ThemeList.Highlighted)

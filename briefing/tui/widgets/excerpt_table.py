@@ -68,6 +68,7 @@ class ExcerptTable(DataTable[RenderableType]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._rows: list[ExcerptRow] = []
+        self._states: dict[str, str] = {}  # excerpt id -> the state its mark shows
         self._width = 40  # the text column's width: each row's first line is laid out to it
 
     def on_mount(self) -> None:
@@ -93,6 +94,7 @@ class ExcerptTable(DataTable[RenderableType]):
         new theme), from the first row: the best excerpt in view."""
         current = None if top else keep or self.current
         self._rows = rows
+        self._states = {row.excerpt.id: row.state for row in rows}
         self.clear()
         for row in rows:
             self.add_row(*self._cells(row), key=row.excerpt.id, height=ROW_HEIGHT)
@@ -103,10 +105,12 @@ class ExcerptTable(DataTable[RenderableType]):
             self.move_cursor(row=0, animate=False)
             self.scroll_home(animate=False, immediate=True)
 
-    def restate(self, states: dict[str, str]) -> None:
-        """Change only the state marks: the cheap update after a memo was rebuilt."""
+    def restate(self, states: dict[str, str], recolour: bool = False) -> None:
+        """Change only the marks whose state changed (or all, to `recolour`): any cell
+        update makes the table draw every row in view again, tens of ms at 160x50."""
         for excerpt_id, state in states.items():
-            if excerpt_id in self.rows:
+            if excerpt_id in self.rows and (recolour or self._states.get(excerpt_id) != state):
+                self._states[excerpt_id] = state
                 self.update_cell(excerpt_id, "state", self._mark(state))
 
     @property
