@@ -207,7 +207,7 @@ class BriefingApp(App[None]):
             self.post_message(BriefEdited())
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
-                screen.refresh_themes()
+                screen.replayed(step)
                 screen.schedule_preview()
         self.notify(f"{done}: {step.what}.", timeout=3)
 

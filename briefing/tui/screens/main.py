@@ -20,7 +20,7 @@ from briefing.tui.dialogs.details import CommentDialog
 from briefing.tui.dialogs.tags import TagsDialog
 from briefing.tui.editor import edit_in_editor
 from briefing.tui.messages import BriefEdited, LibraryChanged
-from briefing.tui.session import Session, tilde
+from briefing.tui.session import Session, Step, tilde
 from briefing.tui.widgets.excerpt_table import ExcerptTable
 from briefing.tui.widgets.memo_view import Drawn, Palette, draw_failure, draw_memo
 from briefing.tui.widgets.pane import Pane
@@ -51,6 +51,7 @@ class MainScreen(Screen[None]):
         self._preview_busy = False  # a worker is drawing the memo
         self._preview_wanted = False  # the brief changed since that drawing began
         self._theme: str | None = None
+        self._listed = (0, 0)  # excerpts listed, and carried, for the theme under the cursor
         self._line_shown = ""  # the workspace line as last drawn
         self._sample_root = locations.user_sample_dir().resolve()
 
@@ -82,7 +83,7 @@ class MainScreen(Screen[None]):
 
     def recolour(self) -> None:
         """The colour theme changed: redraw what borrows its colours."""
-        self._restate(recolour=True)
+        self._restate()
         self.schedule_preview(now=True)
 
     def on_screen_resume(self) -> None:
@@ -128,23 +129,49 @@ class MainScreen(Screen[None]):
         rows, total = self.session.excerpt_rows(theme_id)
         table = self.query_one(ExcerptTable)
         table.show(rows, keep=keep, top=fresh)
+        self._listed = (len(rows), total)
         pane = self.query_one("#excerpt-pane", Pane)
         label = self.session.label(theme_id)
         pane.set_title(f"Excerpts · {label}")
         self.query_one(ThemeList).tooltip = label  # the full name, however narrow the pane
-        count = self.session.max_excerpts(theme_id)
-        notes = [f"memo quotes {count} (+/-)"]
-        if total > len(rows):
-            notes.append(f"the best {len(rows)} of {total}; search (/) finds the rest")
-        elif not rows:
-            notes.append("no excerpt carries this theme")
-        comment = self.session.comment(theme_id)
-        notes.append(f"Comment: {comment.splitlines()[0]}" if comment else "c: write a comment")
-        pane.set_note(" · ".join(notes))
+        self._show_note(theme_id)
         if moved:
             self.query_one(MemoPreview).follow(theme_id)
 
-    def _restate(self, states: dict[str, str] | None = None, recolour: bool = False) -> None:
+    def _show_note(self, theme_id: str) -> None:
+        """The excerpt pane's note: how many the memo quotes, how many listed, the comment."""
+        listed, total = self._listed
+        count = self.session.max_excerpts(theme_id)
+        notes = [f"memo quotes {count} (+/-)"]
+        if total > listed:
+            notes.append(f"the best {listed} of {total}; search (/) finds the rest")
+        elif not listed:
+            notes.append("no excerpt carries this theme")
+        comment = self.session.comment(theme_id)
+        notes.append(f"Comment: {comment.splitlines()[0]}" if comment else "c: write a comment")
+        self.query_one("#excerpt-pane", Pane).set_note(" · ".join(notes))
+
+    def replayed(self, step: Step) -> None:
+        """After undo or redo: the lists as the brief is now. The excerpts are listed
+        again only when their rows change (a pin moves a row, a tag adds or drops one);
+        an exclusion or a count only changes marks and the note."""
+        theme = self._theme
+
+        def pins(brief: Brief | None) -> list[str]:
+            entry = brief.theme(theme) if brief is not None and theme else None
+            return [ref.id for ref in entry.pinned] if entry else []
+
+        if theme is None or step.tags_before or step.tags_after:
+            self.refresh_themes()
+            return
+        self.query_one(ThemeList).show(self.session.theme_rows(), keep=theme)
+        if pins(step.brief_before) != pins(step.brief_after):
+            self.show_excerpts(theme, keep=self.query_one(ExcerptTable).current)
+        else:
+            self._restate()
+            self._show_note(theme)
+
+    def _restate(self, states: dict[str, str] | None = None) -> None:
         """Update the state marks in place (all of them, or just `states`): no rebuild."""
         if self._theme:
             theme = self._theme
@@ -155,8 +182,7 @@ class MainScreen(Screen[None]):
                     key.value: self.session.state_of(theme, key.value)
                     for key in table.rows
                     if key.value
-                },
-                recolour,
+                }
             )
 
     @on(ThemeList.Highlighted)

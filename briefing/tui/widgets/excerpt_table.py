@@ -68,7 +68,7 @@ class ExcerptTable(DataTable[RenderableType]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._rows: list[ExcerptRow] = []
-        self._states: dict[str, str] = {}  # excerpt id -> the state its mark shows
+        self._states: dict[str, tuple[str, object]] = {}  # excerpt id -> its mark's state, style
         self._width = 40  # the text column's width: each row's first line is laid out to it
 
     def on_mount(self) -> None:
@@ -94,7 +94,7 @@ class ExcerptTable(DataTable[RenderableType]):
         new theme), from the first row: the best excerpt in view."""
         current = None if top else keep or self.current
         self._rows = rows
-        self._states = {row.excerpt.id: row.state for row in rows}
+        self._states = {row.excerpt.id: (row.state, self._mark(row.state).style) for row in rows}
         self.clear()
         for row in rows:
             self.add_row(*self._cells(row), key=row.excerpt.id, height=ROW_HEIGHT)
@@ -105,13 +105,15 @@ class ExcerptTable(DataTable[RenderableType]):
             self.move_cursor(row=0, animate=False)
             self.scroll_home(animate=False, immediate=True)
 
-    def restate(self, states: dict[str, str], recolour: bool = False) -> None:
-        """Change only the marks whose state changed (or all, to `recolour`): any cell
-        update makes the table draw every row in view again, tens of ms at 160x50."""
+    def restate(self, states: dict[str, str]) -> None:
+        """Change only the marks that look different now (a new state, or the colours of
+        a new theme): any cell update makes the table draw every row in view again."""
         for excerpt_id, state in states.items():
-            if excerpt_id in self.rows and (recolour or self._states.get(excerpt_id) != state):
-                self._states[excerpt_id] = state
-                self.update_cell(excerpt_id, "state", self._mark(state))
+            if excerpt_id in self.rows:
+                mark = self._mark(state)
+                if self._states.get(excerpt_id) != (state, mark.style):
+                    self._states[excerpt_id] = (state, mark.style)
+                    self.update_cell(excerpt_id, "state", mark)
 
     @property
     def current(self) -> str | None:
