@@ -51,7 +51,7 @@ def test_search_opens_a_hit_and_pins_it(sample_library: Library) -> None:
         assert isinstance(app.screen, SourceScreen)
         await pilot.press("escape")
         await pilot.press("p")  # into the theme under the main screen's cursor
-        await pilot.pause()
+        await settle(pilot)
         hit = app.screen.current  # type: ignore[attr-defined]
         assert app.session.brief.theme("arms-sales").is_pinned(hit.excerpt.id)  # type: ignore[union-attr]
         assert hit.excerpt.id in app.session.library.workspace.brief_path.read_text("utf-8")

@@ -24,7 +24,7 @@ from briefing.tui.session import Session, Step, tilde
 from briefing.tui.widgets.excerpt_table import ExcerptTable
 from briefing.tui.widgets.memo_view import Drawn, Palette, draw_failure, draw_memo
 from briefing.tui.widgets.pane import Pane
-from briefing.tui.widgets.preview import MemoPreview
+from briefing.tui.widgets.preview import MemoPreview, PartLines, lay_out, parts_of
 from briefing.tui.widgets.theme_list import ThemeList
 
 NARROW = 120  # below this many columns the preview is a tab
@@ -351,7 +351,10 @@ class MainScreen(Screen[None]):
     def _start_preview(self) -> None:
         self._preview_wanted = False
         self._preview_busy = True
-        self.render_preview(self.session.snapshot(), self._palette())
+        preview = self.query_one(MemoPreview)
+        self.render_preview(
+            self.session.snapshot(), self._palette(), preview.line_width, preview.laid_out()
+        )
 
     def _palette(self) -> Palette:
         colours = self.app.theme_variables
@@ -360,8 +363,11 @@ class MainScreen(Screen[None]):
         )
 
     @work(thread=True, exclusive=True, group="preview")
-    def render_preview(self, brief: Brief, palette: Palette) -> None:
-        """Build the memo document on the workers' connection and draw it, off the keys."""
+    def render_preview(
+        self, brief: Brief, palette: Palette, width: int, known: dict[str, PartLines]
+    ) -> None:
+        """Build the memo document on the workers' connection, draw it and lay it out in
+        lines (only the parts that changed), all off the keys."""
         document: MemoDocument | None = None
         try:
             with self.session.reading() as library:
@@ -369,10 +375,17 @@ class MainScreen(Screen[None]):
             drawn = draw_memo(document, palette)
         except BriefingError as error:
             drawn = draw_failure(error.message)
+        laid_out = lay_out(parts_of(drawn), width, known)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._preview_ready, document, drawn, palette)
+            self.app.call_from_thread(self._preview_ready, document, drawn, palette, laid_out)
 
-    def _preview_ready(self, document: MemoDocument | None, drawn: Drawn, palette: Palette) -> None:
+    def _preview_ready(
+        self,
+        document: MemoDocument | None,
+        drawn: Drawn,
+        palette: Palette,
+        laid_out: dict[str, PartLines],
+    ) -> None:
         self._preview_busy = False
         if self._preview_wanted:  # the brief changed while this one was drawn
             self._start_preview()
@@ -384,4 +397,4 @@ class MainScreen(Screen[None]):
                 f" · {warnings} warning{'s' if warnings > 1 else ''}" if warnings else ""
             )
             self.query_one("#preview-pane", Pane).set_title(title)
-        self.query_one(MemoPreview).show(drawn, palette)
+        self.query_one(MemoPreview).show(drawn, palette, laid_out)
