@@ -37,6 +37,37 @@ def test_include_on_a_proposed_excerpt_pins_it(sample_library: Library) -> None:
     drive(sample_library, script)
 
 
+def test_marks_changed_in_place_are_drawn_and_the_rest_of_the_row_kept(
+    sample_library: Library,
+) -> None:
+    """Marks are redrawn row by row (not the whole table): what is drawn must still be
+    each row's state, after an exclusion, the memo's new choice and an undo."""
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        await pilot.press("tab")
+        table = app.screen.query_one(ExcerptTable)
+        in_view = min(table.row_count, 10)
+
+        def drawn() -> list[str]:  # each row's first line as the screen shows it
+            return [table.render_line(3 * i).text.strip() for i in range(in_view)]
+
+        def marks() -> list[str]:
+            return [table.get_row_at(i)[0].plain for i in range(in_view)]
+
+        first_lines = [line[1:].strip() for line in drawn()]
+        await pilot.press("x")
+        await settle(pilot)
+        assert drawn()[0].startswith("✗")
+        assert [line[0] for line in drawn()] == marks()
+        assert [line[1:].strip() for line in drawn()] == first_lines
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert not drawn()[0].startswith("✗")
+        assert [line[0] for line in drawn()] == marks()
+
+    drive(sample_library, script)
+
+
 def test_search_opens_a_hit_and_pins_it(sample_library: Library) -> None:
     async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
         await pilot.press("slash")
