@@ -125,6 +125,7 @@ class BriefingApp(App[None]):
         if isinstance(self.screen, MainScreen):
             self.screen.refresh_themes()
             self.screen.schedule_preview()
+            self.screen.read_ahead()
 
     def _autosave_now(self) -> None:
         if self.session.dirty and self.session.autosave:

@@ -20,7 +20,7 @@ from briefing.library import Library
 from briefing.memo import Brief, MemoDocument, default_brief
 from briefing.memo.brief import MAX_EXCERPTS_LIMIT, BriefTheme
 from briefing.memo.selection import propose, select
-from briefing.model import Excerpt, Source
+from briefing.model import Excerpt, ScoredExcerpt, Source
 from briefing.tui.brief_writer import BriefWriter
 
 EXCERPT_CAP = 100  # rows listed per theme (the best); search reaches the rest
@@ -98,6 +98,10 @@ class Session:
         self.selected: dict[str, set[str]] = {}  # theme id -> excerpt ids the memo quotes
         self._counts: dict[str, int] | None = None
         self._sources: int | None = None
+        # Each theme's best excerpts as the store gave them (read ahead by a worker: a
+        # theme's list then shows without a query); dropped when the corpus changes.
+        self._scored: dict[str, list[ScoredExcerpt]] = {}
+        self._corpus_version = 0  # counts the forgets: a read-ahead begun before is dropped
         self.current_theme: str | None = None  # the theme under the main screen's cursor
         # Ingest, re-tag and explain write or read through the library's own connection.
         self.lock = threading.Lock()
@@ -136,6 +140,32 @@ class Session:
         """After an ingest, a re-tag or a manual tag, the counts must be read again."""
         self._counts = None
         self._sources = None
+        self._scored = {}
+        self._corpus_version += 1
+
+    def scored(self, theme_id: str, cap: int = EXCERPT_CAP) -> list[ScoredExcerpt]:
+        """The theme's best `cap` excerpts, read once (or ahead by `read_ahead`)."""
+        if cap != EXCERPT_CAP:
+            return self.library.store.excerpts_for_theme(theme_id, limit=cap)
+        found = self._scored.get(theme_id)
+        if found is None:
+            found = self._scored[theme_id] = self.library.store.excerpts_for_theme(
+                theme_id, limit=cap
+            )
+        return found
+
+    def read_ahead(self) -> None:
+        """Read every theme's list on the workers' connection (a worker's job), so that
+        moving to a theme costs no query on the keys."""
+        version = self._corpus_version
+        for theme in self.library.themes:
+            if theme.id in self._scored:
+                continue
+            with self.reading() as library:  # taken per theme: a forget never waits long
+                found = library.store.excerpts_for_theme(theme.id, limit=EXCERPT_CAP)
+            if version != self._corpus_version:
+                return  # the corpus changed meanwhile: these rows may be stale
+            self._scored.setdefault(theme.id, found)
 
     @contextmanager
     def reading(self) -> Iterator[Library]:
@@ -192,7 +222,7 @@ class Session:
             if excerpt and source and excerpt.id not in seen:
                 seen.add(excerpt.id)
                 rows.append(ExcerptRow(excerpt, source, 0.0, "pinned"))
-        scored = store.excerpts_for_theme(theme_id, limit=cap)
+        scored = self.scored(theme_id, cap)
         for item in scored:
             if len(rows) >= cap:
                 break

@@ -75,6 +75,12 @@ class MainScreen(Screen[None]):
         self.show_save_state()
         self.query_one(ThemeList).focus()
         self.schedule_preview()  # after the first paint: the lists come first
+        self.read_ahead()
+
+    @work(thread=True, group="read-ahead")
+    def read_ahead(self) -> None:
+        """Every theme's excerpt list, read while the user looks at the first one."""
+        self.session.read_ahead()
 
     def on_resize(self) -> None:
         narrow = self.size.width < NARROW
