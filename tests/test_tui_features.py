@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, SelectionList
+from textual.widgets import DataTable, Input, SelectionList, Static
 
 from briefing.library import Library
 from briefing.tui.app import BriefingApp
@@ -18,6 +18,7 @@ from briefing.tui.screens.main import MainScreen
 from briefing.tui.screens.search import SearchScreen
 from briefing.tui.screens.source import SourceScreen
 from briefing.tui.widgets.excerpt_table import ExcerptTable
+from briefing.workspace import Workspace
 from tests.test_tui_workflow import drive, settle
 
 
@@ -186,3 +187,32 @@ def test_help_lists_the_keys(sample_library: Library) -> None:
         assert app.theme == "briefing-light"
 
     drive(sample_library, script)
+
+
+def test_decisions_that_apply_to_nothing_are_said_at_start_with_the_remedy(
+    sample_workspace: Workspace,
+) -> None:
+    from briefing.tagging.manual import ManualTags, save_manual_tags
+    from briefing.tui.dialogs.decisions import StaleDecisionsDialog
+
+    tags = ManualTags()
+    gone = "A paragraph of an article that is no longer in this workspace at all."
+    tags.add("0123456789ab", "arms-sales", gone)
+    save_manual_tags(sample_workspace.tags_path, tags)
+    library = Library.open(sample_workspace)
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        dialog = app.screen
+        assert isinstance(dialog, StaleDecisionsDialog)
+        words = " ".join(str(w.render()) for w in dialog.query(Static))
+        assert "1 decision in tags.yaml not applied" in words
+        assert "no longer in this workspace" in words and "arms-sales" in words
+        assert "tags.yaml" in words and "add" in words.lower()
+        await pilot.press("a")  # the remedy: add the source again
+        await pilot.pause()
+        assert isinstance(app.screen, AddSourcesDialog)
+
+    drive(library, script)
+    library.close()
+    # Nothing was dropped from tags.yaml: the decision waits for its source.
+    assert "0123456789ab" in sample_workspace.tags_path.read_text(encoding="utf-8")

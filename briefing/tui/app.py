@@ -15,6 +15,7 @@ from briefing.errors import BriefingError
 from briefing.library import IngestSummary, Library
 from briefing.memo.render import FORMATS
 from briefing.tui.commands import BriefingCommands, Command
+from briefing.tui.dialogs.decisions import StaleDecisionsDialog
 from briefing.tui.dialogs.details import DetailsDialog
 from briefing.tui.dialogs.export import ExportDialog
 from briefing.tui.dialogs.ingest import AddSourcesDialog, IngestSummaryDialog, ProgressDialog
@@ -23,7 +24,7 @@ from briefing.tui.messages import BriefEdited, BriefSaved, LibraryChanged
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.screens.main import MainScreen
 from briefing.tui.screens.search import SearchScreen
-from briefing.tui.session import Session, Step
+from briefing.tui.session import Session, Step, tilde
 from briefing.tui.themes import DARK, LIGHT
 
 
@@ -79,6 +80,25 @@ class BriefingApp(App[None]):
                 self._load_error,
                 "A fresh brief over every theme is open instead. Fix the file and restart to "
                 "keep it, or save (ctrl+s) to replace it. Nothing is saved until you do.",
+            )
+        self._say_stale_decisions()
+
+    def _say_stale_decisions(self) -> None:
+        """tags.yaml decisions moved to their excerpts' new ids are said in passing; those
+        that apply to nothing get a notice with the remedy (add the source again)."""
+        moved = len(self.library.refound)
+        if moved:
+            self.notify(
+                f"{moved} decision{'s' if moved > 1 else ''} in tags.yaml found again by "
+                "text and moved to the excerpts' new ids.",
+                timeout=6,
+            )
+        lost = self.library.unresolved_decisions()
+        if lost:
+            path = tilde(self.library.workspace.tags_path)
+            self.push_screen(
+                StaleDecisionsDialog(path, lost),
+                lambda answer: self.action_add_sources() if answer == "add" else None,
             )
 
     # -- state ----------------------------------------------------------------------
