@@ -47,10 +47,12 @@ class StaleDecisionsDialog(ModalScreen[str | None]):
                 lines.append(f"… and {count - SHOWN} more")
             with VerticalScroll(classes="dialog-list"):
                 yield Static("\n".join(lines), markup=False)
+            its, it, they = ("Their", "their", "They") if count > 1 else ("Its", "its", "It")
             yield Static(
-                f"Their excerpts are no longer in the corpus and their text was not found "
-                f"again. They stay in {self._path} until their source is added again (a), "
-                "or you remove the entries from the file.",
+                f"{its} excerpt{'s are' if count > 1 else ' is'} no longer in the corpus and "
+                f"{it} text was not found again. {they} stay{'' if count > 1 else 's'} in "
+                f"{self._path} until {it} source is added again (a), or you remove "
+                f"{'the entries' if count > 1 else 'the entry'} from the file.",
                 classes="dialog-hint",
                 markup=False,
             )
