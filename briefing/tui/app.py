@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -170,6 +171,31 @@ class BriefingApp(App[None]):
         message = error.message if isinstance(error, BriefingError) else error
         self.push_screen(ErrorDialog(title, message, hint))
 
+    async def _settle_keys(self, rounds: int = 6) -> None:
+        """Let the keys typed before quit take effect. A key's action only posts a message
+        (space: "theme toggled"), which travels up to the screen one widget per turn; a
+        burst typed faster than that (space then q) would quit before the change is made.
+        Each round waits until every widget of the screen has handled what it held."""
+        for _ in range(rounds):
+            left = 0
+            done = asyncio.Event()
+
+            def one_done(done: asyncio.Event = done) -> None:
+                nonlocal left
+                left -= 1
+                if left == 0:
+                    done.set()
+
+            for node in self.screen.walk_children(with_self=True):
+                if node.call_later(one_done):
+                    left += 1
+            if not left:
+                return
+            try:
+                await asyncio.wait_for(done.wait(), timeout=2)
+            except TimeoutError:
+                return
+
     def on_unmount(self) -> None:
         """Every way out (quit, an error, the end of a test) waits for the last write."""
         self.session.flush()
@@ -189,6 +215,8 @@ class BriefingApp(App[None]):
     async def action_quit(self) -> None:
         if isinstance(self.screen, QuitDialog):
             return
+        await self._settle_keys()
+        self._autosave_now()
         self.session.flush()  # the last change's write: quitting never loses it
         if not self.session.dirty:
             self.exit()
