@@ -145,3 +145,99 @@ def test_authors_and_url_are_kept_one_by_one(store: Store) -> None:
     kept = store.source("s")
     assert kept is not None
     assert (kept.authors, kept.url) == (["Jane Doe", "John Roe"], "https://example.org/a/1")
+
+
+def _counted_from_every_tag(store: Store) -> tuple[dict[str, tuple[int, int]], dict]:
+    """Theme counts and the matrix aggregated over the effective_tags view: the rule the
+    kept counts must agree with."""
+    counts = {
+        row[0]: (row[1], row[2])
+        for row in store.db.execute(
+            "SELECT ef.theme_id, count(*), count(DISTINCT e.source_id) FROM effective_tags ef"
+            " JOIN excerpts e ON e.id = ef.excerpt_id GROUP BY ef.theme_id"
+        )
+    }
+    matrix: dict[str, dict[str, int]] = {}
+    for source_id, theme_id, n in store.db.execute(
+        "SELECT e.source_id, ef.theme_id, count(*) FROM effective_tags ef"
+        " JOIN excerpts e ON e.id = ef.excerpt_id GROUP BY 1, 2"
+    ):
+        matrix.setdefault(source_id, {})[theme_id] = n
+    return counts, matrix
+
+
+def _kept(store: Store) -> tuple[dict[str, tuple[int, int]], dict]:
+    counts = {t: (c.excerpts, c.sources) for t, c in store.theme_counts().items()}
+    assert store.theme_excerpt_counts() == {t: c[0] for t, c in counts.items()}
+    return counts, store.theme_matrix()
+
+
+def test_kept_theme_counts_follow_every_kind_of_write(store: Store) -> None:
+    """Counts kept at write time agree with an aggregate over every tag, after tagging,
+    re-tagging, decisions made and undone, and a source arriving after its decisions."""
+    import random
+
+    rng = random.Random(7)
+    themes = ["arms", "energy", "india"]
+    excerpts: list[Excerpt] = []
+    for s in range(6):
+        excerpts += _add(store, f"s{s}", [f"Paragraph {s} {p} text." for p in range(4)])
+
+    def scores_for(ids: list[str]) -> list[tuple[str, list[ThemeScore]]]:
+        return [(i, [ThemeScore(t, rng.random(), rng.random() < 0.4) for t in themes]) for i in ids]
+
+    with store.transaction():
+        store.set_scores(scores_for([e.id for e in excerpts]))
+    assert _kept(store) == _counted_from_every_tag(store)
+    assert store.theme_counts()  # something was tagged
+
+    for _ in range(5):
+        decisions = [
+            (rng.choice(excerpts).id, rng.choice(themes), rng.choice(["added", "removed"]))
+            for _ in range(rng.randrange(0, 8))
+        ]
+        with store.transaction():
+            store.replace_manual(decisions)
+        assert _kept(store) == _counted_from_every_tag(store)
+        with store.transaction(), store.rewriting_scores():
+            store.set_score_rows(
+                (i, s.theme_id, s.score, int(s.tagged))
+                for i, scored in scores_for([e.id for e in excerpts])
+                for s in scored
+            )
+        assert _kept(store) == _counted_from_every_tag(store)
+
+    # A decision on an excerpt not stored yet (as during a rebuild) counts once it arrives.
+    late = Excerpt("late-0", "late", 0, 0, 12, "Late source.")
+    with store.transaction():
+        store.replace_manual([("late-0", "energy", "added")])
+    before = store.theme_counts()
+    with store.transaction():
+        store.add_source(Source("late", "late.txt", "Late source."), [late])
+    assert _kept(store) == _counted_from_every_tag(store)
+    assert store.theme_counts()["energy"].excerpts == before["energy"].excerpts + 1
+    store.replace_manual([])  # outside a transaction, as a single statement would be
+    assert _kept(store) == _counted_from_every_tag(store)
+
+
+def test_a_store_of_schema_4_gets_its_theme_counts_on_migration(tmp_path: Path) -> None:
+    from briefing.store import MIGRATIONS
+
+    path = tmp_path / "corpus.db"
+    with sqlite3.connect(path) as db:
+        for script in MIGRATIONS[:4]:
+            db.executescript(script)
+        db.execute("PRAGMA user_version = 4")
+        db.execute("INSERT INTO sources(id, file, text, added) VALUES ('s', 's.txt', 'A. B.', 1)")
+        for n, eid in enumerate(["e1", "e2"]):
+            db.execute(
+                "INSERT INTO excerpts(id, source_id, position, start, end, text) "
+                "VALUES (?, 's', ?, 0, 2, 'A.')",
+                (eid, n),
+            )
+        db.execute("INSERT INTO scores VALUES ('e1', 'arms', 0.9, 1), ('e2', 'arms', 0.3, 0)")
+        db.execute("INSERT INTO manual VALUES ('e2', 'energy', 'added')")
+    store = Store(path)
+    assert store.schema_version == SCHEMA_VERSION
+    assert _kept(store) == _counted_from_every_tag(store)
+    assert {t: c.excerpts for t, c in store.theme_counts().items()} == {"arms": 1, "energy": 1}
