@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from briefing.controls import strip_controls, without_controls
 from briefing.errors import WorkspaceError
@@ -869,21 +870,76 @@ class Store:
         return match.group(0).casefold() if match else stem
 
     def _search(self, match: str, theme_id: str | None, limit: int) -> list[SearchHit]:
+        """The best `limit` matches by (rank, excerpt id). FTS5 ranks the matches and keeps
+        the best few in its own bounded sort; only those few are joined to their excerpts
+        and given a snippet (a snippet for every match was most of a common word's cost)."""
+        ranked = self._ranked(match, theme_id, limit)
+        if not ranked:
+            return []
         sql = (
-            "SELECT e.*, snippet(excerpts_fts, 0, '[', ']', '…', 24) AS snip, f.rank AS rank "
+            "SELECT e.*, snippet(excerpts_fts, 0, '[', ']', '…', 24) AS snip "
             "FROM excerpts_fts f JOIN excerpts e ON e.n = f.rowid WHERE excerpts_fts MATCH :q "
         )
-        params: dict[str, object] = {"q": match, "limit": limit}
-        if theme_id is not None:
-            sql += f"AND {_CARRIES} "
-            params["t"] = theme_id
-        sql += "ORDER BY f.rank, e.id LIMIT :limit"
+        found: dict[int, sqlite3.Row | None]
+        if "*" in match:
+            # A prefix is expanded each time FTS5 starts a query: one pass over the rows
+            # between the first and last hit, rather than one query per hit.
+            found = {
+                row["n"]: row
+                for row in self.db.execute(
+                    sql + "AND f.rowid BETWEEN :lo AND :hi "
+                    "AND +f.rowid IN (SELECT value FROM json_each(:ids))",
+                    {
+                        "q": match,
+                        "lo": min(n for n, _ in ranked),
+                        "hi": max(n for n, _ in ranked),
+                        "ids": json.dumps([n for n, _ in ranked]),
+                    },
+                )
+            }
+        else:
+            found = {
+                n: self.db.execute(sql + "AND f.rowid = :n", {"q": match, "n": n}).fetchone()
+                for n, _ in ranked
+            }
         hits: list[SearchHit] = []
-        for row in self.db.execute(sql, params):
+        for rowid, rank in ranked:
+            row = found.get(rowid)
+            if row is None:
+                continue
             source = self.source(row["source_id"])
             if source is not None:
-                hits.append(SearchHit(_excerpt(row), source, row["snip"], float(row["rank"])))
+                hits.append(SearchHit(_excerpt(row), source, row["snip"], rank))
         return hits
+
+    def _ranked(self, match: str, theme_id: str | None, limit: int) -> list[tuple[int, float]]:
+        """(rowid, rank) of the best `limit` matches, ties broken by excerpt id.
+
+        Matches tied with the last one kept may lie beyond FTS5's cut, so a few more are
+        asked for than kept, and more again while the cut falls inside a run of ties.
+        """
+        params: dict[str, object] = {"q": match}
+        if theme_id is None:  # FTS5 alone: no excerpt row is read for a match not kept
+            sql = "SELECT rowid, rank FROM excerpts_fts WHERE excerpts_fts MATCH :q "
+        else:
+            sql = "SELECT f.rowid, f.rank FROM excerpts_fts f JOIN excerpts e ON e.n = f.rowid "
+            sql += f"WHERE excerpts_fts MATCH :q AND {_CARRIES} "
+            params["t"] = theme_id
+        sql += "ORDER BY rank LIMIT :fetch"
+        # Wire copies make long runs of equal ranks; asking again ranks every match again,
+        # while a longer bounded sort costs next to nothing. (A negative limit: all.)
+        fetch = -1 if limit < 0 else max(10 * limit, 256)
+        while True:
+            rows = self.db.execute(sql, {**params, "fetch": fetch}).fetchall()
+            if fetch < 0 or len(rows) < fetch or limit == 0 or rows[-1][1] > rows[limit - 1][1]:
+                break
+            fetch *= 4
+        ids: dict[int, str] = {}
+        for chunk in _chunks([row[0] for row in rows], 500):
+            marks = ",".join("?" * len(chunk))
+            ids.update(self.db.execute(f"SELECT n, id FROM excerpts WHERE n IN ({marks})", chunk))
+        best = sorted(rows, key=lambda row: (row[1], ids.get(row[0], "")))
+        return [(row[0], float(row[1])) for row in (best if limit < 0 else best[:limit])]
 
 
 class _Transaction:
@@ -942,6 +998,6 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for at in range(0, len(items), size):
         yield items[at : at + size]

@@ -241,3 +241,65 @@ def test_a_store_of_schema_4_gets_its_theme_counts_on_migration(tmp_path: Path) 
     assert store.schema_version == SCHEMA_VERSION
     assert _kept(store) == _counted_from_every_tag(store)
     assert {t: c.excerpts for t, c in store.theme_counts().items()} == {"arms": 1, "energy": 1}
+
+
+def _search_by_sorting_every_match(
+    store: Store, query: str, theme_id: str | None, limit: int
+) -> list[tuple[str, str, float]]:
+    """The search rule as one statement that ranks and sorts every match: best rank first,
+    ties by excerpt id (what `search` returned before it kept only the best few)."""
+    sql = (
+        "SELECT e.id, snippet(excerpts_fts, 0, '[', ']', '…', 24), f.rank "
+        "FROM excerpts_fts f JOIN excerpts e ON e.n = f.rowid WHERE excerpts_fts MATCH :q "
+    )
+    if theme_id is not None:
+        sql += "AND e.id IN (SELECT excerpt_id FROM effective_tags WHERE theme_id = :t) "
+    sql += "ORDER BY f.rank, e.id LIMIT :limit"
+    rows = store.db.execute(sql, {"q": query, "t": theme_id, "limit": limit})
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def test_search_keeps_the_order_of_sorting_every_match(store: Store) -> None:
+    """Long runs of equal ranks (wire copies) are cut exactly where a full sort cuts them."""
+    import random
+
+    rng = random.Random(3)
+    words = [
+        "russia",
+        "pakistan",
+        "arms",
+        "helicopters",
+        "gas",
+        "pipeline",
+        "india",
+        "talks",
+        "deal",
+        "signed",
+    ]
+    copies = ["Russia and Pakistan signed the arms deal."] * 300  # 300 equal ranks
+    order = list(range(300))
+    rng.shuffle(order)  # stored in another order than their ids sort in
+    for s in order:
+        paragraphs = [" ".join(rng.choices(words, k=rng.randrange(3, 14))) for _ in range(5)]
+        _add(store, f"s{s:03d}", [*paragraphs, copies[s]] if s < 40 else [copies[s]])
+    ids = [e.id for e in store.excerpts()]
+    with store.transaction():
+        store.set_scores([(i, [ThemeScore("arms", 0.9, rng.random() < 0.3)]) for i in ids])
+    store.replace_manual([(ids[0], "arms", "added"), (ids[1], "arms", "removed")])
+    for query in [
+        "pakistan",
+        "russia pakistan",
+        '"arms deal"',
+        "heli*",
+        "pa*",
+        "NEAR(gas india, 3)",
+    ]:
+        for theme_id in (None, "arms"):
+            for limit in (1, 2, 20, 500):
+                expected = _search_by_sorting_every_match(store, query, theme_id, limit)
+                found = store.search(query, theme_id, limit)
+                assert [(h.excerpt.id, h.snippet, h.rank) for h in found] == expected, (
+                    query,
+                    theme_id,
+                    limit,
+                )
