@@ -660,6 +660,12 @@ class Store:
         rows = self.db.execute("SELECT * FROM sources ORDER BY added").fetchall()
         return [_source(row) for row in rows]
 
+    def source_titles(self) -> list[tuple[str, str | None]]:
+        """Every source's id and title, in the order they were added: what a list of
+        sources shows, without reading each article's text."""
+        rows = self.db.execute("SELECT id, title FROM sources ORDER BY added")
+        return [(row[0], strip_controls(row[1]) if row[1] else row[1]) for row in rows]
+
     def source_excerpt_counts(self) -> dict[str, int]:
         rows = self.db.execute("SELECT source_id, count(*) FROM excerpts GROUP BY source_id")
         return {row[0]: row[1] for row in rows}
