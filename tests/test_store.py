@@ -303,3 +303,29 @@ def test_search_keeps_the_order_of_sorting_every_match(store: Store) -> None:
                     theme_id,
                     limit,
                 )
+
+
+def test_a_themes_best_excerpts_break_ties_by_id_at_any_limit(store: Store) -> None:
+    """Wire copies score alike: the list cut at any length is the start of one order, best
+    score first and then excerpt id, with the user's additions first."""
+    import random
+
+    rng = random.Random(5)
+    order = list(range(60))
+    rng.shuffle(order)  # stored in another order than their ids sort in
+    for s in order:
+        _add(store, f"s{s:02d}", ["The same wire paragraph.", f"Own paragraph {s}."])
+    ids = [e.id for e in store.excerpts()]
+    with store.transaction():
+        store.set_scores(
+            [(i, [ThemeScore("arms", 0.9 if i.endswith("-0") else 0.5, True)]) for i in ids]
+        )
+    store.replace_manual([("s07-1", "arms", "added"), ("s03-0", "arms", "removed")])
+    full = [i.excerpt.id for i in store.excerpts_for_theme("arms")]
+    tagged = sorted(
+        (i for i in ids if i not in ("s07-1", "s03-0")),
+        key=lambda i: (-(0.9 if i.endswith("-0") else 0.5), i),
+    )
+    assert full == ["s07-1", *tagged]
+    for limit in (1, 2, 5, 30, 61, 200):
+        assert [i.excerpt.id for i in store.excerpts_for_theme("arms", limit)] == full[:limit]
