@@ -500,8 +500,10 @@ class Store:
             yield
         finally:
             self._rewriting = False
-        self.db.execute(SCORES_BY_THEME)
+        # Counted before the theme index exists: the scores are then read in excerpt-id
+        # order, the order of the index that leads to each excerpt's source.
         self._recount(None)
+        self.db.execute(SCORES_BY_THEME)
 
     def set_evidence(
         self,
