@@ -6,7 +6,9 @@ A `BriefingError` becomes one line on stderr, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -58,7 +60,15 @@ class _Printer:
         text = " ".join(strip_controls(str(o)) for o in objects)
         if "\t" in text:
             text = _expand_tabs(text)
-        (sys.stderr if self.stderr else sys.stdout).write(text + end)
+        stream = sys.stderr if self.stderr else sys.stdout
+        try:
+            stream.write(text + end)
+            stream.flush()
+        except BrokenPipeError:  # `briefing search x | head`: stop quietly, as rich did
+            with contextlib.suppress(OSError, ValueError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, stream.fileno())
+            raise SystemExit(1) from None
 
     @property
     def console(self) -> Console:
