@@ -26,24 +26,6 @@ from briefing import ids
 from briefing.errors import BriefingError, InputError, RefusedFile, WorkspaceError
 from briefing.files import write_atomic
 from briefing.locking import workspace_lock, workspace_lock_if_free
-from briefing.memo import (
-    FORMATS,
-    Brief,
-    MemoDocument,
-    Problem,
-    VerifyProblem,
-    build_memo,
-    count_quotes,
-    default_brief,
-    load_brief,
-    render_docx,
-    render_markdown,
-    render_pdf,
-    save_brief,
-    verify_markdown,
-)
-from briefing.memo.document import SectionCache
-from briefing.memo.sentences import profile_sentences
 from briefing.model import Excerpt, Source, Theme, ThemeScore
 from briefing.source_meta import FIELDS as META_FIELDS
 from briefing.source_meta import Fields, is_meta_file, load_meta, meta_path, save_meta
@@ -63,6 +45,11 @@ from briefing.workspace import Workspace
 
 if TYPE_CHECKING:
     from briefing.ingest import Article  # imported lazily: only ingest needs the readers
+
+    # The memo (jinja2, its renderers) is imported by the methods that make one, so that
+    # `search`, `themes` and the like start without it.
+    from briefing.memo import Brief, MemoDocument, Problem, VerifyProblem
+    from briefing.memo.document import SectionCache
     from briefing.tagging.corpus import CorpusTags  # numpy: loaded when tagging runs
     from briefing.tagging.semantic import Matrix
     from briefing.tagging.suggest import Suggestions
@@ -232,6 +219,8 @@ class Library:
         WAL lets it read while this one writes, so a worker's queries never interleave
         with the main thread's on one connection. Close it when done.
         """
+        from briefing.memo.document import SectionCache
+
         reader = Library(self.workspace, Store(self.workspace.db_path), self.themes)
         reader.sections = SectionCache()
         return reader
@@ -427,6 +416,8 @@ class Library:
         texts = [e.text for e in excerpts]
         embedded = self.tagger.embed(texts) if texts else None
         found = self.tagger.read_phrases(texts)
+        from briefing.memo.sentences import profile_sentences
+
         # The memo's sentence profiles, from each excerpt's own (context-free) tags.
         profiles = profile_sentences(self.tagger, excerpts, self.tagger.scores_of(embedded, found))
         with self.store.transaction():
@@ -584,6 +575,8 @@ class Library:
                             self._vector_rows(todo, embedded), self._hit_rows(batch, found)
                         )
                         if reread:  # the memo's sentence profiles follow the taxonomy
+                            from briefing.memo.sentences import profile_sentences
+
                             scores = tagger.scores_of(tagger.embed(texts), found)
                             self.store.set_sentence_profiles(
                                 profile_sentences(tagger, batch, scores)
@@ -762,6 +755,8 @@ class Library:
 
     def load_brief(self, path: Path | None = None) -> Brief:
         """The workspace's brief.yaml (or `path`); every theme in file order when there is none."""
+        from briefing.memo import default_brief, load_brief
+
         path = path or self.workspace.brief_path
         if path.is_file():
             return load_brief(path)
@@ -770,22 +765,34 @@ class Library:
         return default_brief(self.themes)
 
     def save_brief(self, brief: Brief, path: Path | None = None) -> Path:
+        from briefing.memo import save_brief
+
         target = path or self.workspace.brief_path
         save_brief(target, brief)
         return target
 
     def build_memo(self, brief: Brief) -> MemoDocument:
         """The memo as plain data: what both renderers and the TUI preview show."""
+        from briefing.memo import build_memo
+
         return build_memo(brief, self.themes, self.store, cache=self.sections)
 
     def render_document(self, document: MemoDocument, fmt: str) -> bytes:
         """The memo in `fmt` ('md' or 'pdf'), with the workspace's templates first."""
         if fmt == "md":
+            from briefing.memo.markdown import render_markdown
+
             return render_markdown(document, self.workspace.template_dirs()).encode("utf-8")
         if fmt == "pdf":
+            from briefing.memo.pdf import render_pdf
+
             return render_pdf(document, self.workspace.template_dirs())
         if fmt == "docx":
+            from briefing.memo.docx import render_docx
+
             return render_docx(document)
+        from briefing.memo.render import FORMATS
+
         raise InputError(f"unknown format {fmt!r}; use {', '.join(f[0] for f in FORMATS)}.")
 
     def export(
@@ -821,6 +828,8 @@ class Library:
 
     def verify(self, memo_markdown: str) -> tuple[list[VerifyProblem], int]:
         """Problems with the memo's quotes against the sources, and how many were checked."""
+        from briefing.memo import count_quotes, verify_markdown
+
         return verify_markdown(memo_markdown, self.store.sources()), count_quotes(memo_markdown)
 
     # -- source metadata --------------------------------------------------------
