@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefing import ids
 from briefing.errors import BriefingError, InputError, RefusedFile, WorkspaceError
@@ -63,7 +63,9 @@ from briefing.workspace import Workspace
 
 if TYPE_CHECKING:
     from briefing.ingest import Article  # imported lazily: only ingest needs the readers
+    from briefing.tagging.calibrate import CorpusMatrix
     from briefing.tagging.corpus import CorpusTags  # numpy: loaded when tagging runs
+    from briefing.tagging.learn import Examples
     from briefing.tagging.semantic import Matrix
     from briefing.tagging.suggest import Suggestions
     from briefing.tagging.tagger import PhraseHit
@@ -485,16 +487,46 @@ class Library:
         tags are a function of the corpus and the decisions, however they were ingested.
         Returns how many excerpts were tagged over.
         """
+        from briefing.tagging import retag
         from briefing.tagging.suggest import reach
 
         self._sync_manual()  # tags.yaml may have been edited by hand
-        corpus_tags = self._corpus_tags()
-        reached = {r.theme_id: [r.matched, r.closest] for r in reach(corpus_tags)}
-        with self.store.transaction(), self.store.rewriting_scores():
-            self.store.set_score_rows(corpus_tags.rows(STORED_SCORE_FLOOR))
-            self.store.set_setting("tagger", self.tagger.fingerprint)
-            self.store.set_setting("reach", json.dumps(reached, sort_keys=True))
+        before = json.loads(self.store.get_setting("calibrated") or "{}")
+        theme_ids = [t.id for t in self.tagger.themes]
+        now: dict[str, Any] = {}
+        stale: list[int] | None = None
+
+        def only(corpus: CorpusMatrix, examples: dict[int, Examples]) -> list[int] | None:
+            # A decision touches its theme alone: the other themes' tags cannot change.
+            nonlocal stale
+            now.update(retag.state(corpus, examples, theme_ids, self.tagger.fingerprint))
+            stale = retag.stale_themes(before, now, theme_ids)
+            return stale
+
+        corpus_tags = self._corpus_tags(only)
+        reached = {
+            r.theme_id: [r.matched, r.closest]
+            for r, info in zip(reach(corpus_tags), corpus_tags.calibrated.themes, strict=True)
+            if info.calibrated
+        }
+        if stale is None:
+            with self.store.transaction(), self.store.rewriting_scores():
+                self.store.set_score_rows(corpus_tags.rows(STORED_SCORE_FLOOR))
+                self._record_calibration(now, reached)
+            return len(corpus_tags.corpus)
+        with self.store.transaction():
+            for t in stale:
+                stored = self.store.theme_score_rows(theme_ids[t])
+                rows, gone = retag.changed_rows(corpus_tags, t, stored, STORED_SCORE_FLOOR)
+                self.store.change_theme_scores(theme_ids[t], rows, gone)
+            reached = json.loads(self.store.get_setting("reach") or "{}") | reached
+            self._record_calibration(now, reached)
         return len(corpus_tags.corpus)
+
+    def _record_calibration(self, state: dict[str, Any], reached: dict[str, Any]) -> None:
+        self.store.set_setting("tagger", self.tagger.fingerprint)
+        self.store.set_setting("calibrated", json.dumps(state, sort_keys=True))
+        self.store.set_setting("reach", json.dumps(reached, sort_keys=True))
 
     def keyword_reach(self) -> dict[str, tuple[int, int]]:
         """Per theme, as of the last tagging: (how many of the excerpts closest to it in
@@ -532,7 +564,11 @@ class Library:
             for theme_id in themes
         }
 
-    def _corpus_tags(self) -> CorpusTags:
+    def _corpus_tags(
+        self,
+        only: Callable[[CorpusMatrix, dict[int, Examples]], list[int] | None] | None = None,
+    ) -> CorpusTags:
+        """The corpus tagged from the store; `only` picks the themes to calibrate."""
         from briefing.tagging.corpus import tag_corpus
 
         tags = self.manual_tags()
@@ -556,6 +592,7 @@ class Library:
             tags.added,
             tags.removed,
             pinned,
+            only,
         )
 
     def retag(self, progress: Progress | None = None) -> int:

@@ -383,6 +383,27 @@ class Store:
             "INSERT INTO scores(excerpt_id, theme_id, score, tagged) VALUES (?, ?, ?, ?)", rows
         )
 
+    def theme_score_rows(self, theme_id: str) -> list[tuple[str, float, int]]:
+        """One theme's stored (excerpt id, score, tagged) rows, in no particular order."""
+        return self.db.execute(
+            "SELECT excerpt_id, score, tagged FROM scores WHERE theme_id = ?", (theme_id,)
+        ).fetchall()
+
+    def change_theme_scores(
+        self, theme_id: str, rows: Iterable[tuple[str, float, int]], gone: Iterable[str]
+    ) -> None:
+        """Write one theme's changed (excerpt id, score, tagged) rows and drop its rows for
+        `gone` excerpt ids: what a decision changed, and only that. Call in `transaction()`."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO scores(excerpt_id, theme_id, score, tagged) "
+            "VALUES (?, ?, ?, ?)",
+            ((excerpt_id, theme_id, score, tagged) for excerpt_id, score, tagged in rows),
+        )
+        self.db.executemany(
+            "DELETE FROM scores WHERE excerpt_id = ? AND theme_id = ?",
+            ((excerpt_id, theme_id) for excerpt_id in gone),
+        )
+
     def set_sentence_profiles(self, profiles: Iterable[SentenceProfile]) -> None:
         """Store the memo's view of tagged excerpts' sentences (replacing any older one)."""
         from briefing.memo.sentences import encode_scores

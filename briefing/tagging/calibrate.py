@@ -28,7 +28,7 @@ order and batching of ingests cannot change a tag, and `rebuild` reproduces them
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,7 +40,7 @@ from briefing.tagging.settings import CalibrationSettings
 Floats = npt.NDArray[np.float32]
 _CHUNK = 16384  # rows at a time through the float32 products (bounds memory at scale)
 _MIN_SPREAD = 0.25  # floor of a mixture component's spread, in z units
-_DENSE_LIMIT = 32 * 1024 * 1024  # vector values kept as float32 at most (128 MB)
+DENSE_LIMIT = 32 * 1024 * 1024  # vector values kept as float32 at most (128 MB)
 _FIT_ROWS = 5000  # undecided rows the mixture is fitted on, at most
 _MAX_SHARE = 0.5  # the theme's component never claims more than half the other excerpts
 
@@ -65,6 +65,7 @@ class ThemeEvidence:
     """What calibrating one theme found: enough to explain any excerpt's tag."""
 
     seeds: int = 0  # excerpts the keywords tagged with confidence (not removed by hand)
+    calibrated: bool = False  # False: left out of this run (`calibrate`'s `only`)
     taught_added: int = 0
     taught_removed: int = 0
     share: float = 0.0  # the theme component's share of the other excerpts
@@ -92,14 +93,18 @@ def centred(corpus: CorpusMatrix) -> tuple[Floats, Floats]:
     count = max(int(corpus.has_vector.sum()), 1)
     mean = (total / count).astype(np.float32)
     norms = np.empty(len(vectors), dtype=np.float32)
-    # A float32 copy makes each product one BLAS call; past _DENSE_LIMIT values the copy
+    # A float32 copy makes each product one BLAS call; past DENSE_LIMIT values the copy
     # would cost too much memory, and blocks are converted as they are used instead
     # (the same float32 values either way, so the same results).
-    dense = vectors.size <= _DENSE_LIMIT
-    corpus.dense = np.empty(vectors.shape, dtype=np.float32) if dense else None
+    made = corpus.dense is None and vectors.size <= DENSE_LIMIT
+    if made:
+        corpus.dense = np.empty(vectors.shape, dtype=np.float32)
     for start in range(0, len(vectors), _CHUNK):
-        block = vectors[start : start + _CHUNK].astype(np.float32)
-        if corpus.dense is not None:
+        if corpus.dense is not None and not made:  # made by the reader: the same values
+            block = corpus.dense[start : start + _CHUNK].copy()
+        else:
+            block = vectors[start : start + _CHUNK].astype(np.float32)
+        if made and corpus.dense is not None:
             corpus.dense[start : start + _CHUNK] = block
         block -= mean
         norms[start : start + len(block)] = np.linalg.norm(block, axis=1)
@@ -219,12 +224,15 @@ def calibrate(
     thresholds: Sequence[float],
     examples: Mapping[int, Examples],
     settings: CalibrationSettings,
+    only: Collection[int] | None = None,
 ) -> Calibrated:
     """Tags for the whole corpus: keywords, then meaning relative to the corpus.
 
     `base` is each excerpt's context-free score (keywords and meaning, as before
     calibration), `keyword_tagged` where it reaches the theme's threshold; `examples`
-    holds, per theme index, the rows the analyst decided.
+    holds, per theme index, the rows the analyst decided. With `only`, just those themes
+    are calibrated (the others keep `base`, marked not calibrated): a theme's tags depend
+    on the corpus, its own keywords and its own examples, never on another theme's.
     """
     rows, n_themes = base.shape
     score = base.astype(np.float32).copy()
@@ -232,9 +240,13 @@ def calibrate(
     meaning = np.zeros_like(tagged)
     result = Calibrated(score=score, tagged=tagged, meaning=meaning)
     usable = corpus.vectors is not None and theme_vectors is not None and rows > 2
-    if usable:
+    wanted = set(range(n_themes)) if only is None else set(only)
+    if usable and wanted:
         mean, norms = centred(corpus)
     for t in range(n_themes):
+        if t not in wanted:
+            result.themes.append(ThemeEvidence())
+            continue
         taught = examples.get(t, Examples())
         positive = keyword_tagged[:, t].copy()
         positive[list(taught.removed)] = False
@@ -243,22 +255,30 @@ def calibrate(
         negative = np.zeros(rows, dtype=bool)
         negative[list(taught.removed)] = True
         info = ThemeEvidence(
-            seeds=seeds, taught_added=len(taught.added), taught_removed=len(taught.removed)
+            seeds=seeds,
+            calibrated=True,
+            taught_added=len(taught.added),
+            taught_removed=len(taught.removed),
         )
         result.themes.append(info)
         if not usable:
             continue
         assert theme_vectors is not None
+        # The decisions that speak to what meaning tags: on excerpts the keywords did not tag.
+        decided_by_hand = Examples(
+            {r for r in taught.added if not keyword_tagged[r, t]},
+            {r for r in taught.removed if not keyword_tagged[r, t]},
+        )
         near = _taught_nearness(corpus, mean, norms, negative, taught, base[:, t], settings)
         context = positive
-        for _ in range(settings.rounds):  # pseudo-relevance feedback: joins feed the next
+        for round_ in range(settings.rounds):  # pseudo-relevance feedback: joins feed the next
             # The linear model learns from the theme's excerpts so far, so once a round.
             taught_z = _taught_linear(
                 corpus, mean, norms, context, negative, taught, near, settings
             )
             belief, z, doc_seeds, info.share = _one_round(
                 corpus, mean, norms, theme_vectors[t], context, positive, negative, taught,
-                taught_z, settings,
+                taught_z, settings, decided_by_hand if round_ == settings.rounds - 1 else None,
             )  # fmt: skip
             joins = (belief >= settings.posterior) & ~positive & ~negative
             context = positive | joins
@@ -302,6 +322,7 @@ def _one_round(
     taught: Examples,
     taught_z: Floats | None,
     settings: CalibrationSettings,
+    cut_examples: Examples | None = None,
 ) -> tuple[Floats, Floats, npt.NDArray[np.int64], float]:
     """Belief in the theme per row, from a prototype and document context built on
     `context` (the seeds, then the seeds and who joined them), with `positive` held in the
@@ -332,7 +353,65 @@ def _one_round(
     else:
         belief = (evidence >= settings.lone_z).astype(np.float32)
     belief[~corpus.has_vector] = 0.0
+    if settings.decisions_move_cut and cut_examples is not None:
+        belief = _agree_with_decisions(belief, evidence, positive, cut_examples, settings.posterior)
     return belief, z, doc_seeds, component
+
+
+def _agree_with_decisions(
+    belief: Floats,
+    evidence: Floats,
+    positive: npt.NDArray[np.bool_],
+    taught: Examples,
+    tau: float,
+) -> Floats:
+    """Move the evidence level at which the theme tags where the analyst's decisions say it
+    is wrong, as far as the excerpts it passes over are expected to agree.
+
+    A paragraph they added below the cut may bring it down to that paragraph, and one they
+    removed above it may take it up past that one; a move is made when the band it passes
+    over is expected to be more theme than not (down) or less (up), counting each excerpt
+    in the band by its belief and each decision in it as certain. So a decision next to
+    the cut moves it, and one far off, across excerpts that look unlike the theme, stays a
+    decision on itself alone."""
+    free = np.isfinite(evidence) & ~positive
+    free[sorted(taught.removed)] = False
+    free[sorted(taught.added)] = False
+    tagged = free & (belief >= tau)
+    if tagged.any():
+        cut = float(evidence[tagged].min())
+    elif free.any():  # none tagged by meaning: the cut sits just above every free row
+        cut = float(np.nextafter(evidence[free].max(), np.float32(np.inf)))
+    else:
+        return belief
+    added = evidence[sorted(taught.added)].astype(np.float64)
+    removed = evidence[sorted(taught.removed)].astype(np.float64)
+    added, removed = added[np.isfinite(added)], removed[np.isfinite(removed)]
+    values = evidence.astype(np.float64)
+    weight = belief.astype(np.float64)
+
+    def balance(low: float, high: float) -> float:
+        """Expected theme excerpts less expected others in the band [low, high)."""
+        band = free & (values >= low) & (values < high)
+        yes = float(weight[band].sum()) + int(((added >= low) & (added < high)).sum())
+        no = float((1 - weight[band]).sum()) + int(((removed >= low) & (removed < high)).sum())
+        return yes - no
+
+    new_cut = cut
+    for r in sorted(removed[removed >= cut]):  # up, past the highest removal it should pass
+        above = float(np.nextafter(r, np.inf))
+        if balance(cut, above) < 0:
+            new_cut = above
+    if new_cut == cut:
+        for a in sorted(added[added < cut], reverse=True):  # down, to the lowest it may
+            if balance(a, cut) >= 0:
+                new_cut = a
+    if new_cut == cut:
+        return belief
+    out = belief.copy()
+    out[free & (values >= new_cut) & (belief < tau)] = tau
+    out[free & (values < new_cut) & (belief >= tau)] = np.float32(tau - 1e-3)
+    return out
 
 
 def _taught_nearness(

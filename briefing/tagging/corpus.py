@@ -9,14 +9,14 @@ products over those (`calibrate`), fast enough to run after every ingest, at eve
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from briefing.model import Explanation, ThemeScore
-from briefing.tagging.calibrate import Calibrated, CorpusMatrix, calibrate
+from briefing.tagging.calibrate import DENSE_LIMIT, Calibrated, CorpusMatrix, calibrate
 from briefing.tagging.learn import Examples, examples_by_theme
 from briefing.tagging.tagger import PhraseHit, Tagger
 
@@ -130,12 +130,14 @@ def tag_corpus(
     added: Mapping[str, set[str]],
     removed: Mapping[str, set[str]],
     pinned: Mapping[str, Sequence[str]],
+    only: Callable[[CorpusMatrix, dict[int, Examples]], Collection[int] | None] | None = None,
 ) -> CorpusTags:
     """Calibrate every theme over the corpus.
 
     `rows`: `count` excerpts as (excerpt id, source id, position, vector bytes or None), in
     excerpt-id order; `hits`: the stored keyword matches; `added`/`removed`: tags.yaml;
-    `pinned`: the brief. Both streams are read once, straight into arrays.
+    `pinned`: the brief. Both streams are read once, straight into arrays. `only`, given
+    the corpus and the examples, names the themes to calibrate (None: all of them).
     """
     themes = tagger.themes
     theme_index = {t.id: i for i, t in enumerate(themes)}
@@ -148,6 +150,18 @@ def tag_corpus(
     positions = np.zeros(count, dtype=np.int64)
     has_vector = np.zeros(count, dtype=bool)
     vectors = np.zeros((count, dim), dtype=VECTOR_DTYPE) if dim else None
+    # Vectors are copied in blocks (one join and one frombuffer per block, not per row).
+    block_rows: list[int] = []
+    blobs: list[bytes] = []
+
+    def flush() -> None:
+        if vectors is not None and block_rows:
+            data = np.frombuffer(b"".join(blobs), dtype=VECTOR_DTYPE).reshape(-1, dim)
+            vectors[block_rows] = data
+            has_vector[block_rows] = True
+        block_rows.clear()
+        blobs.clear()
+
     for i, (excerpt_id, source_id, position, blob) in enumerate(rows):
         if i == count:
             raise ValueError("the corpus grew while it was being read")
@@ -155,8 +169,11 @@ def tag_corpus(
         docs[i] = source_index.setdefault(source_id, len(source_index))
         positions[i] = position
         if vectors is not None and blob is not None and len(blob) == dim * 2:
-            vectors[i] = np.frombuffer(blob, dtype=VECTOR_DTYPE)
-            has_vector[i] = True
+            block_rows.append(i)
+            blobs.append(blob)
+            if len(blobs) == 4096:
+                flush()
+    flush()
     n = len(ids)
     docs, positions, has_vector = docs[:n], positions[:n], has_vector[:n]
     if vectors is not None:
@@ -171,8 +188,11 @@ def tag_corpus(
         phrase[r, t] = score
         found[(r, t)] = what
     semantic = np.zeros((n, k), dtype=np.float32)
+    dense = None  # one float32 copy, shared with the calibration, when it is small enough
+    if vectors is not None and vectors.size <= DENSE_LIMIT:
+        dense = vectors.astype(np.float32)
     if vectors is not None:
-        semantic = tagger.meaning(cast("Matrix", vectors), whole=True)  # read in float32 blocks
+        semantic = tagger.meaning(cast("Matrix", vectors if dense is None else dense), whole=True)
         semantic[~has_vector] = 0.0
     s = tagger.settings
     if vectors is not None:
@@ -183,8 +203,9 @@ def tag_corpus(
     thresholds = [tagger.threshold(t) for t in themes]
     keyword_tagged = base >= np.asarray(thresholds, dtype=np.float32)[None, :]
     examples = examples_by_theme(row_of, theme_index, added, removed, pinned)
-    corpus = CorpusMatrix(ids, docs, positions, vectors, has_vector)
+    corpus = CorpusMatrix(ids, docs, positions, vectors, has_vector, dense)
+    wanted = only(corpus, examples) if only is not None else None
     calibrated = calibrate(
-        corpus, base, keyword_tagged, theme_vectors, thresholds, examples, s.calibration
+        corpus, base, keyword_tagged, theme_vectors, thresholds, examples, s.calibration, wanted
     )
     return CorpusTags(tagger, corpus, calibrated, phrase, semantic, found, examples, row_of)

@@ -24,3 +24,4 @@ class CalibrationSettings:
     linear_weight: float = 0.35  # the taught linear model beside the prototype, in z units
     linear_l2: float = 3.0  # its ridge penalty
     rounds: int = 3  # of pseudo-relevance feedback
+    decisions_move_cut: bool = False  # the analyst's decisions move where the theme tags
