@@ -603,9 +603,10 @@ class Library:
         tagger = self.tagger
         total = self.store.count_excerpts()
         reread = self.store.get_setting("phrases") != tagger.phrase_fingerprint
-        missing = {e.id for e in self.store.missing_vectors()}
-        if missing and not tagger.semantic:  # (asks for the model only when it could help)
-            missing = set()
+        missing: set[str] = set()
+        # (asks for the model only when it could help)
+        if self.store.vectors_missing() and tagger.semantic:
+            missing = {e.id for e in self.store.missing_vectors()}
         done = 0
         with self._locked():
             if reread or missing:

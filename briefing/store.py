@@ -469,14 +469,32 @@ class Store:
         """Every excerpt as (id, source id, position, stored vector or None), by id:
         one fixed order, whatever the order in which the excerpts were ingested.
         Streamed: a large corpus's vectors are never all held as rows at once."""
-        yield from self.db.execute(
-            "SELECT e.id, e.source_id, e.position, v.vector FROM excerpts e "
-            "LEFT JOIN vectors v ON v.excerpt_id = e.id ORDER BY e.id"
-        )
+        # Three scans that each read an index or the vectors' own table in key order,
+        # merged here: a join by id reads every excerpt's row (its text) to get two columns.
+        place = {
+            n: (source_id, position)
+            for n, source_id, position in self.db.execute(
+                "SELECT n, source_id, position FROM excerpts INDEXED BY excerpts_by_source"
+            )
+        }
+        vectors = self.db.execute("SELECT excerpt_id, vector FROM vectors ORDER BY excerpt_id")
+        pending = next(vectors, None)
+        for excerpt_id, n in self.db.execute("SELECT id, n FROM excerpts ORDER BY id"):
+            # Both in id order (SQLite's binary order of UTF-8 is Python's order of str).
+            while pending is not None and pending[0] < excerpt_id:
+                pending = next(vectors, None)
+            blob = pending[1] if pending is not None and pending[0] == excerpt_id else None
+            yield (excerpt_id, *place[n], blob)
 
     def phrase_rows(self) -> Iterator[tuple[str, str, float, str]]:
         """Every stored keyword match: (excerpt id, theme id, phrase score, found), streamed."""
         yield from self.db.execute("SELECT excerpt_id, theme_id, score, found FROM phrase_hits")
+
+    def vectors_missing(self) -> bool:
+        """Whether some excerpt has no stored vector (vectors go with their excerpt)."""
+        (excerpts,) = self.db.execute("SELECT count(*) FROM excerpts").fetchone()
+        (vectors,) = self.db.execute("SELECT count(*) FROM vectors").fetchone()
+        return bool(excerpts > vectors)
 
     def missing_vectors(self) -> list[Excerpt]:
         """Excerpts stored without a vector (ingested while the embedder was unavailable)."""

@@ -8,6 +8,7 @@ products over those (`calibrate`), fast enough to run after every ingest, at eve
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from briefing.tagging.semantic import Matrix
 
 VECTOR_DTYPE = np.float16  # as stored: half the size, and ample for a cosine
+_BLOCK = 16384  # corpus rows read at a time (bounds the memory of the raw rows)
 
 
 def vector_bytes(vector: np.ndarray) -> bytes:
@@ -150,43 +152,47 @@ def tag_corpus(
     positions = np.zeros(count, dtype=np.int64)
     has_vector = np.zeros(count, dtype=bool)
     vectors = np.zeros((count, dim), dtype=VECTOR_DTYPE) if dim else None
-    # Vectors are copied in blocks (one join and one frombuffer per block, not per row).
-    block_rows: list[int] = []
-    blobs: list[bytes] = []
-
-    def flush() -> None:
-        if vectors is not None and block_rows:
-            data = np.frombuffer(b"".join(blobs), dtype=VECTOR_DTYPE).reshape(-1, dim)
-            vectors[block_rows] = data
-            has_vector[block_rows] = True
-        block_rows.clear()
-        blobs.clear()
-
-    for i, (excerpt_id, source_id, position, blob) in enumerate(rows):
-        if i == count:
+    # Read in blocks, column by column (one join and one frombuffer per block of vectors):
+    # a Python step per row and per column is most of the time of a re-tag.
+    n = 0
+    stream = iter(rows)
+    while block := list(itertools.islice(stream, _BLOCK)):
+        if n + len(block) > count:
             raise ValueError("the corpus grew while it was being read")
-        ids.append(excerpt_id)
-        docs[i] = source_index.setdefault(source_id, len(source_index))
-        positions[i] = position
-        if vectors is not None and blob is not None and len(blob) == dim * 2:
-            block_rows.append(i)
-            blobs.append(blob)
-            if len(blobs) == 4096:
-                flush()
-    flush()
-    n = len(ids)
+        block_ids, sources, places, blobs = zip(*block, strict=True)
+        end = n + len(block)
+        ids.extend(block_ids)
+        docs[n:end] = [source_index.setdefault(x, len(source_index)) for x in sources]
+        positions[n:end] = places
+        if vectors is not None:
+            good = [i for i, blob in enumerate(blobs) if blob is not None and len(blob) == dim * 2]
+            if good:
+                data = b"".join([blobs[i] for i in good])
+                at = np.asarray(good, dtype=np.int64) + n
+                vectors[at] = np.frombuffer(data, dtype=VECTOR_DTYPE).reshape(-1, dim)
+                has_vector[at] = True
+        n = end
     docs, positions, has_vector = docs[:n], positions[:n], has_vector[:n]
     if vectors is not None:
         vectors = vectors[:n] if has_vector.any() else None
     row_of = {eid: i for i, eid in enumerate(ids)}
     phrase = np.zeros((n, k), dtype=np.float32)
     found: dict[tuple[int, int], str] = {}
-    for excerpt_id, theme_id, score, what in hits:
-        r, t = row_of.get(excerpt_id), theme_index.get(theme_id)
-        if r is None or t is None:
-            continue
-        phrase[r, t] = score
-        found[(r, t)] = what
+    stream_hits = iter(hits)
+    while hit_block := list(itertools.islice(stream_hits, _BLOCK)):
+        at_rows: list[int] = []
+        at_themes: list[int] = []
+        kept = []
+        for i, (excerpt_id, theme_id, _, _) in enumerate(hit_block):
+            r, t = row_of.get(excerpt_id), theme_index.get(theme_id)
+            if r is not None and t is not None:
+                at_rows.append(r)
+                at_themes.append(t)
+                kept.append(i)
+        phrase[at_rows, at_themes] = [hit_block[i][2] for i in kept]
+        found.update(
+            zip(zip(at_rows, at_themes, strict=True), [hit_block[i][3] for i in kept], strict=True)
+        )
     semantic = np.zeros((n, k), dtype=np.float32)
     dense = None  # one float32 copy, shared with the calibration, when it is small enough
     if vectors is not None and vectors.size <= DENSE_LIMIT:
