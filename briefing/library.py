@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefing import ids
 from briefing.errors import BriefingError, InputError, RefusedFile, WorkspaceError
@@ -50,7 +50,9 @@ if TYPE_CHECKING:
     # `search`, `themes` and the like start without it.
     from briefing.memo import Brief, MemoDocument, Problem, VerifyProblem
     from briefing.memo.document import SectionCache
+    from briefing.tagging.calibrate import CorpusMatrix
     from briefing.tagging.corpus import CorpusTags  # numpy: loaded when tagging runs
+    from briefing.tagging.learn import Examples
     from briefing.tagging.semantic import Matrix
     from briefing.tagging.suggest import Suggestions
     from briefing.tagging.tagger import PhraseHit
@@ -476,16 +478,46 @@ class Library:
         tags are a function of the corpus and the decisions, however they were ingested.
         Returns how many excerpts were tagged over.
         """
+        from briefing.tagging import retag
         from briefing.tagging.suggest import reach
 
         self._sync_manual()  # tags.yaml may have been edited by hand
-        corpus_tags = self._corpus_tags()
-        reached = {r.theme_id: [r.matched, r.closest] for r in reach(corpus_tags)}
-        with self.store.transaction(), self.store.rewriting_scores():
-            self.store.set_score_rows(corpus_tags.rows(STORED_SCORE_FLOOR))
-            self.store.set_setting("tagger", self.tagger.fingerprint)
-            self.store.set_setting("reach", json.dumps(reached, sort_keys=True))
+        before = json.loads(self.store.get_setting("calibrated") or "{}")
+        theme_ids = [t.id for t in self.tagger.themes]
+        now: dict[str, Any] = {}
+        stale: list[int] | None = None
+
+        def only(corpus: CorpusMatrix, examples: dict[int, Examples]) -> list[int] | None:
+            # A decision touches its theme alone: the other themes' tags cannot change.
+            nonlocal stale
+            now.update(retag.state(corpus, examples, theme_ids, self.tagger.fingerprint))
+            stale = retag.stale_themes(before, now, theme_ids)
+            return stale
+
+        corpus_tags = self._corpus_tags(only)
+        reached = {
+            r.theme_id: [r.matched, r.closest]
+            for r, info in zip(reach(corpus_tags), corpus_tags.calibrated.themes, strict=True)
+            if info.calibrated
+        }
+        if stale is None:
+            with self.store.transaction(), self.store.rewriting_scores():
+                self.store.set_score_rows(corpus_tags.rows(STORED_SCORE_FLOOR))
+                self._record_calibration(now, reached)
+            return len(corpus_tags.corpus)
+        with self.store.transaction():
+            for t in stale:
+                stored = self.store.theme_score_rows(theme_ids[t])
+                rows, gone = retag.changed_rows(corpus_tags, t, stored, STORED_SCORE_FLOOR)
+                self.store.change_theme_scores(theme_ids[t], rows, gone)
+            reached = json.loads(self.store.get_setting("reach") or "{}") | reached
+            self._record_calibration(now, reached)
         return len(corpus_tags.corpus)
+
+    def _record_calibration(self, state: dict[str, Any], reached: dict[str, Any]) -> None:
+        self.store.set_setting("tagger", self.tagger.fingerprint)
+        self.store.set_setting("calibrated", json.dumps(state, sort_keys=True))
+        self.store.set_setting("reach", json.dumps(reached, sort_keys=True))
 
     def keyword_reach(self) -> dict[str, tuple[int, int]]:
         """Per theme, as of the last tagging: (how many of the excerpts closest to it in
@@ -523,7 +555,11 @@ class Library:
             for theme_id in themes
         }
 
-    def _corpus_tags(self) -> CorpusTags:
+    def _corpus_tags(
+        self,
+        only: Callable[[CorpusMatrix, dict[int, Examples]], list[int] | None] | None = None,
+    ) -> CorpusTags:
+        """The corpus tagged from the store; `only` picks the themes to calibrate."""
         from briefing.tagging.corpus import tag_corpus
 
         tags = self.manual_tags()
@@ -547,6 +583,7 @@ class Library:
             tags.added,
             tags.removed,
             pinned,
+            only,
         )
 
     def retag(self, progress: Progress | None = None) -> int:
@@ -557,9 +594,10 @@ class Library:
         tagger = self.tagger
         total = self.store.count_excerpts()
         reread = self.store.get_setting("phrases") != tagger.phrase_fingerprint
-        missing = {e.id for e in self.store.missing_vectors()}
-        if missing and not tagger.semantic:  # (asks for the model only when it could help)
-            missing = set()
+        missing: set[str] = set()
+        # (asks for the model only when it could help)
+        if self.store.vectors_missing() and tagger.semantic:
+            missing = {e.id for e in self.store.missing_vectors()}
         done = 0
         with self._locked():
             if reread or missing:

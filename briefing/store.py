@@ -457,6 +457,27 @@ class Store:
         )
         self._recount(self._sources_of({row[0] for row in listed if row[3]}))
 
+    def theme_score_rows(self, theme_id: str) -> list[tuple[str, float, int]]:
+        """One theme's stored (excerpt id, score, tagged) rows, in no particular order."""
+        return self.db.execute(
+            "SELECT excerpt_id, score, tagged FROM scores WHERE theme_id = ?", (theme_id,)
+        ).fetchall()
+
+    def change_theme_scores(
+        self, theme_id: str, rows: Iterable[tuple[str, float, int]], gone: Iterable[str]
+    ) -> None:
+        """Write one theme's changed (excerpt id, score, tagged) rows and drop its rows for
+        `gone` excerpt ids: what a decision changed, and only that. Call in `transaction()`."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO scores(excerpt_id, theme_id, score, tagged) "
+            "VALUES (?, ?, ?, ?)",
+            ((excerpt_id, theme_id, score, tagged) for excerpt_id, score, tagged in rows),
+        )
+        self.db.executemany(
+            "DELETE FROM scores WHERE excerpt_id = ? AND theme_id = ?",
+            ((excerpt_id, theme_id) for excerpt_id in gone),
+        )
+
     def set_sentence_profiles(self, profiles: Iterable[SentenceProfile]) -> None:
         """Store the memo's view of tagged excerpts' sentences (replacing any older one)."""
         from briefing.memo.sentences import encode_scores
@@ -529,14 +550,32 @@ class Store:
         """Every excerpt as (id, source id, position, stored vector or None), by id:
         one fixed order, whatever the order in which the excerpts were ingested.
         Streamed: a large corpus's vectors are never all held as rows at once."""
-        yield from self.db.execute(
-            "SELECT e.id, e.source_id, e.position, v.vector FROM excerpts e "
-            "LEFT JOIN vectors v ON v.excerpt_id = e.id ORDER BY e.id"
-        )
+        # Three scans that each read an index or the vectors' own table in key order,
+        # merged here: a join by id reads every excerpt's row (its text) to get two columns.
+        place = {
+            n: (source_id, position)
+            for n, source_id, position in self.db.execute(
+                "SELECT n, source_id, position FROM excerpts INDEXED BY excerpts_by_source"
+            )
+        }
+        vectors = self.db.execute("SELECT excerpt_id, vector FROM vectors ORDER BY excerpt_id")
+        pending = next(vectors, None)
+        for excerpt_id, n in self.db.execute("SELECT id, n FROM excerpts ORDER BY id"):
+            # Both in id order (SQLite's binary order of UTF-8 is Python's order of str).
+            while pending is not None and pending[0] < excerpt_id:
+                pending = next(vectors, None)
+            blob = pending[1] if pending is not None and pending[0] == excerpt_id else None
+            yield (excerpt_id, *place[n], blob)
 
     def phrase_rows(self) -> Iterator[tuple[str, str, float, str]]:
         """Every stored keyword match: (excerpt id, theme id, phrase score, found), streamed."""
         yield from self.db.execute("SELECT excerpt_id, theme_id, score, found FROM phrase_hits")
+
+    def vectors_missing(self) -> bool:
+        """Whether some excerpt has no stored vector (vectors go with their excerpt)."""
+        (excerpts,) = self.db.execute("SELECT count(*) FROM excerpts").fetchone()
+        (vectors,) = self.db.execute("SELECT count(*) FROM vectors").fetchone()
+        return bool(excerpts > vectors)
 
     def missing_vectors(self) -> list[Excerpt]:
         """Excerpts stored without a vector (ingested while the embedder was unavailable)."""
