@@ -43,7 +43,7 @@ from briefing.memo import (
     verify_markdown,
 )
 from briefing.memo.document import SectionCache
-from briefing.memo.sentences import profile_sentences
+from briefing.memo.sentences import profile_sentences, profile_tagged
 from briefing.model import Excerpt, Source, Theme, ThemeScore
 from briefing.source_meta import FIELDS as META_FIELDS
 from briefing.source_meta import Fields, is_meta_file, load_meta, meta_path, save_meta
@@ -428,7 +428,9 @@ class Library:
         embedded = self.tagger.embed(texts) if texts else None
         found = self.tagger.read_phrases(texts)
         # The memo's sentence profiles, from each excerpt's own (context-free) tags.
-        profiles = profile_sentences(self.tagger, excerpts, self.tagger.scores_of(embedded, found))
+        profiles = profile_tagged(
+            self.tagger, excerpts, _context_free_tags(self.tagger, embedded, found)
+        )
         with self.store.transaction():
             for item in batch:
                 self.store.add_source(item.source, item.excerpts)
@@ -855,6 +857,16 @@ class Library:
         with self._locked(), self.store.transaction():
             self.store.update_metadata(corrected)
         return corrected
+
+
+def _context_free_tags(
+    tagger: Tagger, embedded: Matrix | None, found: Sequence[Sequence[PhraseHit]]
+) -> list[list[str]]:
+    """Each excerpt's own tags (no corpus): the theme ids its context-free score reaches."""
+    from briefing.tagging.contextfree import Blended
+
+    ids = [theme.id for theme in tagger.themes]
+    return [[ids[t] for t in row] for row in Blended(tagger, embedded, found).tagged()]
 
 
 def _slug(text: str) -> str:

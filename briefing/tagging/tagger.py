@@ -115,6 +115,12 @@ class Tagger:
         self._prepare()
         return self._embedder is not None
 
+    @property
+    def embedder(self) -> Embedder | None:
+        """The embedder in use (loaded on first ask), or None: scores on phrases alone."""
+        self._prepare()
+        return self._embedder
+
     def _prepare(self) -> None:
         """Load the embedder and embed the taxonomy, once, on first use."""
         if self._ready:
