@@ -10,8 +10,10 @@ file is read in a worker process, and
 - workers end with the run however it ends (kill -9 included): on Linux the kernel
   kills them when their parent dies (PR_SET_PDEATHSIG), elsewhere they watch for it.
 
-Cleaning an article costs about as much as tagging and storing it, so the workers
-read ahead while the caller tags and stores; results come back in the given order.
+The workers also do what the caller asks of each article read (`prepare`: ingest cuts,
+hashes and tags it there), so that every core works on text while the caller only
+writes; results come back in the given order. Each worker reads ahead at most
+`AHEAD` articles, so memory does not grow with the corpus when the caller is slower.
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, SpawnContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
 from briefing.errors import RefusedFile
 from briefing.ingest import Article, read_article
@@ -37,7 +40,8 @@ from briefing.ingest import Article, read_article
 READ_SECONDS = 60.0  # the longest one file may take to read (a 20 MB PDF takes ~15 s)
 READ_MEMORY = 1024 * 1024 * 1024  # what a worker may grow by, in bytes of address space
 CHUNK = 16  # consecutive files given to the same worker (keeps each worker's order simple)
-WORKERS: int | None = None  # how many workers; None: one per core but the caller's
+WORKERS: int | None = None  # how many workers; None: one per core (the caller mostly waits)
+AHEAD = 2 * CHUNK  # results a worker may hold that the caller has not taken yet
 _POLL = 0.25  # seconds between looks at a silent worker
 
 _KIND = {".pdf": "PDF", ".html": "HTML", ".htm": "HTML", ".md": "Markdown", ".markdown": "Markdown"}
@@ -51,13 +55,19 @@ class Limits:
     memory: int = READ_MEMORY
 
 
+Prepare = Callable[[Path, Article], Any]
+"""Run in the worker on each article read: its result (or, if a str, the file's refusal)
+is what the caller gets instead of the article. Picklable when workers are spawned."""
+
+
 def read_articles(
-    paths: Sequence[Path], limits: Limits | None = None
-) -> Generator[tuple[Path, Article | str], None, None]:
-    """Each path with its article, or with the reason it was refused, in the given order."""
+    paths: Sequence[Path], limits: Limits | None = None, prepare: Prepare | None = None
+) -> Generator[tuple[Path, Any], None, None]:
+    """Each path with its article (or what `prepare` made of it), or with the reason it
+    was refused, in the given order."""
     if not paths:
         return
-    pool = _Pool(list(paths), limits or Limits())
+    pool = _Pool(list(paths), limits or Limits(), prepare)
     try:
         for index, path in enumerate(paths):
             yield path, pool.result(index)
@@ -80,6 +90,16 @@ def read_one(path: Path) -> Article | str:
         return f"the {kind} reader failed on it ({_one_line(error)})"
 
 
+def prepare_one(prepare: Prepare, path: Path, article: Article) -> Any:
+    """What `prepare` makes of the article, or why it failed (never raised)."""
+    try:
+        return prepare(path, article)
+    except MemoryError:
+        return "tagging it needs more memory than briefing allows one file"
+    except Exception as error:  # this file's refusal, never the run's
+        return f"tagging failed on it ({_one_line(error)})"
+
+
 def _one_line(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     detail = text[0][:160] if text else ""
@@ -100,10 +120,11 @@ class _Worker:
 class _Pool:
     """Workers that each read a fixed share of the files, in order; replaced when they fail."""
 
-    def __init__(self, paths: list[Path], limits: Limits) -> None:
+    def __init__(self, paths: list[Path], limits: Limits, prepare: Prepare | None) -> None:
         self.paths = paths
         self.limits = limits
-        wanted = WORKERS or max(1, (os.cpu_count() or 1) - 1)
+        self.prepare = prepare
+        wanted = WORKERS or max(1, os.cpu_count() or 1)
         count = min(wanted, -(-len(paths) // CHUNK))
         self.count = count
         # Forking a process that runs threads (the TUI ingests from one) can deadlock, so
@@ -126,7 +147,13 @@ class _Pool:
         results, sender = self.context.Pipe(duplex=False)
         process = self.context.Process(
             target=_work,
-            args=([(i, self.paths[i]) for i in jobs], sender, os.getpid(), self.limits.memory),
+            args=(
+                [(i, self.paths[i]) for i in jobs],
+                sender,
+                os.getpid(),
+                self.limits.memory,
+                self.prepare,
+            ),
             daemon=True,
         )
         with _sigint_ignored():  # a Ctrl-C is the parent's to handle, not the workers'
@@ -135,7 +162,7 @@ class _Pool:
         sender.close()
         return _Worker(process, results, jobs)
 
-    def result(self, index: int) -> Article | str:
+    def result(self, index: int) -> Any:
         slot = self._slot(index)
         worker = self.workers[slot]
         assert worker is not None and worker.jobs and worker.jobs[0] == index
@@ -147,15 +174,17 @@ class _Pool:
             got, outcome, finished = message
             assert got == index, (got, index)
             worker.jobs.pop(0)
-            worker.since = finished
+            # The next file began when this one finished, or later if the worker then
+            # waited for room in its outbox: it is timed from when this one was taken.
+            worker.since = max(finished, time.monotonic())
             return outcome
 
-    def _next(self, worker: _Worker) -> tuple[int, Article | str, float] | str:
+    def _next(self, worker: _Worker) -> tuple[int, Any, float] | str:
         """The worker's next result, or why it failed on its current file."""
         while True:
             try:
                 if worker.results.poll(_POLL):
-                    message: tuple[int, Article | str, float] = worker.results.recv()
+                    message: tuple[int, Any, float] = worker.results.recv()
                     return message
             except (EOFError, OSError):  # the worker is gone, its pipe closed
                 worker.process.join(timeout=5)
@@ -223,17 +252,24 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _work(jobs: list[tuple[int, Path]], results: Connection, parent: int, memory: int) -> None:
-    """A worker: read each file in turn and send back its outcome and when it finished.
+def _work(
+    jobs: list[tuple[int, Path]],
+    results: Connection,
+    parent: int,
+    memory: int,
+    prepare: Prepare | None,
+) -> None:
+    """A worker: read (and prepare) each file in turn and send back its outcome and when
+    it finished.
 
     A thread sends, so that reading goes on while the parent is busy storing and the
-    pipe is full.
+    pipe is full; at most `AHEAD` outcomes wait for it.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with(parent)
     _silence()
     _cap_memory(memory)
-    outbox: queue.SimpleQueue[tuple[int, Article | str, float] | None] = queue.SimpleQueue()
+    outbox: queue.Queue[tuple[int, Any, float] | None] = queue.Queue(AHEAD)
 
     def send() -> None:
         while (item := outbox.get()) is not None:
@@ -243,7 +279,11 @@ def _work(jobs: list[tuple[int, Path]], results: Connection, parent: int, memory
     sender.start()
     try:
         for index, path in jobs:
-            outbox.put((index, read_one(path), time.monotonic()))
+            outcome: Any = read_one(path)
+            if prepare is not None and not isinstance(outcome, str):
+                outcome = prepare_one(prepare, path, outcome)
+            outbox.put((index, outcome, time.monotonic()))
+            del outcome  # held by the outbox only, until sent
     finally:
         outbox.put(None)
         sender.join()

@@ -20,6 +20,7 @@ from briefing.model import Excerpt, SentenceProfile, ThemeScore
 
 if TYPE_CHECKING:
     from briefing.tagging import Tagger
+    from briefing.tagging.semantic import Matrix
 
 DIMENSIONS = 64
 _SCALE = 127
@@ -51,9 +52,8 @@ def profile_tagged(
     embedder = default_embedder()
     # The tagger's vectors serve the profile too when it embeds with the same model.
     tagger_vectors = tagger.embed(texts)
-    if tagger.embedder is embedder and tagger_vectors is not None:
-        vectors = tagger_vectors
-    else:
+    vectors: Matrix | None = tagger_vectors
+    if tagger.embedder is not embedder or tagger_vectors is None:
         vectors = embedder.embed(texts) if embedder is not None else None
     blended = Blended(tagger, tagger_vectors, tagger.read_phrases(texts))
     column = {theme.id: t for t, theme in enumerate(tagger.themes)}
@@ -95,7 +95,7 @@ def cosine(a: Sequence[float], b: Sequence[float]) -> float:
     return sum(x * y for x, y in zip(a, b, strict=True))
 
 
-def _pack_rows(vectors: Sequence[Sequence[float]]) -> list[bytes]:
+def _pack_rows(vectors: Matrix) -> list[bytes]:
     """`_pack` of every row: the norm summed in Python's order, the rest in numpy (the
     same float64 operations, and numpy's rint rounds halves to even as `round` does)."""
     import numpy as np
