@@ -398,9 +398,7 @@ class Library:
         staged = self._incoming / name
         try:
             self._incoming.mkdir(parents=True, exist_ok=True)
-            # copy2 keeps the modification time: the day a page was saved is the day it
-            # was accessed, and a rebuild reads it from the copy.
-            shutil.copy2(path, staged)
+            _keep_original(path, staged)
             beside = meta_path(path)
             if beside.is_file():
                 shutil.copyfile(beside, meta_path(staged))
@@ -881,6 +879,20 @@ def _replace_database(built: Path, target: Path) -> None:
     _remove_database(target)
     os.replace(built, target)
     _remove_database(aside)
+
+
+def _keep_original(path: Path, kept: Path) -> None:
+    """Keep the original at `kept`: a hard link where the file system allows (no bytes
+    copied: most of the cost of keeping originals at scale), else a copy.
+
+    Either keeps the modification time (copy2): the day a page was saved is the day it
+    was accessed, and a rebuild reads it from the copy. A link shares the file: an
+    original later changed in place (not saved anew, as editors do) changes with it.
+    """
+    try:
+        os.link(path, kept, follow_symlinks=True)
+    except OSError:  # another file system, links not allowed (EPERM, EMLINK), no support
+        shutil.copy2(path, kept)
 
 
 def _move_staged(staged: Path, sources: Path) -> None:
