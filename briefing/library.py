@@ -548,6 +548,7 @@ class Library:
             tags.added,
             tags.removed,
             pinned,
+            self.store.phrase_hits_of,
         )
 
     def retag(self, progress: Progress | None = None) -> int:

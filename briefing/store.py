@@ -457,6 +457,14 @@ class Store:
         """Every stored keyword match: (excerpt id, theme id, phrase score, found), streamed."""
         yield from self.db.execute("SELECT excerpt_id, theme_id, score, found FROM phrase_hits")
 
+    def phrase_hits_of(self, excerpt_id: str) -> list[tuple[str, str]]:
+        """One excerpt's stored keyword matches: (theme id, found) pairs."""
+        return list(
+            self.db.execute(
+                "SELECT theme_id, found FROM phrase_hits WHERE excerpt_id = ?", (excerpt_id,)
+            )
+        )
+
     def missing_vectors(self) -> list[Excerpt]:
         """Excerpts stored without a vector (ingested while the embedder was unavailable)."""
         rows = self.db.execute(

@@ -8,8 +8,9 @@ products over those (`calibrate`), fast enough to run after every ingest, at eve
 
 from __future__ import annotations
 
+import bisect
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from briefing.tagging.semantic import Matrix
 
 VECTOR_DTYPE = np.float16  # as stored: half the size, and ample for a cosine
+MEANING_BLOCK = 16384  # rows per product in Tagger.similarity(whole=True)
 
 
 def vector_bytes(vector: np.ndarray) -> bytes:
@@ -40,6 +42,30 @@ def hit_rows(
         yield excerpt_id, tagger.themes[hit.theme].id, hit.score, found
 
 
+class RowOf(Mapping[str, int]):
+    """Excerpt id -> row, by binary search in the corpus's ids (which are in id order):
+    no dictionary of a million entries beside the list that already orders them."""
+
+    def __init__(self, ids: Sequence[str]) -> None:
+        self._ids = ids
+
+    def __getitem__(self, excerpt_id: str) -> int:
+        row = bisect.bisect_left(self._ids, excerpt_id)
+        if row == len(self._ids) or self._ids[row] != excerpt_id:
+            raise KeyError(excerpt_id)
+        return row
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+FoundOf = Callable[[str], Iterable[tuple[str, str]]]
+"""An excerpt's stored keyword matches: (theme id, matches as JSON) pairs."""
+
+
 @dataclass
 class CorpusTags:
     """The calibrated tags of every excerpt, with what is needed to explain each one."""
@@ -49,9 +75,9 @@ class CorpusTags:
     calibrated: Calibrated
     phrase: np.ndarray  # (rows, themes) phrase scores
     semantic: np.ndarray  # (rows, themes) context-free semantic scores
-    found: dict[tuple[int, int], str]  # the stored matches, as JSON: read when explained
+    found_of: FoundOf  # the stored matches, read from the store when an excerpt is explained
     examples: dict[int, Examples]
-    row_of: dict[str, int]
+    row_of: Mapping[str, int]
 
     def rows(self, floor: float) -> Iterator[tuple[str, str, float, int]]:
         """(excerpt id, theme id, score, tagged) for the store: tagged or at least `floor`."""
@@ -65,9 +91,10 @@ class CorpusTags:
     def explain(self, excerpt_id: str) -> list[ThemeScore]:
         """Per theme, the excerpt's score and which part decided it (no manual decision)."""
         r = self.row_of[excerpt_id]
+        stored = dict(self.found_of(excerpt_id))
         out: list[ThemeScore] = []
         for t, theme in enumerate(self.tagger.themes):
-            matched, skipped = json.loads(self.found.get((r, t), "[[], []]"))
+            matched, skipped = json.loads(stored.get(theme.id, "[[], []]"))
             found, excluded = tuple(matched), tuple(skipped)
             info = self.calibrated.themes[t]
             basis, note = None, ""
@@ -130,12 +157,15 @@ def tag_corpus(
     added: Mapping[str, set[str]],
     removed: Mapping[str, set[str]],
     pinned: Mapping[str, Sequence[str]],
+    found_of: FoundOf,
 ) -> CorpusTags:
     """Calibrate every theme over the corpus.
 
     `rows`: `count` excerpts as (excerpt id, source id, position, vector bytes or None), in
     excerpt-id order; `hits`: the stored keyword matches; `added`/`removed`: tags.yaml;
-    `pinned`: the brief. Both streams are read once, straight into arrays.
+    `pinned`: the brief; `found_of`: an excerpt's stored matches (for explanations, which
+    are read when asked for rather than held for every excerpt). Both streams are read
+    once, straight into arrays.
     """
     themes = tagger.themes
     theme_index = {t.id: i for i, t in enumerate(themes)}
@@ -161,18 +191,20 @@ def tag_corpus(
     docs, positions, has_vector = docs[:n], positions[:n], has_vector[:n]
     if vectors is not None:
         vectors = vectors[:n] if has_vector.any() else None
-    row_of = {eid: i for i, eid in enumerate(ids)}
+    row_of = RowOf(ids)
     phrase = np.zeros((n, k), dtype=np.float32)
-    found: dict[tuple[int, int], str] = {}
-    for excerpt_id, theme_id, score, what in hits:
+    for excerpt_id, theme_id, score, _ in hits:
         r, t = row_of.get(excerpt_id), theme_index.get(theme_id)
         if r is None or t is None:
             continue
         phrase[r, t] = score
-        found[(r, t)] = what
     semantic = np.zeros((n, k), dtype=np.float32)
     if vectors is not None:
-        semantic = tagger.meaning(cast("Matrix", vectors), whole=True)  # read in float32 blocks
+        # In the blocks `Tagger.similarity` uses for a whole corpus (so the same products),
+        # one at a time: its (rows, keywords) similarities are never all held.
+        for start in range(0, n, MEANING_BLOCK):
+            block = cast("Matrix", vectors[start : start + MEANING_BLOCK])
+            semantic[start : start + len(block)] = tagger.meaning(block, whole=True)
         semantic[~has_vector] = 0.0
     s = tagger.settings
     if vectors is not None:
@@ -187,4 +219,4 @@ def tag_corpus(
     calibrated = calibrate(
         corpus, base, keyword_tagged, theme_vectors, thresholds, examples, s.calibration
     )
-    return CorpusTags(tagger, corpus, calibrated, phrase, semantic, found, examples, row_of)
+    return CorpusTags(tagger, corpus, calibrated, phrase, semantic, found_of, examples, row_of)
