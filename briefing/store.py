@@ -322,23 +322,19 @@ class Store:
                 source.type,
             ),
         )
-        for excerpt in excerpts:
-            cursor = self.db.execute(
-                "INSERT INTO excerpts(id, source_id, position, start, end, text) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    excerpt.id,
-                    excerpt.source_id,
-                    excerpt.position,
-                    excerpt.start,
-                    excerpt.end,
-                    excerpt.text,
-                ),
-            )
-            self.db.execute(
-                "INSERT INTO excerpts_fts(rowid, text) VALUES (?, ?)",
-                (cursor.lastrowid, excerpt.text),
-            )
+        # In one statement each, the excerpts then their text into the index (in the
+        # same order, so the same rows and index as one by one).
+        last = self.db.execute("SELECT coalesce(max(n), 0) FROM excerpts").fetchone()[0]
+        self.db.executemany(
+            "INSERT INTO excerpts(id, source_id, position, start, end, text) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(e.id, e.source_id, e.position, e.start, e.end, e.text) for e in excerpts],
+        )
+        self.db.execute(
+            "INSERT INTO excerpts_fts(rowid, text) SELECT n, text FROM excerpts WHERE n > ? "
+            "ORDER BY n",
+            (last,),
+        )
         self._sources.pop(source.id, None)
 
     def update_metadata(self, source: Source) -> None:
