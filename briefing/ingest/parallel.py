@@ -55,9 +55,12 @@ class Limits:
     memory: int = READ_MEMORY
 
 
-Prepare = Callable[[Path, Article], Any]
-"""Run in the worker on each article read: its result (or, if a str, the file's refusal)
-is what the caller gets instead of the article. Picklable when workers are spawned."""
+Prepare = Callable[[Sequence[tuple[Path, Article]]], list[Any]]
+"""Run in the worker on articles read (a few at a time: fewer, larger calls): each result
+(or, if a str, the file's refusal) is what the caller gets instead of the article.
+Picklable when workers are spawned."""
+PREPARE_BATCH = 8  # articles a worker prepares together, at most ...
+PREPARE_WAIT = 0.5  # ... and seconds it holds a read article before preparing it
 
 
 def read_articles(
@@ -90,14 +93,21 @@ def read_one(path: Path) -> Article | str:
         return f"the {kind} reader failed on it ({_one_line(error)})"
 
 
-def prepare_one(prepare: Prepare, path: Path, article: Article) -> Any:
-    """What `prepare` makes of the article, or why it failed (never raised)."""
+def prepare_all(prepare: Prepare, items: Sequence[tuple[Path, Article]]) -> list[Any]:
+    """What `prepare` makes of each article, or why it failed (never raised): when the
+    batch fails, each article is prepared alone, so that only the culprit is refused."""
     try:
-        return prepare(path, article)
-    except MemoryError:
+        return prepare(items)
+    except Exception:
+        if len(items) == 1:
+            return [_failure(sys.exc_info()[1])]
+    return [prepare_all(prepare, [item])[0] for item in items]
+
+
+def _failure(error: BaseException | None) -> str:
+    if isinstance(error, MemoryError):
         return "tagging it needs more memory than briefing allows one file"
-    except Exception as error:  # this file's refusal, never the run's
-        return f"tagging failed on it ({_one_line(error)})"
+    return f"tagging failed on it ({_one_line(error or Exception())})"
 
 
 def _one_line(error: BaseException) -> str:
@@ -172,6 +182,9 @@ class _Pool:
                 self._replace(slot, worker)
                 return message
             got, outcome, finished = message
+            if got == _READY:  # warmed up: its first file's clock starts now
+                worker.since = time.monotonic()
+                continue
             assert got == index, (got, index)
             worker.jobs.pop(0)
             # The next file began when this one finished, or later if the worker then
@@ -269,6 +282,8 @@ def _work(
     _die_with(parent)
     _silence()
     _cap_memory(memory)
+    _warm()
+    results.send((_READY, None, time.monotonic()))
     outbox: queue.Queue[tuple[int, Any, float] | None] = queue.Queue(AHEAD)
 
     def send() -> None:
@@ -278,16 +293,69 @@ def _work(
     sender = threading.Thread(target=send, name="results")
     sender.start()
     try:
+        pending: list[tuple[int, Path, Article]] = []  # read, waiting to be prepared
+        held = 0.0  # since when the first of them waits
+
+        def flush() -> None:
+            outcomes = prepare_all(prepare, [(p, a) for _, p, a in pending])  # type: ignore[arg-type]
+            for (index, _, _), outcome in zip(pending, outcomes, strict=True):
+                outbox.put((index, outcome, time.monotonic()))
+            pending.clear()
+
         for index, path in jobs:
+            if pending and not _quick(path):
+                flush()  # a result waits for no read that could take long (see _quick)
             outcome: Any = read_one(path)
-            if prepare is not None and not isinstance(outcome, str):
-                outcome = prepare_one(prepare, path, outcome)
-            outbox.put((index, outcome, time.monotonic()))
-            del outcome  # held by the outbox only, until sent
+            if prepare is None or isinstance(outcome, str):
+                if pending:
+                    flush()  # results leave in order
+                outbox.put((index, outcome, time.monotonic()))
+                continue
+            if not pending:
+                held = time.monotonic()
+            pending.append((index, path, outcome))
+            if len(pending) >= PREPARE_BATCH or time.monotonic() - held > PREPARE_WAIT:
+                flush()
+            del outcome  # held by the batch, then the outbox, until sent
+        if pending:
+            flush()
     finally:
         outbox.put(None)
         sender.join()
         results.close()
+
+
+_READY = -1  # the index of a worker's first message: it is ready to read
+_WARM_TEXT = (
+    "Warming up\n\nBy A. Writer\n\nThe committee met on Tuesday to weigh the proposal, "
+    "which the members had discussed at length over the past months.\n\n"
+    "It said that a decision would follow in the spring, after a further round of talks."
+)
+
+
+def _warm() -> None:
+    """Load what reading any text needs (modules, stop lists, the tokenizer that mends
+    hyphens) before the first file's clock starts: a cold start is no file's fault."""
+    from briefing.ingest import build_article, hyphens, readers
+
+    with contextlib.suppress(Exception):
+        build_article(readers.read_plain(_WARM_TEXT.encode()))
+        hyphens._pieces()
+
+
+QUICK_BYTES = 64 * 1024
+_QUICK_KINDS = {".txt", ".md", ".markdown"}
+
+
+def _quick(path: Path) -> bool:
+    """Whether a file is read quickly for sure: a small text (a few milliseconds). Only
+    such reads may happen while read articles wait to be prepared together: were a read
+    to run into the time limit, the file the caller waits for would be a waiting one,
+    and it would be refused in its place."""
+    try:
+        return path.suffix.lower() in _QUICK_KINDS and os.stat(path).st_size <= QUICK_BYTES
+    except OSError:
+        return False
 
 
 def _die_with(parent: int) -> None:

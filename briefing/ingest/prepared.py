@@ -9,6 +9,7 @@ process would write.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -62,37 +63,52 @@ class Preparer:
             self._tagger = Tagger(self.themes, settings=self.settings)
         return self._tagger
 
-    def __call__(self, path: Path, article: Article) -> Prepared | str:
-        if not is_unicode(article.text, article.title, article.author, article.outlet):
-            return NOT_UNICODE
+    def __call__(self, items: Sequence[tuple[Path, Article]]) -> list[Prepared | str]:
+        """Each article prepared, or the reason it is refused; the articles' texts are
+        tagged together (fewer, larger calls), each on its own terms."""
         from briefing.memo.sentences import profile_tagged
         from briefing.tagging.contextfree import Blended
         from briefing.tagging.corpus import hit_rows, vector_bytes
 
         tagger = self.tagger
-        source_id = ids.source_id(article.text)
-        texts = [article.text[start:end] for start, end in article.paragraphs]
-        excerpts = [
-            Excerpt(eid, source_id, position, start, end, text)
-            for position, (eid, (start, end), text) in enumerate(
-                zip(ids.excerpt_ids(source_id, texts), article.paragraphs, texts, strict=True)
-            )
-        ]
+        out: list[Prepared | str] = []
+        cut: list[tuple[Article, str, list[Excerpt]]] = []
+        for _, article in items:
+            if not is_unicode(article.text, article.title, article.author, article.outlet):
+                out.append(NOT_UNICODE)
+                continue
+            source_id = ids.source_id(article.text)
+            texts = [article.text[start:end] for start, end in article.paragraphs]
+            excerpts = [
+                Excerpt(eid, source_id, position, start, end, text)
+                for position, (eid, (start, end), text) in enumerate(
+                    zip(ids.excerpt_ids(source_id, texts), article.paragraphs, texts, strict=True)
+                )
+            ]
+            cut.append((article, source_id, excerpts))
+            out.append("")  # filled below
+        every = [e for _, _, excerpts in cut for e in excerpts]
+        texts = [e.text for e in every]
         embedded = tagger.embed(texts) if texts else None
         found = tagger.read_phrases(texts)
-        vectors = (
-            [(e.id, vector_bytes(v)) for e, v in zip(excerpts, embedded, strict=True)]
-            if embedded is not None
-            else []
-        )
-        hits = [
-            row for e, h in zip(excerpts, found, strict=True) for row in hit_rows(e.id, h, tagger)
-        ]
         # The memo's sentence profiles, from each excerpt's own (context-free) tags.
         theme_ids = [theme.id for theme in tagger.themes]
         tagged = [[theme_ids[t] for t in row] for row in Blended(tagger, embedded, found).tagged()]
-        profiles = profile_tagged(tagger, excerpts, tagged)
-        return Prepared(article, source_id, excerpts, vectors, hits, profiles)
+        profiles = iter(profile_tagged(tagger, every, tagged))
+        at = 0
+        slots = [i for i, outcome in enumerate(out) if outcome == ""]
+        for (article, source_id, excerpts), slot in zip(cut, slots, strict=True):
+            mine = range(at, at + len(excerpts))
+            at += len(excerpts)
+            vectors = (
+                [(every[i].id, vector_bytes(embedded[i])) for i in mine]
+                if embedded is not None
+                else []
+            )
+            hits = [row for i in mine for row in hit_rows(every[i].id, found[i], tagger)]
+            kept = [next(profiles) for i in mine if tagged[i]]  # profiled: the tagged ones
+            out[slot] = Prepared(article, source_id, excerpts, vectors, hits, kept)
+        return out
 
 
 def is_unicode(*texts: str | list[str] | None) -> bool:
