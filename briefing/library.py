@@ -44,7 +44,7 @@ from briefing.tagging import (
 from briefing.workspace import Workspace
 
 if TYPE_CHECKING:
-    from briefing.ingest import Article  # imported lazily: only ingest needs the readers
+    from briefing.ingest.prepared import Prepared  # imported lazily: only ingest needs it
 
     # The memo (jinja2, its renderers) is imported by the methods that make one, so that
     # `search`, `themes` and the like start without it.
@@ -101,7 +101,7 @@ class StaleDecision:
 @dataclass
 class _Pending:
     source: Source
-    excerpts: list[Excerpt]
+    rows: Prepared  # its excerpts and what the workers read in them
     staged: Path | None = None  # the original's copy waiting in sources/.briefing-incoming
 
 
@@ -284,17 +284,22 @@ class Library:
         self, files: list[Path], copy: bool, summary: IngestSummary, progress: Progress | None
     ) -> None:
         from briefing.ingest.parallel import read_articles
+        from briefing.ingest.prepared import Preparer
 
         pending: list[_Pending] = []
         seen: dict[str, str] = {}
         names = _Names(self.workspace.sources_dir) if copy else None
+        tagger = self.tagger
+        tagger.embedder  # noqa: B018 (loaded once, before the workers fork: they share it)
+        preparer = Preparer(tagger.themes, tagger.settings, tagger)
         try:
-            with contextlib.closing(read_articles(files)) as articles:  # workers end here
-                for done, (path, article) in enumerate(articles):
+            # The workers read, cut and tag; this process writes. They end with the block.
+            with contextlib.closing(read_articles(files, prepare=preparer)) as articles:
+                for done, (path, prepared) in enumerate(articles):
                     if progress:
                         progress(done, len(files), path.name)
                     try:
-                        item = self._prepare(path, article, names, seen, summary)
+                        item = self._prepare(path, prepared, names, seen, summary)
                     except RefusedFile as refusal:
                         summary.refused.append(Refusal(refusal.path, refusal.reason))
                         continue
@@ -319,22 +324,20 @@ class Library:
     def _prepare(
         self,
         path: Path,
-        article: Article | str,
+        prepared: Prepared | str,
         names: _Names | None,
         seen: dict[str, str],
         summary: IngestSummary,
     ) -> _Pending | None:
-        """The source and excerpts of a read article; None when it is a duplicate.
+        """The source and rows of an article prepared by a worker; None when a duplicate.
 
         `names` is given when the original is to be kept in sources/ (ingest), None when
         it is there already (a build). Refusals come before any copy, so a refused file
         leaves nothing behind.
         """
-        if isinstance(article, str):
-            raise RefusedFile(str(path), article)
-        if not _is_unicode(article.text, article.title, article.author, article.outlet):
-            raise RefusedFile(str(path), "its text holds characters that are not valid Unicode")
-        source_id = ids.source_id(article.text)
+        if isinstance(prepared, str):
+            raise RefusedFile(str(path), prepared)
+        article, source_id = prepared.article, prepared.source_id
         if source_id in seen or self.store.has_source(source_id):
             summary.duplicates.append((str(path), source_id))
             return None
@@ -361,15 +364,8 @@ class Library:
             accessed=_saved_on(path) if article.url else None,
         )
         source = replace(source, **corrected)  # type: ignore[arg-type]
-        texts = [article.text[start:end] for start, end in article.paragraphs]
-        excerpts = [
-            Excerpt(eid, source_id, position, start, end, text)
-            for position, (eid, (start, end), text) in enumerate(
-                zip(ids.excerpt_ids(source_id, texts), article.paragraphs, texts, strict=True)
-            )
-        ]
         seen[source_id] = str(path)
-        return _Pending(source, excerpts, staged)
+        return _Pending(source, prepared, staged)
 
     @property
     def _incoming(self) -> Path:
@@ -393,9 +389,7 @@ class Library:
         staged = self._incoming / name
         try:
             self._incoming.mkdir(parents=True, exist_ok=True)
-            # copy2 keeps the modification time: the day a page was saved is the day it
-            # was accessed, and a rebuild reads it from the copy.
-            shutil.copy2(path, staged)
+            _keep_original(path, staged)
             beside = meta_path(path)
             if beside.is_file():
                 shutil.copyfile(beside, meta_path(staged))
@@ -409,27 +403,21 @@ class Library:
         return name, staged
 
     def _store_batch(self, batch: list[_Pending], summary: IngestSummary) -> None:
-        """Store sources and excerpts with what the tagger reads in their text (vectors and
-        keyword matches), then move their originals into place; the tags themselves come
-        from `calibrate`, over the whole corpus."""
+        """Store sources and excerpts with what the workers read in their text (vectors,
+        keyword matches, sentence profiles), then move their originals into place; the
+        tags themselves come from `calibrate`, over the whole corpus."""
         if not batch:
             return
-        excerpts = [e for item in batch for e in item.excerpts]
-        texts = [e.text for e in excerpts]
-        embedded = self.tagger.embed(texts) if texts else None
-        found = self.tagger.read_phrases(texts)
-        from briefing.memo.sentences import profile_sentences
-
-        # The memo's sentence profiles, from each excerpt's own (context-free) tags.
-        profiles = profile_sentences(self.tagger, excerpts, self.tagger.scores_of(embedded, found))
         with self.store.transaction():
             for item in batch:
-                self.store.add_source(item.source, item.excerpts)
+                self.store.add_source(item.source, item.rows.excerpts)
             self.store.set_evidence(
-                self._vector_rows(excerpts, embedded), self._hit_rows(excerpts, found)
+                [row for item in batch for row in item.rows.vectors],
+                [row for item in batch for row in item.rows.hits],
             )
-            self.store.set_sentence_profiles(profiles)
-        summary.added.extend(item.source for item in batch)
+            self.store.set_sentence_profiles(p for item in batch for p in item.rows.profiles)
+        # The run's summary keeps each source's metadata, not its text (in the store now).
+        summary.added.extend(replace(item.source, text="") for item in batch)
         for item in batch:
             if item.staged is not None:
                 _move_staged(item.staged, self.workspace.sources_dir)
@@ -440,7 +428,9 @@ class Library:
             added = {source.id for source in summary.added}
             for item in pending:
                 if item.source.id not in added and self.store.has_source(item.source.id):
-                    summary.added.append(item.source)  # committed just before the stop
+                    summary.added.append(
+                        replace(item.source, text="")
+                    )  # committed just before the stop
             self._settle_incoming()
 
     def _settle_incoming(self) -> None:
@@ -583,6 +573,7 @@ class Library:
             tags.added,
             tags.removed,
             pinned,
+            self.store.phrase_hits_of,
             only,
         )
 
@@ -936,6 +927,20 @@ def _replace_database(built: Path, target: Path) -> None:
     _remove_database(aside)
 
 
+def _keep_original(path: Path, kept: Path) -> None:
+    """Keep the original at `kept`: a hard link where the file system allows (no bytes
+    copied: most of the cost of keeping originals at scale), else a copy.
+
+    Either keeps the modification time (copy2): the day a page was saved is the day it
+    was accessed, and a rebuild reads it from the copy. A link shares the file: an
+    original later changed in place (not saved anew, as editors do) changes with it.
+    """
+    try:
+        os.link(path, kept, follow_symlinks=True)
+    except OSError:  # another file system, links not allowed (EPERM, EMLINK), no support
+        shutil.copy2(path, kept)
+
+
 def _move_staged(staged: Path, sources: Path) -> None:
     """Move a staged original (its .meta.yaml first) into sources/."""
     beside = meta_path(staged)
@@ -994,13 +999,9 @@ def _saved_on(path: Path) -> str | None:
 
 def _is_unicode(*texts: str | list[str] | None) -> bool:
     """Whether every text can be stored (a lone surrogate such as "\\ud800" cannot)."""
-    try:
-        for text in texts:
-            for part in [text] if isinstance(text, str) else text or []:
-                part.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    from briefing.ingest.prepared import is_unicode
+
+    return is_unicode(*texts)
 
 
 def _describe(error: BaseException, workspace: Workspace) -> str:

@@ -381,23 +381,19 @@ class Store:
                 source.type,
             ),
         )
-        for excerpt in excerpts:
-            cursor = self.db.execute(
-                "INSERT INTO excerpts(id, source_id, position, start, end, text) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    excerpt.id,
-                    excerpt.source_id,
-                    excerpt.position,
-                    excerpt.start,
-                    excerpt.end,
-                    excerpt.text,
-                ),
-            )
-            self.db.execute(
-                "INSERT INTO excerpts_fts(rowid, text) VALUES (?, ?)",
-                (cursor.lastrowid, excerpt.text),
-            )
+        # In one statement each, the excerpts then their text into the index (in the
+        # same order, so the same rows and index as one by one).
+        last = self.db.execute("SELECT coalesce(max(n), 0) FROM excerpts").fetchone()[0]
+        self.db.executemany(
+            "INSERT INTO excerpts(id, source_id, position, start, end, text) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(e.id, e.source_id, e.position, e.start, e.end, e.text) for e in excerpts],
+        )
+        self.db.execute(
+            "INSERT INTO excerpts_fts(rowid, text) SELECT n, text FROM excerpts WHERE n > ? "
+            "ORDER BY n",
+            (last,),
+        )
         self._sources.pop(source.id, None)
         # A decision (or a score) may name these excerpts already, as after a rebuild.
         ids = json.dumps([excerpt.id for excerpt in excerpts])
@@ -576,6 +572,14 @@ class Store:
         (excerpts,) = self.db.execute("SELECT count(*) FROM excerpts").fetchone()
         (vectors,) = self.db.execute("SELECT count(*) FROM vectors").fetchone()
         return bool(excerpts > vectors)
+
+    def phrase_hits_of(self, excerpt_id: str) -> list[tuple[str, str]]:
+        """One excerpt's stored keyword matches: (theme id, found) pairs."""
+        return list(
+            self.db.execute(
+                "SELECT theme_id, found FROM phrase_hits WHERE excerpt_id = ?", (excerpt_id,)
+            )
+        )
 
     def missing_vectors(self) -> list[Excerpt]:
         """Excerpts stored without a vector (ingested while the embedder was unavailable)."""

@@ -212,3 +212,21 @@ def test_a_decision_changes_only_its_theme_and_matches_a_rebuild(
         assert _scores(rebuilt) == _scores(coffee)
     finally:
         rebuilt.close()
+
+
+def test_vectors_mapped_from_a_file_tag_exactly_as_vectors_held(
+    coffee: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large corpus's vectors are read from a mapped file block by block (memory stays
+    flat); forced on this small one, tags, scores and explanations are the same."""
+    from briefing.tagging import corpus
+
+    taught = coffee.store.excerpts()[3]
+    coffee.set_manual_tag(taught.id, coffee.themes[0].id, "added")
+    held = coffee._corpus_tags()
+    monkeypatch.setattr(corpus, "SPILL_BYTES", 0)
+    mapped = coffee._corpus_tags()
+    assert isinstance(mapped.corpus.vectors, corpus.PagedVectors)
+    assert list(mapped.rows(0.0)) == list(held.rows(0.0))
+    some = coffee.store.excerpts()[:5]
+    assert [mapped.explain(e.id) for e in some] == [held.explain(e.id) for e in some]

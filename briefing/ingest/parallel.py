@@ -10,8 +10,10 @@ file is read in a worker process, and
 - workers end with the run however it ends (kill -9 included): on Linux the kernel
   kills them when their parent dies (PR_SET_PDEATHSIG), elsewhere they watch for it.
 
-Cleaning an article costs about as much as tagging and storing it, so the workers
-read ahead while the caller tags and stores; results come back in the given order.
+The workers also do what the caller asks of each article read (`prepare`: ingest cuts,
+hashes and tags it there), so that every core works on text while the caller only
+writes; results come back in the given order. Each worker reads ahead at most
+`AHEAD` articles, so memory does not grow with the corpus when the caller is slower.
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, SpawnContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
 from briefing.errors import RefusedFile
 from briefing.ingest import Article, read_article
@@ -37,7 +40,8 @@ from briefing.ingest import Article, read_article
 READ_SECONDS = 60.0  # the longest one file may take to read (a 20 MB PDF takes ~15 s)
 READ_MEMORY = 1024 * 1024 * 1024  # what a worker may grow by, in bytes of address space
 CHUNK = 16  # consecutive files given to the same worker (keeps each worker's order simple)
-WORKERS: int | None = None  # how many workers; None: one per core but the caller's
+WORKERS: int | None = None  # how many workers; None: one per core (the caller mostly waits)
+AHEAD = 2 * CHUNK  # results a worker may hold that the caller has not taken yet
 _POLL = 0.25  # seconds between looks at a silent worker
 
 _KIND = {".pdf": "PDF", ".html": "HTML", ".htm": "HTML", ".md": "Markdown", ".markdown": "Markdown"}
@@ -51,13 +55,22 @@ class Limits:
     memory: int = READ_MEMORY
 
 
+Prepare = Callable[[Sequence[tuple[Path, Article]]], list[Any]]
+"""Run in the worker on articles read (a few at a time: fewer, larger calls): each result
+(or, if a str, the file's refusal) is what the caller gets instead of the article.
+Picklable when workers are spawned."""
+PREPARE_BATCH = 8  # articles a worker prepares together, at most ...
+PREPARE_WAIT = 0.5  # ... and seconds it holds a read article before preparing it
+
+
 def read_articles(
-    paths: Sequence[Path], limits: Limits | None = None
-) -> Generator[tuple[Path, Article | str], None, None]:
-    """Each path with its article, or with the reason it was refused, in the given order."""
+    paths: Sequence[Path], limits: Limits | None = None, prepare: Prepare | None = None
+) -> Generator[tuple[Path, Any], None, None]:
+    """Each path with its article (or what `prepare` made of it), or with the reason it
+    was refused, in the given order."""
     if not paths:
         return
-    pool = _Pool(list(paths), limits or Limits())
+    pool = _Pool(list(paths), limits or Limits(), prepare)
     try:
         for index, path in enumerate(paths):
             yield path, pool.result(index)
@@ -80,6 +93,23 @@ def read_one(path: Path) -> Article | str:
         return f"the {kind} reader failed on it ({_one_line(error)})"
 
 
+def prepare_all(prepare: Prepare, items: Sequence[tuple[Path, Article]]) -> list[Any]:
+    """What `prepare` makes of each article, or why it failed (never raised): when the
+    batch fails, each article is prepared alone, so that only the culprit is refused."""
+    try:
+        return prepare(items)
+    except Exception:
+        if len(items) == 1:
+            return [_failure(sys.exc_info()[1])]
+    return [prepare_all(prepare, [item])[0] for item in items]
+
+
+def _failure(error: BaseException | None) -> str:
+    if isinstance(error, MemoryError):
+        return "tagging it needs more memory than briefing allows one file"
+    return f"tagging failed on it ({_one_line(error or Exception())})"
+
+
 def _one_line(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     detail = text[0][:160] if text else ""
@@ -100,10 +130,11 @@ class _Worker:
 class _Pool:
     """Workers that each read a fixed share of the files, in order; replaced when they fail."""
 
-    def __init__(self, paths: list[Path], limits: Limits) -> None:
+    def __init__(self, paths: list[Path], limits: Limits, prepare: Prepare | None) -> None:
         self.paths = paths
         self.limits = limits
-        wanted = WORKERS or max(1, (os.cpu_count() or 1) - 1)
+        self.prepare = prepare
+        wanted = WORKERS or max(1, os.cpu_count() or 1)
         count = min(wanted, -(-len(paths) // CHUNK))
         self.count = count
         # Forking a process that runs threads (the TUI ingests from one) can deadlock, so
@@ -126,7 +157,13 @@ class _Pool:
         results, sender = self.context.Pipe(duplex=False)
         process = self.context.Process(
             target=_work,
-            args=([(i, self.paths[i]) for i in jobs], sender, os.getpid(), self.limits.memory),
+            args=(
+                [(i, self.paths[i]) for i in jobs],
+                sender,
+                os.getpid(),
+                self.limits.memory,
+                self.prepare,
+            ),
             daemon=True,
         )
         with _sigint_ignored():  # a Ctrl-C is the parent's to handle, not the workers'
@@ -135,7 +172,7 @@ class _Pool:
         sender.close()
         return _Worker(process, results, jobs)
 
-    def result(self, index: int) -> Article | str:
+    def result(self, index: int) -> Any:
         slot = self._slot(index)
         worker = self.workers[slot]
         assert worker is not None and worker.jobs and worker.jobs[0] == index
@@ -145,17 +182,22 @@ class _Pool:
                 self._replace(slot, worker)
                 return message
             got, outcome, finished = message
+            if got == _READY:  # warmed up: its first file's clock starts now
+                worker.since = time.monotonic()
+                continue
             assert got == index, (got, index)
             worker.jobs.pop(0)
-            worker.since = finished
+            # The next file began when this one finished, or later if the worker then
+            # waited for room in its outbox: it is timed from when this one was taken.
+            worker.since = max(finished, time.monotonic())
             return outcome
 
-    def _next(self, worker: _Worker) -> tuple[int, Article | str, float] | str:
+    def _next(self, worker: _Worker) -> tuple[int, Any, float] | str:
         """The worker's next result, or why it failed on its current file."""
         while True:
             try:
                 if worker.results.poll(_POLL):
-                    message: tuple[int, Article | str, float] = worker.results.recv()
+                    message: tuple[int, Any, float] = worker.results.recv()
                     return message
             except (EOFError, OSError):  # the worker is gone, its pipe closed
                 worker.process.join(timeout=5)
@@ -223,17 +265,26 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _work(jobs: list[tuple[int, Path]], results: Connection, parent: int, memory: int) -> None:
-    """A worker: read each file in turn and send back its outcome and when it finished.
+def _work(
+    jobs: list[tuple[int, Path]],
+    results: Connection,
+    parent: int,
+    memory: int,
+    prepare: Prepare | None,
+) -> None:
+    """A worker: read (and prepare) each file in turn and send back its outcome and when
+    it finished.
 
     A thread sends, so that reading goes on while the parent is busy storing and the
-    pipe is full.
+    pipe is full; at most `AHEAD` outcomes wait for it.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with(parent)
     _silence()
     _cap_memory(memory)
-    outbox: queue.SimpleQueue[tuple[int, Article | str, float] | None] = queue.SimpleQueue()
+    _warm()
+    results.send((_READY, None, time.monotonic()))
+    outbox: queue.Queue[tuple[int, Any, float] | None] = queue.Queue(AHEAD)
 
     def send() -> None:
         while (item := outbox.get()) is not None:
@@ -242,12 +293,69 @@ def _work(jobs: list[tuple[int, Path]], results: Connection, parent: int, memory
     sender = threading.Thread(target=send, name="results")
     sender.start()
     try:
+        pending: list[tuple[int, Path, Article]] = []  # read, waiting to be prepared
+        held = 0.0  # since when the first of them waits
+
+        def flush() -> None:
+            outcomes = prepare_all(prepare, [(p, a) for _, p, a in pending])  # type: ignore[arg-type]
+            for (index, _, _), outcome in zip(pending, outcomes, strict=True):
+                outbox.put((index, outcome, time.monotonic()))
+            pending.clear()
+
         for index, path in jobs:
-            outbox.put((index, read_one(path), time.monotonic()))
+            if pending and not _quick(path):
+                flush()  # a result waits for no read that could take long (see _quick)
+            outcome: Any = read_one(path)
+            if prepare is None or isinstance(outcome, str):
+                if pending:
+                    flush()  # results leave in order
+                outbox.put((index, outcome, time.monotonic()))
+                continue
+            if not pending:
+                held = time.monotonic()
+            pending.append((index, path, outcome))
+            if len(pending) >= PREPARE_BATCH or time.monotonic() - held > PREPARE_WAIT:
+                flush()
+            del outcome  # held by the batch, then the outbox, until sent
+        if pending:
+            flush()
     finally:
         outbox.put(None)
         sender.join()
         results.close()
+
+
+_READY = -1  # the index of a worker's first message: it is ready to read
+_WARM_TEXT = (
+    "Warming up\n\nBy A. Writer\n\nThe committee met on Tuesday to weigh the proposal, "
+    "which the members had discussed at length over the past months.\n\n"
+    "It said that a decision would follow in the spring, after a further round of talks."
+)
+
+
+def _warm() -> None:
+    """Load what reading any text needs (modules, stop lists, the tokenizer that mends
+    hyphens) before the first file's clock starts: a cold start is no file's fault."""
+    from briefing.ingest import build_article, hyphens, readers
+
+    with contextlib.suppress(Exception):
+        build_article(readers.read_plain(_WARM_TEXT.encode()))
+        hyphens._pieces()
+
+
+QUICK_BYTES = 64 * 1024
+_QUICK_KINDS = {".txt", ".md", ".markdown"}
+
+
+def _quick(path: Path) -> bool:
+    """Whether a file is read quickly for sure: a small text (a few milliseconds). Only
+    such reads may happen while read articles wait to be prepared together: were a read
+    to run into the time limit, the file the caller waits for would be a waiting one,
+    and it would be refused in its place."""
+    try:
+        return path.suffix.lower() in _QUICK_KINDS and os.stat(path).st_size <= QUICK_BYTES
+    except OSError:
+        return False
 
 
 def _die_with(parent: int) -> None:

@@ -90,18 +90,9 @@ def quotation_depth(text: str) -> list[int]:
     closing mark with none open (a quotation carried over from the paragraph before)
     counts as open from the paragraph's start up to it.
     """
-    changes: list[tuple[int, int]] = []  # (offset just after the mark, +1 or -1)
-    for i, char in enumerate(text):
-        if char == _OPEN or (char == '"' and _opens(text, i)):
-            changes.append((i + 1, +1))
-        elif char in (_CLOSE, '"'):
-            changes.append((i + 1, -1))
-    running = lowest = 0
-    for _, delta in changes:
-        running += delta
-        lowest = min(lowest, running)
+    changes, level = _quotation_changes(text)
     depth = [0] * (len(text) + 1)
-    level, at = -lowest, 0
+    at = 0
     for offset, delta in changes:
         depth[at:offset] = [level] * (offset - at)
         level, at = level + delta, offset
@@ -109,15 +100,51 @@ def quotation_depth(text: str) -> list[int]:
     return depth
 
 
+_MARKS = re.compile(f'[{_OPEN}{_CLOSE}"]')
+
+
+def _quotation_changes(text: str) -> tuple[list[tuple[int, int]], int]:
+    """Where the quotation depth changes ((offset just after the mark, +1 or -1)), and
+    the depth at the paragraph's start. Only the marks are visited, not every character."""
+    changes: list[tuple[int, int]] = []
+    for mark in _MARKS.finditer(text):
+        i = mark.start()
+        char = text[i]
+        if char == _OPEN or (char == '"' and _opens(text, i)):
+            changes.append((i + 1, +1))
+        else:
+            changes.append((i + 1, -1))
+    running = lowest = 0
+    for _, delta in changes:
+        running += delta
+        lowest = min(lowest, running)
+    return changes, -lowest
+
+
+def _depth_at(text: str, offsets: Sequence[int]) -> list[int]:
+    """`quotation_depth(text)` at the given offsets (ascending) only."""
+    changes, level = _quotation_changes(text)
+    out: list[int] = []
+    index = 0
+    for offset in offsets:
+        while index < len(changes) and changes[index][0] <= offset:
+            level += changes[index][1]
+            index += 1
+        out.append(level)
+    return out
+
+
 def quote_units(text: str) -> list[tuple[int, int]]:
     """Sentences, joined where a quotation runs across their boundary."""
     spans = split_sentences(text)
     if not spans:
         return []
-    depth = quotation_depth(text)
+    if '"' not in text and _OPEN not in text and _CLOSE not in text:
+        return spans  # no quotation to join sentences across
+    depth = _depth_at(text, [start for start, _ in spans[1:]])
     units: list[tuple[int, int]] = [spans[0]]
-    for start, end in spans[1:]:
-        if depth[start] > 0:
+    for (start, end), open_ in zip(spans[1:], depth, strict=True):
+        if open_ > 0:
             units[-1] = (units[-1][0], end)
         else:
             units.append((start, end))

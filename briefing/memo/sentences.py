@@ -20,6 +20,7 @@ from briefing.model import Excerpt, SentenceProfile, ThemeScore
 
 if TYPE_CHECKING:
     from briefing.tagging import Tagger
+    from briefing.tagging.semantic import Matrix
 
 DIMENSIONS = 64
 _SCALE = 127
@@ -29,35 +30,42 @@ def profile_sentences(
     tagger: Tagger, excerpts: Sequence[Excerpt], scores: Sequence[Sequence[ThemeScore]]
 ) -> list[SentenceProfile]:
     """Sentence spans, per-theme sentence scores and vectors of every tagged excerpt."""
-    from briefing.tagging import default_embedder
+    tagged = [[s.theme_id for s in row if s.tagged] for row in scores]
+    return profile_tagged(tagger, excerpts, tagged)
 
-    todo: list[tuple[Excerpt, list[tuple[int, int]], list[str]]] = []
-    for excerpt, excerpt_scores in zip(excerpts, scores, strict=True):
-        themes = [s.theme_id for s in excerpt_scores if s.tagged]
+
+def profile_tagged(
+    tagger: Tagger, excerpts: Sequence[Excerpt], tagged: Sequence[Sequence[str]]
+) -> list[SentenceProfile]:
+    """`profile_sentences`, given the ids of the themes each excerpt is tagged with."""
+    from briefing.tagging import default_embedder
+    from briefing.tagging.contextfree import Blended
+
+    todo: list[tuple[Excerpt, list[tuple[int, int]], Sequence[str]]] = []
+    for excerpt, themes in zip(excerpts, tagged, strict=True):
         if not themes:
             continue  # the memo quotes only tagged excerpts (a hand-added one is cut by keyword)
         todo.append((excerpt, quote_units(excerpt.text), themes))
     texts = [e.text[a:b] for e, units, _ in todo for a, b in units]
     if not texts:
         return []
-    sentence_scores = tagger.score(texts)
     embedder = default_embedder()
-    vectors = embedder.embed(texts) if embedder is not None else None
+    # The tagger's vectors serve the profile too when it embeds with the same model.
+    tagger_vectors = tagger.embed(texts)
+    vectors: Matrix | None = tagger_vectors
+    if tagger.embedder is not embedder or tagger_vectors is None:
+        vectors = embedder.embed(texts) if embedder is not None else None
+    blended = Blended(tagger, tagger_vectors, tagger.read_phrases(texts))
+    column = {theme.id: t for t, theme in enumerate(tagger.themes)}
+    packed_rows = _pack_rows(vectors) if vectors is not None else None
     profiles: list[SentenceProfile] = []
     at = 0
     for excerpt, units, themes in todo:
-        rows = sentence_scores[at : at + len(units)]
         per_theme = {
-            theme: tuple(
-                round(next(s.score for s in row if s.theme_id == theme), 4) for row in rows
-            )
+            theme: tuple(blended.score(at + i, column[theme]) for i in range(len(units)))
             for theme in themes
         }
-        packed = (
-            b"".join(_pack(vectors[at + i]) for i in range(len(units)))
-            if vectors is not None
-            else None
-        )
+        packed = b"".join(packed_rows[at : at + len(units)]) if packed_rows is not None else None
         profiles.append(SentenceProfile(excerpt.id, tuple(units), per_theme, packed))
         at += len(units)
     return profiles
@@ -85,6 +93,17 @@ def vector(profile: SentenceProfile, index: int) -> tuple[float, ...] | None:
 
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:
     return sum(x * y for x, y in zip(a, b, strict=True))
+
+
+def _pack_rows(vectors: Matrix) -> list[bytes]:
+    """`_pack` of every row: the norm summed in Python's order, the rest in numpy (the
+    same float64 operations, and numpy's rint rounds halves to even as `round` does)."""
+    import numpy as np
+
+    head = np.asarray(vectors, dtype=np.float64)[:, :DIMENSIONS]
+    norms = np.array([math.sqrt(sum(x * x for x in row)) or 1.0 for row in head.tolist()])
+    scaled = np.rint(head / norms[:, None] * _SCALE).astype(np.int64) & 0xFF
+    return [row.tobytes() for row in scaled.astype(np.uint8)]
 
 
 def _pack(row: Sequence[float]) -> bytes:

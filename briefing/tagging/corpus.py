@@ -8,11 +8,15 @@ products over those (`calibrate`), fast enough to run after every ingest, at eve
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import itertools
 import json
+import mmap
+import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -26,6 +30,8 @@ if TYPE_CHECKING:
 
 VECTOR_DTYPE = np.float16  # as stored: half the size, and ample for a cosine
 _BLOCK = 16384  # corpus rows read at a time (bounds the memory of the raw rows)
+MEANING_BLOCK = 16384  # rows per product in Tagger.similarity(whole=True)
+SPILL_BYTES = 64 * 1024 * 1024  # vectors past this size are mapped from a file, not held
 
 
 def vector_bytes(vector: np.ndarray) -> bytes:
@@ -42,6 +48,55 @@ def hit_rows(
         yield excerpt_id, tagger.themes[hit.theme].id, hit.score, found
 
 
+class PagedVectors(np.memmap):
+    """A large corpus's vectors in a temporary file, mapped: every read returns a copy and
+    lets the mapped pages go (MADV_DONTNEED), so the process holds only the block it works
+    on while the calibration passes over the corpus, not the whole matrix (0.5 KB an
+    excerpt: 670 MB at 100,000 articles). The file's pages stay in the page cache, which
+    the system reclaims as it needs."""
+
+    @classmethod
+    def of(cls, file: IO[bytes], shape: tuple[int, int]) -> PagedVectors:
+        return cls(file, dtype=VECTOR_DTYPE, mode="r", shape=shape)
+
+    def __getitem__(self, index: Any) -> Any:
+        part = super().__getitem__(index)
+        if not isinstance(part, np.ndarray):
+            return part
+        if isinstance(part, np.memmap) and part.base is not None and len(part) == len(self):
+            return part  # a view of all of it (vectors[:n]): still paged
+        copy = np.array(part, subok=False)
+        mapped = getattr(self, "_mmap", None)
+        if mapped is not None and hasattr(mmap, "MADV_DONTNEED"):
+            with contextlib.suppress(OSError, ValueError):
+                mapped.madvise(mmap.MADV_DONTNEED)
+        return copy
+
+
+class RowOf(Mapping[str, int]):
+    """Excerpt id -> row, by binary search in the corpus's ids (which are in id order):
+    no dictionary of a million entries beside the list that already orders them."""
+
+    def __init__(self, ids: Sequence[str]) -> None:
+        self._ids = ids
+
+    def __getitem__(self, excerpt_id: str) -> int:
+        row = bisect.bisect_left(self._ids, excerpt_id)
+        if row == len(self._ids) or self._ids[row] != excerpt_id:
+            raise KeyError(excerpt_id)
+        return row
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+FoundOf = Callable[[str], Iterable[tuple[str, str]]]
+"""An excerpt's stored keyword matches: (theme id, matches as JSON) pairs."""
+
+
 @dataclass
 class CorpusTags:
     """The calibrated tags of every excerpt, with what is needed to explain each one."""
@@ -51,9 +106,9 @@ class CorpusTags:
     calibrated: Calibrated
     phrase: np.ndarray  # (rows, themes) phrase scores
     semantic: np.ndarray  # (rows, themes) context-free semantic scores
-    found: dict[tuple[int, int], str]  # the stored matches, as JSON: read when explained
+    found_of: FoundOf  # the stored matches, read from the store when an excerpt is explained
     examples: dict[int, Examples]
-    row_of: dict[str, int]
+    row_of: Mapping[str, int]
 
     def rows(self, floor: float) -> Iterator[tuple[str, str, float, int]]:
         """(excerpt id, theme id, score, tagged) for the store: tagged or at least `floor`."""
@@ -67,9 +122,10 @@ class CorpusTags:
     def explain(self, excerpt_id: str) -> list[ThemeScore]:
         """Per theme, the excerpt's score and which part decided it (no manual decision)."""
         r = self.row_of[excerpt_id]
+        stored = dict(self.found_of(excerpt_id))
         out: list[ThemeScore] = []
         for t, theme in enumerate(self.tagger.themes):
-            matched, skipped = json.loads(self.found.get((r, t), "[[], []]"))
+            matched, skipped = json.loads(stored.get(theme.id, "[[], []]"))
             found, excluded = tuple(matched), tuple(skipped)
             info = self.calibrated.themes[t]
             basis, note = None, ""
@@ -132,14 +188,17 @@ def tag_corpus(
     added: Mapping[str, set[str]],
     removed: Mapping[str, set[str]],
     pinned: Mapping[str, Sequence[str]],
+    found_of: FoundOf,
     only: Callable[[CorpusMatrix, dict[int, Examples]], Collection[int] | None] | None = None,
 ) -> CorpusTags:
     """Calibrate every theme over the corpus.
 
     `rows`: `count` excerpts as (excerpt id, source id, position, vector bytes or None), in
     excerpt-id order; `hits`: the stored keyword matches; `added`/`removed`: tags.yaml;
-    `pinned`: the brief. Both streams are read once, straight into arrays. `only`, given
-    the corpus and the examples, names the themes to calibrate (None: all of them).
+    `pinned`: the brief; `found_of`: an excerpt's stored matches (for explanations, which
+    are read when asked for rather than held for every excerpt). Both streams are read
+    once, straight into arrays. `only`, given the corpus and the examples, names the
+    themes to calibrate (None: all of them).
     """
     themes = tagger.themes
     theme_index = {t.id: i for i, t in enumerate(themes)}
@@ -151,54 +210,74 @@ def tag_corpus(
     docs = np.zeros(count, dtype=np.int64)
     positions = np.zeros(count, dtype=np.int64)
     has_vector = np.zeros(count, dtype=bool)
-    vectors = np.zeros((count, dim), dtype=VECTOR_DTYPE) if dim else None
-    # Read in blocks, column by column (one join and one frombuffer per block of vectors):
-    # a Python step per row and per column is most of the time of a re-tag.
-    n = 0
-    stream = iter(rows)
-    while block := list(itertools.islice(stream, _BLOCK)):
-        if n + len(block) > count:
-            raise ValueError("the corpus grew while it was being read")
-        block_ids, sources, places, blobs = zip(*block, strict=True)
-        end = n + len(block)
-        ids.extend(block_ids)
-        docs[n:end] = [source_index.setdefault(x, len(source_index)) for x in sources]
-        positions[n:end] = places
-        if vectors is not None:
-            good = [i for i, blob in enumerate(blobs) if blob is not None and len(blob) == dim * 2]
-            if good:
-                data = b"".join([blobs[i] for i in good])
+    width = dim * np.dtype(VECTOR_DTYPE).itemsize
+    with contextlib.ExitStack() as closing:
+        # Unlinked already; the mapping outlives the handle.
+        spill = (
+            closing.enter_context(tempfile.TemporaryFile())
+            if dim and count * width > SPILL_BYTES
+            else None
+        )
+        vectors = np.zeros((count, dim), dtype=VECTOR_DTYPE) if dim and spill is None else None
+        if spill is not None:
+            writer = closing.enter_context(open(spill.fileno(), "wb", closefd=False))
+            nothing = bytes(width)
+        # Read in blocks, column by column (one join and one frombuffer per block of
+        # vectors): a Python step per row and per column is most of the time of a re-tag.
+        n = 0
+        stream = iter(rows)
+        while block := list(itertools.islice(stream, _BLOCK)):
+            if n + len(block) > count:
+                raise ValueError("the corpus grew while it was being read")
+            block_ids, sources, places, blobs = zip(*block, strict=True)
+            end = n + len(block)
+            ids.extend(block_ids)
+            docs[n:end] = [source_index.setdefault(x, len(source_index)) for x in sources]
+            positions[n:end] = places
+            if dim:
+                good = [
+                    i for i, blob in enumerate(blobs) if blob is not None and len(blob) == width
+                ]
                 at = np.asarray(good, dtype=np.int64) + n
-                vectors[at] = np.frombuffer(data, dtype=VECTOR_DTYPE).reshape(-1, dim)
                 has_vector[at] = True
-        n = end
+                if spill is not None:
+                    kept = set(good)
+                    writer.write(b"".join(b if i in kept else nothing for i, b in enumerate(blobs)))
+                elif good:
+                    data = b"".join([blobs[i] for i in good])
+                    vectors[at] = np.frombuffer(data, dtype=VECTOR_DTYPE).reshape(-1, dim)  # type: ignore[index]
+            n = end
+        if spill is not None:
+            writer.flush()
+            vectors = PagedVectors.of(spill, (n, dim)) if n else None
     docs, positions, has_vector = docs[:n], positions[:n], has_vector[:n]
     if vectors is not None:
         vectors = vectors[:n] if has_vector.any() else None
-    row_of = {eid: i for i, eid in enumerate(ids)}
+    row_of = RowOf(ids)
     phrase = np.zeros((n, k), dtype=np.float32)
-    found: dict[tuple[int, int], str] = {}
     stream_hits = iter(hits)
     while hit_block := list(itertools.islice(stream_hits, _BLOCK)):
         at_rows: list[int] = []
         at_themes: list[int] = []
-        kept = []
-        for i, (excerpt_id, theme_id, _, _) in enumerate(hit_block):
+        scores: list[float] = []
+        for excerpt_id, theme_id, score, _ in hit_block:
             r, t = row_of.get(excerpt_id), theme_index.get(theme_id)
             if r is not None and t is not None:
                 at_rows.append(r)
                 at_themes.append(t)
-                kept.append(i)
-        phrase[at_rows, at_themes] = [hit_block[i][2] for i in kept]
-        found.update(
-            zip(zip(at_rows, at_themes, strict=True), [hit_block[i][3] for i in kept], strict=True)
-        )
+                scores.append(score)
+        phrase[at_rows, at_themes] = scores
     semantic = np.zeros((n, k), dtype=np.float32)
     dense = None  # one float32 copy, shared with the calibration, when it is small enough
     if vectors is not None and vectors.size <= DENSE_LIMIT:
         dense = vectors.astype(np.float32)
     if vectors is not None:
-        semantic = tagger.meaning(cast("Matrix", vectors if dense is None else dense), whole=True)
+        # In the blocks `Tagger.similarity` uses for a whole corpus (so the same products),
+        # one at a time: its (rows, keywords) similarities are never all held.
+        source = vectors if dense is None else dense
+        for start in range(0, n, MEANING_BLOCK):
+            part = cast("Matrix", source[start : start + MEANING_BLOCK])
+            semantic[start : start + len(part)] = tagger.meaning(part, whole=True)
         semantic[~has_vector] = 0.0
     s = tagger.settings
     if vectors is not None:
@@ -214,4 +293,4 @@ def tag_corpus(
     calibrated = calibrate(
         corpus, base, keyword_tagged, theme_vectors, thresholds, examples, s.calibration, wanted
     )
-    return CorpusTags(tagger, corpus, calibrated, phrase, semantic, found, examples, row_of)
+    return CorpusTags(tagger, corpus, calibrated, phrase, semantic, found_of, examples, row_of)

@@ -21,9 +21,11 @@ match, so what matches is exactly what a full scan would find.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import re2
+from ahocorasick_rs import MATCHKIND_STANDARD, AhoCorasick
 
 from briefing.model import Theme
 
@@ -119,45 +121,102 @@ def _is_word_char(c: str) -> bool:
     return c.isalnum() or c == "_"
 
 
+class StartIndex:
+    """Every theme's start words in one Aho-Corasick automaton (ahocorasick-rs), so that a
+    paragraph is searched once for all of them, natively, rather than split into words
+    in Python and searched once per theme."""
+
+    def __init__(self, starts: Sequence[frozenset[bytes] | None]) -> None:
+        self.keys = sorted(set().union(*(k for k in starts if k)))
+        self._automaton = (
+            AhoCorasick([k.decode("ascii") for k in self.keys], matchkind=MATCHKIND_STANDARD)
+            if self.keys
+            else None
+        )
+
+    def whole_words(self, lower: str, text: str) -> dict[bytes, list[int]]:
+        """Where each key stands as a whole word in `lower` (the lower-cased `text`, same
+        length), in order: a key's occurrence with word characters either side is part of
+        a longer word."""
+        found: dict[bytes, list[int]] = {}
+        if self._automaton is None:
+            return found
+        keys, end_of = self.keys, len(text)
+        for number, at, end in self._automaton.find_matches_as_indexes(lower, overlapping=True):
+            if (at == 0 or not _is_word_char(text[at - 1])) and (
+                end == end_of or not _is_word_char(text[end])
+            ):
+                found.setdefault(keys[number], []).append(at)
+        return found
+
+
 class Words:
-    """A paragraph's distinct words, found once for all themes, to say where to try regexes.
+    """A paragraph's words, found once for all themes, to say where to try regexes.
 
     Only plain ASCII words are handled: if a paragraph has a non-ASCII letter or
     digit (which re's case-insensitive matching may pair with an ASCII one, like the
     Kelvin sign with "k"), or lower-casing changes its length, every theme scans it
     in full, as before. Curly quotes and dashes are not letters, so news text rarely
-    takes that path.
+    takes that path. With a `StartIndex`, the start words of every theme are found in
+    one native pass; without, the paragraph is split into its distinct words.
     """
 
-    __slots__ = ("_ascii", "_text", "_words")
+    __slots__ = ("_ascii", "_at", "_text", "_words")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, index: StartIndex | None = None) -> None:
         lower = text.lower()
         plain = len(lower) == len(text) and (
             lower.isascii() or not any(map(_is_word_char, _NON_ASCII.findall(lower)))
         )
         self._text = text
+        self._at: dict[bytes, list[int]] | None = None
+        self._ascii: bytes | None = None
+        self._words: set[bytes] = set()
+        if not plain:
+            return
+        if index is not None:
+            # Keys are ASCII words, so they match the same offsets in `lower` as in its
+            # ASCII form (where every other character is "?").
+            self._at = index.whole_words(lower, text)
+            return
         # One byte per character ("?" for the rest), so offsets are the text's offsets.
-        self._ascii = lower.encode("ascii", "replace") if plain else None
-        self._words = set(self._ascii.translate(_NOT_WORD).split()) if self._ascii else set()
+        self._ascii = lower.encode("ascii", "replace")
+        self._words = set(self._ascii.translate(_NOT_WORD).split())
+
+    def none_of(self, starts: frozenset[bytes] | None) -> bool:
+        """True when no word of `starts` is in the paragraph (so nothing can match there)."""
+        if starts is None:
+            return False
+        if self._at is not None:
+            return self._at.keys().isdisjoint(starts)
+        return self._ascii is not None and starts.isdisjoint(self._words)
 
     def positions(self, starts: frozenset[bytes]) -> list[int] | None:
         """Where the words in `starts` begin, in order; None: try everywhere."""
+        if self._at is not None:
+            at = self._at
+            if len(at) <= len(starts):
+                hits = [word for word in at if word in starts]
+            else:
+                hits = [word for word in starts if word in at]
+            if len(hits) == 1:
+                return at[hits[0]]
+            return sorted(position for word in hits for position in at[word])
         if self._ascii is None:
             return None
-        hits = starts.intersection(self._words)
-        if not hits:
+        present = starts.intersection(self._words)
+        if not present:
             return []
         text, ascii_, found = self._text, self._ascii, []
-        for word in hits:
-            at = ascii_.find(word)
-            while at != -1:
-                end = at + len(word)
-                if (at == 0 or not _is_word_char(text[at - 1])) and (
+        for word in present:
+            at_ = ascii_.find(word)
+            while at_ != -1:
+                end = at_ + len(word)
+                if (at_ == 0 or not _is_word_char(text[at_ - 1])) and (
                     end == len(text) or not _is_word_char(text[end])
                 ):
-                    found.append(at)
-                at = ascii_.find(word, end)
+                    found.append(at_)
+                at_ = ascii_.find(word, end)
         found.sort()
         return found
 
@@ -227,6 +286,11 @@ class ThemeMatcher:
         )
         self._exclude_starts = _starts(theme.exclude)
 
+    @property
+    def starts(self) -> tuple[frozenset[bytes] | None, ...]:
+        """The start words of its phrases and of its exclusions (for a `StartIndex`)."""
+        return (self._starts, self._exclude_starts if self._exclude else None)
+
     def _which(self, m: re.Match[str]) -> int:
         """The index of the phrase behind a match."""
         if m.lastgroup is not None and m.lastgroup.startswith("_briefing_"):
@@ -260,6 +324,13 @@ class ThemeMatcher:
         """
         if words is None and (self._starts is not None or self._exclude_starts is not None):
             words = Words(text)
+        if (
+            words is not None
+            and not self._patterns
+            and words.none_of(self._starts)
+            and (self._exclude is None or words.none_of(self._exclude_starts))
+        ):
+            return _NOTHING  # most paragraphs, for most themes: no word a phrase starts with
         vetoes = _scan(self._exclude, self._exclude_starts, text, words) if self._exclude else []
         matches = [
             (m.start(), m.end(), self._which(m), m.group(0))

@@ -83,7 +83,9 @@ class WordLlamaEmbedder:
         tokenizer.no_truncation()
         with safe_open(root / "weights" / WEIGHTS_FILE, framework="np") as f:
             table = f.get_tensor("embedding.weight")  # float16 on disk
-        self._table: Matrix = np.ascontiguousarray(table, dtype=np.float32)
+        # Kept as float16, as shipped (half the memory of float32, in every process that
+        # embeds); rows are widened to float32 when gathered, so sums are the same.
+        self._table = np.ascontiguousarray(table, dtype=np.float16)
         self.dim = int(self._table.shape[1])
         # Word cache. The normaliser only prepends a mark and turns spaces into marks,
         # there is no pre-tokeniser, and no vocabulary token has a mark after another
@@ -147,7 +149,8 @@ class WordLlamaEmbedder:
             for i, length in enumerate(lengths, first):
                 start, end = end, end + length
                 if length:
-                    np.add.reduce(table[flat[start:end]], axis=0, out=out[i])
+                    rows = table[flat[start:end]].astype(np.float32)
+                    np.add.reduce(rows, axis=0, out=out[i])
         np.maximum(counts, 1.0, out=counts)
         out /= counts
         norms = np.linalg.norm(out, axis=1, keepdims=True)

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from briefing.model import Explanation, Theme, ThemeScore
-from briefing.tagging.phrases import ThemeMatcher, Words
+from briefing.tagging.phrases import StartIndex, ThemeMatcher, Words
 from briefing.tagging.settings import CalibrationSettings
 
 if TYPE_CHECKING:  # numpy and the embedder load on first scoring, not on import
@@ -70,6 +70,7 @@ class Tagger:
         self.themes = list(themes)
         self.settings = settings
         self._compiled: list[ThemeMatcher] | None = None  # compiled on first use
+        self._start_index: StartIndex | None = None  # every theme's start words, with them
         self._embedder = embedder
         self._use_embedder = use_embedder
         self._ready = False
@@ -82,6 +83,7 @@ class Tagger:
     def _matchers(self) -> list[ThemeMatcher]:
         if self._compiled is None:
             self._compiled = [ThemeMatcher(t) for t in self.themes]
+            self._start_index = StartIndex([k for m in self._compiled for k in m.starts])
         return self._compiled
 
     @property
@@ -114,6 +116,12 @@ class Tagger:
         """True when the semantic score is in use (the embedder loaded)."""
         self._prepare()
         return self._embedder is not None
+
+    @property
+    def embedder(self) -> Embedder | None:
+        """The embedder in use (loaded on first ask), or None: scores on phrases alone."""
+        self._prepare()
+        return self._embedder
 
     def _prepare(self) -> None:
         """Load the embedder and embed the taxonomy, once, on first use."""
@@ -276,9 +284,10 @@ class Tagger:
         s = self.settings
         out: list[list[PhraseHit]] = []
         for text in texts:
-            words = Words(text)  # split once, shared by every theme's matcher
+            matchers = self._matchers
+            words = Words(text, self._start_index)  # searched once for every theme's matcher
             hits: list[PhraseHit] = []
-            for t, (matcher, weights) in enumerate(zip(self._matchers, self._weights, strict=True)):
+            for t, (matcher, weights) in enumerate(zip(matchers, self._weights, strict=True)):
                 found = matcher.match(text, words)
                 if not found.found and not found.excluded:
                     continue
