@@ -17,6 +17,7 @@ from pathlib import Path
 
 from briefing.controls import strip_controls, without_controls
 from briefing.errors import WorkspaceError
+from briefing.filetruth import WorkspaceFiles
 from briefing.ids import canonical
 from briefing.model import Excerpt, ScoredExcerpt, SentenceProfile, Source, ThemeScore
 
@@ -170,8 +171,9 @@ class NotBuilt(Exception):
         self.reason = reason
 
 
-class Store:
-    """SQLite access for one workspace's corpus; implements `model.Corpus`.
+class Store(WorkspaceFiles):
+    """SQLite access for one workspace's corpus; implements `model.Corpus` and
+    `stores.CorpusStore` (its truth is the workspace's files: `filetruth`).
 
     `Store(path)` opens or creates a database; `Store.open_built(path)` opens only one
     that a build finished, and says why not otherwise. `building=True` is for a store
