@@ -6,7 +6,9 @@ decision (who, when, and the history of each). Each analyst keeps brief.yaml at 
 
 Full-text search runs on a GIN index of a stored tsvector, with a stemming
 configuration of its own (snowball English, no stop words: every word is searchable,
-as in SQLite's porter tokenizer); the FTS5 syntax users type is translated to tsquery.
+as in SQLite's porter tokenizer); ASCII punctuation is a word break, as in SQLite's
+unicode61 ("Mi-35" is "mi" and "35", not "mi" and "-35"); the FTS5 syntax users type is
+translated to tsquery.
 Any failure of the server becomes `StoreUnavailable` naming the store, never a
 traceback; passwords come from libpq's environment or ~/.pgpass, never from a file of
 ours.
@@ -62,7 +64,9 @@ MIGRATIONS: tuple[str, ...] = (
         start INTEGER NOT NULL,
         "end" INTEGER NOT NULL,
         text TEXT NOT NULL,
-        tsv tsvector GENERATED ALWAYS AS (to_tsvector('briefing'::regconfig, text)) STORED
+        tsv tsvector GENERATED ALWAYS AS (
+            to_tsvector('briefing'::regconfig, regexp_replace(text, '[[:punct:]]+', ' ', 'g'))
+        ) STORED
     );
     CREATE INDEX excerpts_by_source ON excerpts(source_id, position);
     CREATE INDEX excerpts_fts ON excerpts USING GIN (tsv);

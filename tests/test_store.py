@@ -1,8 +1,14 @@
-"""The SQLite store: schema, writing, theme queries with manual decisions, search."""
+"""The stores: schema, writing, theme queries with manual decisions, search.
+
+Every test that takes `store` runs against both implementations: the embedded SQLite
+store and the team's PostgreSQL store on a real server (skipped, with its reason, where
+PostgreSQL is not installed).
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,13 +32,27 @@ def _add(store: Store, source_id: str, paragraphs: list[str], **meta: str) -> li
     return excerpts
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "corpus.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        opened = Store(tmp_path / "corpus.db")
+    else:
+        from briefing.pgstore import PgStore
+
+        opened = PgStore(request.getfixturevalue("pg_url"))  # type: ignore[assignment]
+    yield opened
+    opened.close()
 
 
-def test_new_store_has_current_schema_and_wal(store: Store) -> None:
-    assert store.schema_version == SCHEMA_VERSION
+def test_new_store_has_current_schema(store: Store) -> None:
+    from briefing import pgstore
+
+    current = SCHEMA_VERSION if isinstance(store, Store) else pgstore.SCHEMA_VERSION
+    assert store.schema_version == current
+
+
+def test_new_sqlite_store_uses_wal(tmp_path: Path) -> None:
+    store = Store(tmp_path / "corpus.db")
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -145,3 +165,56 @@ def test_authors_and_url_are_kept_one_by_one(store: Store) -> None:
     kept = store.source("s")
     assert kept is not None
     assert (kept.authors, kept.url) == (["Jane Doe", "John Roe"], "https://example.org/a/1")
+
+
+def test_search_syntax_stems_phrases_prefixes_and_near(store: Store) -> None:
+    """What QUERY_SYNTAX promises, in both stores."""
+    _add(
+        store,
+        "a",
+        [
+            "Russia agreed to sell helicopters to Pakistan last week.",
+            "Pakistan and India argued about Kashmir for years; Russia stayed silent on the matter.",
+            "Arms sales to the region grew.",
+        ],
+    )
+
+    def found(query: str) -> list[str]:
+        return sorted(h.excerpt.id for h in store.search(query))
+
+    assert found("helicopter") == ["a-0"]  # the stem finds the plural
+    assert found("selling") == ["a-0"]  # and "sell" from "selling"
+    assert found("helicop*") == ["a-0"]
+    assert found('"arms sales"') == ["a-2"]
+    assert found('"sales arms"') == []
+    assert found("NEAR(russia pakistan, 5)") == ["a-0"]  # 5 words between in a-0, 7 in a-1
+    assert found("russia pakistan") == ["a-0", "a-1"]
+    assert found("kashmir OR helicopters") == ["a-0", "a-1"]
+    assert found("russia NOT kashmir") == ["a-0"]
+    assert found("the") == ["a-1", "a-2"]  # no stop words: every word is searchable
+    assert found("(russia") == ["a-0", "a-1"]  # broken syntax falls back to the words
+
+
+def test_scores_and_decisions_by_theme_are_ordered_alike(store: Store) -> None:
+    """Ties break on the excerpt id in byte order in both stores (the memo depends on it)."""
+    excerpts = _add(store, "s", ["Zeta one.", "alpha two.", "Beta three.", "_under four."])
+    with store.transaction():
+        store.set_scores([(e.id, [ThemeScore("t", 0.5, True)]) for e in excerpts])
+    ids = [item.excerpt.id for item in store.excerpts_for_theme("t")]
+    assert ids == sorted(ids, key=lambda i: i.encode())
+    assert [i.excerpt.id for i in store.excerpts_for_theme("t", limit=2)] == ids[:2]
+
+
+def test_a_decision_is_recorded_with_who_and_when(store: Store, tmp_path: Path) -> None:
+    from briefing.tagging.manual import Stamp
+    from briefing.workspace import init_workspace
+
+    workspace = init_workspace(tmp_path / "ws")
+    (first,) = _add(store, "a", ["About helicopters."])
+    tags = store.manual_tags(workspace)
+    tags.add(first.id, "arms", first.text, Stamp("ana", "2026-11-27T10:00:00+00:00"))
+    store.save_manual_tags(workspace, tags)
+    again = store.manual_tags(workspace)
+    assert again.decision(first.id, "arms") == "added"
+    assert again.stamps[first.id]["arms"] == Stamp("ana", "2026-11-27T10:00:00+00:00")
+    assert again.texts[first.id] == first.text
