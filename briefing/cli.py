@@ -119,7 +119,7 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
 
 def _waiting() -> None:
     err.print(
-        "briefing: another briefing run is changing this workspace; waiting for it to finish…",
+        "briefing: another briefing run is changing this workspace or its store; waiting for it…",
         markup=False,
     )
 
@@ -327,7 +327,8 @@ def ingest(
         _print_summary(stopped.summary)
         stored = len(stopped.summary.added)
         kept = f"{stored} source{'s' if stored != 1 else ''} stored before it stopped"
-        raise _fail(f"{stopped.message}; {kept}, nothing else kept.", stopped.exit_code) from None
+        message = stopped.message.rstrip(".")
+        raise _fail(f"{message}; {kept}, nothing else kept.", stopped.exit_code) from None
     _print_summary(summary)
     if summary.refused:
         raise typer.Exit(1)

@@ -237,7 +237,7 @@ class PgStore:
             return StoreUnavailable(
                 f"{self.address}: the team store cannot be reached ({first}). "
                 "Check that the PostgreSQL server is running and reachable, then run the "
-                "command again; nothing half-written was kept."
+                "command again (nothing half-written is kept)."
             )
         return StoreUnavailable(f"{self.address}: the team store refused a query ({first}).")
 
@@ -281,7 +281,8 @@ class PgStore:
             self.db.execute("INSERT INTO briefing_schema VALUES (%s)", (SCHEMA_VERSION,))
 
     def _version(self) -> int:
-        if self.db.execute("SELECT to_regclass('briefing_schema')").fetchone()[0] is None:
+        found = self.db.execute("SELECT to_regclass('briefing_schema')").fetchone()
+        if found is None or found[0] is None:
             return 0
         row = self.db.execute("SELECT max(version) FROM briefing_schema").fetchone()
         return int(row[0]) if row and row[0] is not None else 0
@@ -472,7 +473,7 @@ class PgStore:
 
     @_reported
     def _execute(self, sql: str) -> None:
-        self.db.execute(sql)  # type: ignore[arg-type]
+        self.db.execute(sql)
 
     @_reported
     def set_evidence(
