@@ -62,6 +62,9 @@ class WorkspaceFiles:
     def keep_original(self, source_id: str, original: Path, file: str) -> None:
         """The original is kept in sources/ by the ingest itself."""
 
+    def keep_meta(self, source_id: str, meta_file: Path) -> None:
+        """The .meta.yaml beside the original is where the corrections live already."""
+
     def originals(self, workspace: Workspace) -> Iterator[tuple[str, bytes, str | None]]:
         """Every source's original as (file name, bytes, .meta.yaml text or None)."""
         from briefing.source_meta import meta_path

@@ -887,6 +887,7 @@ class Library:
             raise
         with self._locked(), self.store.transaction():
             self.store.update_metadata(corrected)
+            self.store.keep_meta(source_id, path)
         return corrected
 
 

@@ -959,6 +959,13 @@ class PgStore:
             (source_id, file, content, meta),
         )
 
+    @_reported
+    def keep_meta(self, source_id: str, meta_file: Path) -> None:
+        """A correction of a source's metadata, kept with its original (a dump writes it
+        back as the .meta.yaml beside it)."""
+        meta = _read_text(meta_file)
+        self.db.execute("UPDATE originals SET meta = %s WHERE source_id = %s", (meta, source_id))
+
     @_reported_rows
     def originals(self, workspace: Workspace) -> Iterator[tuple[str, bytes, str | None]]:
         """Every source's original as (file name, bytes, .meta.yaml text or None)."""

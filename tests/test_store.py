@@ -218,3 +218,21 @@ def test_a_decision_is_recorded_with_who_and_when(store: Store, tmp_path: Path) 
     assert again.decision(first.id, "arms") == "added"
     assert again.stamps[first.id]["arms"] == Stamp("ana", "2026-11-27T10:00:00+00:00")
     assert again.texts[first.id] == first.text
+
+
+def test_a_team_store_from_a_newer_briefing_or_another_program_is_refused(pg_url: str) -> None:
+    import psycopg
+
+    from briefing import pgstore
+
+    pgstore.PgStore(pg_url).close()
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("UPDATE briefing_schema SET version = version + 1")
+    with pytest.raises(WorkspaceError, match="newer briefing"):
+        pgstore.PgStore(pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("DROP SCHEMA public CASCADE")
+        db.execute("CREATE SCHEMA public")
+        db.execute("CREATE TABLE invoices (id int)")
+    with pytest.raises(WorkspaceError, match="not briefing's"):
+        pgstore.PgStore(pg_url)

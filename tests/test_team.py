@@ -96,11 +96,16 @@ def test_dump_then_load_into_an_empty_store_gives_the_same_memo(
     ok(a, "ingest", str(SAMPLE_SOURCES))
     excerpt = _ids(ok(a, "search", "helicopters", "--json"))[0]
     ok(b, "tag", "--excerpt", excerpt, "--remove", "arms-sales")
+    first = json.loads(ok(b, "sources", "--json"))[0]
+    _correct_title(b, first["id"], "A title corrected by B")  # as the app's source screen does
     ok(a, "export", "-f", "md", "-o", str(tmp_path / "before.md"))
+    assert "A title corrected by B" in (tmp_path / "before.md").read_text()
 
     dump = tmp_path / "dump"
     assert "Dumped 5 sources" in ok(a, "dump", str(dump))
-    assert len([p for p in (dump / "sources").iterdir()]) == 5
+    kept = sorted(p.name for p in (dump / "sources").iterdir())
+    assert len([name for name in kept if not name.endswith(".meta.yaml")]) == 5
+    assert Path(first["file"]).stem + ".meta.yaml" in kept  # B's correction, for A's original
     assert (dump / "themes.yaml").read_text() == SAMPLE_THEMES.read_text()
     assert excerpt in (dump / "tags.yaml").read_text()
 
@@ -113,6 +118,17 @@ def test_dump_then_load_into_an_empty_store_gives_the_same_memo(
 
     code, _, err = run(fresh, "load", str(dump))  # a store that holds a corpus is not filled
     assert code == 2 and "already holds 5 sources" in err
+
+
+def _correct_title(workspace: Path, source_id: str, title: str) -> None:
+    from briefing.library import Library
+    from briefing.workspace import Workspace
+
+    library = Library.open(Workspace(workspace))
+    try:
+        library.correct_metadata(source_id, title=title)
+    finally:
+        library.close()
 
 
 def test_a_published_taxonomy_reaches_the_other_workspace(pg_url: str, tmp_path: Path) -> None:
