@@ -138,8 +138,42 @@ MIGRATIONS: tuple[str, ...] = (
         at TIMESTAMPTZ NOT NULL DEFAULT now()
     );
     """,
+    # Theme counts kept as tags are written (`_recount`), as in the SQLite store (schema
+    # 5): `themes`, the matrix and the app's theme list read a few rows instead of
+    # aggregating every tag.
+    """
+    CREATE INDEX excerpts_source_of ON excerpts(id) INCLUDE (source_id);
+    CREATE TABLE source_themes (
+        source_id TEXT COLLATE "C" NOT NULL,
+        theme_id TEXT COLLATE "C" NOT NULL,
+        excerpts INTEGER NOT NULL,
+        PRIMARY KEY (source_id, theme_id)
+    );
+    CREATE TABLE theme_totals (
+        theme_id TEXT COLLATE "C" PRIMARY KEY,
+        excerpts INTEGER NOT NULL,
+        sources INTEGER NOT NULL
+    );
+    INSERT INTO source_themes(source_id, theme_id, excerpts)
+        SELECT e.source_id, ef.theme_id, count(*)
+        FROM effective_tags ef JOIN excerpts e ON e.id = ef.excerpt_id GROUP BY 1, 2;
+    INSERT INTO theme_totals(theme_id, excerpts, sources)
+        SELECT theme_id, sum(excerpts), count(*) FROM source_themes GROUP BY theme_id;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+# The effective_tags rule as (source id, theme id) pairs of the excerpts `e` picked by
+# `{where}`: the tagger's tags less the user's removals, plus the user's additions.
+_CARRIED = (
+    "SELECT e.source_id, sc.theme_id FROM scores sc JOIN excerpts e ON e.id = sc.excerpt_id"
+    " WHERE sc.tagged = 1 AND {where} AND NOT EXISTS (SELECT 1 FROM manual m"
+    " WHERE m.excerpt_id = sc.excerpt_id AND m.theme_id = sc.theme_id"
+    " AND m.decision = 'removed')"
+    " UNION ALL "
+    "SELECT e.source_id, m.theme_id FROM manual m JOIN excerpts e ON e.id = m.excerpt_id"
+    " WHERE m.decision = 'added' AND {where} AND NOT EXISTS (SELECT 1 FROM scores sc"
+    " WHERE sc.excerpt_id = m.excerpt_id AND sc.theme_id = m.theme_id AND sc.tagged = 1)"
+)
 BUILT = "built"
 # Advisory lock keys (per database): one writer at a time, and one migration at a time.
 _WRITER = 0x62726965  # "brie"
@@ -214,6 +248,7 @@ class PgStore:
         self.address = safe_address(url)
         self._sources: dict[str, Source] = {}
         self._depth = 0  # nested transaction() blocks
+        self._rewriting = False  # inside rewriting_scores: counts are redone at its end
         try:
             # Autocommit, with explicit transactions: a reader sees each commit of the
             # others at once, and never holds a snapshot open between commands.
@@ -386,6 +421,14 @@ class PgStore:
                     "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
                     [(e.id, e.source_id, e.position, e.start, e.end, e.text) for e in excerpts],
                 )
+            # A decision (or a score) may name these excerpts already, as after a load.
+            ids = [e.id for e in excerpts]
+            if self.db.execute(
+                "SELECT 1 WHERE EXISTS (SELECT 1 FROM manual WHERE excerpt_id = ANY(%(i)s))"
+                " OR EXISTS (SELECT 1 FROM scores WHERE excerpt_id = ANY(%(i)s))",
+                {"i": ids},
+            ).fetchone():
+                self._recount([source.id])
         self._sources.pop(source.id, None)
 
     @_reported
@@ -409,16 +452,23 @@ class PgStore:
 
     @_reported
     def set_scores(self, scored: Iterable[tuple[str, Sequence[ThemeScore]]]) -> None:
-        self._copy_scores(
-            (excerpt_id, s.theme_id, round(s.score, 6), int(s.tagged))
-            for excerpt_id, scores in scored
-            for s in scores
-            if s.tagged or s.score >= STORED_SCORE_FLOOR
+        self.set_score_rows(
+            [
+                (excerpt_id, s.theme_id, round(s.score, 6), int(s.tagged))
+                for excerpt_id, scores in scored
+                for s in scores
+                if s.tagged or s.score >= STORED_SCORE_FLOOR
+            ]
         )
 
     @_reported
     def set_score_rows(self, rows: Iterable[tuple[str, str, float, int]]) -> None:
-        self._copy_scores(rows)
+        if self._rewriting:  # counted once, when the rewrite ends
+            self._copy_scores(rows)
+            return
+        listed = list(rows)
+        self._copy_scores(listed)
+        self._recount(self._sources_of({row[0] for row in listed if row[3]}))
 
     def _copy_scores(self, rows: Iterable[tuple[str, str, float, int]]) -> None:
         with (
@@ -469,7 +519,12 @@ class PgStore:
         would lock every reader of the team out until the commit)."""
         self._execute("DELETE FROM scores")
         self._execute("DELETE FROM sentences")
-        yield
+        self._rewriting = True
+        try:
+            yield
+        finally:
+            self._rewriting = False
+        self._recount(None)
 
     @_reported
     def _execute(self, sql: str) -> None:
@@ -537,11 +592,48 @@ class PgStore:
     def replace_manual(self, decisions: Iterable[tuple[str, str, str]]) -> None:
         """The decisions the queries apply: (excerpt id, theme id, 'added' | 'removed')."""
         rows = list({(e, t): (e, t, d) for e, t, d in decisions}.values())
-        self.db.execute("DELETE FROM manual")
-        with self.db.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO manual(excerpt_id, theme_id, decision) VALUES (%s, %s, %s)", rows
-            )
+        with self.db.transaction():
+            before = set(self.db.execute("SELECT excerpt_id, theme_id, decision FROM manual"))
+            self.db.execute("DELETE FROM manual")
+            with self.db.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO manual(excerpt_id, theme_id, decision) VALUES (%s, %s, %s)",
+                    rows,
+                )
+            changed = before ^ set(rows)
+            self._recount(self._sources_of({row[0] for row in changed}))
+
+    def _sources_of(self, excerpt_ids: set[str]) -> list[str]:
+        if not excerpt_ids:
+            return []
+        rows = self.db.execute(
+            "SELECT DISTINCT source_id FROM excerpts WHERE id = ANY(%s)", (sorted(excerpt_ids),)
+        )
+        return sorted(row[0] for row in rows)
+
+    def _recount(self, source_ids: Sequence[str] | None) -> None:
+        """Bring the kept theme counts in step with the tags of these sources (None: all),
+        in the caller's transaction."""
+        if source_ids is not None and not source_ids:
+            return
+        if source_ids is None:
+            self.db.execute("DELETE FROM source_themes")
+            where, params = "true", {}
+        else:
+            where, params = "e.source_id = ANY(%(sources)s)", {"sources": list(source_ids)}
+            self.db.execute("DELETE FROM source_themes WHERE source_id = ANY(%(sources)s)", params)
+        self.db.execute(
+            "INSERT INTO source_themes(source_id, theme_id, excerpts) "
+            f"SELECT source_id, theme_id, count(*) FROM ({_CARRIED.format(where=where)}) c "
+            "GROUP BY source_id, theme_id",
+            params,
+        )
+        # The totals from the kept rows: a few per source, never the tags themselves.
+        self.db.execute("DELETE FROM theme_totals")
+        self.db.execute(
+            "INSERT INTO theme_totals(theme_id, excerpts, sources) "
+            "SELECT theme_id, sum(excerpts), count(*) FROM source_themes GROUP BY theme_id"
+        )
 
     # -- reading: sources and excerpts ----------------------------------------
 
@@ -708,38 +800,21 @@ class PgStore:
 
     @_reported
     def theme_excerpt_counts(self) -> dict[str, int]:
-        counts = {
-            row[0]: int(row[1])
-            for row in self.db.execute(
-                "SELECT theme_id, count(*) FROM scores WHERE tagged = 1 GROUP BY theme_id"
-            )
-        }
-        for theme_id, change in self.db.execute(
-            "SELECT m.theme_id, sum(CASE WHEN m.decision = 'added' THEN 1 ELSE -1 END) "
-            "FROM manual m JOIN excerpts e ON e.id = m.excerpt_id "
-            "LEFT JOIN scores sc ON sc.excerpt_id = m.excerpt_id AND sc.theme_id = m.theme_id "
-            "WHERE (m.decision = 'added') != (coalesce(sc.tagged, 0) = 1) GROUP BY m.theme_id"
-        ):
-            counts[theme_id] = counts.get(theme_id, 0) + int(change)
-        return counts
+        """Per theme, how many excerpts carry it (kept as tags are written)."""
+        rows = self.db.execute("SELECT theme_id, excerpts FROM theme_totals")
+        return {row[0]: int(row[1]) for row in rows}
 
     @_reported
     def theme_counts(self) -> dict[str, ThemeCount]:
-        rows = self.db.execute(
-            "SELECT ef.theme_id, count(*), count(DISTINCT e.source_id)"
-            " FROM effective_tags ef JOIN excerpts e ON e.id = ef.excerpt_id GROUP BY ef.theme_id"
-        )
+        rows = self.db.execute("SELECT theme_id, excerpts, sources FROM theme_totals")
         return {row[0]: ThemeCount(row[0], int(row[1]), int(row[2])) for row in rows}
 
     @_reported
     def theme_matrix(self) -> dict[str, dict[str, int]]:
-        rows = self.db.execute(
-            "SELECT e.source_id, ef.theme_id, count(*)"
-            " FROM effective_tags ef JOIN excerpts e ON e.id = ef.excerpt_id"
-            " GROUP BY e.source_id, ef.theme_id"
-        )
         matrix: dict[str, dict[str, int]] = {}
-        for source_id, theme_id, count in rows:
+        for source_id, theme_id, count in self.db.execute(
+            "SELECT source_id, theme_id, excerpts FROM source_themes"
+        ):
             matrix.setdefault(source_id, {})[theme_id] = int(count)
         return matrix
 
