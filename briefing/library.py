@@ -155,6 +155,7 @@ class Library:
         # The app's reader keeps each theme's memo selection between builds; a reader
         # is dropped whenever the corpus or its tags change, and its cache with it.
         self.sections: SectionCache | None = None
+        self._build_from = workspace.sources_dir  # where a build reads the originals
 
     # -- opening ----------------------------------------------------------------
 
@@ -374,7 +375,7 @@ class Library:
             )
         staged: Path | None = None
         if names is None:
-            file = path.relative_to(self.workspace.sources_dir).as_posix()
+            file = path.relative_to(self._build_from).as_posix()
         else:
             file, staged = self._stage(path, names)
         source = Source(
@@ -452,7 +453,7 @@ class Library:
         with self.store.transaction():
             for item in batch:
                 self.store.add_source(item.source, item.excerpts)
-                original = item.staged or self.workspace.sources_dir / item.source.file
+                original = item.staged or self._build_from / item.source.file
                 self.store.keep_original(item.source.id, original, item.source.file)
             self.store.set_evidence(
                 self._vector_rows(excerpts, embedded), self._hit_rows(excerpts, found)
@@ -632,7 +633,8 @@ class Library:
         """
         summary = IngestSummary()
         try:
-            sources = self.workspace.sources_dir
+            # The originals: sources/, or those a team store held (its rebuild).
+            sources = self._build_from = self.place.build_folder(self.store, self.workspace)
             files = _stored_files(sources, summary) if sources.is_dir() else []
             # The calibration at the end of the ingest reads tags.yaml first (and finds
             # decisions on changed ids again by their text, now that the excerpts exist).

@@ -249,6 +249,7 @@ class PgStore:
         self._sources: dict[str, Source] = {}
         self._depth = 0  # nested transaction() blocks
         self._rewriting = False  # inside rewriting_scores: counts are redone at its end
+        self._rebuild: Any = None  # the transaction of a rebuild (begin_rebuild)
         try:
             # Autocommit, with explicit transactions: a reader sees each commit of the
             # others at once, and never holds a snapshot open between commands.
@@ -375,6 +376,55 @@ class PgStore:
         finally:
             with contextlib.suppress(psycopg.Error):
                 self.db.execute("SELECT pg_advisory_unlock(%s)", (_WRITER,))
+
+    # -- rebuilding -----------------------------------------------------------
+
+    def begin_rebuild(self, folder: Path) -> None:
+        """Start replacing the corpus from its own originals, in one transaction that
+        `end_rebuild` ends: the team reads the old corpus meanwhile, writers wait, and a
+        rebuild that stops (killed, the server gone) leaves the old corpus whole.
+
+        Every original (with its .meta.yaml) is written to `folder`, for the build to
+        read; the corpus is emptied; decisions, their log and the taxonomy stay."""
+        import psycopg
+
+        from briefing.source_meta import meta_path
+
+        try:
+            self._rebuild = self.db.transaction()
+            self._rebuild.__enter__()
+            self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITER,))
+            self._depth += 1
+            for file, content, meta in self.originals(None):  # type: ignore[arg-type]
+                path = folder / file
+                if folder.resolve() not in path.resolve().parents:
+                    continue  # a name that would leave the folder is not followed
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(content)
+                if meta is not None:
+                    meta_path(path).write_text(meta, encoding="utf-8")
+            for table in ("scores", "manual", "sentences", "source_themes", "theme_totals"):
+                self.db.execute(f"DELETE FROM {table}")
+            self.db.execute("DELETE FROM sources")  # excerpts, vectors, matches, originals
+            self.db.execute("DELETE FROM settings")
+        except psycopg.Error as error:
+            raise self._failure(error) from error
+        self._sources.clear()
+
+    def end_rebuild(self, commit: bool) -> None:
+        import psycopg
+
+        rebuild, self._rebuild = self._rebuild, None
+        if rebuild is None:
+            return
+        self._depth -= 1
+        try:
+            if commit:
+                rebuild.__exit__(None, None, None)
+            else:
+                rebuild.__exit__(RuntimeError, RuntimeError("stopped"), None)
+        except psycopg.Error as error:
+            raise self._failure(error) from error
 
     # -- settings -------------------------------------------------------------
 

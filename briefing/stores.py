@@ -117,6 +117,7 @@ class Place(Protocol):
     def open_built(self) -> CorpusStore: ...
     def previous(self) -> CorpusStore | None: ...
     def open_building(self) -> CorpusStore: ...
+    def build_folder(self, store: CorpusStore, workspace: Workspace) -> Path: ...
     def finish_building(self, store: CorpusStore) -> CorpusStore: ...
     def discard_building(self, store: CorpusStore) -> None: ...
 
@@ -154,6 +155,9 @@ class SqlitePlace:
         _remove_database(self.building)
         return Store(self.building, building=True)
 
+    def build_folder(self, store: CorpusStore, workspace: Workspace) -> Path:
+        return workspace.sources_dir
+
     def finish_building(self, store: CorpusStore) -> CorpusStore:
         from briefing.store import Store
 
@@ -178,6 +182,7 @@ class PostgresPlace:
 
         self.url = url
         self.name = safe_address(url)
+        self.folder: Path | None = None  # a rebuild's originals, read from the store
 
     def open(self) -> CorpusStore:
         from briefing.pgstore import PgStore
@@ -193,21 +198,50 @@ class PostgresPlace:
         return None  # the originals are in the database: nothing waits in sources/ for it
 
     def open_building(self) -> CorpusStore:
-        store = self.open()
-        if store.count_sources():
-            store.close()
-            raise WorkspaceError(
-                f"{self.name}: the team store holds the corpus itself and is not rebuilt from "
-                "one workspace's files. To start it afresh: `briefing dump DIR`, then "
-                "`briefing load DIR` into an empty database."
-            )
+        """The store, emptied of its corpus in a transaction held until the build is done
+        (a build that stops leaves the corpus as it was); its originals are written to a
+        folder of their own first, to be read again. An empty store is filled from the
+        workspace's sources/ (the first workspace of a team)."""
+        import tempfile
+
+        from briefing.pgstore import PgStore
+
+        store = PgStore(self.url)
+        try:
+            if store.count_sources():
+                self.folder = Path(tempfile.mkdtemp(prefix="briefing-rebuild-"))
+                store.begin_rebuild(self.folder)
+        except BaseException:
+            self.discard_building(store)
+            raise
         return store
 
+    def build_folder(self, store: CorpusStore, workspace: Workspace) -> Path:
+        return self.folder or workspace.sources_dir
+
     def finish_building(self, store: CorpusStore) -> CorpusStore:
+        from briefing.pgstore import PgStore
+
+        assert isinstance(store, PgStore)
+        store.end_rebuild(commit=True)
+        self._remove_folder()
         return store
 
     def discard_building(self, store: CorpusStore) -> None:
+        from briefing.pgstore import PgStore
+
+        assert isinstance(store, PgStore)
+        with contextlib.suppress(WorkspaceError):
+            store.end_rebuild(commit=False)
         store.close()
+        self._remove_folder()
+
+    def _remove_folder(self) -> None:
+        import shutil
+
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
 
 
 def place_of(workspace: Workspace) -> Place:

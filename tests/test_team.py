@@ -120,6 +120,22 @@ def test_dump_then_load_into_an_empty_store_gives_the_same_memo(
     assert code == 2 and "already holds 5 sources" in err
 
 
+def test_a_rebuild_needs_no_ones_sources_folder(pg_url: str, tmp_path: Path) -> None:
+    a, b = _team(tmp_path, pg_url)
+    ok(a, "ingest", str(SAMPLE_SOURCES))
+    excerpt = _ids(ok(a, "search", "helicopters", "--json"))[0]
+    ok(b, "tag", "--excerpt", excerpt, "--add", "india-reaction")
+    ok(a, "tag")  # tags calibrated with the decision, as a rebuild calibrates them
+    ok(a, "export", "-f", "md", "-o", str(tmp_path / "before.md"))
+    for original in (a / "sources").iterdir():
+        original.unlink()
+    assert "Rebuilt 5 sources" in ok(b, "rebuild")  # B never had an original
+    ok(a, "export", "-f", "md", "-o", str(tmp_path / "after.md"))
+    assert (tmp_path / "after.md").read_bytes() == (tmp_path / "before.md").read_bytes()
+    themes = {e["id"]: e["themes"] for e in json.loads(ok(a, "excerpts", "--json"))}
+    assert "india-reaction" in themes[excerpt]  # the decisions stay
+
+
 def _correct_title(workspace: Path, source_id: str, title: str) -> None:
     from briefing.library import Library
     from briefing.workspace import Workspace
@@ -220,6 +236,13 @@ def test_two_ingests_of_the_same_files_at_once_store_each_once(pg_url: str, tmp_
     assert len(json.loads(ok(a, "sources", "--json"))) == 300
     added = sorted(int(out.split("\n")[-2].split()[0]) for out, _ in results)
     assert added == [0, 300]  # the second waited, then found every article stored
+
+    # A rebuild killed part-way leaves the corpus whole (one transaction).
+    rebuild = _briefing(b, "rebuild")
+    time.sleep(4)
+    rebuild.kill()
+    rebuild.wait()
+    assert len(json.loads(ok(a, "sources", "--json"))) == 300
 
 
 def test_the_server_stopping_mid_command_is_a_message_and_exit_2(tmp_path: Path) -> None:
