@@ -6,10 +6,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import http.server
+import io
 import json
 import os
+import re
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -531,6 +534,7 @@ def test_a_quote_from_a_table_excerpt_verifies(tmp_path: Path) -> None:
     from memo_corpus import MemoryCorpus
 
     from briefing.memo import Brief, BriefTheme, build_memo, render_markdown, verify_markdown
+    from briefing.memo.docx import render_docx
     from briefing.model import Theme
 
     rows = [("Port", "Open days"), ("North quay", "212"), ("Old pier", "187")]
@@ -547,10 +551,14 @@ def test_a_quote_from_a_table_excerpt_verifies(tmp_path: Path) -> None:
     tags = [[("ports", 0.9 if "North quay" in e else 0.0)] for e in excerpts]
     corpus.add_source(excerpts, title="Ports", author="Ann Lee", tags=tags)
     theme = Theme("ports", "Ports", keywords=("quay",))
-    memo = render_markdown(
-        build_memo(Brief(title="M", summary="S.", themes=[BriefTheme("ports")]), [theme], corpus)
-    )
-    assert "North quay | 212" in memo
+    doc = build_memo(Brief(title="M", summary="S.", themes=[BriefTheme("ports")]), [theme], corpus)
+    memo = render_markdown(doc)
+    # in Word too, a line break between rows, not one run-together line
+    with zipfile.ZipFile(io.BytesIO(render_docx(doc))) as docx:
+        xml = docx.read("word/document.xml").decode()
+    assert re.search(r"days</w:t>.*?<w:br ?/>.*?>North quay", xml)
+    # the rows stay rows in the block quote: each ends in a hard line break
+    assert "> Port | Open days\\\n> North quay | 212\\\n> Old pier | 187" in memo
     sources = list(corpus.sources.values())
     assert verify_markdown(memo, sources) == []
     changed = memo.replace("North quay | 212", "North quay | 213", 1)

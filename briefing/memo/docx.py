@@ -105,7 +105,7 @@ def memo_tree(doc: MemoDocument) -> Node:
 
 
 def _quote(quote: Quote, notes: dict[int, Spans]) -> list[Node]:
-    inlines = [*_text(quote_text(quote)), _note(notes[quote.note])]
+    inlines = [*_lines(quote_text(quote, rows=True)), _note(notes[quote.note])]
     if reported(quote):
         inlines += [{"t": "Space"}, {"t": "Emph", "c": _text(f"({reported(quote)})")}]
     return inlines
@@ -146,6 +146,15 @@ def _text(text: str) -> list[Node]:
             out.append({"t": "Space"})
         if word:
             out.append({"t": "Str", "c": word})
+    return out
+
+
+def _lines(text: str) -> list[Node]:
+    """Text whose lines (a table's rows) stay lines: a line break between them."""
+    out: list[Node] = []
+    for i, line in enumerate(text.split("\n")):
+        out.extend([{"t": "LineBreak"}] if i else [])
+        out.extend(_text(line))
     return out
 
 

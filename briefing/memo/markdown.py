@@ -26,6 +26,8 @@ _ENTITY = re.compile(r"&(?=#?\w+;)")  # &amp; &#123;
 _UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")  # snake_case stays as it is
 _LINE_START = re.compile(r"^(\s*)([-+=#>:|]|\d+[.)])")
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# CommonMark's hard line break inside a block quote: a backslash ending the line.
+HARD_BREAK = "\\\n> "
 
 
 def escape(text: str) -> str:
@@ -68,21 +70,29 @@ def spans_markdown(spans: Spans) -> str:
     return "".join(f"*{escape(s.text)}*" if s.italic else escape(s.text) for s in spans)
 
 
-def quote_text(quote: Quote) -> str:
-    """The quote as plain text: its fragments, an ellipsis wherever the source goes on."""
-    body = f" {ELLIPSIS} ".join(" ".join(f.split()) for f in quote.fragments)
+def quote_text(quote: Quote, rows: bool = False) -> str:
+    """The quote as plain text: its fragments, an ellipsis wherever the source goes on.
+    With `rows`, a table's rows stay on lines of their own (for a block quote)."""
+    body = f" {ELLIPSIS} ".join(("\n" if rows else " ").join(_rows(f)) for f in quote.fragments)
     before = f"{ELLIPSIS} " if quote.cut_before else ""
     after = f" {ELLIPSIS}" if quote.cut_after else ""
     return before + body + after
 
 
-def quote_markdown(quote: Quote) -> str:
-    """The fragments of one quote, escaped, an ellipsis where text was cut."""
-    parts = [escape(f) for f in quote.fragments]
+def quote_markdown(quote: Quote, rows: bool = False) -> str:
+    """The fragments of one quote, escaped, an ellipsis where text was cut. With `rows`
+    (a block quote), a table's rows end in a hard line break and the quote goes on."""
+    join = HARD_BREAK if rows else " "
+    parts = [join.join(escape(row) for row in _rows(f)) for f in quote.fragments]
     body = f" {ELLIPSIS} ".join(parts)
     before = f"{ELLIPSIS} " if quote.cut_before else ""
     after = f" {ELLIPSIS}" if quote.cut_after else ""
     return before + body + after
+
+
+def _rows(fragment: str) -> list[str]:
+    """A fragment's lines, spaces collapsed: one unless it is (part of) a table."""
+    return [" ".join(row.split()) for row in fragment.split("\n") if row.strip()]
 
 
 def reported(quote: Quote) -> str:
@@ -122,7 +132,7 @@ def _view(doc: MemoDocument) -> dict[str, Any]:
             {
                 "label": escape(s.label),
                 "comment": [_block(b) for b in s.comment],
-                "quotes": [_quote(q) for q in s.quotes],
+                "quotes": [_quote(q, rows=True) for q in s.quotes],
                 "empty": escape(s.empty),
             }
             for s in doc.sections
@@ -136,9 +146,9 @@ def _block(block: Block) -> dict[str, Any]:
     return {"kind": block.kind, "parts": [escape(i) for i in block.items]}
 
 
-def _quote(quote: Quote) -> dict[str, Any]:
+def _quote(quote: Quote, rows: bool = False) -> dict[str, Any]:
     return {
-        "text": quote_markdown(quote),
+        "text": quote_markdown(quote, rows),
         "marker": f"[^{quote.note}]",
         "reported": f" *({escape(reported(quote))})*" if reported(quote) else "",
     }

@@ -44,7 +44,7 @@ def memo_json(doc: MemoDocument) -> str:
             {
                 "label": _flat(s.label),
                 "comment": [_block(b) for b in s.comment],
-                "quotes": [_quote(q) for q in s.quotes],
+                "quotes": [_quote(q, rows=True) for q in s.quotes],
                 "empty": s.empty,
             }
             for s in doc.sections
@@ -128,8 +128,8 @@ def _block(block: Block) -> dict[str, Any]:
     return {"kind": block.kind, "parts": [_flat(i) for i in block.items]}
 
 
-def _quote(quote: Quote) -> dict[str, Any]:
-    return {"text": quote_text(quote), "note": quote.note, "reported": reported(quote)}
+def _quote(quote: Quote, rows: bool = False) -> dict[str, Any]:
+    return {"text": quote_text(quote, rows), "note": quote.note, "reported": reported(quote)}
 
 
 def _spans(spans: Spans) -> list[dict[str, Any]]:

@@ -110,7 +110,7 @@ def _parse(text: str) -> tuple[dict[int, str], list[_Quote], list[tuple[int, str
         if line.startswith(">"):
             if not block:
                 block_line = number
-            block.append(line[1:].strip())
+            block.append(_without_hard_break(line[1:].strip()))
             continue
         if block:
             raw = " ".join(block)
@@ -134,6 +134,13 @@ def _parse(text: str) -> tuple[dict[int, str], list[_Quote], list[tuple[int, str
         if _balance(unescape(line)) != own or markers > len(found):
             unpaired.append((number, _short(unescape(line))))
     return notes, quotes, unpaired
+
+
+def _without_hard_break(line: str) -> str:
+    """A block quote's line less the backslash that ends it in a hard line break (a table's
+    row); an escaped backslash of the text itself comes in pairs."""
+    trailing = len(line) - len(line.rstrip("\\"))
+    return line[:-1] if trailing % 2 else line
 
 
 def _balance(text: str) -> int:
