@@ -236,3 +236,9 @@ def test_a_team_store_from_a_newer_briefing_or_another_program_is_refused(pg_url
         db.execute("CREATE TABLE invoices (id int)")
     with pytest.raises(WorkspaceError, match="not briefing's"):
         pgstore.PgStore(pg_url)
+
+
+def test_an_empty_search_suggests_words_of_the_corpus(store: Store) -> None:
+    _add(store, "a", ["Russia sells helicopters to Pakistan.", "More helicopters."])
+    assert store.search("helicoptr") == []
+    assert store.suggest("helicoptr") == ["helicopters"]
