@@ -256,6 +256,7 @@ class PgStore:
         self._depth = 0  # nested transaction() blocks
         self._rewriting = False  # inside rewriting_scores: counts are redone at its end
         self._rebuild: Any = None  # the transaction of a rebuild (begin_rebuild)
+        self._unindexed: list[str] = []  # sources whose words the vocabulary lacks yet
         try:
             # Autocommit, with explicit transactions: a reader sees each commit of the
             # others at once, and never holds a snapshot open between commands.
@@ -357,10 +358,24 @@ class PgStore:
                 self._depth += 1
                 try:
                     yield
+                    self._index_words()  # the batch's words, in the batch's transaction
                 finally:
                     self._depth -= 1
         except psycopg.Error as error:
             raise self._failure(error) from error
+
+    def _index_words(self) -> None:
+        """Count the words of the sources added since the last call into the vocabulary:
+        once per batch (a few thousand words), not once per source."""
+        if not self._unindexed:
+            return
+        added, self._unindexed = self._unindexed, []
+        self.db.execute(
+            "INSERT INTO vocabulary(word, ndoc) SELECT u.lexeme, count(*) "
+            "FROM excerpts e, unnest(e.tsv) u WHERE e.source_id = ANY(%s) GROUP BY u.lexeme "
+            "ON CONFLICT (word) DO UPDATE SET ndoc = vocabulary.ndoc + excluded.ndoc",
+            (added,),
+        )
 
     @contextmanager
     def writer_lock(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
@@ -484,12 +499,9 @@ class PgStore:
                     "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
                     [(e.id, e.source_id, e.position, e.start, e.end, e.text) for e in excerpts],
                 )
-            self.db.execute(
-                "INSERT INTO vocabulary(word, ndoc) SELECT u.lexeme, count(*) "
-                "FROM excerpts e, unnest(e.tsv) u WHERE e.source_id = %s GROUP BY u.lexeme "
-                "ON CONFLICT (word) DO UPDATE SET ndoc = vocabulary.ndoc + excluded.ndoc",
-                (source.id,),
-            )
+            self._unindexed.append(source.id)
+            if self._depth == 0:  # not in a transaction: nothing to wait for
+                self._index_words()
             # A decision (or a score) may name these excerpts already, as after a load.
             ids = [e.id for e in excerpts]
             if self.db.execute(
