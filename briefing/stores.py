@@ -265,7 +265,13 @@ def team_taxonomy(address: str) -> str | None:
 
 
 def store_address(workspace: Workspace) -> str | None:
-    """The team store's address for this workspace, checked; None for the embedded one."""
+    """The team store's address for this workspace, checked; None for the embedded one.
+
+    The bundled sample (`make run`, `briefing` outside a workspace) stays embedded."""
+    from briefing import locations
+
+    if workspace.root == locations.user_sample_dir().resolve():
+        return None
     named = os.environ.get(STORE_ENV, "").strip()
     if named:
         return check_address(named, f"${STORE_ENV}")

@@ -269,3 +269,18 @@ def test_the_server_stopping_mid_command_is_a_message_and_exit_2(tmp_path: Path)
         assert len(json.loads(ok(workspace, "sources", "--json"))) == 300
     finally:
         server.stop()
+
+
+def test_the_bundled_sample_stays_embedded(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEFING_STORE", pg_url)
+    monkeypatch.chdir(tmp_path)  # no workspace here: the sample opens
+    assert len(json.loads(ok(None, "sources", "--json"))) == 5
+    from briefing.pgstore import PgStore
+
+    store = PgStore(pg_url)
+    try:
+        assert store.count_sources() == 0  # the team store was not touched
+    finally:
+        store.close()
