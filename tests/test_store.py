@@ -242,3 +242,22 @@ def test_an_empty_search_suggests_words_of_the_corpus(store: Store) -> None:
     _add(store, "a", ["Russia sells helicopters to Pakistan.", "More helicopters."])
     assert store.search("helicoptr") == []
     assert store.suggest("helicoptr") == ["helicopters"]
+
+
+def test_a_reader_sees_the_tags_before_a_retag_until_it_commits(store: Store) -> None:
+    """One analyst re-tags while another reads: the reader never sees a half-done re-tag."""
+    from briefing.pgstore import PgStore
+
+    first, second = _add(store, "a", ["About helicopters.", "About pipelines."])
+    with store.transaction():
+        store.set_scores([(first.id, [ThemeScore("arms", 0.9, True)])])
+    reader = Store(store.path) if isinstance(store, Store) else PgStore(store.url)
+    try:
+        assert [i.excerpt.id for i in reader.excerpts_for_theme("arms")] == [first.id]
+        with store.transaction(), store.rewriting_scores():
+            store.set_score_rows([(second.id, "arms", 0.8, 1)])
+            assert [i.excerpt.id for i in reader.excerpts_for_theme("arms")] == [first.id]
+            assert [h.excerpt.id for h in reader.search("helicopters")] == [first.id]
+        assert [i.excerpt.id for i in reader.excerpts_for_theme("arms")] == [second.id]
+    finally:
+        reader.close()
