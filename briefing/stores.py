@@ -200,24 +200,28 @@ class PostgresPlace:
     def open_building(self) -> CorpusStore:
         """The store, emptied of its corpus in a transaction held until the build is done
         (a build that stops leaves the corpus as it was); its originals are written to a
-        folder of their own first, to be read again. An empty store is filled from the
-        workspace's sources/ (the first workspace of a team)."""
-        import tempfile
+        folder of their own first (`build_folder`), to be read again. An empty store is
+        filled from the workspace's sources/ (the first workspace of a team)."""
+        from briefing.pgstore import PgStore
+
+        return PgStore(self.url)
+
+    def build_folder(self, store: CorpusStore, workspace: Workspace) -> Path:
+        """A rebuild's originals, in the workspace's .briefing/rebuild (what a killed
+        rebuild left there is removed first); else the workspace's sources/."""
+        import shutil
 
         from briefing.pgstore import PgStore
 
-        store = PgStore(self.url)
-        try:
-            if store.count_sources():
-                self.folder = Path(tempfile.mkdtemp(prefix="briefing-rebuild-"))
-                store.begin_rebuild(self.folder)
-        except BaseException:
-            self.discard_building(store)
-            raise
-        return store
-
-    def build_folder(self, store: CorpusStore, workspace: Workspace) -> Path:
-        return self.folder or workspace.sources_dir
+        assert isinstance(store, PgStore)
+        if not store.count_sources():
+            return workspace.sources_dir
+        folder = workspace.db_path.with_name("rebuild")
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        self.folder = folder
+        store.begin_rebuild(folder)
+        return folder
 
     def finish_building(self, store: CorpusStore) -> CorpusStore:
         from briefing.pgstore import PgStore
