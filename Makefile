@@ -23,7 +23,7 @@ check: $(STAMP)  ## lint, format and types
 	$(BIN)/ruff format --check briefing tests bench
 	$(BIN)/mypy
 
-bench: $(STAMP)  ## the speed table; BENCH_SIZES=200,2000,20000 for the large run
+bench: $(STAMP)  ## the speed table at 2,000 and 20,000; BENCH_SIZES=2000,20000,100000 for the large run
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/stores.py  # the same corpus in SQLite and PostgreSQL, side by side
 

@@ -2,7 +2,7 @@
 
     python bench/_child.py STEP WORKSPACE OUT.json [ARGS...]
 
-Steps: ingest CORPUS | retag [reread] | search QUERIES.json | tui. Each writes its figures
+Steps: ingest CORPUS | retag [reread] | themes | search QUERIES.json | tui. Each writes its figures
 (seconds, counts) as JSON to OUT.json; the parent measures wall time and the peak
 resident memory of this process (os.wait4's rusage).
 """
@@ -31,6 +31,7 @@ def ingest(workspace: Path, corpus: Path) -> dict[str, Any]:
     result = {
         "import_s": t_import,
         "seconds": seconds,
+        "cpu_self_s": time.process_time(),  # this process alone, start to end of ingest
         "added": len(summary.added),
         "duplicates": len(summary.duplicates),
         "refused": len(summary.refused),
@@ -89,6 +90,35 @@ def search(workspace: Path, queries_file: Path) -> dict[str, Any]:
     }
 
 
+def themes(workspace: Path) -> dict[str, Any]:
+    """What `briefing themes` and `themes --matrix` do once the workspace is open, timed
+    in-process (median of 5, after a warm-up): the theme counts and coverage warnings,
+    and the sources-by-themes grid."""
+    from briefing.library import Library
+    from briefing.workspace import Workspace
+
+    library = Library.open(Workspace(workspace))
+
+    def counts() -> object:
+        return library.store.theme_counts(), library.keyword_reach()
+
+    def matrix() -> object:
+        return library.store.theme_matrix(), library.store.source_titles()
+
+    figures: dict[str, Any] = {}
+    for name, work in (("counts_s", counts), ("matrix_s", matrix)):
+        work()
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - t0)
+        figures[name] = statistics.median(times)
+    figures["matrix_rows"] = len(library.store.theme_matrix())
+    library.close()
+    return figures
+
+
 def tui(workspace: Path) -> dict[str, Any]:
     """Time to first screen and key-to-update, through Textual's Pilot."""
     return asyncio.run(_tui(workspace))
@@ -109,6 +139,8 @@ def main() -> int:
         result = retag(workspace, reread=bool(args and args[0] == "reread"))
     elif step == "search":
         result = search(workspace, Path(args[0]))
+    elif step == "themes":
+        result = themes(workspace)
     elif step == "tui":
         sys.path.insert(0, str(Path(__file__).parent))
         result = tui(workspace)

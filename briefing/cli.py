@@ -6,7 +6,9 @@ A `BriefingError` becomes one line on stderr, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -16,19 +18,18 @@ from contextlib import contextmanager
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from briefing.controls import strip_controls
 from briefing.errors import BriefingError
 from briefing.library import IngestStopped, IngestSummary, Library
-from briefing.memo import default_brief
 from briefing.store import QUERY_SYNTAX
 from briefing.workspace import find_workspace, init_workspace
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     help="Turn a folder of articles into a sourced briefing memo.",
@@ -39,19 +40,65 @@ app = typer.Typer(
 )
 
 
-class _Console(Console):
-    """A console that never prints an escape sequence, whatever a source or file name holds.
+class _Printer:
+    """Where the commands print their lines: stdout or stderr, as they are at each call (a
+    test's runner swaps them). Never an escape sequence, whatever a source or file name
+    holds: ingest removes control characters from new text, but a store written before
+    that, or a file name, may still carry them; so every line printed is cleaned here.
 
-    Ingest removes control characters from new text, but a store written before that, or a
-    file name, may still carry them; so every line printed is cleaned here, once.
+    Text is printed as it is (no markup, no :emoji: codes: source text is data), with tabs
+    set to 8-column stops as rich's console sets them. Plain writes, because importing
+    rich's console is a good part of a short command's start-up; the progress bar makes
+    one when it is needed (`console`).
     """
 
-    def print(self, *objects: Any, **kwargs: Any) -> None:
-        super().print(*(strip_controls(o) if isinstance(o, str) else o for o in objects), **kwargs)
+    def __init__(self, stderr: bool = False) -> None:
+        self.stderr = stderr
+        self._console: Console | None = None
+
+    def print(self, *objects: Any, markup: bool = False, end: str = "\n") -> None:
+        text = " ".join(strip_controls(str(o)) for o in objects)
+        if "\t" in text:
+            text = _expand_tabs(text)
+        stream = sys.stderr if self.stderr else sys.stdout
+        try:
+            stream.write(text + end)
+            stream.flush()
+        except BrokenPipeError:  # `briefing search x | head`: stop quietly, as rich did
+            with contextlib.suppress(OSError, ValueError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, stream.fileno())
+            raise SystemExit(1) from None
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console as RichConsole  # see the class's docstring
+
+            self._console = RichConsole(stderr=self.stderr, highlight=False, soft_wrap=True)
+        return self._console
 
 
-out = _Console(highlight=False, soft_wrap=True)
-err = _Console(stderr=True, highlight=False, soft_wrap=True)
+def _expand_tabs(text: str, size: int = 8) -> str:
+    """Each tab as spaces up to the next multiple of `size` terminal cells."""
+    from rich.cells import cell_len
+
+    lines = []
+    for line in text.split("\n"):
+        parts = line.split("\t")
+        at, done = 0, []
+        for part in parts[:-1]:
+            at += cell_len(part) + 1
+            pad = (size - at % size) % size
+            at += pad
+            done.append(part + " " * (1 + pad))
+        done.append(parts[-1])
+        lines.append("".join(done))
+    return "\n".join(lines)
+
+
+out = _Printer()
+err = _Printer(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -156,30 +203,41 @@ def _warn_unused_decisions(path: Path, problems: Sequence[str]) -> None:
 @contextmanager
 def _progress(label: str) -> Iterator[Callable[[int, int, str], None]]:
     """A progress bar on stderr, shown only once a run is long enough to need one."""
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[name]}"),
-        console=err,
-        transient=True,
-    )
-    task = None
+    bar: Any = None  # rich's Progress, made (and imported: it is slow to) on the first need
+    task: Any = None
 
     def report(done: int, total: int, name: str) -> None:
-        nonlocal task
+        nonlocal bar, task
         if task is None:
             if total < 20:
                 return
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.fields[name]}"),
+                console=err.console,
+                transient=True,
+            )
             bar.start()
             task = bar.add_task(label, total=total, name=name)
+        from rich.markup import escape
+
         bar.update(task, completed=done, total=total, name=escape(strip_controls(name)[-40:]))
 
     try:
         yield report
     finally:
-        if task is not None:
+        if bar is not None:
             bar.stop()
 
 
@@ -595,19 +653,19 @@ def _theme_matrix(library: Library, as_json: bool) -> None:
     """Sources by themes, counting excerpts: an empty cell is thin coverage."""
     grid = library.store.theme_matrix()
     ids = [t.id for t in library.themes]
-    sources = library.store.sources()
+    sources = library.store.source_titles()  # ids and titles: no article text is read
     if as_json:
         _json(
             [
-                {"source": s.id, "title": s.title,
-                 "themes": {i: grid.get(s.id, {}).get(i, 0) for i in ids}}
-                for s in sources
+                {"source": s, "title": title,
+                 "themes": {i: grid.get(s, {}).get(i, 0) for i in ids}}
+                for s, title in sources
             ]
         )  # fmt: skip
         return
     cells = [
-        (s.id, *(str(grid.get(s.id, {}).get(i, 0) or "·") for i in ids), s.title or "—")
-        for s in sources
+        (s, *(str(grid.get(s, {}).get(i, 0) or "·") for i in ids), title or "—")
+        for s, title in sources
     ]
     _table(("source", *ids, "title"), cells)
 
@@ -745,6 +803,8 @@ def export(
     with opened(ctx) as library:
         chosen = library.load_brief(brief)
         if theme:
+            from briefing.memo import default_brief
+
             for theme_id in theme:
                 library.theme(theme_id)
             chosen = (

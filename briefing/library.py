@@ -20,30 +20,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefing import ids
 from briefing.errors import BriefingError, InputError, RefusedFile, WorkspaceError
 from briefing.files import write_atomic
 from briefing.locking import workspace_lock, workspace_lock_if_free
-from briefing.memo import (
-    FORMATS,
-    Brief,
-    MemoDocument,
-    Problem,
-    VerifyProblem,
-    build_memo,
-    count_quotes,
-    default_brief,
-    load_brief,
-    render_docx,
-    render_markdown,
-    render_pdf,
-    save_brief,
-    verify_markdown,
-)
-from briefing.memo.document import SectionCache
-from briefing.memo.sentences import profile_sentences
 from briefing.model import Excerpt, Source, Theme, ThemeScore
 from briefing.source_meta import FIELDS as META_FIELDS
 from briefing.source_meta import Fields, is_meta_file, load_meta, meta_path, save_meta
@@ -62,7 +44,14 @@ from briefing.workspace import Workspace
 
 if TYPE_CHECKING:
     from briefing.ingest import Article  # imported lazily: only ingest needs the readers
+
+    # The memo (jinja2, its renderers) is imported by the methods that make one, so that
+    # `search`, `themes` and the like start without it.
+    from briefing.memo import Brief, MemoDocument, Problem, VerifyProblem
+    from briefing.memo.document import SectionCache
+    from briefing.tagging.calibrate import CorpusMatrix
     from briefing.tagging.corpus import CorpusTags  # numpy: loaded when tagging runs
+    from briefing.tagging.learn import Examples
     from briefing.tagging.semantic import Matrix
     from briefing.tagging.suggest import Suggestions
     from briefing.tagging.tagger import PhraseHit
@@ -253,6 +242,8 @@ class Library:
         WAL lets it read while this one writes, so a worker's queries never interleave
         with the main thread's on one connection. Close it when done.
         """
+        from briefing.memo.document import SectionCache
+
         reader = Library(self.workspace, self.place.open(), self.themes, self.place)
         reader.sections = SectionCache()
         return reader
@@ -448,6 +439,8 @@ class Library:
         texts = [e.text for e in excerpts]
         embedded = self.tagger.embed(texts) if texts else None
         found = self.tagger.read_phrases(texts)
+        from briefing.memo.sentences import profile_sentences
+
         # The memo's sentence profiles, from each excerpt's own (context-free) tags.
         profiles = profile_sentences(self.tagger, excerpts, self.tagger.scores_of(embedded, found))
         with self.store.transaction():
@@ -508,16 +501,46 @@ class Library:
         tags are a function of the corpus and the decisions, however they were ingested.
         Returns how many excerpts were tagged over.
         """
+        from briefing.tagging import retag
         from briefing.tagging.suggest import reach
 
         self._sync_manual()  # tags.yaml may have been edited by hand
-        corpus_tags = self._corpus_tags()
-        reached = {r.theme_id: [r.matched, r.closest] for r in reach(corpus_tags)}
-        with self.store.transaction(), self.store.rewriting_scores():
-            self.store.set_score_rows(corpus_tags.rows(STORED_SCORE_FLOOR))
-            self.store.set_setting("tagger", self.tagger.fingerprint)
-            self.store.set_setting("reach", json.dumps(reached, sort_keys=True))
+        before = json.loads(self.store.get_setting("calibrated") or "{}")
+        theme_ids = [t.id for t in self.tagger.themes]
+        now: dict[str, Any] = {}
+        stale: list[int] | None = None
+
+        def only(corpus: CorpusMatrix, examples: dict[int, Examples]) -> list[int] | None:
+            # A decision touches its theme alone: the other themes' tags cannot change.
+            nonlocal stale
+            now.update(retag.state(corpus, examples, theme_ids, self.tagger.fingerprint))
+            stale = retag.stale_themes(before, now, theme_ids)
+            return stale
+
+        corpus_tags = self._corpus_tags(only)
+        reached = {
+            r.theme_id: [r.matched, r.closest]
+            for r, info in zip(reach(corpus_tags), corpus_tags.calibrated.themes, strict=True)
+            if info.calibrated
+        }
+        if stale is None:
+            with self.store.transaction(), self.store.rewriting_scores():
+                self.store.set_score_rows(corpus_tags.rows(STORED_SCORE_FLOOR))
+                self._record_calibration(now, reached)
+            return len(corpus_tags.corpus)
+        with self.store.transaction():
+            for t in stale:
+                stored = self.store.theme_score_rows(theme_ids[t])
+                rows, gone = retag.changed_rows(corpus_tags, t, stored, STORED_SCORE_FLOOR)
+                self.store.change_theme_scores(theme_ids[t], rows, gone)
+            reached = json.loads(self.store.get_setting("reach") or "{}") | reached
+            self._record_calibration(now, reached)
         return len(corpus_tags.corpus)
+
+    def _record_calibration(self, state: dict[str, Any], reached: dict[str, Any]) -> None:
+        self.store.set_setting("tagger", self.tagger.fingerprint)
+        self.store.set_setting("calibrated", json.dumps(state, sort_keys=True))
+        self.store.set_setting("reach", json.dumps(reached, sort_keys=True))
 
     def keyword_reach(self) -> dict[str, tuple[int, int]]:
         """Per theme, as of the last tagging: (how many of the excerpts closest to it in
@@ -555,7 +578,11 @@ class Library:
             for theme_id in themes
         }
 
-    def _corpus_tags(self) -> CorpusTags:
+    def _corpus_tags(
+        self,
+        only: Callable[[CorpusMatrix, dict[int, Examples]], list[int] | None] | None = None,
+    ) -> CorpusTags:
+        """The corpus tagged from the store; `only` picks the themes to calibrate."""
         from briefing.tagging.corpus import tag_corpus
 
         tags = self.manual_tags()
@@ -579,6 +606,7 @@ class Library:
             tags.added,
             tags.removed,
             pinned,
+            only,
         )
 
     def retag(self, progress: Progress | None = None) -> int:
@@ -592,9 +620,10 @@ class Library:
         tagger = self.tagger
         total = self.store.count_excerpts()
         reread = self.store.get_setting("phrases") != tagger.phrase_fingerprint
-        missing = {e.id for e in self.store.missing_vectors()}
-        if missing and not tagger.semantic:  # (asks for the model only when it could help)
-            missing = set()
+        missing: set[str] = set()
+        # (asks for the model only when it could help)
+        if self.store.vectors_missing() and tagger.semantic:
+            missing = {e.id for e in self.store.missing_vectors()}
         done = 0
         with self._locked():
             if reread or missing:
@@ -610,6 +639,8 @@ class Library:
                             self._vector_rows(todo, embedded), self._hit_rows(batch, found)
                         )
                         if reread:  # the memo's sentence profiles follow the taxonomy
+                            from briefing.memo.sentences import profile_sentences
+
                             scores = tagger.scores_of(tagger.embed(texts), found)
                             self.store.set_sentence_profiles(
                                 profile_sentences(tagger, batch, scores)
@@ -783,6 +814,8 @@ class Library:
 
     def load_brief(self, path: Path | None = None) -> Brief:
         """The workspace's brief.yaml (or `path`); every theme in file order when there is none."""
+        from briefing.memo import default_brief, load_brief
+
         path = path or self.workspace.brief_path
         if path.is_file():
             return load_brief(path)
@@ -791,22 +824,34 @@ class Library:
         return default_brief(self.themes)
 
     def save_brief(self, brief: Brief, path: Path | None = None) -> Path:
+        from briefing.memo import save_brief
+
         target = path or self.workspace.brief_path
         save_brief(target, brief)
         return target
 
     def build_memo(self, brief: Brief) -> MemoDocument:
         """The memo as plain data: what both renderers and the TUI preview show."""
+        from briefing.memo import build_memo
+
         return build_memo(brief, self.themes, self.store, cache=self.sections)
 
     def render_document(self, document: MemoDocument, fmt: str) -> bytes:
         """The memo in `fmt` ('md' or 'pdf'), with the workspace's templates first."""
         if fmt == "md":
+            from briefing.memo.markdown import render_markdown
+
             return render_markdown(document, self.workspace.template_dirs()).encode("utf-8")
         if fmt == "pdf":
+            from briefing.memo.pdf import render_pdf
+
             return render_pdf(document, self.workspace.template_dirs())
         if fmt == "docx":
+            from briefing.memo.docx import render_docx
+
             return render_docx(document)
+        from briefing.memo.render import FORMATS
+
         raise InputError(f"unknown format {fmt!r}; use {', '.join(f[0] for f in FORMATS)}.")
 
     def export(
@@ -842,6 +887,8 @@ class Library:
 
     def verify(self, memo_markdown: str) -> tuple[list[VerifyProblem], int]:
         """Problems with the memo's quotes against the sources, and how many were checked."""
+        from briefing.memo import count_quotes, verify_markdown
+
         return verify_markdown(memo_markdown, self.store.sources()), count_quotes(memo_markdown)
 
     # -- the corpus as plain files --------------------------------------------------

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from briefing.controls import without_controls
+from briefing.controls import strip_controls, without_controls
 from briefing.errors import InputError, WorkspaceError
 from briefing.files import write_atomic
 from briefing.ids import canonical
@@ -560,6 +560,35 @@ class PgStore:
                 copy.write_row(row)
 
     @_reported
+    def theme_score_rows(self, theme_id: str) -> list[tuple[str, float, int]]:
+        """One theme's stored (excerpt id, score, tagged) rows, in no particular order."""
+        rows = self.db.execute(
+            "SELECT excerpt_id, score, tagged FROM scores WHERE theme_id = %s", (theme_id,)
+        )
+        return [(row[0], float(row[1]), int(row[2])) for row in rows]
+
+    @_reported
+    def change_theme_scores(
+        self, theme_id: str, rows: Iterable[tuple[str, float, int]], gone: Iterable[str]
+    ) -> None:
+        """Write one theme's changed rows and drop its rows for `gone` excerpt ids (what a
+        decision changed, and only that); the kept counts of their sources follow."""
+        changed = [(e, theme_id, score, tagged) for e, score, tagged in rows]
+        dropped = [(e, theme_id) for e in gone]
+        with self.db.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO scores(excerpt_id, theme_id, score, tagged) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (excerpt_id, theme_id) DO UPDATE SET score = excluded.score, "
+                "tagged = excluded.tagged",
+                changed,
+            )
+            cursor.executemany(
+                "DELETE FROM scores WHERE excerpt_id = %s AND theme_id = %s", dropped
+            )
+        if not self._rewriting:
+            self._recount(self._sources_of({row[0] for row in changed + dropped}))
+
+    @_reported
     def set_sentence_profiles(self, profiles: Iterable[SentenceProfile]) -> None:
         from briefing.memo.sentences import encode_scores
 
@@ -653,6 +682,14 @@ class PgStore:
             cursor.itersize = 5000
             cursor.execute("SELECT excerpt_id, theme_id, score, found FROM phrase_hits")
             yield from cursor
+
+    @_reported
+    def vectors_missing(self) -> bool:
+        """Whether some excerpt has no stored vector (vectors go with their excerpt)."""
+        row = self.db.execute(
+            "SELECT (SELECT count(*) FROM excerpts) > (SELECT count(*) FROM vectors)"
+        ).fetchone()
+        return bool(row and row[0])
 
     @_reported
     def missing_vectors(self) -> list[Excerpt]:
@@ -749,6 +786,12 @@ class PgStore:
         return [
             _source(r) for r in self.db.execute(f"SELECT {_SOURCE} FROM sources ORDER BY added")
         ]
+
+    @_reported
+    def source_titles(self) -> list[tuple[str, str | None]]:
+        """Every source's id and title, in the order they were added."""
+        rows = self.db.execute("SELECT id, title FROM sources ORDER BY added")
+        return [(row[0], strip_controls(row[1]) if row[1] else row[1]) for row in rows]
 
     @_reported
     def source_excerpt_counts(self) -> dict[str, int]:

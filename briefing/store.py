@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from briefing.controls import strip_controls, without_controls
 from briefing.errors import WorkspaceError
@@ -109,6 +110,30 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (excerpt_id, theme_id)
     ) WITHOUT ROWID;
     """,
+    # Theme counts kept as tags are written (`_recount`), so that `themes`, the matrix and
+    # the app's theme list read a few rows instead of aggregating every tag: per source
+    # and theme, how many of its excerpts carry the theme; per theme, the totals. The
+    # (id, source_id) index lets a recount go from a score to its source without reading
+    # the excerpt's row.
+    """
+    CREATE INDEX excerpts_source_of ON excerpts(id, source_id);
+    CREATE TABLE source_themes (
+        source_id TEXT NOT NULL,
+        theme_id TEXT NOT NULL,
+        excerpts INTEGER NOT NULL,
+        PRIMARY KEY (source_id, theme_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE theme_totals (
+        theme_id TEXT PRIMARY KEY,
+        excerpts INTEGER NOT NULL,
+        sources INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO source_themes(source_id, theme_id, excerpts)
+        SELECT e.source_id, ef.theme_id, count(*)
+        FROM effective_tags ef JOIN excerpts e ON e.id = ef.excerpt_id GROUP BY 1, 2;
+    INSERT INTO theme_totals(theme_id, excerpts, sources)
+        SELECT theme_id, sum(excerpts), count(*) FROM source_themes GROUP BY theme_id;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SCORES_BY_THEME = "CREATE INDEX scores_by_theme ON scores(theme_id, tagged, score DESC)"
@@ -121,6 +146,39 @@ _CARRIES = (
     " AND m.theme_id = :t AND m.decision = 'removed'))"
     " OR EXISTS (SELECT 1 FROM manual m WHERE m.excerpt_id = e.id AND m.theme_id = :t"
     " AND m.decision = 'added'))"
+)
+
+# The effective_tags rule, as (source id, theme id) pairs of the excerpts `e` that the
+# statement picks (`{where}`): the tagger's tags less the user's removals, plus the user's
+# additions. Each (excerpt, theme) is a key of scores and of manual, so the two branches
+# never count one pair twice.
+_CARRIED = (
+    "SELECT e.source_id, sc.theme_id FROM {scores_first} JOIN excerpts e {by} "
+    "ON e.id = sc.excerpt_id WHERE sc.tagged = 1 AND {where} AND NOT EXISTS ("
+    " SELECT 1 FROM manual m WHERE m.excerpt_id = sc.excerpt_id AND m.theme_id = sc.theme_id"
+    " AND m.decision = 'removed') "
+    "UNION ALL "
+    "SELECT e.source_id, m.theme_id FROM manual m JOIN excerpts e {by} ON e.id = m.excerpt_id "
+    "WHERE m.decision = 'added' AND {where} AND NOT EXISTS ("
+    " SELECT 1 FROM scores sc WHERE sc.excerpt_id = m.excerpt_id AND sc.theme_id = m.theme_id"
+    " AND sc.tagged = 1)"
+)
+# Every source: walk the scores and reach each excerpt's source through the covering index.
+_RECOUNT_ALL = (
+    "INSERT INTO source_themes(source_id, theme_id, excerpts) "
+    "SELECT source_id, theme_id, count(*) FROM ("
+    + _CARRIED.format(scores_first="scores sc", by="INDEXED BY excerpts_source_of", where="1")
+    + ") GROUP BY source_id, theme_id"
+)
+# A few sources (a json array): start from their excerpts.
+_RECOUNT_SOME = (
+    "SELECT source_id, theme_id, count(*) FROM ("
+    + _CARRIED.format(
+        scores_first="scores sc",
+        by="",
+        where="e.source_id IN (SELECT value FROM json_each(:sources))",
+    )
+    + ") GROUP BY source_id, theme_id"
 )
 
 # Scores below this are noise: not stored, so the table stays small at scale.
@@ -156,7 +214,7 @@ QUERY_SYNTAX = (
 # What a whole store holds; one missing means the file was damaged (a dropped table).
 _OBJECTS = frozenset(
     {"sources", "excerpts", "excerpts_fts", "excerpts_vocab", "scores", "manual", "settings"}
-    | {"effective_tags", "sentences"}
+    | {"effective_tags", "sentences", "source_themes", "theme_totals"}
 )
 BUILT = "built"  # the setting a build writes last: without it, the build did not finish
 _REBUILD = "Run `briefing rebuild` to recreate it from the workspace files."
@@ -215,6 +273,7 @@ class Store(WorkspaceFiles):
             self.db.close()
             raise
         self._sources: dict[str, Source] = {}
+        self._rewriting = False  # inside rewriting_scores: counts are redone at its end
 
     @classmethod
     def open_built(cls, path: Path) -> Store:
@@ -342,6 +401,15 @@ class Store(WorkspaceFiles):
                 (cursor.lastrowid, excerpt.text),
             )
         self._sources.pop(source.id, None)
+        # A decision (or a score) may name these excerpts already, as after a rebuild.
+        ids = json.dumps([excerpt.id for excerpt in excerpts])
+        if self.db.execute(
+            "SELECT 1 FROM json_each(:ids) j WHERE EXISTS (SELECT 1 FROM manual m"
+            " WHERE m.excerpt_id = j.value) OR EXISTS (SELECT 1 FROM scores sc"
+            " WHERE sc.excerpt_id = j.value) LIMIT 1",
+            {"ids": ids},
+        ).fetchone():
+            self._recount([source.id])
 
     def update_metadata(self, source: Source) -> None:
         """Replace a source's metadata (a user's correction)."""
@@ -368,21 +436,48 @@ class Store(WorkspaceFiles):
         Keeps only the scores worth keeping. New excerpts have none; re-tagging
         starts from none (`rewriting_scores`), so no stale score survives.
         """
-        self.db.executemany(
-            "INSERT INTO scores(excerpt_id, theme_id, score, tagged) VALUES (?, ?, ?, ?)",
-            [
-                (excerpt_id, s.theme_id, round(s.score, 6), int(s.tagged))
-                for excerpt_id, scores in scored
-                for s in scores
-                if s.tagged or s.score >= STORED_SCORE_FLOOR
-            ],
-        )
+        rows = [
+            (excerpt_id, s.theme_id, round(s.score, 6), int(s.tagged))
+            for excerpt_id, scores in scored
+            for s in scores
+            if s.tagged or s.score >= STORED_SCORE_FLOOR
+        ]
+        self.set_score_rows(rows)
 
     def set_score_rows(self, rows: Iterable[tuple[str, str, float, int]]) -> None:
         """Store (excerpt id, theme id, score, tagged) rows as they come: what the whole
         corpus's calibration writes, inside `rewriting_scores`."""
+        if self._rewriting:  # counted once, when the rewrite ends
+            self.db.executemany(
+                "INSERT INTO scores(excerpt_id, theme_id, score, tagged) VALUES (?, ?, ?, ?)",
+                rows,
+            )
+            return
+        listed = list(rows)
         self.db.executemany(
-            "INSERT INTO scores(excerpt_id, theme_id, score, tagged) VALUES (?, ?, ?, ?)", rows
+            "INSERT INTO scores(excerpt_id, theme_id, score, tagged) VALUES (?, ?, ?, ?)", listed
+        )
+        self._recount(self._sources_of({row[0] for row in listed if row[3]}))
+
+    def theme_score_rows(self, theme_id: str) -> list[tuple[str, float, int]]:
+        """One theme's stored (excerpt id, score, tagged) rows, in no particular order."""
+        return self.db.execute(
+            "SELECT excerpt_id, score, tagged FROM scores WHERE theme_id = ?", (theme_id,)
+        ).fetchall()
+
+    def change_theme_scores(
+        self, theme_id: str, rows: Iterable[tuple[str, float, int]], gone: Iterable[str]
+    ) -> None:
+        """Write one theme's changed (excerpt id, score, tagged) rows and drop its rows for
+        `gone` excerpt ids: what a decision changed, and only that. Call in `transaction()`."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO scores(excerpt_id, theme_id, score, tagged) "
+            "VALUES (?, ?, ?, ?)",
+            ((excerpt_id, theme_id, score, tagged) for excerpt_id, score, tagged in rows),
+        )
+        self.db.executemany(
+            "DELETE FROM scores WHERE excerpt_id = ? AND theme_id = ?",
+            ((excerpt_id, theme_id) for excerpt_id in gone),
         )
 
     def set_sentence_profiles(self, profiles: Iterable[SentenceProfile]) -> None:
@@ -423,7 +518,14 @@ class Store(WorkspaceFiles):
         self.db.execute("DROP INDEX IF EXISTS scores_by_theme")
         self.db.execute("DELETE FROM scores")
         self.db.execute("DELETE FROM sentences")
-        yield
+        self._rewriting = True
+        try:
+            yield
+        finally:
+            self._rewriting = False
+        # Counted before the theme index exists: the scores are then read in excerpt-id
+        # order, the order of the index that leads to each excerpt's source.
+        self._recount(None)
         self.db.execute(SCORES_BY_THEME)
 
     def set_evidence(
@@ -450,14 +552,32 @@ class Store(WorkspaceFiles):
         """Every excerpt as (id, source id, position, stored vector or None), by id:
         one fixed order, whatever the order in which the excerpts were ingested.
         Streamed: a large corpus's vectors are never all held as rows at once."""
-        yield from self.db.execute(
-            "SELECT e.id, e.source_id, e.position, v.vector FROM excerpts e "
-            "LEFT JOIN vectors v ON v.excerpt_id = e.id ORDER BY e.id"
-        )
+        # Three scans that each read an index or the vectors' own table in key order,
+        # merged here: a join by id reads every excerpt's row (its text) to get two columns.
+        place = {
+            n: (source_id, position)
+            for n, source_id, position in self.db.execute(
+                "SELECT n, source_id, position FROM excerpts INDEXED BY excerpts_by_source"
+            )
+        }
+        vectors = self.db.execute("SELECT excerpt_id, vector FROM vectors ORDER BY excerpt_id")
+        pending = next(vectors, None)
+        for excerpt_id, n in self.db.execute("SELECT id, n FROM excerpts ORDER BY id"):
+            # Both in id order (SQLite's binary order of UTF-8 is Python's order of str).
+            while pending is not None and pending[0] < excerpt_id:
+                pending = next(vectors, None)
+            blob = pending[1] if pending is not None and pending[0] == excerpt_id else None
+            yield (excerpt_id, *place[n], blob)
 
     def phrase_rows(self) -> Iterator[tuple[str, str, float, str]]:
         """Every stored keyword match: (excerpt id, theme id, phrase score, found), streamed."""
         yield from self.db.execute("SELECT excerpt_id, theme_id, score, found FROM phrase_hits")
+
+    def vectors_missing(self) -> bool:
+        """Whether some excerpt has no stored vector (vectors go with their excerpt)."""
+        (excerpts,) = self.db.execute("SELECT count(*) FROM excerpts").fetchone()
+        (vectors,) = self.db.execute("SELECT count(*) FROM vectors").fetchone()
+        return bool(excerpts > vectors)
 
     def missing_vectors(self) -> list[Excerpt]:
         """Excerpts stored without a vector (ingested while the embedder was unavailable)."""
@@ -480,11 +600,80 @@ class Store(WorkspaceFiles):
 
     def replace_manual(self, decisions: Iterable[tuple[str, str, str]]) -> None:
         """Mirror tags.yaml: (excerpt id, theme id, 'added' | 'removed') triples."""
-        self.db.execute("DELETE FROM manual")
-        self.db.executemany(
-            "INSERT OR REPLACE INTO manual(excerpt_id, theme_id, decision) VALUES (?, ?, ?)",
-            list(decisions),
+        before = {tuple(row) for row in self.db.execute("SELECT * FROM manual")}
+        # As INSERT OR REPLACE keeps it: the last decision on an (excerpt, theme) wins.
+        after = {(e, t): d for e, t, d in decisions}
+        self.db.execute("SAVEPOINT manual")
+        try:
+            self.db.execute("DELETE FROM manual")
+            self.db.executemany(
+                "INSERT INTO manual(excerpt_id, theme_id, decision) VALUES (?, ?, ?)",
+                [(e, t, d) for (e, t), d in after.items()],
+            )
+            changed = before ^ {(e, t, d) for (e, t), d in after.items()}
+            self._recount(self._sources_of({row[0] for row in changed}))
+        except BaseException:
+            self.db.execute("ROLLBACK TO manual")
+            self.db.execute("RELEASE manual")
+            raise
+        self.db.execute("RELEASE manual")
+
+    def _sources_of(self, excerpt_ids: set[str]) -> list[str]:
+        found: set[str] = set()
+        for chunk in _chunks(sorted(excerpt_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                row[0]
+                for row in self.db.execute(
+                    f"SELECT DISTINCT source_id FROM excerpts WHERE id IN ({marks})", chunk
+                )
+            )
+        return sorted(found)
+
+    def _recount(self, source_ids: Sequence[str] | None) -> None:
+        """Bring the kept theme counts in step with the tags of these sources (None: all),
+        in the caller's transaction."""
+        if source_ids is None:
+            self.db.execute("DELETE FROM source_themes")
+            self.db.execute(_RECOUNT_ALL)
+            self.db.execute("DELETE FROM theme_totals")
+            self.db.execute(
+                "INSERT INTO theme_totals(theme_id, excerpts, sources) "
+                "SELECT theme_id, sum(excerpts), count(*) FROM source_themes GROUP BY theme_id"
+            )
+            return
+        if not source_ids:
+            return
+        picked = {"sources": json.dumps(list(source_ids))}
+        change: dict[str, list[int]] = {}  # theme id -> [excerpts, sources]
+        for _, theme_id, count in self.db.execute(
+            "SELECT source_id, theme_id, excerpts FROM source_themes "
+            "WHERE source_id IN (SELECT value FROM json_each(:sources))",
+            picked,
+        ).fetchall():
+            delta = change.setdefault(theme_id, [0, 0])
+            delta[0] -= count
+            delta[1] -= 1
+        self.db.execute(
+            "DELETE FROM source_themes WHERE source_id IN (SELECT value FROM json_each(:sources))",
+            picked,
         )
+        fresh = self.db.execute(_RECOUNT_SOME, picked).fetchall()
+        self.db.executemany(
+            "INSERT INTO source_themes(source_id, theme_id, excerpts) VALUES (?, ?, ?)",
+            [tuple(row) for row in fresh],
+        )
+        for _, theme_id, count in fresh:
+            delta = change.setdefault(theme_id, [0, 0])
+            delta[0] += count
+            delta[1] += 1
+        self.db.executemany(
+            "INSERT INTO theme_totals(theme_id, excerpts, sources) VALUES (?, ?, ?) "
+            "ON CONFLICT(theme_id) DO UPDATE SET excerpts = excerpts + excluded.excerpts, "
+            "sources = sources + excluded.sources",
+            [(t, d[0], d[1]) for t, d in sorted(change.items()) if d != [0, 0]],
+        )
+        self.db.execute("DELETE FROM theme_totals WHERE excerpts <= 0")
 
     # -- reading: sources and excerpts ----------------------------------------
 
@@ -513,6 +702,12 @@ class Store(WorkspaceFiles):
         """Every source, in the order they were added."""
         rows = self.db.execute("SELECT * FROM sources ORDER BY added").fetchall()
         return [_source(row) for row in rows]
+
+    def source_titles(self) -> list[tuple[str, str | None]]:
+        """Every source's id and title, in the order they were added: what a list of
+        sources shows, without reading each article's text."""
+        rows = self.db.execute("SELECT id, title FROM sources ORDER BY added")
+        return [(row[0], strip_controls(row[1]) if row[1] else row[1]) for row in rows]
 
     def source_excerpt_counts(self) -> dict[str, int]:
         rows = self.db.execute("SELECT source_id, count(*) FROM excerpts GROUP BY source_id")
@@ -595,12 +790,18 @@ class Store(WorkspaceFiles):
             "WHERE m.theme_id = :t AND m.decision = 'added' ORDER BY score DESC, e.id LIMIT :n",
             {"t": theme_id, "n": n},
         ).fetchall()
+        # The best are picked from the (theme, tagged, score) index alone, ties broken by
+        # the excerpt id it also holds: wire copies tie by the thousand, and reading each
+        # tied excerpt's row to sort them cost 100 ms a key in the app at 50,000 articles.
         tagged = self.db.execute(
-            "SELECT e.*, sc.score AS score, NULL AS decision "
-            "FROM scores sc JOIN excerpts e ON e.id = sc.excerpt_id "
-            "WHERE sc.theme_id = :t AND sc.tagged = 1 AND NOT EXISTS ("
-            " SELECT 1 FROM manual m WHERE m.excerpt_id = sc.excerpt_id AND m.theme_id = :t) "
-            "ORDER BY sc.score DESC, e.id LIMIT :n",
+            "SELECT e.*, best.score AS score, NULL AS decision FROM ("
+            " SELECT sc.excerpt_id, sc.score FROM scores sc"
+            " WHERE sc.theme_id = :t AND sc.tagged = 1 AND NOT EXISTS ("
+            "  SELECT 1 FROM manual m WHERE m.excerpt_id = sc.excerpt_id AND m.theme_id = :t)"
+            " AND EXISTS (SELECT 1 FROM excerpts x INDEXED BY excerpts_source_of"
+            "  WHERE x.id = sc.excerpt_id)"
+            " ORDER BY sc.score DESC, sc.excerpt_id LIMIT :n"
+            ") best JOIN excerpts e ON e.id = best.excerpt_id ORDER BY best.score DESC, e.id",
             {"t": theme_id, "n": n if limit is None else max(limit - len(added), 0)},
         ).fetchall()
         rows = [*added, *tagged]
@@ -649,39 +850,18 @@ class Store(WorkspaceFiles):
         return result
 
     def theme_excerpt_counts(self) -> dict[str, int]:
-        """Per theme, how many excerpts carry it: from the score index alone, so it stays
-        instant on a large corpus (the app's first screen needs it)."""
-        counts = {
-            row[0]: row[1]
-            for row in self.db.execute(
-                "SELECT theme_id, count(*) FROM scores WHERE tagged = 1 GROUP BY theme_id"
-            )
-        }
-        # The user's decisions move a few excerpts in or out.
-        for theme_id, change in self.db.execute(
-            "SELECT m.theme_id, sum(CASE WHEN m.decision = 'added' THEN 1 ELSE -1 END) "
-            "FROM manual m JOIN excerpts e ON e.id = m.excerpt_id "
-            "LEFT JOIN scores sc ON sc.excerpt_id = m.excerpt_id AND sc.theme_id = m.theme_id "
-            "WHERE (m.decision = 'added') != (coalesce(sc.tagged, 0) = 1) GROUP BY m.theme_id"
-        ):
-            counts[theme_id] = counts.get(theme_id, 0) + change
-        return counts
+        """Per theme, how many excerpts carry it (the app's first screen needs it)."""
+        return {row[0]: row[1] for row in self.db.execute("SELECT * FROM theme_totals")}
 
     def theme_counts(self) -> dict[str, ThemeCount]:
-        """Per theme: how many excerpts carry it, and from how many sources."""
-        rows = self.db.execute(
-            "SELECT ef.theme_id, count(*), count(DISTINCT e.source_id)"
-            " FROM effective_tags ef JOIN excerpts e ON e.id = ef.excerpt_id GROUP BY ef.theme_id"
-        )
+        """Per theme: how many excerpts carry it, and from how many sources (kept as tags
+        are written: a few rows read, whatever the corpus's size)."""
+        rows = self.db.execute("SELECT theme_id, excerpts, sources FROM theme_totals")
         return {row[0]: ThemeCount(row[0], row[1], row[2]) for row in rows}
 
     def theme_matrix(self) -> dict[str, dict[str, int]]:
         """Source id -> theme id -> number of its excerpts carrying the theme."""
-        rows = self.db.execute(
-            "SELECT e.source_id, ef.theme_id, count(*)"
-            " FROM effective_tags ef JOIN excerpts e ON e.id = ef.excerpt_id"
-            " GROUP BY e.source_id, ef.theme_id"
-        )
+        rows = self.db.execute("SELECT source_id, theme_id, excerpts FROM source_themes")
         matrix: dict[str, dict[str, int]] = {}
         for row in rows:
             matrix.setdefault(row[0], {})[row[1]] = row[2]
@@ -745,21 +925,76 @@ class Store(WorkspaceFiles):
         return match.group(0).casefold() if match else stem
 
     def _search(self, match: str, theme_id: str | None, limit: int) -> list[SearchHit]:
+        """The best `limit` matches by (rank, excerpt id). FTS5 ranks the matches and keeps
+        the best few in its own bounded sort; only those few are joined to their excerpts
+        and given a snippet (a snippet for every match was most of a common word's cost)."""
+        ranked = self._ranked(match, theme_id, limit)
+        if not ranked:
+            return []
         sql = (
-            "SELECT e.*, snippet(excerpts_fts, 0, '[', ']', '…', 24) AS snip, f.rank AS rank "
+            "SELECT e.*, snippet(excerpts_fts, 0, '[', ']', '…', 24) AS snip "
             "FROM excerpts_fts f JOIN excerpts e ON e.n = f.rowid WHERE excerpts_fts MATCH :q "
         )
-        params: dict[str, object] = {"q": match, "limit": limit}
-        if theme_id is not None:
-            sql += f"AND {_CARRIES} "
-            params["t"] = theme_id
-        sql += "ORDER BY f.rank, e.id LIMIT :limit"
+        found: dict[int, sqlite3.Row | None]
+        if "*" in match:
+            # A prefix is expanded each time FTS5 starts a query: one pass over the rows
+            # between the first and last hit, rather than one query per hit.
+            found = {
+                row["n"]: row
+                for row in self.db.execute(
+                    sql + "AND f.rowid BETWEEN :lo AND :hi "
+                    "AND +f.rowid IN (SELECT value FROM json_each(:ids))",
+                    {
+                        "q": match,
+                        "lo": min(n for n, _ in ranked),
+                        "hi": max(n for n, _ in ranked),
+                        "ids": json.dumps([n for n, _ in ranked]),
+                    },
+                )
+            }
+        else:
+            found = {
+                n: self.db.execute(sql + "AND f.rowid = :n", {"q": match, "n": n}).fetchone()
+                for n, _ in ranked
+            }
         hits: list[SearchHit] = []
-        for row in self.db.execute(sql, params):
+        for rowid, rank in ranked:
+            row = found.get(rowid)
+            if row is None:
+                continue
             source = self.source(row["source_id"])
             if source is not None:
-                hits.append(SearchHit(_excerpt(row), source, row["snip"], float(row["rank"])))
+                hits.append(SearchHit(_excerpt(row), source, row["snip"], rank))
         return hits
+
+    def _ranked(self, match: str, theme_id: str | None, limit: int) -> list[tuple[int, float]]:
+        """(rowid, rank) of the best `limit` matches, ties broken by excerpt id.
+
+        Matches tied with the last one kept may lie beyond FTS5's cut, so a few more are
+        asked for than kept, and more again while the cut falls inside a run of ties.
+        """
+        params: dict[str, object] = {"q": match}
+        if theme_id is None:  # FTS5 alone: no excerpt row is read for a match not kept
+            sql = "SELECT rowid, rank FROM excerpts_fts WHERE excerpts_fts MATCH :q "
+        else:
+            sql = "SELECT f.rowid, f.rank FROM excerpts_fts f JOIN excerpts e ON e.n = f.rowid "
+            sql += f"WHERE excerpts_fts MATCH :q AND {_CARRIES} "
+            params["t"] = theme_id
+        sql += "ORDER BY rank LIMIT :fetch"
+        # Wire copies make long runs of equal ranks; asking again ranks every match again,
+        # while a longer bounded sort costs next to nothing. (A negative limit: all.)
+        fetch = -1 if limit < 0 else max(10 * limit, 256)
+        while True:
+            rows = self.db.execute(sql, {**params, "fetch": fetch}).fetchall()
+            if fetch < 0 or len(rows) < fetch or limit == 0 or rows[-1][1] > rows[limit - 1][1]:
+                break
+            fetch *= 4
+        ids: dict[int, str] = {}
+        for chunk in _chunks([row[0] for row in rows], 500):
+            marks = ",".join("?" * len(chunk))
+            ids.update(self.db.execute(f"SELECT n, id FROM excerpts WHERE n IN ({marks})", chunk))
+        best = sorted(rows, key=lambda row: (row[1], ids.get(row[0], "")))
+        return [(row[0], float(row[1])) for row in (best if limit < 0 else best[:limit])]
 
 
 class _Transaction:
@@ -818,6 +1053,6 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for at in range(0, len(items), size):
         yield items[at : at + size]

@@ -63,3 +63,44 @@ def test_only_the_store_modules_know_which_store_there_is() -> None:
         check=True,
     )
     assert result.stdout.strip() == "False"
+
+
+def test_reading_commands_start_without_the_memo_the_tagger_or_rich(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`search` and `themes` open the store and print: they load no memo renderer (jinja2),
+    no tagger (numpy), no rich console (the whole process's start-up is their cost)."""
+    from briefing.workspace import init_workspace
+
+    workspace = tmp_path / "w"
+    init_workspace(workspace)
+    (workspace / "sources" / "a.txt").write_text(
+        "Pipeline deal signed\n\nThe two governments signed the gas pipeline deal on Monday "
+        "after talks that lasted a week, officials said in the capital.\n",
+        encoding="utf-8",
+    )
+    # The first open builds the store (and tags): that one may load anything.
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from briefing.cli import main; "
+            f"sys.argv = ['briefing', '-w', {str(workspace)!r}, 'themes']; main()",
+        ],
+        capture_output=True,
+        check=False,
+    )
+    heavy = {"jinja2", "numpy", "rich", "textual", "briefing.memo", "typst", "docx"}
+    for command in (["search", "pipeline"], ["themes"]):
+        code = (
+            "import sys\n"
+            "from briefing.cli import main\n"
+            f"sys.argv = ['briefing', '-w', {str(workspace)!r}, *{command!r}]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            f"heavy = {sorted(heavy)!r}\n"
+            "loaded = sorted(m for m in sys.modules if any(m == h or m.startswith(h + '.')"
+            " for h in heavy))\n"
+            "print('LOADED:' + ','.join(loaded))\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert "LOADED:\n" in result.stdout, (command, result.stdout[-500:], result.stderr[-500:])

@@ -261,3 +261,192 @@ def test_a_reader_sees_the_tags_before_a_retag_until_it_commits(store: Store) ->
         assert [i.excerpt.id for i in reader.excerpts_for_theme("arms")] == [second.id]
     finally:
         reader.close()
+
+
+def _counted_from_every_tag(store: Store) -> tuple[dict[str, tuple[int, int]], dict]:
+    """Theme counts and the matrix aggregated over the effective_tags view: the rule the
+    kept counts must agree with."""
+    counts = {
+        row[0]: (row[1], row[2])
+        for row in store.db.execute(
+            "SELECT ef.theme_id, count(*), count(DISTINCT e.source_id) FROM effective_tags ef"
+            " JOIN excerpts e ON e.id = ef.excerpt_id GROUP BY ef.theme_id"
+        )
+    }
+    matrix: dict[str, dict[str, int]] = {}
+    for source_id, theme_id, n in store.db.execute(
+        "SELECT e.source_id, ef.theme_id, count(*) FROM effective_tags ef"
+        " JOIN excerpts e ON e.id = ef.excerpt_id GROUP BY 1, 2"
+    ):
+        matrix.setdefault(source_id, {})[theme_id] = n
+    return counts, matrix
+
+
+def _kept(store: Store) -> tuple[dict[str, tuple[int, int]], dict]:
+    counts = {t: (c.excerpts, c.sources) for t, c in store.theme_counts().items()}
+    assert store.theme_excerpt_counts() == {t: c[0] for t, c in counts.items()}
+    return counts, store.theme_matrix()
+
+
+def test_kept_theme_counts_follow_every_kind_of_write(store: Store) -> None:
+    """Counts kept at write time agree with an aggregate over every tag, after tagging,
+    re-tagging, decisions made and undone, and a source arriving after its decisions."""
+    import random
+
+    rng = random.Random(7)
+    themes = ["arms", "energy", "india"]
+    excerpts: list[Excerpt] = []
+    for s in range(6):
+        excerpts += _add(store, f"s{s}", [f"Paragraph {s} {p} text." for p in range(4)])
+
+    def scores_for(ids: list[str]) -> list[tuple[str, list[ThemeScore]]]:
+        return [(i, [ThemeScore(t, rng.random(), rng.random() < 0.4) for t in themes]) for i in ids]
+
+    with store.transaction():
+        store.set_scores(scores_for([e.id for e in excerpts]))
+    assert _kept(store) == _counted_from_every_tag(store)
+    assert store.theme_counts()  # something was tagged
+
+    for _ in range(5):
+        decisions = [
+            (rng.choice(excerpts).id, rng.choice(themes), rng.choice(["added", "removed"]))
+            for _ in range(rng.randrange(0, 8))
+        ]
+        with store.transaction():
+            store.replace_manual(decisions)
+        assert _kept(store) == _counted_from_every_tag(store)
+        with store.transaction(), store.rewriting_scores():
+            store.set_score_rows(
+                (i, s.theme_id, s.score, int(s.tagged))
+                for i, scored in scores_for([e.id for e in excerpts])
+                for s in scored
+            )
+        assert _kept(store) == _counted_from_every_tag(store)
+
+    # A decision on an excerpt not stored yet (as during a rebuild) counts once it arrives.
+    late = Excerpt("late-0", "late", 0, 0, 12, "Late source.")
+    with store.transaction():
+        store.replace_manual([("late-0", "energy", "added")])
+    before = store.theme_counts()
+    with store.transaction():
+        store.add_source(Source("late", "late.txt", "Late source."), [late])
+    assert _kept(store) == _counted_from_every_tag(store)
+    assert store.theme_counts()["energy"].excerpts == before["energy"].excerpts + 1
+    store.replace_manual([])  # outside a transaction, as a single statement would be
+    assert _kept(store) == _counted_from_every_tag(store)
+
+
+def test_a_store_of_schema_4_gets_its_theme_counts_on_migration(tmp_path: Path) -> None:
+    from briefing.store import MIGRATIONS
+
+    path = tmp_path / "corpus.db"
+    with sqlite3.connect(path) as db:
+        for script in MIGRATIONS[:4]:
+            db.executescript(script)
+        db.execute("PRAGMA user_version = 4")
+        db.execute("INSERT INTO sources(id, file, text, added) VALUES ('s', 's.txt', 'A. B.', 1)")
+        for n, eid in enumerate(["e1", "e2"]):
+            db.execute(
+                "INSERT INTO excerpts(id, source_id, position, start, end, text) "
+                "VALUES (?, 's', ?, 0, 2, 'A.')",
+                (eid, n),
+            )
+        db.execute("INSERT INTO scores VALUES ('e1', 'arms', 0.9, 1), ('e2', 'arms', 0.3, 0)")
+        db.execute("INSERT INTO manual VALUES ('e2', 'energy', 'added')")
+    store = Store(path)
+    assert store.schema_version == SCHEMA_VERSION
+    assert _kept(store) == _counted_from_every_tag(store)
+    assert {t: c.excerpts for t, c in store.theme_counts().items()} == {"arms": 1, "energy": 1}
+
+
+def _search_by_sorting_every_match(
+    store: Store, query: str, theme_id: str | None, limit: int
+) -> list[tuple[str, str, float]]:
+    """The search rule as one statement that ranks and sorts every match: best rank first,
+    ties by excerpt id (what `search` returned before it kept only the best few)."""
+    sql = (
+        "SELECT e.id, snippet(excerpts_fts, 0, '[', ']', '…', 24), f.rank "
+        "FROM excerpts_fts f JOIN excerpts e ON e.n = f.rowid WHERE excerpts_fts MATCH :q "
+    )
+    if theme_id is not None:
+        sql += "AND e.id IN (SELECT excerpt_id FROM effective_tags WHERE theme_id = :t) "
+    sql += "ORDER BY f.rank, e.id LIMIT :limit"
+    rows = store.db.execute(sql, {"q": query, "t": theme_id, "limit": limit})
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def test_search_keeps_the_order_of_sorting_every_match(tmp_path: Path) -> None:
+    """Long runs of equal ranks (wire copies) are cut exactly where a full sort cuts them.
+
+    SQLite only: the reference is FTS5's own SQL (the PostgreSQL store's search is one
+    `ORDER BY rank DESC, id LIMIT n`)."""
+    import random
+
+    store = Store(tmp_path / "corpus.db")
+
+    rng = random.Random(3)
+    words = [
+        "russia",
+        "pakistan",
+        "arms",
+        "helicopters",
+        "gas",
+        "pipeline",
+        "india",
+        "talks",
+        "deal",
+        "signed",
+    ]
+    copies = ["Russia and Pakistan signed the arms deal."] * 300  # 300 equal ranks
+    order = list(range(300))
+    rng.shuffle(order)  # stored in another order than their ids sort in
+    for s in order:
+        paragraphs = [" ".join(rng.choices(words, k=rng.randrange(3, 14))) for _ in range(5)]
+        _add(store, f"s{s:03d}", [*paragraphs, copies[s]] if s < 40 else [copies[s]])
+    ids = [e.id for e in store.excerpts()]
+    with store.transaction():
+        store.set_scores([(i, [ThemeScore("arms", 0.9, rng.random() < 0.3)]) for i in ids])
+    store.replace_manual([(ids[0], "arms", "added"), (ids[1], "arms", "removed")])
+    for query in [
+        "pakistan",
+        "russia pakistan",
+        '"arms deal"',
+        "heli*",
+        "pa*",
+        "NEAR(gas india, 3)",
+    ]:
+        for theme_id in (None, "arms"):
+            for limit in (1, 2, 20, 500):
+                expected = _search_by_sorting_every_match(store, query, theme_id, limit)
+                found = store.search(query, theme_id, limit)
+                assert [(h.excerpt.id, h.snippet, h.rank) for h in found] == expected, (
+                    query,
+                    theme_id,
+                    limit,
+                )
+
+
+def test_a_themes_best_excerpts_break_ties_by_id_at_any_limit(store: Store) -> None:
+    """Wire copies score alike: the list cut at any length is the start of one order, best
+    score first and then excerpt id, with the user's additions first."""
+    import random
+
+    rng = random.Random(5)
+    order = list(range(60))
+    rng.shuffle(order)  # stored in another order than their ids sort in
+    for s in order:
+        _add(store, f"s{s:02d}", ["The same wire paragraph.", f"Own paragraph {s}."])
+    ids = [e.id for e in store.excerpts()]
+    with store.transaction():
+        store.set_scores(
+            [(i, [ThemeScore("arms", 0.9 if i.endswith("-0") else 0.5, True)]) for i in ids]
+        )
+    store.replace_manual([("s07-1", "arms", "added"), ("s03-0", "arms", "removed")])
+    full = [i.excerpt.id for i in store.excerpts_for_theme("arms")]
+    tagged = sorted(
+        (i for i in ids if i not in ("s07-1", "s03-0")),
+        key=lambda i: (-(0.9 if i.endswith("-0") else 0.5), i),
+    )
+    assert full == ["s07-1", *tagged]
+    for limit in (1, 2, 5, 30, 61, 200):
+        assert [i.excerpt.id for i in store.excerpts_for_theme("arms", limit)] == full[:limit]

@@ -176,3 +176,39 @@ def test_a_pin_in_the_brief_is_a_positive_example_and_an_exclusion_is_not(
     t = [theme.id for theme in coffee.themes].index("farm-labour")
     assert tags.examples[t].added == {tags.row_of[pinned.id]}
     assert not tags.examples[t].removed
+
+
+def test_a_decision_changes_only_its_theme_and_matches_a_rebuild(
+    coffee: Library, tmp_path: Path
+) -> None:
+    """A decision re-tags only the theme it touches: the other themes' rows and their memo
+    stay byte for byte what they were, and what it leaves is what a rebuild from the
+    workspace's files (every theme calibrated from scratch) gives."""
+    from briefing.memo.brief import Brief
+
+    gold = load_gold(GOLD)
+    labour = [(a.file, p.prefix) for a in gold for p in a.paragraphs if "farm-labour" in p.themes]
+    others = [t.id for t in coffee.themes if t.id != "farm-labour"]
+    brief = coffee.load_brief()
+    others_brief = Brief(title=brief.title, themes=[t for t in brief.themes if t.id in others])
+
+    def other_rows() -> list[tuple[str, str, float, int]]:
+        return [row for row in _scores(coffee) if row[1] != "farm-labour"]
+
+    def others_memo() -> bytes:
+        return coffee.render_document(coffee.build_memo(others_brief), "md")
+
+    rows_before, memo_before, all_before = other_rows(), others_memo(), _scores(coffee)
+    for prefix in labour[:2]:
+        coffee.set_manual_tag(_excerpt_id(coffee, *prefix), "farm-labour", "added")
+    coffee.retag()
+    assert _scores(coffee) != all_before  # the taught theme did change
+    assert other_rows() == rows_before
+    assert others_memo() == memo_before
+    copy = tmp_path / "copy"
+    shutil.copytree(coffee.workspace.root, copy)
+    rebuilt = Library.open(Workspace(copy), rebuild=True)
+    try:
+        assert _scores(rebuilt) == _scores(coffee)
+    finally:
+        rebuilt.close()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, SelectionList
+from textual.widgets import DataTable, Input, SelectionList, Static
 
 from briefing.library import Library
 from briefing.tui.app import BriefingApp
@@ -18,6 +18,7 @@ from briefing.tui.screens.main import MainScreen
 from briefing.tui.screens.search import SearchScreen
 from briefing.tui.screens.source import SourceScreen
 from briefing.tui.widgets.excerpt_table import ExcerptTable
+from briefing.workspace import Workspace
 from tests.test_tui_workflow import drive, settle
 
 
@@ -37,6 +38,37 @@ def test_include_on_a_proposed_excerpt_pins_it(sample_library: Library) -> None:
     drive(sample_library, script)
 
 
+def test_marks_changed_in_place_are_drawn_and_the_rest_of_the_row_kept(
+    sample_library: Library,
+) -> None:
+    """Marks are redrawn row by row (not the whole table): what is drawn must still be
+    each row's state, after an exclusion, the memo's new choice and an undo."""
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        await pilot.press("tab")
+        table = app.screen.query_one(ExcerptTable)
+        in_view = min(table.row_count, 10)
+
+        def drawn() -> list[str]:  # each row's first line as the screen shows it
+            return [table.render_line(3 * i).text.strip() for i in range(in_view)]
+
+        def marks() -> list[str]:
+            return [table.get_row_at(i)[0].plain for i in range(in_view)]
+
+        first_lines = [line[1:].strip() for line in drawn()]
+        await pilot.press("x")
+        await settle(pilot)
+        assert drawn()[0].startswith("✗")
+        assert [line[0] for line in drawn()] == marks()
+        assert [line[1:].strip() for line in drawn()] == first_lines
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert not drawn()[0].startswith("✗")
+        assert [line[0] for line in drawn()] == marks()
+
+    drive(sample_library, script)
+
+
 def test_search_opens_a_hit_and_pins_it(sample_library: Library) -> None:
     async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
         await pilot.press("slash")
@@ -51,7 +83,7 @@ def test_search_opens_a_hit_and_pins_it(sample_library: Library) -> None:
         assert isinstance(app.screen, SourceScreen)
         await pilot.press("escape")
         await pilot.press("p")  # into the theme under the main screen's cursor
-        await pilot.pause()
+        await settle(pilot)
         hit = app.screen.current  # type: ignore[attr-defined]
         assert app.session.brief.theme("arms-sales").is_pinned(hit.excerpt.id)  # type: ignore[union-attr]
         assert hit.excerpt.id in app.session.library.workspace.brief_path.read_text("utf-8")
@@ -155,3 +187,32 @@ def test_help_lists_the_keys(sample_library: Library) -> None:
         assert app.theme == "briefing-light"
 
     drive(sample_library, script)
+
+
+def test_decisions_that_apply_to_nothing_are_said_at_start_with_the_remedy(
+    sample_workspace: Workspace,
+) -> None:
+    from briefing.tagging.manual import ManualTags, save_manual_tags
+    from briefing.tui.dialogs.decisions import StaleDecisionsDialog
+
+    tags = ManualTags()
+    gone = "A paragraph of an article that is no longer in this workspace at all."
+    tags.add("0123456789ab", "arms-sales", gone)
+    save_manual_tags(sample_workspace.tags_path, tags)
+    library = Library.open(sample_workspace)
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        dialog = app.screen
+        assert isinstance(dialog, StaleDecisionsDialog)
+        words = " ".join(str(w.render()) for w in dialog.query(Static))
+        assert "1 decision in tags.yaml not applied" in words
+        assert "no longer in this workspace" in words and "arms-sales" in words
+        assert "tags.yaml" in words and "add" in words.lower()
+        await pilot.press("a")  # the remedy: add the source again
+        await pilot.pause()
+        assert isinstance(app.screen, AddSourcesDialog)
+
+    drive(library, script)
+    library.close()
+    # Nothing was dropped from tags.yaml: the decision waits for its source.
+    assert "0123456789ab" in sample_workspace.tags_path.read_text(encoding="utf-8")

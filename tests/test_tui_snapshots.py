@@ -137,3 +137,16 @@ def test_review_screen(snap_compare, sample_library: Library) -> None:  # type: 
         await settle(pilot)
 
     assert snap_compare(BriefingApp(sample_library), terminal_size=(120, 40), run_before=before)
+
+
+def test_stale_decisions_notice(snap_compare, sample_library: Library) -> None:  # type: ignore[no-untyped-def]
+    from briefing.tagging.manual import ManualTags, save_manual_tags
+
+    tags = ManualTags()
+    tags.add("0123456789ab", "arms-sales", "A paragraph of an article no longer in this workspace.")
+    save_manual_tags(sample_library.workspace.tags_path, tags)
+    library = Library.open(sample_library.workspace)  # opening reads tags.yaml again
+    try:
+        assert snap_compare(BriefingApp(library), terminal_size=(120, 40), run_before=settle)
+    finally:
+        library.close()

@@ -28,7 +28,7 @@ Script = Callable[[BriefingApp, Pilot[None]], Awaitable[None]]
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let the debounce timer fire and every worker (preview, export) finish."""
+    """Let every worker (preview, export) and the writing of brief.yaml finish."""
     await pilot.pause(0.3)
     for _ in range(50):
         try:
@@ -36,6 +36,10 @@ async def settle(pilot: Pilot[None]) -> None:
             break
         except WorkerCancelled:  # an exclusive worker gave way to a newer one: wait for it
             await pilot.pause(0.05)
+    for _ in range(100):  # and brief.yaml's writer, which is a thread of its own
+        if not pilot.app.session.writer.busy:  # type: ignore[attr-defined]
+            break
+        await pilot.pause(0.05)
     await pilot.pause(0.1)
 
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from briefing.ingest import authors, cues, dates, features, segment
 from briefing.ingest.clean import Kind, is_meta
+from briefing.ingest.columns import CELL_SEPARATOR
 
 HEAD = 60  # paragraphs above the body searched for the article's head
 _DATE_HEAD = 15  # paragraphs: a date further above the body, alone, is a teaser's or a menu's
@@ -37,10 +38,12 @@ class Page:
         return range(max(0, self.start - HEAD), min(self.start, len(self.paragraphs)))
 
     steps: list[int] = field(init=False, repr=False)  # see `segment.steps`
+    block_ends: list[int] = field(init=False, repr=False)  # past the last line of each line's block
     _furniture: dict[int, bool] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "steps", segment.steps(self.blocks))
+        object.__setattr__(self, "block_ends", segment.block_ends(self.blocks))
 
     def furniture(self, index: int) -> bool:
         """Whether line `index` is a byline or a date line (worked out once per line)."""
@@ -130,8 +133,10 @@ def _title_score(page: Page, index: int, text: str, parts: dict[str, int]) -> fl
     block = page.blocks[index]
     if block == 1:
         score += 1.0
-    elif block >= 4:
-        score -= 1.5  # a line of a menu's block
+    elif block >= 4 and page.block_ends[index] <= page.start:
+        # A line of a menu's block. A block that runs on into the body is the article's
+        # own (a page without blank lines between its lines), and says nothing of menus.
+        score -= 1.5
     if _in_short_run(page.paragraphs, index):
         score -= 1.0
     if parts.get(_key(text), 0) > 1:
@@ -223,7 +228,8 @@ def _title_parts(paragraphs: list[str]) -> dict[str, int]:
     return counts
 
 
-_CODE_LIKE = re.compile(r"[({\[]$|[;{}]|\s=\s|^\W*(?:<|//|#!)")
+_CODE_LIKE = re.compile(r"[({\[]$|[;{}]|\s=\s|^\W*(?:<|//|#!)|\s(?:#|//)\s")
+_LETTERS = re.compile(r"[^\W\d_]{2}")
 
 
 def _headline_like(text: str) -> bool:
@@ -232,6 +238,10 @@ def _headline_like(text: str) -> bool:
         return False  # figures and signs: a table row, a formula, a count
     if _CODE_LIKE.search(text):
         return False  # "WITH series AS (", "x = f(y);": a line of code
+    if CELL_SEPARATOR in text and any(
+        not _LETTERS.search(cell) for cell in text.split(CELL_SEPARATOR)
+    ):
+        return False  # "Boats in the harbour | 86": a table's row of figures (see `columns`)
     if not 1 <= cues.words(text) <= 30 or text.endswith((":", ",", ";", "-", "–", "—", "|")):
         return False
     if cues.is_byline(text) or cues.is_boilerplate_line(text) or cues.BULLET.match(text):

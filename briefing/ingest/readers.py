@@ -15,6 +15,7 @@ from typing import Any
 
 from briefing.controls import strip_controls
 from briefing.ingest import segment
+from briefing.ingest.columns import split_columns
 from briefing.ingest.dates import find_date
 from briefing.ingest.normalize import normalize, unwrap
 from briefing.yamlcheck import YamlRefused, load_values
@@ -101,8 +102,9 @@ def _checked(text: str) -> str:
 
 
 def read_plain(data: bytes) -> Extracted:
-    """A plain-text file: a web dump, a wire story, notes; possibly hard-wrapped."""
-    return Extracted(unwrap(normalize(decode(data))))
+    """A plain-text file: a web dump, a wire story, notes; possibly hard-wrapped, possibly
+    with a sidebar rendered beside the article (see `columns`)."""
+    return Extracted(unwrap(normalize(split_columns(decode(data)))))
 
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n(?:---|\.\.\.)\n", re.DOTALL)

@@ -49,6 +49,17 @@ def blocks(text: str) -> list[int]:
     return sizes if has_gaps else [0] * len(sizes)
 
 
+def block_ends(blocks: list[int]) -> list[int]:
+    """For each line, the index just past the last line of its blank-line block."""
+    ends: list[int] = []
+    index = 0
+    while index < len(blocks):
+        size = max(blocks[index], 1)
+        ends.extend([index + size] * min(size, len(blocks) - index))
+        index += size
+    return ends
+
+
 def steps(blocks: list[int]) -> list[int]:
     """How many steps the eye takes down the page before each line (and after the last):
     one per line, but one for a whole block of four lines or more (a menu, a contents

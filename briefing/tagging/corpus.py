@@ -8,15 +8,16 @@ products over those (`calibrate`), fast enough to run after every ingest, at eve
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from briefing.model import Explanation, ThemeScore
-from briefing.tagging.calibrate import Calibrated, CorpusMatrix, calibrate
+from briefing.tagging.calibrate import DENSE_LIMIT, Calibrated, CorpusMatrix, calibrate
 from briefing.tagging.learn import Examples, examples_by_theme
 from briefing.tagging.tagger import PhraseHit, Tagger
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from briefing.tagging.semantic import Matrix
 
 VECTOR_DTYPE = np.float16  # as stored: half the size, and ample for a cosine
+_BLOCK = 16384  # corpus rows read at a time (bounds the memory of the raw rows)
 
 
 def vector_bytes(vector: np.ndarray) -> bytes:
@@ -130,12 +132,14 @@ def tag_corpus(
     added: Mapping[str, set[str]],
     removed: Mapping[str, set[str]],
     pinned: Mapping[str, Sequence[str]],
+    only: Callable[[CorpusMatrix, dict[int, Examples]], Collection[int] | None] | None = None,
 ) -> CorpusTags:
     """Calibrate every theme over the corpus.
 
     `rows`: `count` excerpts as (excerpt id, source id, position, vector bytes or None), in
     excerpt-id order; `hits`: the stored keyword matches; `added`/`removed`: tags.yaml;
-    `pinned`: the brief. Both streams are read once, straight into arrays.
+    `pinned`: the brief. Both streams are read once, straight into arrays. `only`, given
+    the corpus and the examples, names the themes to calibrate (None: all of them).
     """
     themes = tagger.themes
     theme_index = {t.id: i for i, t in enumerate(themes)}
@@ -148,31 +152,53 @@ def tag_corpus(
     positions = np.zeros(count, dtype=np.int64)
     has_vector = np.zeros(count, dtype=bool)
     vectors = np.zeros((count, dim), dtype=VECTOR_DTYPE) if dim else None
-    for i, (excerpt_id, source_id, position, blob) in enumerate(rows):
-        if i == count:
+    # Read in blocks, column by column (one join and one frombuffer per block of vectors):
+    # a Python step per row and per column is most of the time of a re-tag.
+    n = 0
+    stream = iter(rows)
+    while block := list(itertools.islice(stream, _BLOCK)):
+        if n + len(block) > count:
             raise ValueError("the corpus grew while it was being read")
-        ids.append(excerpt_id)
-        docs[i] = source_index.setdefault(source_id, len(source_index))
-        positions[i] = position
-        if vectors is not None and blob is not None and len(blob) == dim * 2:
-            vectors[i] = np.frombuffer(blob, dtype=VECTOR_DTYPE)
-            has_vector[i] = True
-    n = len(ids)
+        block_ids, sources, places, blobs = zip(*block, strict=True)
+        end = n + len(block)
+        ids.extend(block_ids)
+        docs[n:end] = [source_index.setdefault(x, len(source_index)) for x in sources]
+        positions[n:end] = places
+        if vectors is not None:
+            good = [i for i, blob in enumerate(blobs) if blob is not None and len(blob) == dim * 2]
+            if good:
+                data = b"".join([blobs[i] for i in good])
+                at = np.asarray(good, dtype=np.int64) + n
+                vectors[at] = np.frombuffer(data, dtype=VECTOR_DTYPE).reshape(-1, dim)
+                has_vector[at] = True
+        n = end
     docs, positions, has_vector = docs[:n], positions[:n], has_vector[:n]
     if vectors is not None:
         vectors = vectors[:n] if has_vector.any() else None
     row_of = {eid: i for i, eid in enumerate(ids)}
     phrase = np.zeros((n, k), dtype=np.float32)
     found: dict[tuple[int, int], str] = {}
-    for excerpt_id, theme_id, score, what in hits:
-        r, t = row_of.get(excerpt_id), theme_index.get(theme_id)
-        if r is None or t is None:
-            continue
-        phrase[r, t] = score
-        found[(r, t)] = what
+    stream_hits = iter(hits)
+    while hit_block := list(itertools.islice(stream_hits, _BLOCK)):
+        at_rows: list[int] = []
+        at_themes: list[int] = []
+        kept = []
+        for i, (excerpt_id, theme_id, _, _) in enumerate(hit_block):
+            r, t = row_of.get(excerpt_id), theme_index.get(theme_id)
+            if r is not None and t is not None:
+                at_rows.append(r)
+                at_themes.append(t)
+                kept.append(i)
+        phrase[at_rows, at_themes] = [hit_block[i][2] for i in kept]
+        found.update(
+            zip(zip(at_rows, at_themes, strict=True), [hit_block[i][3] for i in kept], strict=True)
+        )
     semantic = np.zeros((n, k), dtype=np.float32)
+    dense = None  # one float32 copy, shared with the calibration, when it is small enough
+    if vectors is not None and vectors.size <= DENSE_LIMIT:
+        dense = vectors.astype(np.float32)
     if vectors is not None:
-        semantic = tagger.meaning(cast("Matrix", vectors), whole=True)  # read in float32 blocks
+        semantic = tagger.meaning(cast("Matrix", vectors if dense is None else dense), whole=True)
         semantic[~has_vector] = 0.0
     s = tagger.settings
     if vectors is not None:
@@ -183,8 +209,9 @@ def tag_corpus(
     thresholds = [tagger.threshold(t) for t in themes]
     keyword_tagged = base >= np.asarray(thresholds, dtype=np.float32)[None, :]
     examples = examples_by_theme(row_of, theme_index, added, removed, pinned)
-    corpus = CorpusMatrix(ids, docs, positions, vectors, has_vector)
+    corpus = CorpusMatrix(ids, docs, positions, vectors, has_vector, dense)
+    wanted = only(corpus, examples) if only is not None else None
     calibrated = calibrate(
-        corpus, base, keyword_tagged, theme_vectors, thresholds, examples, s.calibration
+        corpus, base, keyword_tagged, theme_vectors, thresholds, examples, s.calibration, wanted
     )
     return CorpusTags(tagger, corpus, calibrated, phrase, semantic, found, examples, row_of)

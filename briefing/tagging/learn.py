@@ -5,11 +5,13 @@ the brief is a positive example; one they removed is a negative. (An exclusion f
 brief is not: analysts exclude relevant excerpts for space.) The model is a prototype
 in the corpus-centred embedding space, the Rocchio rule of relevance feedback:
 
-    direction = theme vector * w  +  centroid(seeds)  -  centroid(removed) / 2
+    direction = theme vector * w  +  centroid(seeds)  -  REMOVED_WEIGHT * centroid(removed)
 
-where the seeds are the keyword-tagged excerpts and the taught ones, the taught ones
-counting `TAUGHT_WEIGHT` times each. It has scikit-learn's estimator shape (`fit` then
-`score`) without needing scikit-learn: a few examples are all there is to fit.
+where the seeds are the keyword-tagged excerpts the analyst did not remove and the ones
+they added, the added ones counting `TAUGHT_WEIGHT` times each. It has scikit-learn's
+estimator shape (`fit` then `score`) without needing scikit-learn: a few examples are
+all there is to fit. The calibration (`calibrate`) also holds the examples in or out of
+the theme's mixture component and lets them move where the theme tags.
 """
 
 from __future__ import annotations
@@ -185,65 +187,3 @@ def _nearest(
     total = np.where(finite, top, 0.0).sum(axis=1)
     count = finite.sum(axis=1)
     return np.where(count > 0, total / np.maximum(count, 1), 0.0).astype(np.float32)
-
-
-class LinearModel:
-    """A linear discriminant on the centred vectors: the seeds and taught examples against
-    the rest (the rest weighing as much, in all, as the examples), fitted by ridge
-    regression on the examples and an even sample of the rest (`sample` rows at most,
-    by corpus order, so the fit costs the same on any corpus). Used beside the prototype
-    once the analyst has taught a theme."""
-
-    def __init__(self, l2: float = 1.0, sample: int = 2000) -> None:
-        self.l2, self.sample = l2, sample
-        self.direction: Floats | None = None
-
-    def fit(
-        self,
-        corpus: CorpusMatrix,
-        mean: Floats,
-        norms: Floats,
-        positive: npt.NDArray[np.bool_],
-        negative: npt.NDArray[np.bool_],
-        taught: Examples,
-    ) -> LinearModel:
-        assert corpus.vectors is not None
-        usable = corpus.has_vector
-        taught_rows = np.zeros(len(corpus), dtype=bool)
-        taught_rows[sorted(taught.added | taught.removed)] = True
-        taught_rows &= usable
-        others = np.flatnonzero(positive & ~taught_rows & usable)
-        found = _even(others, self.sample)  # the keyword-found, sampled on a large corpus
-        rest = _even(np.flatnonzero(~positive & ~negative & usable), self.sample)
-        rows = np.concatenate([np.flatnonzero(taught_rows), found, rest])
-        x = corpus.vectors[rows].astype(np.float64) - mean
-        x /= norms[rows, None]
-        y = positive[rows].astype(np.float64)
-        w = np.full(len(rows), TAUGHT_WEIGHT)
-        in_found = np.isin(rows, found)
-        w[in_found] = len(others) / max(len(found), 1)
-        is_rest = ~positive[rows] & ~negative[rows]
-        if is_rest.any():  # the rest weighs, in all, what the theme's examples weigh
-            total = w[y == 1].sum() - w[negative[rows]].sum()
-            w[is_rest] = max(total, 1.0) / is_rest.sum()
-        # Weighted ridge regression on +1/-1 targets: one linear solve (a least-squares
-        # discriminant), where a logistic fit took ten, for much the same direction.
-        xb = np.hstack([x, np.ones((len(x), 1))])
-        ridge = self.l2 * np.eye(xb.shape[1])
-        ridge[-1, -1] = 0.0
-        gram = (xb * w[:, None]).T @ xb + ridge
-        beta = np.linalg.solve(gram, xb.T @ (w * (2 * y - 1)))
-        self.direction = beta[:-1].astype(np.float32)  # the intercept shifts every row alike
-        return self
-
-    def score(self, corpus: CorpusMatrix, mean: Floats, norms: Floats) -> Floats:
-        """Each row's decision value, less the intercept (z-scored by the caller)."""
-        from briefing.tagging.calibrate import project
-
-        assert self.direction is not None
-        return project(corpus, mean, norms, self.direction[None, :])[:, 0]
-
-
-def _even(rows: npt.NDArray[np.int64], most: int) -> npt.NDArray[np.int64]:
-    """At most `most` of `rows`, evenly spaced in corpus order (the same corpus, the same)."""
-    return rows if len(rows) <= most else rows[:: -(-len(rows) // most)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -15,15 +16,16 @@ from briefing.errors import BriefingError
 from briefing.library import IngestSummary, Library
 from briefing.memo.render import FORMATS
 from briefing.tui.commands import BriefingCommands, Command
+from briefing.tui.dialogs.decisions import StaleDecisionsDialog
 from briefing.tui.dialogs.details import DetailsDialog
 from briefing.tui.dialogs.export import ExportDialog
 from briefing.tui.dialogs.ingest import AddSourcesDialog, IngestSummaryDialog, ProgressDialog
 from briefing.tui.dialogs.simple import ErrorDialog, QuitDialog
-from briefing.tui.messages import BriefEdited, LibraryChanged
+from briefing.tui.messages import BriefEdited, BriefSaved, LibraryChanged
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.screens.main import MainScreen
 from briefing.tui.screens.search import SearchScreen
-from briefing.tui.session import Session, Step
+from briefing.tui.session import Session, Step, tilde
 from briefing.tui.themes import DARK, LIGHT
 
 
@@ -50,6 +52,11 @@ class BriefingApp(App[None]):
         super().__init__()
         self.library = library
         self.session, self._load_error = Session.open(library)
+        # The writer's thread says how each write went; a message is safe from any thread.
+        self.session.writer.on_done = lambda version, error: self.post_message(
+            BriefSaved(version, error)
+        )
+        self._failure_shown: str | None = None  # a failing save is said once, not per key
         self.register_theme(DARK)
         self.register_theme(LIGHT)
         self.theme = DARK.name
@@ -75,11 +82,30 @@ class BriefingApp(App[None]):
                 "A fresh brief over every theme is open instead. Fix the file and restart to "
                 "keep it, or save (ctrl+s) to replace it. Nothing is saved until you do.",
             )
+        self._say_stale_decisions()
+
+    def _say_stale_decisions(self) -> None:
+        """tags.yaml decisions moved to their excerpts' new ids are said in passing; those
+        that apply to nothing get a notice with the remedy (add the source again)."""
+        moved = len(self.library.refound)
+        if moved:
+            self.notify(
+                f"{moved} decision{'s' if moved > 1 else ''} in tags.yaml found again by "
+                "text and moved to the excerpts' new ids.",
+                timeout=6,
+            )
+        lost = self.library.unresolved_decisions()
+        if lost:
+            path = tilde(self.library.workspace.tags_path)
+            self.push_screen(
+                StaleDecisionsDialog(path, lost),
+                lambda answer: self.action_add_sources() if answer == "add" else None,
+            )
 
     # -- state ----------------------------------------------------------------------
 
     def _show_state(self) -> None:
-        mark = "  ● unsaved (ctrl+s)" if self.session.dirty else ""
+        mark = "  ● unsaved (ctrl+s)" if self.session.held_back else ""
         self.sub_title = f"{self.session.brief.title}{mark}"
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
@@ -87,10 +113,31 @@ class BriefingApp(App[None]):
 
     @on(BriefEdited)
     def _brief_edited(self) -> None:
-        """One save model: every change goes to brief.yaml at once (a few ms); only a
-        brief.yaml that could not be read is left alone until the user saves on purpose."""
+        """One save model: every change goes to brief.yaml at once, written by the writer's
+        thread so the key never waits for the disk; only a brief.yaml that could not be
+        read is left alone until the user saves on purpose."""
         self._autosave_now()
         self._show_state()
+
+    @on(BriefSaved)
+    def _brief_saved(self, event: BriefSaved) -> None:
+        self.session.saved(event.version)
+        if event.error is None:
+            self._failure_shown = None
+        elif self.session.save_failure is not None:
+            self._say_not_saved(event.error)
+        self._show_state()
+
+    def _say_not_saved(self, error: BriefingError) -> None:
+        """Once per failure (a read-only folder fails every key the same way)."""
+        if error.message != self._failure_shown:
+            self._failure_shown = error.message
+            self.show_error(
+                "The brief was not saved",
+                error,
+                "Your changes are kept here. Each change tries again, and so does ctrl+s; "
+                "quitting asks before anything is lost.",
+            )
 
     @on(LibraryChanged)
     def _library_changed(self) -> None:
@@ -99,17 +146,22 @@ class BriefingApp(App[None]):
         if isinstance(self.screen, MainScreen):
             self.screen.refresh_themes()
             self.screen.schedule_preview()
+            self.screen.read_ahead()
 
     def _autosave_now(self) -> None:
         if self.session.dirty and self.session.autosave:
-            self.save(quiet=True)
+            self.session.save_soon()
 
     def save(self, quiet: bool = False) -> bool:
+        """Write the brief now and wait for it (ctrl+s, the quit question's Save)."""
         try:
             path = self.session.save()
         except BriefingError as error:
-            self.show_error("The brief was not saved", error)
+            self._failure_shown = None
+            self._say_not_saved(error)
+            self._show_state()
             return False
+        self._failure_shown = None
         self._show_state()
         if not quiet:
             self.notify(f"Saved {path.name}.", timeout=2)
@@ -118,6 +170,35 @@ class BriefingApp(App[None]):
     def show_error(self, title: str, error: BriefingError | str, hint: str = "") -> None:
         message = error.message if isinstance(error, BriefingError) else error
         self.push_screen(ErrorDialog(title, message, hint))
+
+    async def _settle_keys(self, rounds: int = 6) -> None:
+        """Let the keys typed before quit take effect. A key's action only posts a message
+        (space: "theme toggled"), which travels up to the screen one widget per turn; a
+        burst typed faster than that (space then q) would quit before the change is made.
+        Each round waits until every widget of the screen has handled what it held."""
+        for _ in range(rounds):
+            left = 0
+            done = asyncio.Event()
+
+            def one_done(done: asyncio.Event = done) -> None:
+                nonlocal left
+                left -= 1
+                if left == 0:
+                    done.set()
+
+            for node in self.screen.walk_children(with_self=True):
+                if node.call_later(one_done):
+                    left += 1
+            if not left:
+                return
+            try:
+                await asyncio.wait_for(done.wait(), timeout=2)
+            except TimeoutError:
+                return
+
+    def on_unmount(self) -> None:
+        """Every way out (quit, an error, the end of a test) waits for the last write."""
+        self.session.flush()
 
     # -- actions --------------------------------------------------------------------
 
@@ -134,6 +215,9 @@ class BriefingApp(App[None]):
     async def action_quit(self) -> None:
         if isinstance(self.screen, QuitDialog):
             return
+        await self._settle_keys()
+        self._autosave_now()
+        self.session.flush()  # the last change's write: quitting never loses it
         if not self.session.dirty:
             self.exit()
             return
@@ -142,10 +226,13 @@ class BriefingApp(App[None]):
             if choice == "save" and self.save(quiet=True) or choice == "discard":
                 self.exit()
 
+        failure = self.session.save_failure
         why = (
             "brief.yaml could not be read when briefing opened, so nothing has been written "
             "over it."
             if not self.session.autosave
+            else f"The last save of brief.yaml failed: {failure.message}"
+            if failure is not None
             else "The last save of brief.yaml failed."
         )
         self.push_screen(QuitDialog(why), answer)
@@ -169,7 +256,7 @@ class BriefingApp(App[None]):
             self.post_message(BriefEdited())
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
-                screen.refresh_themes()
+                screen.replayed(step)
                 screen.schedule_preview()
         self.notify(f"{done}: {step.what}.", timeout=3)
 

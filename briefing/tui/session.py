@@ -20,7 +20,8 @@ from briefing.library import Library
 from briefing.memo import Brief, MemoDocument, default_brief
 from briefing.memo.brief import MAX_EXCERPTS_LIMIT, BriefTheme
 from briefing.memo.selection import propose, select
-from briefing.model import Excerpt, Source
+from briefing.model import Excerpt, ScoredExcerpt, Source
+from briefing.tui.brief_writer import BriefWriter
 
 EXCERPT_CAP = 100  # rows listed per theme (the best); search reaches the rest
 
@@ -85,14 +86,22 @@ class Session:
     def __init__(self, library: Library, brief: Brief, *, autosave: bool = True) -> None:
         self.library = library
         self.brief = brief
-        self.dirty = False
+        self.dirty = False  # the newest brief is not known to be on disk
+        self.version = 0  # counts the changes: which brief the writer has on disk
         # Every change is written to brief.yaml at once; False after brief.yaml failed to
         # load: then nothing is written until the user saves (ctrl+s) on purpose.
         self.autosave = autosave
+        # The writes themselves happen in the writer's thread, never on a key's time.
+        self.writer = BriefWriter(library.save_brief)
         self.undo_steps: list[Step] = []
         self.redo_steps: list[Step] = []
         self.selected: dict[str, set[str]] = {}  # theme id -> excerpt ids the memo quotes
         self._counts: dict[str, int] | None = None
+        self._sources: int | None = None
+        # Each theme's best excerpts as the store gave them (read ahead by a worker: a
+        # theme's list then shows without a query); dropped when the corpus changes.
+        self._scored: dict[str, list[ScoredExcerpt]] = {}
+        self._corpus_version = 0  # counts the forgets: a read-ahead begun before is dropped
         self.current_theme: str | None = None  # the theme under the main screen's cursor
         # Ingest, re-tag and explain write or read through the library's own connection.
         self.lock = threading.Lock()
@@ -122,9 +131,41 @@ class Session:
             self._counts = self.library.store.theme_excerpt_counts()
         return self._counts
 
+    def source_count(self) -> int:
+        if self._sources is None:
+            self._sources = self.library.store.count_sources()
+        return self._sources
+
     def forget_counts(self) -> None:
         """After an ingest, a re-tag or a manual tag, the counts must be read again."""
         self._counts = None
+        self._sources = None
+        self._scored = {}
+        self._corpus_version += 1
+
+    def scored(self, theme_id: str, cap: int = EXCERPT_CAP) -> list[ScoredExcerpt]:
+        """The theme's best `cap` excerpts, read once (or ahead by `read_ahead`)."""
+        if cap != EXCERPT_CAP:
+            return self.library.store.excerpts_for_theme(theme_id, limit=cap)
+        found = self._scored.get(theme_id)
+        if found is None:
+            found = self._scored[theme_id] = self.library.store.excerpts_for_theme(
+                theme_id, limit=cap
+            )
+        return found
+
+    def read_ahead(self) -> None:
+        """Read every theme's list on the workers' connection (a worker's job), so that
+        moving to a theme costs no query on the keys."""
+        version = self._corpus_version
+        for theme in self.library.themes:
+            if theme.id in self._scored:
+                continue
+            with self.reading() as library:  # taken per theme: a forget never waits long
+                found = library.store.excerpts_for_theme(theme.id, limit=EXCERPT_CAP)
+            if version != self._corpus_version:
+                return  # the corpus changed meanwhile: these rows may be stale
+            self._scored.setdefault(theme.id, found)
 
     @contextmanager
     def reading(self) -> Iterator[Library]:
@@ -181,7 +222,7 @@ class Session:
             if excerpt and source and excerpt.id not in seen:
                 seen.add(excerpt.id)
                 rows.append(ExcerptRow(excerpt, source, 0.0, "pinned"))
-        scored = store.excerpts_for_theme(theme_id, limit=cap)
+        scored = self.scored(theme_id, cap)
         for item in scored:
             if len(rows) >= cap:
                 break
@@ -399,7 +440,7 @@ class Session:
     def _replay(self, brief: Brief | None, tags: dict[tuple[str, str], str | None]) -> None:
         if brief is not None:
             self.brief = copy.deepcopy(brief)
-            self.dirty = True
+            self._changed()
         if tags:
             self._write_tags(tags)
 
@@ -413,12 +454,45 @@ class Session:
 
     # -- saving -------------------------------------------------------------------------
 
+    def save_soon(self) -> None:
+        """Hand the brief to the writer: on disk a few ms later, the caller never waits."""
+        self.writer.submit(self.version, copy.deepcopy(self.brief))
+
+    def saved(self, version: int) -> None:
+        """The writer wrote `version`: clean, unless the brief changed since."""
+        if version == self.version and self.writer.written == version:
+            self.dirty = False
+
+    def flush(self, timeout: float | None = None) -> None:
+        """Wait for the writes under way (quit, ctrl+s); `dirty` then says what is on disk."""
+        self.writer.flush(timeout)
+        self.saved(self.version)
+
+    @property
+    def save_failure(self) -> BriefingError | None:
+        """Why the newest brief is not on disk, when the writer tried and failed."""
+        return self.writer.error if self.dirty else None
+
+    @property
+    def held_back(self) -> bool:
+        """Changes that are not on disk nor on their way: brief.yaml could not be read at
+        start (nothing is written over it until ctrl+s), or the last write failed."""
+        return self.dirty and (not self.autosave or self.save_failure is not None)
+
     def save(self) -> Path:
-        path = self.library.save_brief(self.brief)
+        """Write the brief now (ctrl+s), through the writer so no two writes ever meet."""
+        self.save_soon()
+        self.flush()
+        if self.writer.error is not None:  # the last write was this one: the keys wait
+            raise self.writer.error
         self.dirty = False
         self.autosave = True
-        return path
+        return self.library.workspace.brief_path
+
+    def _changed(self) -> None:
+        self.dirty = True
+        self.version += 1
 
     def _edited(self, before: Brief, what: str) -> None:
-        self.dirty = True
+        self._changed()
         self._remember(Step(what, brief_before=before, brief_after=copy.deepcopy(self.brief)))

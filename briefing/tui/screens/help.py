@@ -83,6 +83,7 @@ KEYS = [
             ("ctrl+s", "apply (details, comment, themes of an excerpt)"),
             ("ctrl+e", "the summary or the comment in your $EDITOR"),
             ("o  c", "after an export: open its folder, copy its path"),
+            ("a", "decisions in tags.yaml not applied: add their sources again"),
             ("escape", "cancel or close"),
         ],
     ),

@@ -20,11 +20,11 @@ from briefing.tui.dialogs.details import CommentDialog
 from briefing.tui.dialogs.tags import TagsDialog
 from briefing.tui.editor import edit_in_editor
 from briefing.tui.messages import BriefEdited, LibraryChanged
-from briefing.tui.session import Session, tilde
+from briefing.tui.session import Session, Step, tilde
 from briefing.tui.widgets.excerpt_table import ExcerptTable
 from briefing.tui.widgets.memo_view import Drawn, Palette, draw_failure, draw_memo
 from briefing.tui.widgets.pane import Pane
-from briefing.tui.widgets.preview import MemoPreview
+from briefing.tui.widgets.preview import MemoPreview, PartLines, lay_out, parts_of
 from briefing.tui.widgets.theme_list import ThemeList
 
 NARROW = 120  # below this many columns the preview is a tab
@@ -51,6 +51,9 @@ class MainScreen(Screen[None]):
         self._preview_busy = False  # a worker is drawing the memo
         self._preview_wanted = False  # the brief changed since that drawing began
         self._theme: str | None = None
+        self._listed = (0, 0)  # excerpts listed, and carried, for the theme under the cursor
+        self._line_shown = ""  # the workspace line as last drawn
+        self._sample_root = locations.user_sample_dir().resolve()
 
     def compose(self) -> ComposeResult:
         yield Header(icon="§")
@@ -72,6 +75,12 @@ class MainScreen(Screen[None]):
         self.show_save_state()
         self.query_one(ThemeList).focus()
         self.schedule_preview()  # after the first paint: the lists come first
+        self.read_ahead()
+
+    @work(thread=True, group="read-ahead")
+    def read_ahead(self) -> None:
+        """Every theme's excerpt list, read while the user looks at the first one."""
+        self.session.read_ahead()
 
     def on_resize(self) -> None:
         narrow = self.size.width < NARROW
@@ -101,19 +110,22 @@ class MainScreen(Screen[None]):
         session = self.session
         root = session.library.workspace.root
         where = tilde(root)
-        count = session.library.store.count_sources()
+        count = session.source_count()
         parts = [f"Files in {where}", f"{count} source{'' if count == 1 else 's'}"]
         if not session.autosave:
             parts.append("● not saved: brief.yaml could not be read; ctrl+s replaces it")
-        elif session.dirty:
-            parts.append("● unsaved: ctrl+s")
-        else:
+        elif session.save_failure is not None:
+            parts.append("● not saved: writing brief.yaml failed; ctrl+s tries again")
+        else:  # a write under way is as good as done: the writer ends it, even on quit
             parts.append("✓ every change saved to brief.yaml · ctrl+z undoes")
-        if root == locations.user_sample_dir().resolve():
+        if root == self._sample_root:
             parts.append("this is the sample: `briefing init FOLDER` starts your own")
-        line = self.query_one("#workspace-line", Static)
-        line.update(" · ".join(parts))
-        line.tooltip = strip_controls(str(root))
+        text = " · ".join(parts)
+        if text != self._line_shown:  # an update lays the screen out again: only on a change
+            self._line_shown = text
+            line = self.query_one("#workspace-line", Static)
+            line.update(text)
+            line.tooltip = strip_controls(str(root))
 
     def show_excerpts(self, theme_id: str, keep: str | None = None) -> None:
         """List the theme's excerpts; a theme just come to opens at its best excerpt."""
@@ -123,21 +135,47 @@ class MainScreen(Screen[None]):
         rows, total = self.session.excerpt_rows(theme_id)
         table = self.query_one(ExcerptTable)
         table.show(rows, keep=keep, top=fresh)
+        self._listed = (len(rows), total)
         pane = self.query_one("#excerpt-pane", Pane)
         label = self.session.label(theme_id)
         pane.set_title(f"Excerpts · {label}")
         self.query_one(ThemeList).tooltip = label  # the full name, however narrow the pane
+        self._show_note(theme_id)
+        if moved:
+            self.query_one(MemoPreview).follow(theme_id)
+
+    def _show_note(self, theme_id: str) -> None:
+        """The excerpt pane's note: how many the memo quotes, how many listed, the comment."""
+        listed, total = self._listed
         count = self.session.max_excerpts(theme_id)
         notes = [f"memo quotes {count} (+/-)"]
-        if total > len(rows):
-            notes.append(f"the best {len(rows)} of {total}; search (/) finds the rest")
-        elif not rows:
+        if total > listed:
+            notes.append(f"the best {listed} of {total}; search (/) finds the rest")
+        elif not listed:
             notes.append("no excerpt carries this theme")
         comment = self.session.comment(theme_id)
         notes.append(f"Comment: {comment.splitlines()[0]}" if comment else "c: write a comment")
-        pane.set_note(" · ".join(notes))
-        if moved:
-            self.query_one(MemoPreview).follow(theme_id)
+        self.query_one("#excerpt-pane", Pane).set_note(" · ".join(notes))
+
+    def replayed(self, step: Step) -> None:
+        """After undo or redo: the lists as the brief is now. The excerpts are listed
+        again only when their rows change (a pin moves a row, a tag adds or drops one);
+        an exclusion or a count only changes marks and the note."""
+        theme = self._theme
+
+        def pins(brief: Brief | None) -> list[str]:
+            entry = brief.theme(theme) if brief is not None and theme else None
+            return [ref.id for ref in entry.pinned] if entry else []
+
+        if theme is None or step.tags_before or step.tags_after:
+            self.refresh_themes()
+            return
+        self.query_one(ThemeList).show(self.session.theme_rows(), keep=theme)
+        if pins(step.brief_before) != pins(step.brief_after):
+            self.show_excerpts(theme, keep=self.query_one(ExcerptTable).current)
+        else:
+            self._restate()
+            self._show_note(theme)
 
     def _restate(self, states: dict[str, str] | None = None) -> None:
         """Update the state marks in place (all of them, or just `states`): no rebuild."""
@@ -319,7 +357,10 @@ class MainScreen(Screen[None]):
     def _start_preview(self) -> None:
         self._preview_wanted = False
         self._preview_busy = True
-        self.render_preview(self.session.snapshot(), self._palette())
+        preview = self.query_one(MemoPreview)
+        self.render_preview(
+            self.session.snapshot(), self._palette(), preview.line_width, preview.laid_out()
+        )
 
     def _palette(self) -> Palette:
         colours = self.app.theme_variables
@@ -328,8 +369,11 @@ class MainScreen(Screen[None]):
         )
 
     @work(thread=True, exclusive=True, group="preview")
-    def render_preview(self, brief: Brief, palette: Palette) -> None:
-        """Build the memo document on the workers' connection and draw it, off the keys."""
+    def render_preview(
+        self, brief: Brief, palette: Palette, width: int, known: dict[str, PartLines]
+    ) -> None:
+        """Build the memo document on the workers' connection, draw it and lay it out in
+        lines (only the parts that changed), all off the keys."""
         document: MemoDocument | None = None
         try:
             with self.session.reading() as library:
@@ -337,10 +381,17 @@ class MainScreen(Screen[None]):
             drawn = draw_memo(document, palette)
         except BriefingError as error:
             drawn = draw_failure(error.message)
+        laid_out = lay_out(parts_of(drawn), width, known)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._preview_ready, document, drawn, palette)
+            self.app.call_from_thread(self._preview_ready, document, drawn, palette, laid_out)
 
-    def _preview_ready(self, document: MemoDocument | None, drawn: Drawn, palette: Palette) -> None:
+    def _preview_ready(
+        self,
+        document: MemoDocument | None,
+        drawn: Drawn,
+        palette: Palette,
+        laid_out: dict[str, PartLines],
+    ) -> None:
         self._preview_busy = False
         if self._preview_wanted:  # the brief changed while this one was drawn
             self._start_preview()
@@ -352,4 +403,4 @@ class MainScreen(Screen[None]):
                 f" · {warnings} warning{'s' if warnings > 1 else ''}" if warnings else ""
             )
             self.query_one("#preview-pane", Pane).set_title(title)
-        self.query_one(MemoPreview).show(drawn, palette)
+        self.query_one(MemoPreview).show(drawn, palette, laid_out)

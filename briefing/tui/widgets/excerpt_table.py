@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.message import Message
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey
+from textual.widgets.data_table import ColumnKey, RowDoesNotExist, RowKey
 
 from briefing.tui.session import MARKS, ExcerptRow, source_name
 
@@ -68,6 +71,7 @@ class ExcerptTable(DataTable[RenderableType]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._rows: list[ExcerptRow] = []
+        self._states: dict[str, tuple[str, object]] = {}  # excerpt id -> its mark's state, style
         self._width = 40  # the text column's width: each row's first line is laid out to it
 
     def on_mount(self) -> None:
@@ -93,6 +97,7 @@ class ExcerptTable(DataTable[RenderableType]):
         new theme), from the first row: the best excerpt in view."""
         current = None if top else keep or self.current
         self._rows = rows
+        self._states = {row.excerpt.id: (row.state, self._mark(row.state).style) for row in rows}
         self.clear()
         for row in rows:
             self.add_row(*self._cells(row), key=row.excerpt.id, height=ROW_HEIGHT)
@@ -104,10 +109,44 @@ class ExcerptTable(DataTable[RenderableType]):
             self.scroll_home(animate=False, immediate=True)
 
     def restate(self, states: dict[str, str]) -> None:
-        """Change only the state marks: the cheap update after a memo was rebuilt."""
+        """Change only the marks that look different now (a new state, or the colours of
+        a new theme): any cell update makes the table draw every row in view again."""
         for excerpt_id, state in states.items():
             if excerpt_id in self.rows:
-                self.update_cell(excerpt_id, "state", self._mark(state))
+                mark = self._mark(state)
+                if self._states.get(excerpt_id) != (state, mark.style):
+                    self._states[excerpt_id] = (state, mark.style)
+                    self._set_mark(excerpt_id, mark)
+
+    def _set_mark(self, excerpt_id: str, mark: Text) -> None:
+        """`update_cell` for one mark, redrawing that row only.
+
+        DataTable keys every drawing it caches on a count of all updates, so one changed
+        mark made it draw every row in view again (40 lines, 30-80 ms at 160x50, on each
+        key and again when the memo is back). Here only the row's own drawings are
+        dropped. It reaches into DataTable's caches: if a Textual release renames them,
+        the plain `update_cell` is used instead (slower, same picture).
+        """
+        row_key, column_key = RowKey(excerpt_id), ColumnKey("state")
+        try:
+            data = self._data[row_key]
+            caches: tuple[LRUCache[Any, Any], ...] = (
+                self._row_render_cache,
+                self._cell_render_cache,
+            )
+            renderables, lines = self._row_renderable_cache, self._line_cache
+            index = self.get_row_index(row_key)
+        except (AttributeError, KeyError, RowDoesNotExist):
+            self.update_cell(excerpt_id, "state", mark)
+            return
+        data[column_key] = mark
+        for cache in caches:
+            stale = [key for key in cache.keys() if key[0] == row_key]  # noqa: SIM118 (no __iter__)
+            for key in stale:
+                cache.discard(key)
+        renderables.discard((self._update_count, index))
+        lines.clear()  # lines are put together from the rows' drawings: cheap
+        self.refresh_row(index)
 
     @property
     def current(self) -> str | None:
