@@ -25,6 +25,7 @@ check: $(STAMP)  ## lint, format and types
 
 bench: $(STAMP)  ## the speed table at 2,000 and 20,000; BENCH_SIZES=2000,20000,100000 for the large run
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/stores.py  # the same corpus in SQLite and PostgreSQL, side by side
 
 fuzz: $(STAMP)  ## many generated inputs (FUZZ_INPUTS=12000): tracebacks, hangs, peak memory
 	$(BIN)/python tests/fuzz/run.py

@@ -166,7 +166,7 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
 
 def _waiting() -> None:
     err.print(
-        "briefing: another briefing run is changing this workspace; waiting for it to finish…",
+        "briefing: another briefing run is changing this workspace or its store; waiting for it…",
         markup=False,
     )
 
@@ -326,11 +326,31 @@ def init(
         Path | None,
         typer.Option(help="A themes.yaml to start from (default: a one-theme starter)."),
     ] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            help="A team's PostgreSQL store, postgresql://USER@HOST:PORT/DB (no password: "
+            "~/.pgpass or $PGPASSWORD); default: this workspace's own SQLite file."
+        ),
+    ] = None,
 ) -> None:
-    """Create a workspace with a starter themes.yaml."""
+    """Create a workspace with a starter themes.yaml (or the team's, with --store)."""
+    from briefing.stores import check_address, team_taxonomy, write_settings
+
+    if store is not None:  # checked, and the server reached, before anything is created
+        team_taxonomy(check_address(store, "--store"))
     workspace = init_workspace(directory, themes, starter=True)
     out.print(f"Created workspace {workspace.root}", markup=False)
-    if themes is None:
+    if store is not None:
+        write_settings(workspace, store)
+        Library.open(workspace, on_wait=_waiting).close()  # brings in the team's taxonomy
+        out.print(f"Store: {store} (named in {workspace.root / 'briefing.yaml'})", markup=False)
+        out.print(
+            f"Themes: the team's taxonomy is in {workspace.themes_path}; edit it and run "
+            "`briefing tag` to publish it to everyone.",
+            markup=False,
+        )
+    elif themes is None:
         out.print(f"Next: write your themes in {workspace.themes_path}", markup=False)
     out.print(f"Then: briefing -w {workspace.root} ingest PATH...", markup=False)
 
@@ -365,7 +385,8 @@ def ingest(
         _print_summary(stopped.summary)
         stored = len(stopped.summary.added)
         kept = f"{stored} source{'s' if stored != 1 else ''} stored before it stopped"
-        raise _fail(f"{stopped.message}; {kept}, nothing else kept.", stopped.exit_code) from None
+        message = stopped.message.rstrip(".")
+        raise _fail(f"{message}; {kept}, nothing else kept.", stopped.exit_code) from None
     _print_summary(summary)
     if summary.refused:
         raise typer.Exit(1)
@@ -849,6 +870,32 @@ def rebuild(ctx: typer.Context) -> None:
     for refusal in refused:
         err.print(f"refused    {refusal.path}: {refusal.reason}", markup=False)
     if refused:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handles_errors
+def dump(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="A new or empty folder to write to.")],
+) -> None:
+    """Write the corpus to plain files: sources/ (with .meta.yaml), tags.yaml, themes.yaml."""
+    with opened(ctx) as library:
+        count = library.dump(directory)
+    out.print(f"Dumped {count} sources, tags.yaml and themes.yaml to {directory}", markup=False)
+
+
+@app.command()
+@handles_errors
+def load(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="A folder written by `briefing dump`.")],
+) -> None:
+    """Fill an empty store from a dump (its themes, decisions and sources)."""
+    with opened(ctx) as library, _progress("Loading") as report:
+        summary = library.load(directory, progress=report)
+    _print_summary(summary)
+    if summary.refused:
         raise typer.Exit(1)
 
 

@@ -16,7 +16,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +29,8 @@ from briefing.locking import workspace_lock, workspace_lock_if_free
 from briefing.model import Excerpt, Source, Theme, ThemeScore
 from briefing.source_meta import FIELDS as META_FIELDS
 from briefing.source_meta import Fields, is_meta_file, load_meta, meta_path, save_meta
-from briefing.store import STORED_SCORE_FLOOR, NotBuilt, Store
+from briefing.store import STORED_SCORE_FLOOR, NotBuilt
+from briefing.stores import CorpusStore, Place, StoreUnavailable, place_of
 from briefing.tagging import (
     EvalReport,
     ManualTags,
@@ -37,9 +38,7 @@ from briefing.tagging import (
     Tagger,
     evaluate,
     load_gold,
-    load_manual_tags,
     load_themes,
-    save_manual_tags,
 )
 from briefing.workspace import Workspace
 
@@ -121,9 +120,17 @@ class IngestStopped(BriefingError):
 class Library:
     """One workspace, opened: call `Library.open(workspace)`."""
 
-    def __init__(self, workspace: Workspace, store: Store, themes: list[Theme]) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        store: CorpusStore,
+        themes: list[Theme],
+        place: Place | None = None,
+    ) -> None:
         self.workspace = workspace
         self.store = store
+        # Where the store lives (the workspace's SQLite file or the team's database).
+        self.place = place if place is not None else place_of(workspace)
         self.themes = themes
         self._tagger: Tagger | None = None
         self.built: IngestSummary | None = None
@@ -137,6 +144,7 @@ class Library:
         # The app's reader keeps each theme's memo selection between builds; a reader
         # is dropped whenever the corpus or its tags change, and its cache with it.
         self.sections: SectionCache | None = None
+        self._build_from = workspace.sources_dir  # where a build reads the originals
 
     # -- opening ----------------------------------------------------------------
 
@@ -155,30 +163,34 @@ class Library:
         `rebuilt_because` why it was needed (None when asked or when there was none).
         A damaged or foreign store raises `WorkspaceError` with the command to run.
         """
-        themes = load_themes(workspace.themes_path)
+        place = place_of(workspace)
         lock = workspace.db_path.with_name("lock")
         why: str | None = None
         if not rebuild:
             try:
-                return cls._opened(workspace, Store.open_built(workspace.db_path), themes, on_wait)
+                return cls._opened(workspace, place, place.open_built(), on_wait)
             except NotBuilt as not_built:
                 why = not_built.reason
         with workspace_lock(lock, on_wait):
             if not rebuild:  # another run may have built it while this one waited
                 with contextlib.suppress(NotBuilt):
-                    store = Store.open_built(workspace.db_path)
-                    return cls._opened(workspace, store, themes, on_wait)
-            previous = _previous_store(workspace.db_path)
+                    return cls._opened(workspace, place, place.open_built(), on_wait)
+            previous = place.previous()
             try:
                 _settle_incoming(workspace.sources_dir, previous)
             finally:
                 if previous is not None:
                     previous.close()
-            building = workspace.db_path.with_name(workspace.db_path.name + ".building")
-            _remove_database(building)
-            library = cls(workspace, Store(building, building=True), themes)
+            store = place.open_building()
+            try:
+                store.sync_taxonomy(workspace)
+                themes = load_themes(workspace.themes_path)
+            except BaseException:
+                place.discard_building(store)
+                raise
+            library = cls(workspace, store, themes, place)
             library.on_wait = on_wait
-            library.built = library._build(building, progress)
+            library.built = library._build(progress)
             if why is not None and why != "there was none":
                 library.rebuilt_because = f"the corpus database {why}"
             return library
@@ -187,11 +199,17 @@ class Library:
     def _opened(
         cls,
         workspace: Workspace,
-        store: Store,
-        themes: list[Theme],
+        place: Place,
+        store: CorpusStore,
         on_wait: Callable[[], None] | None,
     ) -> Library:
-        library = cls(workspace, store, themes)
+        try:
+            store.sync_taxonomy(workspace)  # a team store's taxonomy, into themes.yaml
+            themes = load_themes(workspace.themes_path)
+        except BaseException:
+            store.close()
+            raise
+        library = cls(workspace, store, themes, place)
         library.on_wait = on_wait
         try:
             if library._incoming.is_dir():  # a stopped ingest left originals to settle
@@ -208,9 +226,12 @@ class Library:
     def _lock_path(self) -> Path:
         return self.workspace.db_path.with_name("lock")
 
-    def _locked(self) -> contextlib.AbstractContextManager[None]:
-        """This workspace's writer lock: one run at a time changes its files and store."""
-        return workspace_lock(self._lock_path, self.on_wait)
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """This workspace's writer lock, and the store's (a team store's writers take
+        turns): one run at a time changes the files and the corpus."""
+        with workspace_lock(self._lock_path, self.on_wait), self.store.writer_lock(self.on_wait):
+            yield
 
     def close(self) -> None:
         self.store.close()
@@ -223,7 +244,7 @@ class Library:
         """
         from briefing.memo.document import SectionCache
 
-        reader = Library(self.workspace, Store(self.workspace.db_path), self.themes)
+        reader = Library(self.workspace, self.place.open(), self.themes, self.place)
         reader.sections = SectionCache()
         return reader
 
@@ -272,7 +293,7 @@ class Library:
                     self._settle_incoming()  # nothing is left there now: remove the folder
         except KeyboardInterrupt:
             raise IngestStopped("interrupted", _named(summary, fetched), 130) from None
-        except (sqlite3.Error, OSError) as error:
+        except (sqlite3.Error, OSError, StoreUnavailable) as error:
             message = _describe(error, self.workspace)
             raise IngestStopped(message, _named(summary, fetched), 2) from error
         summary = _named(summary, fetched)
@@ -348,7 +369,7 @@ class Library:
             )
         staged: Path | None = None
         if names is None:
-            file = path.relative_to(self.workspace.sources_dir).as_posix()
+            file = path.relative_to(self._build_from).as_posix()
         else:
             file, staged = self._stage(path, names)
         source = Source(
@@ -411,6 +432,8 @@ class Library:
         with self.store.transaction():
             for item in batch:
                 self.store.add_source(item.source, item.rows.excerpts)
+                original = item.staged or self._build_from / item.source.file
+                self.store.keep_original(item.source.id, original, item.source.file)
             self.store.set_evidence(
                 [row for item in batch for row in item.rows.vectors],
                 [row for item in batch for row in item.rows.hits],
@@ -424,7 +447,7 @@ class Library:
 
     def _abandon(self, pending: list[_Pending], summary: IngestSummary) -> None:
         """After a run stopped: keep what was stored, and only that; say exactly what it is."""
-        with contextlib.suppress(sqlite3.Error, OSError):
+        with contextlib.suppress(sqlite3.Error, OSError, BriefingError):
             added = {source.id for source in summary.added}
             for item in pending:
                 if item.source.id not in added and self.store.has_source(item.source.id):
@@ -579,8 +602,11 @@ class Library:
 
     def retag(self, progress: Progress | None = None) -> int:
         """Tag every excerpt again: keyword matches re-read from the text only when
-        themes.yaml's keywords changed, then the whole corpus calibrated; returns how many."""
+        themes.yaml's keywords changed, then the whole corpus calibrated; returns how many.
+
+        A team store's taxonomy is published from this workspace's themes.yaml first."""
         self.themes = load_themes(self.workspace.themes_path)
+        self.store.publish_taxonomy(self.workspace)
         self._tagger = None
         tagger = self.tagger
         total = self.store.count_excerpts()
@@ -619,7 +645,7 @@ class Library:
                 progress(total, total, "")
             return count
 
-    def _build(self, building: Path, progress: Progress | None) -> IngestSummary:
+    def _build(self, progress: Progress | None) -> IngestSummary:
         """Fill this library's new store, at `building`, from the workspace's files
         (sources/, tags.yaml), then put it in place of the workspace's store.
 
@@ -629,20 +655,16 @@ class Library:
         """
         summary = IngestSummary()
         try:
-            sources = self.workspace.sources_dir
+            # The originals: sources/, or those a team store held (its rebuild).
+            sources = self._build_from = self.place.build_folder(self.store, self.workspace)
             files = _stored_files(sources, summary) if sources.is_dir() else []
             # The calibration at the end of the ingest reads tags.yaml first (and finds
             # decisions on changed ids again by their text, now that the excerpts exist).
             self._ingest_files(files, copy=False, summary=summary, progress=progress)
             self.store.mark_built()
-            self.store.close()
-            _replace_database(building, self.workspace.db_path)
-            self.store = Store(self.workspace.db_path)
+            self.store = self.place.finish_building(self.store)
         except BaseException as error:
-            with contextlib.suppress(sqlite3.Error):
-                self.store.close()
-            with contextlib.suppress(OSError):
-                _remove_database(building)
+            self.place.discard_building(self.store)
             if isinstance(error, sqlite3.Error | OSError):
                 raise WorkspaceError(
                     f"the build of the corpus database stopped: {_describe(error, self.workspace)}"
@@ -654,7 +676,8 @@ class Library:
     # -- manual decisions -------------------------------------------------------
 
     def manual_tags(self) -> ManualTags:
-        return load_manual_tags(self.workspace.tags_path)
+        """The decisions: tags.yaml, or a team store's (everyone's)."""
+        return self.store.manual_tags(self.workspace)
 
     def set_manual_tag(self, excerpt_id: str, theme_id: str, decision: str | None) -> None:
         """Record the user's decision ('added', 'removed', or None to forget it) in tags.yaml."""
@@ -662,15 +685,15 @@ class Library:
         excerpt = self.store.excerpt(excerpt_id)
         if excerpt is None:
             raise InputError(f"no excerpt {excerpt_id!r} in this workspace.")
-        tags = self.manual_tags()
-        if decision == "added":
-            tags.add(excerpt_id, theme_id, excerpt.text, Stamp.now())
-        elif decision == "removed":
-            tags.remove(excerpt_id, theme_id, excerpt.text, Stamp.now())
-        else:
-            tags.clear(excerpt_id, theme_id)
-        with self._locked():
-            save_manual_tags(self.workspace.tags_path, tags)
+        with self._locked():  # read under the lock: another's decision is not overwritten
+            tags = self.manual_tags()
+            if decision == "added":
+                tags.add(excerpt_id, theme_id, excerpt.text, Stamp.now())
+            elif decision == "removed":
+                tags.remove(excerpt_id, theme_id, excerpt.text, Stamp.now())
+            else:
+                tags.clear(excerpt_id, theme_id)
+            self.store.save_manual_tags(self.workspace, tags)
             self._sync_manual(force=True)
 
     def unresolved_decisions(self) -> list[StaleDecision]:
@@ -701,11 +724,10 @@ class Library:
         path = self.workspace.tags_path
         if path.exists() and not path.is_file():  # a FIFO would hang the read for ever
             raise InputError(f"{path}: not a regular file; tags.yaml must be a text file.")
-        stat = path.stat() if path.is_file() else None
-        stamp = f"{stat.st_mtime_ns}:{stat.st_size}" if stat else "none"
+        stamp = self.store.decisions_stamp(self.workspace)
         if not force and self.store.get_setting("tags_stamp") == stamp:
             return
-        tags = load_manual_tags(path)
+        tags = self.manual_tags()
         stale = [eid for eid in sorted(tags.excerpt_ids()) if self.store.excerpt(eid) is None]
         refound, unresolved = [], []
         for excerpt_id in stale:
@@ -721,9 +743,8 @@ class Library:
                 refound.append(decision)
         if refound:
             with self._locked():
-                save_manual_tags(path, tags)
-            stat = path.stat()
-            stamp = f"{stat.st_mtime_ns}:{stat.st_size}"
+                self.store.save_manual_tags(self.workspace, tags)
+            stamp = self.store.decisions_stamp(self.workspace)
         self.refound = refound
         kept = [d.excerpt_id for d in unresolved]
         with self._locked(), self.store.transaction():
@@ -861,6 +882,20 @@ class Library:
 
         return verify_markdown(memo_markdown, self.store.sources()), count_quotes(memo_markdown)
 
+    # -- the corpus as plain files --------------------------------------------------
+
+    def dump(self, target: Path) -> int:
+        """Write the corpus to plain files in `target` (see `transfer`); how many sources."""
+        from briefing.transfer import dump
+
+        return dump(self, target)
+
+    def load(self, folder: Path, progress: Progress | None = None) -> IngestSummary:
+        """Fill this empty store from a dump (see `transfer`)."""
+        from briefing.transfer import load
+
+        return load(self, folder, progress)
+
     # -- source metadata --------------------------------------------------------
 
     def correct_metadata(self, source_id: str, **fields: str | None) -> Source:
@@ -892,39 +927,12 @@ class Library:
             raise
         with self._locked(), self.store.transaction():
             self.store.update_metadata(corrected)
+            self.store.keep_meta(source_id, path)
         return corrected
 
 
 def _slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", text.casefold()))[:60]
-
-
-def _previous_store(path: Path) -> Store | None:
-    """The store before a rebuild, if it can still say which sources it holds."""
-    try:
-        return Store.open_built(path)
-    except (NotBuilt, BriefingError):
-        return None
-
-
-def _remove_database(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-
-
-def _replace_database(built: Path, target: Path) -> None:
-    """Put a finished build in place of the store, at no point leaving a mix of the two.
-
-    The old file is moved aside before its WAL is removed: stopped in between, there is
-    no store at all (the next command builds one), never an old store missing its WAL.
-    """
-    aside = target.with_name(target.name + ".old")
-    _remove_database(aside)
-    if target.exists():
-        os.replace(target, aside)
-    _remove_database(target)
-    os.replace(built, target)
-    _remove_database(aside)
 
 
 def _keep_original(path: Path, kept: Path) -> None:
@@ -949,7 +957,7 @@ def _move_staged(staged: Path, sources: Path) -> None:
     os.replace(staged, sources / staged.name)
 
 
-def _settle_incoming(sources: Path, store: Store | None) -> None:
+def _settle_incoming(sources: Path, store: CorpusStore | None) -> None:
     """Finish what an ingest left in sources/.briefing-incoming: the original of every
     stored source goes into sources/, every other copy is removed.
 
@@ -1007,6 +1015,8 @@ def _is_unicode(*texts: str | list[str] | None) -> bool:
 def _describe(error: BaseException, workspace: Workspace) -> str:
     """A database or disk error as a few words for the user, without a final stop."""
     full = "the disk is full (free some space, then run it again)"
+    if isinstance(error, BriefingError):
+        return error.message
     if isinstance(error, OSError):
         if error.errno in (errno.ENOSPC, errno.EDQUOT):
             return full
@@ -1030,7 +1040,7 @@ class _Names:
                 if not is_meta_file(Path(entry.name)):
                     self.stems.add(Path(entry.name).stem.casefold())
 
-    def choose(self, path: Path, store: Store) -> str:
+    def choose(self, path: Path, store: CorpusStore) -> str:
         """NAME, else NAME-2, NAME-3...; or an existing copy that is the same file and that
         no stored source claims (so an interrupted run's copy is found, not duplicated)."""
         number = 1

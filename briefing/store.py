@@ -18,6 +18,7 @@ from typing import Any
 
 from briefing.controls import strip_controls, without_controls
 from briefing.errors import WorkspaceError
+from briefing.filetruth import WorkspaceFiles
 from briefing.ids import canonical
 from briefing.model import Excerpt, ScoredExcerpt, SentenceProfile, Source, ThemeScore
 
@@ -228,8 +229,9 @@ class NotBuilt(Exception):
         self.reason = reason
 
 
-class Store:
-    """SQLite access for one workspace's corpus; implements `model.Corpus`.
+class Store(WorkspaceFiles):
+    """SQLite access for one workspace's corpus; implements `model.Corpus` and
+    `stores.CorpusStore` (its truth is the workspace's files: `filetruth`).
 
     `Store(path)` opens or creates a database; `Store.open_built(path)` opens only one
     that a build finished, and says why not otherwise. `building=True` is for a store
@@ -463,7 +465,9 @@ class Store:
         self, theme_id: str, rows: Iterable[tuple[str, float, int]], gone: Iterable[str]
     ) -> None:
         """Write one theme's changed (excerpt id, score, tagged) rows and drop its rows for
-        `gone` excerpt ids: what a decision changed, and only that. Call in `transaction()`."""
+        `gone` excerpt ids: what a decision changed, and only that; the kept counts of
+        their sources follow. Call in `transaction()`."""
+        rows, gone = list(rows), list(gone)
         self.db.executemany(
             "INSERT OR REPLACE INTO scores(excerpt_id, theme_id, score, tagged) "
             "VALUES (?, ?, ?, ?)",
@@ -473,6 +477,7 @@ class Store:
             "DELETE FROM scores WHERE excerpt_id = ? AND theme_id = ?",
             ((excerpt_id, theme_id) for excerpt_id in gone),
         )
+        self._recount(self._sources_of({row[0] for row in rows} | set(gone)))
 
     def set_sentence_profiles(self, profiles: Iterable[SentenceProfile]) -> None:
         """Store the memo's view of tagged excerpts' sentences (replacing any older one)."""

@@ -14,6 +14,7 @@ from tests.paths import SAMPLE_SOURCES
 
 if TYPE_CHECKING:
     from briefing.library import Library
+    from tests.postgres import Server
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +22,23 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPath
     """No test reads or writes the user's data directory or inherits a workspace."""
     monkeypatch.setenv("BRIEFING_DATA_DIR", str(tmp_path_factory.mktemp("user-data")))
     monkeypatch.delenv("BRIEFING_WORKSPACE", raising=False)
+    monkeypatch.delenv("BRIEFING_STORE", raising=False)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Server]:
+    """A real PostgreSQL server for the session (skips where PostgreSQL is not installed)."""
+    from tests.postgres import Server
+
+    server = Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: Server) -> str:
+    """The address of a new, empty database on the session's server."""
+    return pg_server.new_database()
 
 
 @pytest.fixture

@@ -40,6 +40,31 @@ def test_every_command_has_help() -> None:
         assert command.help, f"`briefing {name}` has no help text"
 
 
+def test_only_the_store_modules_know_which_store_there_is() -> None:
+    """Above the store (Library, tagger, memo, app, CLI) nothing names PostgreSQL or
+    psycopg: `stores.place_of` picks the store, and both answer the same calls."""
+    import re
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1] / "briefing"
+    allowed = {"stores.py", "pgstore.py"}
+    naming = re.compile(r"^\s*(from|import)\s+(psycopg|briefing\.pgstore)\b", re.MULTILINE)
+    offenders = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if path.name not in allowed and naming.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+    # ... and a single analyst's commands never load the driver.
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys, briefing.cli; print('psycopg' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "False"
+
+
 def test_reading_commands_start_without_the_memo_the_tagger_or_rich(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """`search` and `themes` open the store and print: they load no memo renderer (jinja2),
     no tagger (numpy), no rich console (the whole process's start-up is their cost)."""

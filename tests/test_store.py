@@ -1,8 +1,14 @@
-"""The SQLite store: schema, writing, theme queries with manual decisions, search."""
+"""The stores: schema, writing, theme queries with manual decisions, search.
+
+Every test that takes `store` runs against both implementations: the embedded SQLite
+store and the team's PostgreSQL store on a real server (skipped, with its reason, where
+PostgreSQL is not installed).
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,13 +32,27 @@ def _add(store: Store, source_id: str, paragraphs: list[str], **meta: str) -> li
     return excerpts
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "corpus.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        opened = Store(tmp_path / "corpus.db")
+    else:
+        from briefing.pgstore import PgStore
+
+        opened = PgStore(request.getfixturevalue("pg_url"))  # type: ignore[assignment]
+    yield opened
+    opened.close()
 
 
-def test_new_store_has_current_schema_and_wal(store: Store) -> None:
-    assert store.schema_version == SCHEMA_VERSION
+def test_new_store_has_current_schema(store: Store) -> None:
+    from briefing import pgstore
+
+    current = SCHEMA_VERSION if isinstance(store, Store) else pgstore.SCHEMA_VERSION
+    assert store.schema_version == current
+
+
+def test_new_sqlite_store_uses_wal(tmp_path: Path) -> None:
+    store = Store(tmp_path / "corpus.db")
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -147,6 +167,102 @@ def test_authors_and_url_are_kept_one_by_one(store: Store) -> None:
     assert (kept.authors, kept.url) == (["Jane Doe", "John Roe"], "https://example.org/a/1")
 
 
+def test_search_syntax_stems_phrases_prefixes_and_near(store: Store) -> None:
+    """What QUERY_SYNTAX promises, in both stores."""
+    _add(
+        store,
+        "a",
+        [
+            "Russia agreed to sell helicopters to Pakistan last week.",
+            "Pakistan and India argued about Kashmir for years; Russia stayed silent on the war.",
+            "Arms sales to the region grew.",
+        ],
+    )
+
+    def found(query: str) -> list[str]:
+        return sorted(h.excerpt.id for h in store.search(query))
+
+    assert found("helicopter") == ["a-0"]  # the stem finds the plural
+    assert found("selling") == ["a-0"]  # and "sell" from "selling"
+    assert found("helicop*") == ["a-0"]
+    assert found('"arms sales"') == ["a-2"]
+    assert found('"sales arms"') == []
+    assert found("NEAR(russia pakistan, 5)") == ["a-0"]  # 5 words between in a-0, 7 in a-1
+    assert found("russia pakistan") == ["a-0", "a-1"]
+    assert found("kashmir OR helicopters") == ["a-0", "a-1"]
+    assert found("russia NOT kashmir") == ["a-0"]
+    assert found("the") == ["a-1", "a-2"]  # no stop words: every word is searchable
+    assert found("(russia") == ["a-0", "a-1"]  # broken syntax falls back to the words
+
+
+def test_scores_and_decisions_by_theme_are_ordered_alike(store: Store) -> None:
+    """Ties break on the excerpt id in byte order in both stores (the memo depends on it)."""
+    excerpts = _add(store, "s", ["Zeta one.", "alpha two.", "Beta three.", "_under four."])
+    with store.transaction():
+        store.set_scores([(e.id, [ThemeScore("t", 0.5, True)]) for e in excerpts])
+    ids = [item.excerpt.id for item in store.excerpts_for_theme("t")]
+    assert ids == sorted(ids, key=lambda i: i.encode())
+    assert [i.excerpt.id for i in store.excerpts_for_theme("t", limit=2)] == ids[:2]
+
+
+def test_a_decision_is_recorded_with_who_and_when(store: Store, tmp_path: Path) -> None:
+    from briefing.tagging.manual import Stamp
+    from briefing.workspace import init_workspace
+
+    workspace = init_workspace(tmp_path / "ws")
+    (first,) = _add(store, "a", ["About helicopters."])
+    tags = store.manual_tags(workspace)
+    tags.add(first.id, "arms", first.text, Stamp("ana", "2026-11-27T10:00:00+00:00"))
+    store.save_manual_tags(workspace, tags)
+    again = store.manual_tags(workspace)
+    assert again.decision(first.id, "arms") == "added"
+    assert again.stamps[first.id]["arms"] == Stamp("ana", "2026-11-27T10:00:00+00:00")
+    assert again.texts[first.id] == first.text
+
+
+def test_a_team_store_from_a_newer_briefing_or_another_program_is_refused(pg_url: str) -> None:
+    import psycopg
+
+    from briefing import pgstore
+
+    pgstore.PgStore(pg_url).close()
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("UPDATE briefing_schema SET version = version + 1")
+    with pytest.raises(WorkspaceError, match="newer briefing"):
+        pgstore.PgStore(pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("DROP SCHEMA public CASCADE")
+        db.execute("CREATE SCHEMA public")
+        db.execute("CREATE TABLE invoices (id int)")
+    with pytest.raises(WorkspaceError, match="not briefing's"):
+        pgstore.PgStore(pg_url)
+
+
+def test_an_empty_search_suggests_words_of_the_corpus(store: Store) -> None:
+    _add(store, "a", ["Russia sells helicopters to Pakistan.", "More helicopters."])
+    assert store.search("helicoptr") == []
+    assert store.suggest("helicoptr") == ["helicopters"]
+
+
+def test_a_reader_sees_the_tags_before_a_retag_until_it_commits(store: Store) -> None:
+    """One analyst re-tags while another reads: the reader never sees a half-done re-tag."""
+    from briefing.pgstore import PgStore
+
+    first, second = _add(store, "a", ["About helicopters.", "About pipelines."])
+    with store.transaction():
+        store.set_scores([(first.id, [ThemeScore("arms", 0.9, True)])])
+    reader = Store(store.path) if isinstance(store, Store) else PgStore(store.url)
+    try:
+        assert [i.excerpt.id for i in reader.excerpts_for_theme("arms")] == [first.id]
+        with store.transaction(), store.rewriting_scores():
+            store.set_score_rows([(second.id, "arms", 0.8, 1)])
+            assert [i.excerpt.id for i in reader.excerpts_for_theme("arms")] == [first.id]
+            assert [h.excerpt.id for h in reader.search("helicopters")] == [first.id]
+        assert [i.excerpt.id for i in reader.excerpts_for_theme("arms")] == [second.id]
+    finally:
+        reader.close()
+
+
 def _counted_from_every_tag(store: Store) -> tuple[dict[str, tuple[int, int]], dict]:
     """Theme counts and the matrix aggregated over the effective_tags view: the rule the
     kept counts must agree with."""
@@ -207,6 +323,12 @@ def test_kept_theme_counts_follow_every_kind_of_write(store: Store) -> None:
             )
         assert _kept(store) == _counted_from_every_tag(store)
 
+    # A decision's re-tag writes one theme's changed rows only: the counts follow it too.
+    energy = [(e.id, 0.9, int(n % 2 == 0)) for n, e in enumerate(excerpts[:7])]
+    with store.transaction():
+        store.change_theme_scores("energy", energy, [excerpts[8].id])
+    assert _kept(store) == _counted_from_every_tag(store)
+
     # A decision on an excerpt not stored yet (as during a rebuild) counts once it arrives.
     late = Excerpt("late-0", "late", 0, 0, 12, "Late source.")
     with store.transaction():
@@ -259,9 +381,14 @@ def _search_by_sorting_every_match(
     return [(row[0], row[1], row[2]) for row in rows]
 
 
-def test_search_keeps_the_order_of_sorting_every_match(store: Store) -> None:
-    """Long runs of equal ranks (wire copies) are cut exactly where a full sort cuts them."""
+def test_search_keeps_the_order_of_sorting_every_match(tmp_path: Path) -> None:
+    """Long runs of equal ranks (wire copies) are cut exactly where a full sort cuts them.
+
+    SQLite only: the reference is FTS5's own SQL (the PostgreSQL store's search is one
+    `ORDER BY rank DESC, id LIMIT n`)."""
     import random
+
+    store = Store(tmp_path / "corpus.db")
 
     rng = random.Random(3)
     words = [

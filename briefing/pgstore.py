@@ -1,0 +1,1324 @@
+"""The team store: one corpus in PostgreSQL, shared by every analyst's workspace.
+
+It answers the same queries as the embedded SQLite store (`briefing.store`), and in it
+the team's truth lives: the originals, the published taxonomy and every manual tag
+decision (who, when, and the history of each). Each analyst keeps brief.yaml at home.
+
+Full-text search runs on a GIN index of a stored tsvector, with a stemming
+configuration of its own (snowball English, no stop words: every word is searchable,
+as in SQLite's porter tokenizer); ASCII punctuation is a word break, as in SQLite's
+unicode61 ("Mi-35" is "mi" and "35", not "mi" and "-35"); the FTS5 syntax users type is
+translated to tsquery.
+Any failure of the server becomes `StoreUnavailable` naming the store, never a
+traceback; passwords come from libpq's environment or ~/.pgpass, never from a file of
+ours.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+from briefing.controls import strip_controls, without_controls
+from briefing.errors import InputError, WorkspaceError
+from briefing.files import write_atomic
+from briefing.ids import canonical
+from briefing.model import Excerpt, ScoredExcerpt, SentenceProfile, Source, ThemeScore
+from briefing.store import STORED_SCORE_FLOOR, NotBuilt, SearchHit, ThemeCount
+from briefing.stores import StoreUnavailable
+
+if TYPE_CHECKING:
+    from briefing.tagging.manual import ManualTags
+    from briefing.workspace import Workspace
+
+# Each entry upgrades the schema by one version, as in SQLite: the list index + 1 is the
+# version it produces. A new version is a new entry, never an edit of an old one.
+MIGRATIONS: tuple[str, ...] = (
+    r"""
+    CREATE TEXT SEARCH DICTIONARY briefing_stem (TEMPLATE = snowball, Language = english);
+    CREATE TEXT SEARCH CONFIGURATION briefing (COPY = pg_catalog.english);
+    ALTER TEXT SEARCH CONFIGURATION briefing
+        ALTER MAPPING REPLACE english_stem WITH briefing_stem;
+    CREATE TABLE sources (
+        id TEXT COLLATE "C" PRIMARY KEY,
+        file TEXT NOT NULL,
+        title TEXT, author TEXT, outlet TEXT, date TEXT,
+        text TEXT NOT NULL,
+        added BIGINT GENERATED ALWAYS AS IDENTITY,
+        authors TEXT, url TEXT, accessed TEXT, type TEXT
+    );
+    CREATE INDEX sources_by_added ON sources(added);
+    CREATE INDEX sources_by_file ON sources(file);
+    CREATE TABLE excerpts (
+        n BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT COLLATE "C" NOT NULL UNIQUE,
+        source_id TEXT COLLATE "C" NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        tsv tsvector GENERATED ALWAYS AS (
+            to_tsvector('briefing'::regconfig, regexp_replace(text, '[[:punct:]]+', ' ', 'g'))
+        ) STORED
+    );
+    CREATE INDEX excerpts_by_source ON excerpts(source_id, position);
+    CREATE INDEX excerpts_fts ON excerpts USING GIN (tsv);
+    CREATE TABLE scores (
+        excerpt_id TEXT COLLATE "C" NOT NULL,
+        theme_id TEXT COLLATE "C" NOT NULL,
+        score DOUBLE PRECISION NOT NULL,
+        tagged INTEGER NOT NULL,
+        PRIMARY KEY (excerpt_id, theme_id)
+    );
+    CREATE INDEX scores_by_theme ON scores(theme_id, tagged, score DESC);
+    CREATE TABLE manual (
+        excerpt_id TEXT COLLATE "C" NOT NULL,
+        theme_id TEXT COLLATE "C" NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('added', 'removed')),
+        PRIMARY KEY (excerpt_id, theme_id)
+    );
+    CREATE TABLE decisions (
+        excerpt_id TEXT COLLATE "C" NOT NULL,
+        theme_id TEXT COLLATE "C" NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('added', 'removed')),
+        text TEXT,
+        by_user TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (excerpt_id, theme_id)
+    );
+    CREATE TABLE decision_log (
+        n BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        excerpt_id TEXT NOT NULL,
+        theme_id TEXT NOT NULL,
+        decision TEXT,
+        by_user TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL DEFAULT '',
+        logged TIMESTAMPTZ NOT NULL DEFAULT now()
+    );
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE VIEW effective_tags AS
+        SELECT sc.excerpt_id, sc.theme_id FROM scores sc
+        LEFT JOIN manual m ON m.excerpt_id = sc.excerpt_id AND m.theme_id = sc.theme_id
+        WHERE sc.tagged = 1 AND coalesce(m.decision, '') != 'removed'
+        UNION SELECT excerpt_id, theme_id FROM manual WHERE decision = 'added';
+    CREATE TABLE sentences (
+        excerpt_id TEXT COLLATE "C" PRIMARY KEY,
+        spans TEXT NOT NULL,
+        scores TEXT NOT NULL,
+        vectors BYTEA
+    );
+    CREATE TABLE vectors (
+        excerpt_id TEXT COLLATE "C" PRIMARY KEY REFERENCES excerpts(id) ON DELETE CASCADE,
+        vector BYTEA NOT NULL
+    );
+    CREATE TABLE phrase_hits (
+        excerpt_id TEXT COLLATE "C" NOT NULL REFERENCES excerpts(id) ON DELETE CASCADE,
+        theme_id TEXT COLLATE "C" NOT NULL,
+        score DOUBLE PRECISION NOT NULL,
+        found TEXT NOT NULL,
+        PRIMARY KEY (excerpt_id, theme_id)
+    );
+    CREATE TABLE originals (
+        source_id TEXT COLLATE "C" PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+        file TEXT NOT NULL,
+        content BYTEA NOT NULL,
+        meta TEXT
+    );
+    CREATE TABLE taxonomy (
+        version BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        text TEXT NOT NULL,
+        by_user TEXT NOT NULL DEFAULT '',
+        at TIMESTAMPTZ NOT NULL DEFAULT now()
+    );
+    """,
+    # Theme counts kept as tags are written (`_recount`), as in the SQLite store (schema
+    # 5): `themes`, the matrix and the app's theme list read a few rows instead of
+    # aggregating every tag.
+    """
+    CREATE INDEX excerpts_source_of ON excerpts(id) INCLUDE (source_id);
+    CREATE TABLE source_themes (
+        source_id TEXT COLLATE "C" NOT NULL,
+        theme_id TEXT COLLATE "C" NOT NULL,
+        excerpts INTEGER NOT NULL,
+        PRIMARY KEY (source_id, theme_id)
+    );
+    CREATE TABLE theme_totals (
+        theme_id TEXT COLLATE "C" PRIMARY KEY,
+        excerpts INTEGER NOT NULL,
+        sources INTEGER NOT NULL
+    );
+    INSERT INTO source_themes(source_id, theme_id, excerpts)
+        SELECT e.source_id, ef.theme_id, count(*)
+        FROM effective_tags ef JOIN excerpts e ON e.id = ef.excerpt_id GROUP BY 1, 2;
+    INSERT INTO theme_totals(theme_id, excerpts, sources)
+        SELECT theme_id, sum(excerpts), count(*) FROM source_themes GROUP BY theme_id;
+    """,
+    # The index's vocabulary, kept as sources are added: what an empty search's
+    # suggestions are drawn from (ts_stat reads every excerpt: seconds on a large corpus).
+    """
+    CREATE TABLE vocabulary (word TEXT COLLATE "C" PRIMARY KEY, ndoc INTEGER NOT NULL);
+    INSERT INTO vocabulary(word, ndoc) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM excerpts');
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+# The effective_tags rule as (source id, theme id) pairs of the excerpts `e` picked by
+# `{where}`: the tagger's tags less the user's removals, plus the user's additions.
+_CARRIED = (
+    "SELECT e.source_id, sc.theme_id FROM scores sc JOIN excerpts e ON e.id = sc.excerpt_id"
+    " WHERE sc.tagged = 1 AND {where} AND NOT EXISTS (SELECT 1 FROM manual m"
+    " WHERE m.excerpt_id = sc.excerpt_id AND m.theme_id = sc.theme_id"
+    " AND m.decision = 'removed')"
+    " UNION ALL "
+    "SELECT e.source_id, m.theme_id FROM manual m JOIN excerpts e ON e.id = m.excerpt_id"
+    " WHERE m.decision = 'added' AND {where} AND NOT EXISTS (SELECT 1 FROM scores sc"
+    " WHERE sc.excerpt_id = m.excerpt_id AND sc.theme_id = m.theme_id AND sc.tagged = 1)"
+)
+BUILT = "built"
+# Advisory lock keys (per database): one writer at a time, and one migration at a time.
+_WRITER = 0x62726965  # "brie"
+_MIGRATE = 0x66696E67  # "fing"
+
+_SOURCE = "id, file, title, author, outlet, date, text, authors, url, accessed, type"
+_EXCERPT = 'e.id, e.source_id, e.position, e.start, e."end", e.text'
+_CARRIES = (
+    "((EXISTS (SELECT 1 FROM scores sc WHERE sc.excerpt_id = e.id AND sc.theme_id = %(t)s"
+    " AND sc.tagged = 1) AND NOT EXISTS (SELECT 1 FROM manual m WHERE m.excerpt_id = e.id"
+    " AND m.theme_id = %(t)s AND m.decision = 'removed'))"
+    " OR EXISTS (SELECT 1 FROM manual m WHERE m.excerpt_id = e.id AND m.theme_id = %(t)s"
+    " AND m.decision = 'added'))"
+)
+_HEADLINE = (
+    "StartSel=[, StopSel=], MaxWords=30, MinWords=12, ShortWord=0, MaxFragments=1, "
+    "FragmentDelimiter=…"
+)
+
+
+def safe_address(url: str) -> str:
+    """The store's address as it may be shown: any password taken out."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    user = f"{parts.username}@" if parts.username else ""
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit(parts._replace(netloc=f"{user}{host}{port}"))
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reported(method: F) -> F:
+    """Turn any database failure inside `method` into a message naming the store."""
+
+    @wraps(method)
+    def wrapper(self: PgStore, *args: Any, **kwargs: Any) -> Any:
+        import psycopg
+
+        try:
+            return method(self, *args, **kwargs)
+        except psycopg.Error as error:
+            raise self._failure(error) from error
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _reported_rows(method: F) -> F:
+    """`_reported` for a method that yields rows: the failure may come mid-stream."""
+
+    @wraps(method)
+    def wrapper(self: PgStore, *args: Any, **kwargs: Any) -> Any:
+        import psycopg
+
+        try:
+            yield from method(self, *args, **kwargs)
+        except psycopg.Error as error:
+            raise self._failure(error) from error
+
+    return wrapper  # type: ignore[return-value]
+
+
+class PgStore:
+    """PostgreSQL access for a team's corpus; the same interface as `store.Store`."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.url = url
+        self.address = safe_address(url)
+        self._sources: dict[str, Source] = {}
+        self._depth = 0  # nested transaction() blocks
+        self._rewriting = False  # inside rewriting_scores: counts are redone at its end
+        self._rebuild: Any = None  # the transaction of a rebuild (begin_rebuild)
+        self._unindexed: list[str] = []  # sources whose words the vocabulary lacks yet
+        try:
+            # Autocommit, with explicit transactions: a reader sees each commit of the
+            # others at once, and never holds a snapshot open between commands.
+            self.db = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as error:
+            raise self._failure(error) from error
+        try:
+            self._migrate()
+        except psycopg.Error as error:
+            self.db.close()
+            raise self._failure(error) from error
+        except WorkspaceError:
+            self.db.close()
+            raise
+
+    def _failure(self, error: Exception) -> StoreUnavailable:
+        import psycopg
+
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
+            return StoreUnavailable(
+                f"{self.address}: the team store cannot be reached ({first}). "
+                "Check that the PostgreSQL server is running and reachable, then run the "
+                "command again (nothing half-written is kept)."
+            )
+        return StoreUnavailable(f"{self.address}: the team store refused a query ({first}).")
+
+    @classmethod
+    def open_built(cls, url: str) -> PgStore:
+        store = cls(url)
+        if store.get_setting(BUILT) is None:
+            store.close()
+            raise NotBuilt("holds no corpus yet")
+        return store
+
+    @_reported
+    def mark_built(self) -> None:
+        self.set_setting(BUILT, "1")
+
+    # -- schema ---------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = self._version()
+        if version > SCHEMA_VERSION:
+            raise WorkspaceError(
+                f"{self.address}: made by a newer briefing (schema {version}); upgrade briefing."
+            )
+        if version == 0 and self._foreign():
+            raise WorkspaceError(
+                f"{self.address}: this database holds tables that are not briefing's; "
+                "name an empty database (createdb NAME) for the team store."
+            )
+        if version == SCHEMA_VERSION:
+            return
+        with self.db.transaction():
+            # One migration at a time: a second workspace opening the store now waits,
+            # then finds the schema current.
+            self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATE,))
+            self.db.execute("CREATE TABLE IF NOT EXISTS briefing_schema (version INTEGER)")
+            row = self.db.execute("SELECT max(version) FROM briefing_schema").fetchone()
+            current = int(row[0]) if row and row[0] is not None else 0
+            for number in range(current, SCHEMA_VERSION):
+                self.db.execute(MIGRATIONS[number])
+            self.db.execute("DELETE FROM briefing_schema")
+            self.db.execute("INSERT INTO briefing_schema VALUES (%s)", (SCHEMA_VERSION,))
+
+    def _version(self) -> int:
+        found = self.db.execute("SELECT to_regclass('briefing_schema')").fetchone()
+        if found is None or found[0] is None:
+            return 0
+        row = self.db.execute("SELECT max(version) FROM briefing_schema").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def _foreign(self) -> bool:
+        row = self.db.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+        ).fetchone()
+        return bool(row and row[0])
+
+    @property
+    @_reported
+    def schema_version(self) -> int:
+        return self._version()
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction; every writer of the team takes turns (an advisory lock held
+        until the commit), so two ingests never write the same rows at once."""
+        import psycopg
+
+        try:
+            with self.db.transaction():
+                if self._depth == 0:
+                    self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITER,))
+                self._depth += 1
+                try:
+                    yield
+                    self._index_words()  # the batch's words, in the batch's transaction
+                finally:
+                    self._depth -= 1
+        except psycopg.Error as error:
+            raise self._failure(error) from error
+
+    def _index_words(self) -> None:
+        """Count the words of the sources added since the last call into the vocabulary:
+        once per batch (a few thousand words), not once per source."""
+        if not self._unindexed:
+            return
+        added, self._unindexed = self._unindexed, []
+        self.db.execute(
+            "INSERT INTO vocabulary(word, ndoc) SELECT u.lexeme, count(*) "
+            "FROM excerpts e, unnest(e.tsv) u WHERE e.source_id = ANY(%s) GROUP BY u.lexeme "
+            "ON CONFLICT (word) DO UPDATE SET ndoc = vocabulary.ndoc + excluded.ndoc",
+            (added,),
+        )
+
+    @contextmanager
+    def writer_lock(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """Hold the team's writer lock for the block (a run that changes the corpus):
+        another workspace's ingest waits for this one, then finds its articles stored.
+        Held by this connection: the server frees it if the process dies."""
+        import psycopg
+
+        try:
+            got = self.db.execute("SELECT pg_try_advisory_lock(%s)", (_WRITER,)).fetchone()
+            if not (got and got[0]):
+                if on_wait is not None:
+                    on_wait()
+                self.db.execute("SELECT pg_advisory_lock(%s)", (_WRITER,))
+        except psycopg.Error as error:
+            raise self._failure(error) from error
+        try:
+            yield
+        finally:
+            with contextlib.suppress(psycopg.Error):
+                self.db.execute("SELECT pg_advisory_unlock(%s)", (_WRITER,))
+
+    # -- rebuilding -----------------------------------------------------------
+
+    def begin_rebuild(self, folder: Path) -> None:
+        """Start replacing the corpus from its own originals, in one transaction that
+        `end_rebuild` ends: the team reads the old corpus meanwhile, writers wait, and a
+        rebuild that stops (killed, the server gone) leaves the old corpus whole.
+
+        Every original (with its .meta.yaml) is written to `folder`, for the build to
+        read; the corpus is emptied; decisions, their log and the taxonomy stay."""
+        import psycopg
+
+        from briefing.source_meta import meta_path
+
+        try:
+            self._rebuild = self.db.transaction()
+            self._rebuild.__enter__()
+            self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITER,))
+            self._depth += 1
+            for file, content, meta in self.originals(None):  # type: ignore[arg-type]
+                path = folder / file
+                if folder.resolve() not in path.resolve().parents:
+                    continue  # a name that would leave the folder is not followed
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(content)
+                if meta is not None:
+                    meta_path(path).write_text(meta, encoding="utf-8")
+            for table in (
+                "scores",
+                "manual",
+                "sentences",
+                "source_themes",
+                "theme_totals",
+                "vocabulary",
+            ):
+                self.db.execute(f"DELETE FROM {table}")
+            self.db.execute("DELETE FROM sources")  # excerpts, vectors, matches, originals
+            self.db.execute("DELETE FROM settings")
+        except psycopg.Error as error:
+            raise self._failure(error) from error
+        self._sources.clear()
+
+    def end_rebuild(self, commit: bool) -> None:
+        import psycopg
+
+        rebuild, self._rebuild = self._rebuild, None
+        if rebuild is None:
+            return
+        self._depth -= 1
+        try:
+            if commit:
+                rebuild.__exit__(None, None, None)
+            else:
+                rebuild.__exit__(RuntimeError, RuntimeError("stopped"), None)
+        except psycopg.Error as error:
+            raise self._failure(error) from error
+
+    # -- settings -------------------------------------------------------------
+
+    @_reported
+    def get_setting(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = %s", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @_reported
+    def set_setting(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO settings(key, value) VALUES (%s, %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # -- writing --------------------------------------------------------------
+
+    @_reported
+    def add_source(self, source: Source, excerpts: Sequence[Excerpt]) -> None:
+        """Insert a source and its excerpts; one another analyst stored first is kept."""
+        inserted = self.db.execute(
+            "INSERT INTO sources(id, file, title, author, outlet, date, text, authors, url, "
+            "accessed, type) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (id) DO NOTHING RETURNING id",
+            (
+                source.id,
+                source.file,
+                source.title,
+                source.author,
+                source.outlet,
+                source.date,
+                source.text,
+                json.dumps(source.authors, ensure_ascii=False) if source.authors else None,
+                source.url,
+                source.accessed,
+                source.type,
+            ),
+        ).fetchone()
+        if inserted is not None and excerpts:
+            with self.db.cursor() as cursor:
+                cursor.executemany(
+                    'INSERT INTO excerpts(id, source_id, position, start, "end", text) '
+                    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+                    [(e.id, e.source_id, e.position, e.start, e.end, e.text) for e in excerpts],
+                )
+            self._unindexed.append(source.id)
+            if self._depth == 0:  # not in a transaction: nothing to wait for
+                self._index_words()
+            # A decision (or a score) may name these excerpts already, as after a load.
+            ids = [e.id for e in excerpts]
+            if self.db.execute(
+                "SELECT 1 WHERE EXISTS (SELECT 1 FROM manual WHERE excerpt_id = ANY(%(i)s))"
+                " OR EXISTS (SELECT 1 FROM scores WHERE excerpt_id = ANY(%(i)s))",
+                {"i": ids},
+            ).fetchone():
+                self._recount([source.id])
+        self._sources.pop(source.id, None)
+
+    @_reported
+    def update_metadata(self, source: Source) -> None:
+        self.db.execute(
+            "UPDATE sources SET title = %s, author = %s, outlet = %s, date = %s, authors = %s, "
+            "url = %s, accessed = %s, type = %s WHERE id = %s",
+            (
+                source.title,
+                source.author,
+                source.outlet,
+                source.date,
+                json.dumps(source.authors, ensure_ascii=False) if source.authors else None,
+                source.url,
+                source.accessed,
+                source.type,
+                source.id,
+            ),
+        )
+        self._sources.pop(source.id, None)
+
+    @_reported
+    def set_scores(self, scored: Iterable[tuple[str, Sequence[ThemeScore]]]) -> None:
+        self.set_score_rows(
+            [
+                (excerpt_id, s.theme_id, round(s.score, 6), int(s.tagged))
+                for excerpt_id, scores in scored
+                for s in scores
+                if s.tagged or s.score >= STORED_SCORE_FLOOR
+            ]
+        )
+
+    @_reported
+    def set_score_rows(self, rows: Iterable[tuple[str, str, float, int]]) -> None:
+        if self._rewriting:  # counted once, when the rewrite ends
+            self._copy_scores(rows)
+            return
+        listed = list(rows)
+        self._copy_scores(listed)
+        self._recount(self._sources_of({row[0] for row in listed if row[3]}))
+
+    def _copy_scores(self, rows: Iterable[tuple[str, str, float, int]]) -> None:
+        with (
+            self.db.cursor() as cursor,
+            cursor.copy("COPY scores (excerpt_id, theme_id, score, tagged) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+
+    @_reported
+    def theme_score_rows(self, theme_id: str) -> list[tuple[str, float, int]]:
+        """One theme's stored (excerpt id, score, tagged) rows, in no particular order."""
+        rows = self.db.execute(
+            "SELECT excerpt_id, score, tagged FROM scores WHERE theme_id = %s", (theme_id,)
+        )
+        return [(row[0], float(row[1]), int(row[2])) for row in rows]
+
+    @_reported
+    def change_theme_scores(
+        self, theme_id: str, rows: Iterable[tuple[str, float, int]], gone: Iterable[str]
+    ) -> None:
+        """Write one theme's changed rows and drop its rows for `gone` excerpt ids (what a
+        decision changed, and only that); the kept counts of their sources follow."""
+        changed = [(e, theme_id, score, tagged) for e, score, tagged in rows]
+        dropped = [(e, theme_id) for e in gone]
+        with self.db.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO scores(excerpt_id, theme_id, score, tagged) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (excerpt_id, theme_id) DO UPDATE SET score = excluded.score, "
+                "tagged = excluded.tagged",
+                changed,
+            )
+            cursor.executemany(
+                "DELETE FROM scores WHERE excerpt_id = %s AND theme_id = %s", dropped
+            )
+        if not self._rewriting:
+            self._recount(self._sources_of({row[0] for row in changed + dropped}))
+
+    @_reported
+    def set_sentence_profiles(self, profiles: Iterable[SentenceProfile]) -> None:
+        from briefing.memo.sentences import encode_scores
+
+        with self.db.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO sentences(excerpt_id, spans, scores, vectors) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (excerpt_id) DO UPDATE SET "
+                "spans = excluded.spans, scores = excluded.scores, vectors = excluded.vectors",
+                [
+                    (p.excerpt_id, json.dumps(p.spans), encode_scores(p.scores), p.vectors)
+                    for p in profiles
+                ],
+            )
+
+    @_reported
+    def sentence_profiles(self, excerpt_ids: Sequence[str]) -> dict[str, SentenceProfile]:
+        from briefing.memo.sentences import decode_scores
+
+        found: dict[str, SentenceProfile] = {}
+        wanted = list(dict.fromkeys(excerpt_ids))
+        if not wanted:
+            return found
+        for excerpt_id, spans, scores, vectors in self.db.execute(
+            "SELECT excerpt_id, spans, scores, vectors FROM sentences WHERE excerpt_id = ANY(%s)",
+            (wanted,),
+        ):
+            found[excerpt_id] = SentenceProfile(
+                excerpt_id,
+                tuple((int(a), int(b)) for a, b in json.loads(spans)),
+                decode_scores(scores),
+                bytes(vectors) if vectors is not None else None,
+            )
+        return found
+
+    @contextmanager
+    def rewriting_scores(self) -> Iterator[None]:
+        """Every score is about to be written again. The theme index stays (dropping it
+        would lock every reader of the team out until the commit)."""
+        self._execute("DELETE FROM scores")
+        self._execute("DELETE FROM sentences")
+        self._rewriting = True
+        try:
+            yield
+        finally:
+            self._rewriting = False
+        self._recount(None)
+
+    @_reported
+    def _execute(self, sql: str) -> None:
+        self.db.execute(sql)
+
+    @_reported
+    def set_evidence(
+        self,
+        vectors: Iterable[tuple[str, bytes]],
+        hits: Iterable[tuple[str, str, float, str]],
+    ) -> None:
+        with self.db.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO vectors(excerpt_id, vector) VALUES (%s, %s) "
+                "ON CONFLICT (excerpt_id) DO UPDATE SET vector = excluded.vector",
+                list(vectors),
+            )
+            cursor.executemany(
+                "INSERT INTO phrase_hits(excerpt_id, theme_id, score, found) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (excerpt_id, theme_id) DO UPDATE SET "
+                "score = excluded.score, found = excluded.found",
+                list(hits),
+            )
+
+    @_reported
+    def clear_phrase_hits(self) -> None:
+        self.db.execute("DELETE FROM phrase_hits")
+
+    @_reported_rows
+    def corpus_rows(self) -> Iterator[tuple[str, str, int, bytes | None]]:
+        """Every excerpt as (id, source id, position, vector or None), by id: streamed
+        through a server-side cursor, so a large corpus is never held at once."""
+        with self.db.transaction(), self.db.cursor(name="corpus_rows") as cursor:
+            cursor.itersize = 5000
+            cursor.execute(
+                "SELECT e.id, e.source_id, e.position, v.vector FROM excerpts e "
+                "LEFT JOIN vectors v ON v.excerpt_id = e.id ORDER BY e.id"
+            )
+            for eid, sid, position, vector in cursor:
+                yield eid, sid, position, bytes(vector) if vector is not None else None
+
+    @_reported_rows
+    def phrase_rows(self) -> Iterator[tuple[str, str, float, str]]:
+        with self.db.transaction(), self.db.cursor(name="phrase_rows") as cursor:
+            cursor.itersize = 5000
+            cursor.execute("SELECT excerpt_id, theme_id, score, found FROM phrase_hits")
+            yield from cursor
+
+    @_reported
+    def phrase_hits_of(self, excerpt_id: str) -> list[tuple[str, str]]:
+        """One excerpt's stored keyword matches: (theme id, found) pairs."""
+        rows = self.db.execute(
+            "SELECT theme_id, found FROM phrase_hits WHERE excerpt_id = %s", (excerpt_id,)
+        ).fetchall()
+        return [(str(theme), str(found)) for theme, found in rows]
+
+    @_reported
+    def vectors_missing(self) -> bool:
+        """Whether some excerpt has no stored vector (vectors go with their excerpt)."""
+        row = self.db.execute(
+            "SELECT (SELECT count(*) FROM excerpts) > (SELECT count(*) FROM vectors)"
+        ).fetchone()
+        return bool(row and row[0])
+
+    @_reported
+    def missing_vectors(self) -> list[Excerpt]:
+        rows = self.db.execute(
+            f"SELECT {_EXCERPT} FROM excerpts e LEFT JOIN vectors v ON v.excerpt_id = e.id "
+            "WHERE v.excerpt_id IS NULL ORDER BY e.n"
+        )
+        return [_excerpt(row) for row in rows]
+
+    @_reported
+    def excerpt_texts(self, excerpt_ids: Sequence[str]) -> dict[str, str]:
+        rows = self.db.execute(
+            "SELECT id, text FROM excerpts WHERE id = ANY(%s)", (list(excerpt_ids),)
+        )
+        return {row[0]: row[1] for row in rows}
+
+    @_reported
+    def replace_manual(self, decisions: Iterable[tuple[str, str, str]]) -> None:
+        """The decisions the queries apply: (excerpt id, theme id, 'added' | 'removed')."""
+        rows = list({(e, t): (e, t, d) for e, t, d in decisions}.values())
+        with self.db.transaction():
+            before = set(self.db.execute("SELECT excerpt_id, theme_id, decision FROM manual"))
+            self.db.execute("DELETE FROM manual")
+            with self.db.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO manual(excerpt_id, theme_id, decision) VALUES (%s, %s, %s)",
+                    rows,
+                )
+            changed = before ^ set(rows)
+            self._recount(self._sources_of({row[0] for row in changed}))
+
+    def _sources_of(self, excerpt_ids: set[str]) -> list[str]:
+        if not excerpt_ids:
+            return []
+        rows = self.db.execute(
+            "SELECT DISTINCT source_id FROM excerpts WHERE id = ANY(%s)", (sorted(excerpt_ids),)
+        )
+        return sorted(row[0] for row in rows)
+
+    def _recount(self, source_ids: Sequence[str] | None) -> None:
+        """Bring the kept theme counts in step with the tags of these sources (None: all),
+        in the caller's transaction."""
+        if source_ids is not None and not source_ids:
+            return
+        if source_ids is None:
+            self.db.execute("DELETE FROM source_themes")
+            where, params = "true", {}
+        else:
+            where, params = "e.source_id = ANY(%(sources)s)", {"sources": list(source_ids)}
+            self.db.execute("DELETE FROM source_themes WHERE source_id = ANY(%(sources)s)", params)
+        self.db.execute(
+            "INSERT INTO source_themes(source_id, theme_id, excerpts) "
+            f"SELECT source_id, theme_id, count(*) FROM ({_CARRIED.format(where=where)}) c "
+            "GROUP BY source_id, theme_id",
+            params,
+        )
+        # The totals from the kept rows: a few per source, never the tags themselves.
+        self.db.execute("DELETE FROM theme_totals")
+        self.db.execute(
+            "INSERT INTO theme_totals(theme_id, excerpts, sources) "
+            "SELECT theme_id, sum(excerpts), count(*) FROM source_themes GROUP BY theme_id"
+        )
+
+    # -- reading: sources and excerpts ----------------------------------------
+
+    @_reported
+    def has_source(self, source_id: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM sources WHERE id = %s", (source_id,)).fetchone()
+            is not None
+        )
+
+    @_reported
+    def source(self, source_id: str) -> Source | None:
+        cached = self._sources.get(source_id)
+        if cached is not None:
+            return cached
+        row = self.db.execute(
+            f"SELECT {_SOURCE} FROM sources WHERE id = %s", (source_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        found = _source(row)
+        self._sources[source_id] = found
+        return found
+
+    @_reported
+    def source_by_file(self, file: str) -> Source | None:
+        row = self.db.execute("SELECT id FROM sources WHERE file = %s", (file,)).fetchone()
+        return None if row is None else self.source(row[0])
+
+    @_reported
+    def sources(self) -> list[Source]:
+        return [
+            _source(r) for r in self.db.execute(f"SELECT {_SOURCE} FROM sources ORDER BY added")
+        ]
+
+    @_reported
+    def source_titles(self) -> list[tuple[str, str | None]]:
+        """Every source's id and title, in the order they were added."""
+        rows = self.db.execute("SELECT id, title FROM sources ORDER BY added")
+        return [(row[0], strip_controls(row[1]) if row[1] else row[1]) for row in rows]
+
+    @_reported
+    def source_excerpt_counts(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT source_id, count(*) FROM excerpts GROUP BY source_id")
+        return {row[0]: int(row[1]) for row in rows}
+
+    @_reported
+    def count_sources(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM sources").fetchone()[0])  # type: ignore[index]
+
+    @_reported
+    def count_excerpts(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM excerpts").fetchone()[0])  # type: ignore[index]
+
+    @_reported
+    def excerpt(self, excerpt_id: str) -> Excerpt | None:
+        row = self.db.execute(
+            f"SELECT {_EXCERPT} FROM excerpts e WHERE e.id = %s", (excerpt_id,)
+        ).fetchone()
+        return None if row is None else _excerpt(row)
+
+    @_reported
+    def excerpts(self, source_id: str | None = None) -> list[Excerpt]:
+        if source_id is None:
+            rows = self.db.execute(
+                f"SELECT {_EXCERPT} FROM excerpts e JOIN sources s ON s.id = e.source_id "
+                "ORDER BY s.added, e.position"
+            )
+        else:
+            rows = self.db.execute(
+                f"SELECT {_EXCERPT} FROM excerpts e WHERE e.source_id = %s ORDER BY e.position",
+                (source_id,),
+            )
+        return [_excerpt(row) for row in rows]
+
+    @_reported_rows
+    def iter_excerpt_batches(self, size: int = 2000) -> Iterator[list[Excerpt]]:
+        last = 0
+        while True:
+            rows = self.db.execute(
+                f"SELECT {_EXCERPT}, e.n FROM excerpts e WHERE e.n > %s ORDER BY e.n LIMIT %s",
+                (last, size),
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1][6]
+            yield [_excerpt(row) for row in rows]
+
+    @_reported
+    def find_excerpt_by_text(self, text: str) -> Excerpt | None:
+        wanted = canonical(text)
+        if not wanted:
+            return None
+        candidates = self._fts_candidates(text)
+        for candidate in candidates:
+            if canonical(candidate.text) == wanted:
+                return candidate
+        for candidate in candidates:
+            if wanted in canonical(candidate.text):
+                return candidate
+        return None
+
+    def _fts_candidates(self, text: str, limit: int = 50) -> list[Excerpt]:
+        words = [w for w in _words(text) if len(w) > 3][:12]
+        if not words:
+            return []
+        rows = self.db.execute(
+            f"SELECT {_EXCERPT} FROM excerpts e, to_tsquery('briefing', %s) q "
+            "WHERE e.tsv @@ q ORDER BY ts_rank_cd(e.tsv, q) DESC, e.id LIMIT %s",
+            (" & ".join(words), limit),
+        )
+        return [_excerpt(row) for row in rows]
+
+    # -- reading: themes --------------------------------------------------------
+
+    @_reported
+    def excerpts_for_theme(self, theme_id: str, limit: int | None = None) -> list[ScoredExcerpt]:
+        added = self.db.execute(
+            f"SELECT {_EXCERPT}, coalesce(sc.score, 0) AS score, true "
+            "FROM manual m JOIN excerpts e ON e.id = m.excerpt_id "
+            "LEFT JOIN scores sc ON sc.excerpt_id = m.excerpt_id AND sc.theme_id = m.theme_id "
+            "WHERE m.theme_id = %(t)s AND m.decision = 'added' ORDER BY score DESC, e.id "
+            "LIMIT %(n)s",
+            {"t": theme_id, "n": limit},
+        ).fetchall()
+        tagged = self.db.execute(
+            f"SELECT {_EXCERPT}, sc.score AS score, false "
+            "FROM scores sc JOIN excerpts e ON e.id = sc.excerpt_id "
+            "WHERE sc.theme_id = %(t)s AND sc.tagged = 1 AND NOT EXISTS ("
+            " SELECT 1 FROM manual m WHERE m.excerpt_id = sc.excerpt_id AND m.theme_id = %(t)s) "
+            "ORDER BY sc.score DESC, e.id LIMIT %(n)s",
+            {"t": theme_id, "n": None if limit is None else max(limit - len(added), 0)},
+        ).fetchall()
+        found: list[ScoredExcerpt] = []
+        for row in [*added, *tagged]:
+            source = self.source(row[1])
+            if source is not None:
+                found.append(ScoredExcerpt(_excerpt(row), source, float(row[6]), bool(row[7])))
+        return found
+
+    @_reported
+    def themes_of(self, excerpt_ids: Sequence[str]) -> dict[str, dict[str, float]]:
+        result: dict[str, dict[str, float]] = {eid: {} for eid in excerpt_ids}
+        wanted = list(excerpt_ids)
+        for eid, theme, score in self.db.execute(
+            "SELECT excerpt_id, theme_id, score FROM scores WHERE tagged = 1 "
+            "AND excerpt_id = ANY(%s)",
+            (wanted,),
+        ):
+            result[eid][theme] = float(score)
+        for eid, theme, decision in self.db.execute(
+            "SELECT excerpt_id, theme_id, decision FROM manual WHERE excerpt_id = ANY(%s)",
+            (wanted,),
+        ):
+            if decision == "added":
+                result[eid].setdefault(theme, 1.0)
+            else:
+                result[eid].pop(theme, None)
+        return result
+
+    @_reported
+    def scores_of(self, excerpt_ids: Sequence[str]) -> dict[str, dict[str, float]]:
+        result: dict[str, dict[str, float]] = {eid: {} for eid in excerpt_ids}
+        for eid, theme, score in self.db.execute(
+            "SELECT excerpt_id, theme_id, score FROM scores WHERE excerpt_id = ANY(%s)",
+            (list(excerpt_ids),),
+        ):
+            result[eid][theme] = float(score)
+        return result
+
+    @_reported
+    def theme_excerpt_counts(self) -> dict[str, int]:
+        """Per theme, how many excerpts carry it (kept as tags are written)."""
+        rows = self.db.execute("SELECT theme_id, excerpts FROM theme_totals")
+        return {row[0]: int(row[1]) for row in rows}
+
+    @_reported
+    def theme_counts(self) -> dict[str, ThemeCount]:
+        rows = self.db.execute("SELECT theme_id, excerpts, sources FROM theme_totals")
+        return {row[0]: ThemeCount(row[0], int(row[1]), int(row[2])) for row in rows}
+
+    @_reported
+    def theme_matrix(self) -> dict[str, dict[str, int]]:
+        matrix: dict[str, dict[str, int]] = {}
+        for source_id, theme_id, count in self.db.execute(
+            "SELECT source_id, theme_id, excerpts FROM source_themes"
+        ):
+            matrix.setdefault(source_id, {})[theme_id] = int(count)
+        return matrix
+
+    # -- search -----------------------------------------------------------------
+
+    @_reported
+    def search(self, query: str, theme_id: str | None = None, limit: int = 50) -> list[SearchHit]:
+        """Full-text search, best match first, in the syntax of the SQLite store: words by
+        stem, "phrases", prefix*, OR, NOT, NEAR(a b, 5)."""
+        import psycopg
+
+        if not query.strip():
+            return []
+        translated = to_tsquery_text(query)
+        if translated is None:
+            return []
+        try:
+            return self._search(translated, theme_id, limit)
+        except psycopg.errors.SyntaxError:
+            words = _words(query)
+            return self._search(" & ".join(words), theme_id, limit) if words else []
+
+    def _search(self, tsquery: str, theme_id: str | None, limit: int) -> list[SearchHit]:
+        sql = (
+            f"SELECT {_EXCERPT}, ts_rank_cd(e.tsv, q) AS rank "
+            "FROM excerpts e, to_tsquery('briefing', %(q)s) q WHERE e.tsv @@ q "
+        )
+        params: dict[str, object] = {"q": tsquery, "limit": limit}
+        if theme_id is not None:
+            sql += f"AND {_CARRIES} "
+            params["t"] = theme_id
+        sql += "ORDER BY rank DESC, e.id LIMIT %(limit)s"
+        # The highlight is worked out for the hits kept only (it reads their text again).
+        rows = self.db.execute(
+            f"SELECT h.*, ts_headline('briefing', h.text, to_tsquery('briefing', %(q)s), "
+            f"'{_HEADLINE}') FROM ({sql}) h ORDER BY h.rank DESC, h.id",
+            params,
+        ).fetchall()
+        hits: list[SearchHit] = []
+        for row in rows:
+            source = self.source(row[1])
+            if source is not None:
+                hits.append(
+                    SearchHit(_excerpt(row), source, _snippet(row[7], row[5]), -float(row[6]))
+                )
+        return hits
+
+    @_reported
+    def suggest(self, query: str, count: int = 5) -> list[str]:
+        """Words of the corpus closest in spelling to the query's words (for an empty search)."""
+        import difflib
+
+        found: list[str] = []
+        for word in re.findall(r"\w+", query.casefold()):
+            if word in ("and", "or", "not", "near") or len(word) < 3:
+                continue
+            rows = self.db.execute(
+                "SELECT word FROM vocabulary "
+                "WHERE word >= %s AND word < %s AND length(word) BETWEEN %s AND %s "
+                "ORDER BY ndoc DESC LIMIT 5000",
+                (word[0], chr(ord(word[0]) + 1), len(word) - 3, len(word) + 2),
+            ).fetchall()
+            stems = [r[0] for r in rows]
+            for stem in difflib.get_close_matches(word, stems, n=count, cutoff=0.7):
+                shown = self._surface(stem)
+                if shown and shown not in found and shown != word:
+                    found.append(shown)
+        return found[:count]
+
+    def _surface(self, stem: str) -> str | None:
+        row = self.db.execute(
+            "SELECT e.text FROM excerpts e WHERE e.tsv @@ %s::tsquery LIMIT 1",
+            ("'" + stem.replace("'", "''") + "'",),
+        ).fetchone()
+        if row is None:
+            return None
+        match = re.search(rf"\b{re.escape(stem)}\w*", row[0], re.IGNORECASE)
+        return match.group(0).casefold() if match else stem
+
+    # -- the team's truth: taxonomy, decisions, originals ---------------------------
+
+    def sync_taxonomy(self, workspace: Workspace) -> None:
+        """Bring the team's published taxonomy into the workspace's themes.yaml.
+
+        The first workspace on an empty store publishes its own. A themes.yaml the
+        analyst changed since it was last brought in is left alone: it is theirs until
+        `briefing tag` publishes it (the app and every command say to run it)."""
+        published = self.published_taxonomy()
+        local = _read_text(workspace.themes_path)
+        if published is None:
+            if local is not None:
+                self.publish_taxonomy(workspace)
+            return
+        pulled = _pulled_path(workspace)
+        if local == published:
+            if _read_text(pulled) != published:
+                write_atomic(pulled, published.encode("utf-8"))
+            return
+        if local is None or _read_text(pulled) in (None, local):
+            write_atomic(workspace.themes_path, published.encode("utf-8"))
+            write_atomic(pulled, published.encode("utf-8"))
+
+    @_reported
+    def published_taxonomy(self) -> str | None:
+        row = self.db.execute("SELECT text FROM taxonomy ORDER BY version DESC LIMIT 1").fetchone()
+        return None if row is None else str(row[0])
+
+    def publish_taxonomy(self, workspace: Workspace) -> None:
+        """Make the workspace's themes.yaml the team's taxonomy (validated first)."""
+        from briefing.tagging import load_themes
+        from briefing.tagging.manual import Stamp
+
+        load_themes(workspace.themes_path)  # a broken file is refused with its line
+        text = _read_text(workspace.themes_path)
+        if text is None or text == self.published_taxonomy():
+            return
+        self._publish(text, Stamp.now().by)
+        write_atomic(_pulled_path(workspace), text.encode("utf-8"))
+
+    @_reported
+    def _publish(self, text: str, by: str) -> None:
+        self.db.execute("INSERT INTO taxonomy(text, by_user) VALUES (%s, %s)", (text, by))
+
+    @_reported
+    def manual_tags(self, workspace: Workspace) -> ManualTags:
+        """Every analyst's decisions, the latest on each excerpt and theme."""
+        from briefing.tagging.manual import ManualTags, Stamp
+
+        tags = ManualTags()
+        for eid, theme, decision, text, by, at in self.db.execute(
+            "SELECT excerpt_id, theme_id, decision, text, by_user, at FROM decisions "
+            "ORDER BY excerpt_id, theme_id"
+        ):
+            decide = tags.add if decision == "added" else tags.remove
+            decide(eid, theme, text, Stamp(by, at))
+        return tags
+
+    @_reported
+    def save_manual_tags(self, workspace: Workspace, tags: ManualTags) -> None:
+        """Make the stored decisions these: each change is also logged, with who and when,
+        so two analysts' decisions on one excerpt are both kept (the later wins)."""
+        wanted: dict[tuple[str, str], tuple[str, str | None, str, str]] = {}
+        for table, decision in ((tags.added, "added"), (tags.removed, "removed")):
+            for eid, themes in table.items():
+                for theme in themes:
+                    stamp = tags.stamps.get(eid, {}).get(theme)
+                    by, at = (stamp.by, stamp.at) if stamp else ("", "")
+                    wanted[(eid, theme)] = (decision, tags.texts.get(eid), by, at)
+        with self.transaction():
+            have = {
+                (e, t): (d, x, b, a)
+                for e, t, d, x, b, a in self.db.execute(
+                    "SELECT excerpt_id, theme_id, decision, text, by_user, at FROM decisions"
+                )
+            }
+            with self.db.cursor() as cursor:
+                gone = [key for key in have if key not in wanted]
+                cursor.executemany(
+                    "DELETE FROM decisions WHERE excerpt_id = %s AND theme_id = %s", gone
+                )
+                changed = [(k, v) for k, v in wanted.items() if have.get(k) != v]
+                cursor.executemany(
+                    "INSERT INTO decisions(excerpt_id, theme_id, decision, text, by_user, at) "
+                    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (excerpt_id, theme_id) DO "
+                    "UPDATE SET decision = excluded.decision, text = excluded.text, "
+                    "by_user = excluded.by_user, at = excluded.at",
+                    [(*k, *v) for k, v in changed],
+                )
+                from briefing.tagging.manual import Stamp
+
+                now = Stamp.now()
+                cursor.executemany(
+                    "INSERT INTO decision_log(excerpt_id, theme_id, decision, by_user, at) "
+                    "VALUES (%s, %s, %s, %s, %s)",
+                    [(*k, None, now.by, now.at) for k in gone]
+                    + [
+                        (*k, v[0], v[2], v[3])
+                        for k, v in changed
+                        if have.get(k, (None,))[0] != v[0]
+                    ],
+                )
+
+    @_reported
+    def decision_history(self, excerpt_id: str) -> list[tuple[str, str | None, str, str]]:
+        """Every decision ever made on an excerpt, oldest first: (theme, decision or None
+        for a reset, by, at)."""
+        return [
+            (row[0], row[1], row[2], row[3])
+            for row in self.db.execute(
+                "SELECT theme_id, decision, by_user, at FROM decision_log "
+                "WHERE excerpt_id = %s ORDER BY n",
+                (excerpt_id,),
+            )
+        ]
+
+    @_reported
+    def decisions_stamp(self, workspace: Workspace) -> str:
+        """Changes whenever anyone's decision changes: when to re-read the decisions."""
+        row = self.db.execute("SELECT coalesce(max(n), 0) FROM decision_log").fetchone()
+        return f"log:{row[0] if row else 0}"
+
+    @_reported
+    def keep_original(self, source_id: str, original: Path, file: str) -> None:
+        """Keep the original's bytes (and its .meta.yaml) in the store: a rebuild, a dump
+        or another analyst needs no one's sources/ folder."""
+        from briefing.source_meta import meta_path
+
+        try:
+            content = original.read_bytes()
+            beside = meta_path(original)
+            meta = beside.read_text(encoding="utf-8") if beside.is_file() else None
+        except OSError as error:
+            raise InputError(f"{original}: cannot read the original ({error.strerror}).") from error
+        self.db.execute(
+            "INSERT INTO originals(source_id, file, content, meta) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (source_id) DO NOTHING",
+            (source_id, file, content, meta),
+        )
+
+    @_reported
+    def keep_meta(self, source_id: str, meta_file: Path) -> None:
+        """A correction of a source's metadata, kept with its original (a dump writes it
+        back as the .meta.yaml beside it)."""
+        meta = _read_text(meta_file)
+        self.db.execute("UPDATE originals SET meta = %s WHERE source_id = %s", (meta, source_id))
+
+    @_reported_rows
+    def originals(self, workspace: Workspace) -> Iterator[tuple[str, bytes, str | None]]:
+        """Every source's original as (file name, bytes, .meta.yaml text or None)."""
+        with self.db.transaction(), self.db.cursor(name="originals") as cursor:
+            cursor.itersize = 200
+            cursor.execute(
+                "SELECT o.file, o.content, o.meta FROM originals o "
+                "JOIN sources s ON s.id = o.source_id ORDER BY s.added"
+            )
+            for file, content, meta in cursor:
+                yield file, bytes(content), meta
+
+    def taxonomy_text(self, workspace: Workspace) -> str | None:
+        return self.published_taxonomy()
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise WorkspaceError(f"{path}: cannot read it ({error.strerror}).") from error
+
+
+def _pulled_path(workspace: Workspace) -> Path:
+    """The team taxonomy as this workspace last brought it in: whether themes.yaml was
+    changed since (an edit not yet published)."""
+    return workspace.db_path.with_name("themes.published.yaml")
+
+
+def _words(text: str) -> list[str]:
+    """The words of a text as tsquery operands (letters and digits only)."""
+    return [w for w in re.findall(r"[^\W_]+", text)]
+
+
+_TOKEN = re.compile(
+    r'"(?P<phrase>[^"]*)"?|(?P<near>NEAR)\s*\(|(?P<open>\()|(?P<close>\))|'
+    r"(?P<word>[^\W_]+)(?P<star>\*)?|(?P<other>.)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+_OPERATORS = ("&", "|", "& !", "(")
+
+
+def to_tsquery_text(query: str) -> str | None:
+    """The FTS5 query a user typed as tsquery text for `to_tsquery('briefing', ...)`.
+
+    Words are ANDed; "a phrase" is a <-> chain; prefix* is prefix:*; OR, AND, NOT and
+    parentheses keep their meaning; NEAR(a b, N) is a and b within N words of each other
+    in either order. None when the query holds no word.
+    """
+    out: list[str] = []  # operands and operators, in order
+    pos = 0
+    depth = 0
+
+    def operand(text: str) -> None:
+        if out and out[-1] not in _OPERATORS:
+            out.append("&")
+        out.append(text)
+
+    while pos < len(query):
+        match = _TOKEN.match(query, pos)
+        if match is None:
+            break
+        pos = match.end()
+        if match.group("phrase") is not None:
+            words = _words(match.group("phrase"))
+            if words:
+                operand("(" + " <-> ".join(words) + ")")
+        elif match.group("near"):
+            end = query.find(")", pos)
+            inner = query[pos : end if end >= 0 else len(query)]
+            pos = end + 1 if end >= 0 else len(query)
+            distance = 10
+            found = re.search(r",\s*(\d+)\s*$", inner)
+            if found:
+                distance = min(int(found.group(1)), 50)
+                inner = inner[: found.start()]
+            words = _words(inner)
+            if len(words) == 2:
+                a, b = words
+                options = [
+                    f"{x} <{n}> {y}" for n in range(1, distance + 2) for x, y in ((a, b), (b, a))
+                ]
+                operand("(" + " | ".join(options) + ")")
+            elif words:
+                operand("(" + " & ".join(words) + ")")
+        elif match.group("open"):
+            if out and out[-1] not in _OPERATORS:
+                out.append("&")
+            out.append("(")
+            depth += 1
+        elif match.group("close"):
+            if depth > 0 and out and out[-1] != "(":
+                out.append(")")
+                depth -= 1
+        elif match.group("word"):
+            word = match.group("word")
+            upper = word.upper()
+            if upper in ("OR", "AND", "NOT") and word == upper and out:
+                if out[-1] in _OPERATORS:
+                    continue
+                out.append({"OR": "|", "AND": "&", "NOT": "& !"}[upper])
+            else:
+                operand(word.casefold() + (":*" if match.group("star") else ""))
+    while out and out[-1] in _OPERATORS:
+        if out[-1] == "(":
+            depth -= 1
+        out.pop()
+    out += [")"] * max(depth, 0)
+    text = " ".join(out)
+    return text if _words(text) else None
+
+
+def _snippet(headline: str, text: str) -> str:
+    """ts_headline's fragment, marked with an ellipsis where it cuts the excerpt."""
+    plain = headline.replace("[", "").replace("]", "")
+    if not plain:
+        return headline
+    start = text.find(plain[: min(len(plain), 20)])
+    lead = "…" if start > 0 else ""
+    tail = "…" if start < 0 or start + len(plain) < len(text.rstrip()) else ""
+    return f"{lead}{headline}{tail}"
+
+
+@without_controls
+def _source(row: Sequence[Any]) -> Source:
+    return Source(
+        id=row[0],
+        file=row[1],
+        title=row[2],
+        author=row[3],
+        outlet=row[4],
+        date=row[5],
+        text=row[6],
+        authors=json.loads(row[7]) if row[7] else [],
+        url=row[8],
+        accessed=row[9],
+        type=row[10],
+    )
+
+
+@without_controls
+def _excerpt(row: Sequence[Any]) -> Excerpt:
+    return Excerpt(
+        id=row[0], source_id=row[1], position=row[2], start=row[3], end=row[4], text=row[5]
+    )

@@ -1,0 +1,122 @@
+"""A real PostgreSQL server for the tests, started in a temporary folder.
+
+initdb refuses to run as root (CI runs as root), so the server then runs as the
+unprivileged `postgres` user (Debian's package makes it), else as `nobody`. It listens
+on a unix socket in its own folder only: no port is taken, no other server is touched.
+Without PostgreSQL installed the tests that need it skip with one line; on CI they fail
+instead, since CI installs it (.ci/run) and must run them.
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_counter = itertools.count(1)
+
+
+def find_tool(name: str) -> Path | None:
+    """A PostgreSQL program: on PATH, else in Debian's versioned folder (newest first)."""
+    found = shutil.which(name)
+    if found:
+        return Path(found)
+    folders = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name), reverse=True
+    )
+    for folder in folders:
+        candidate = Path(folder) / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def require_postgres() -> tuple[Path, Path]:
+    """initdb and pg_ctl, or the test skips (fails on CI) with the reason."""
+    initdb, pg_ctl = find_tool("initdb"), find_tool("pg_ctl")
+    if initdb is None or pg_ctl is None:
+        reason = "PostgreSQL is not installed (no initdb/pg_ctl); the team-store tests need it"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}: .ci/run installs the postgresql package", pytrace=False)
+        pytest.skip(reason)
+    return initdb, pg_ctl
+
+
+class Server:
+    """One PostgreSQL cluster in a folder of its own, run by an unprivileged user."""
+
+    def __init__(self) -> None:
+        self.initdb, self.pg_ctl = require_postgres()
+        # Not under pytest's tmp_path: its folders are private to root, and the server's
+        # user must reach its own folder.
+        self.folder = Path(tempfile.mkdtemp(prefix="briefing-pg-"))
+        self.data = self.folder / "data"
+        self.user = _server_user()
+        if self.user is not None:
+            os.chown(self.folder, self.user.pw_uid, self.user.pw_gid)
+        self._run(
+            [str(self.initdb), "-D", str(self.data), "-U", "briefing", "--auth=trust"]
+            + ["-E", "UTF8", "--no-locale", "--no-sync"]
+        )
+        self.start()
+
+    def _run(self, command: list[str]) -> None:
+        if self.user is not None:
+            command = ["runuser", "-u", self.user.pw_name, "--", *command]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=self.folder)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)}: {done.stderr or done.stdout}")
+
+    def start(self) -> None:
+        options = (
+            f"-c listen_addresses='' -c unix_socket_directories={self.folder} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        log = self.folder / "server.log"
+        self._run(
+            [str(self.pg_ctl), "-D", str(self.data), "-o", options, "-l", str(log), "-w", "start"]
+        )
+
+    def kill(self) -> None:
+        """Stop the server at once, as a crash or a pulled cable would."""
+        self._run([str(self.pg_ctl), "-D", str(self.data), "-m", "immediate", "-w", "stop"])
+
+    def stop(self) -> None:
+        subprocess.run(
+            (["runuser", "-u", self.user.pw_name, "--"] if self.user else [])
+            + [str(self.pg_ctl), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
+            capture_output=True,
+            cwd=self.folder,
+        )
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def url(self, database: str) -> str:
+        return f"postgresql://briefing@/{database}?host={self.folder}"
+
+    def new_database(self) -> str:
+        """A fresh, empty database; its address."""
+        import psycopg
+
+        name = f"test_{os.getpid()}_{next(_counter)}"
+        with psycopg.connect(self.url("postgres"), autocommit=True) as db:
+            db.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+        return self.url(name)
+
+
+def _server_user() -> pwd.struct_passwd | None:
+    """Who runs the server: None (this user) unless this is root, which initdb refuses."""
+    if os.geteuid() != 0:
+        return None
+    for name in ("postgres", "nobody"):
+        try:
+            return pwd.getpwnam(name)
+        except KeyError:
+            continue
+    raise RuntimeError("running as root with no `postgres` or `nobody` user to run PostgreSQL")
