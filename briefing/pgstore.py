@@ -31,6 +31,7 @@ from briefing.errors import InputError, WorkspaceError
 from briefing.files import write_atomic
 from briefing.ids import canonical
 from briefing.model import Excerpt, ScoredExcerpt, SentenceProfile, Source, ThemeScore
+from briefing.spelling import close_words
 from briefing.store import STORED_SCORE_FLOOR, NotBuilt, SearchHit, ThemeCount
 from briefing.stores import StoreUnavailable
 
@@ -997,24 +998,16 @@ class PgStore:
     @_reported
     def suggest(self, query: str, count: int = 5) -> list[str]:
         """Words of the corpus closest in spelling to the query's words (for an empty search)."""
-        import difflib
+        return close_words(query, count, self._stems_like, self._surface)
 
-        found: list[str] = []
-        for word in re.findall(r"\w+", query.casefold()):
-            if word in ("and", "or", "not", "near") or len(word) < 3:
-                continue
-            rows = self.db.execute(
-                "SELECT word FROM vocabulary "
-                "WHERE word >= %s AND word < %s AND length(word) BETWEEN %s AND %s "
-                "ORDER BY ndoc DESC LIMIT 5000",
-                (word[0], chr(ord(word[0]) + 1), len(word) - 3, len(word) + 2),
-            ).fetchall()
-            stems = [r[0] for r in rows]
-            for stem in difflib.get_close_matches(word, stems, n=count, cutoff=0.7):
-                shown = self._surface(stem)
-                if shown and shown not in found and shown != word:
-                    found.append(shown)
-        return found[:count]
+    def _stems_like(self, word: str) -> list[str]:
+        rows = self.db.execute(
+            "SELECT word FROM vocabulary "
+            "WHERE word >= %s AND word < %s AND length(word) BETWEEN %s AND %s "
+            "ORDER BY ndoc DESC LIMIT 5000",
+            (word[0], chr(ord(word[0]) + 1), len(word) - 3, len(word) + 2),
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def _surface(self, stem: str) -> str | None:
         row = self.db.execute(

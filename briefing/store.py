@@ -21,6 +21,7 @@ from briefing.errors import WorkspaceError
 from briefing.filetruth import WorkspaceFiles
 from briefing.ids import canonical
 from briefing.model import Excerpt, ScoredExcerpt, SentenceProfile, Source, ThemeScore
+from briefing.spelling import close_words
 
 # Each entry upgrades the schema by one version; the list index + 1 is the version
 # it produces. A new version is a new entry, never an edit of an old one.
@@ -895,29 +896,18 @@ class Store(WorkspaceFiles):
             return self._search(" ".join(f'"{w}"' for w in words), theme_id, limit)
 
     def suggest(self, query: str, count: int = 5) -> list[str]:
-        """Words of the corpus closest in spelling to the query's words (for an empty search).
+        """Words of the corpus closest in spelling to the query's words (for an empty search):
+        stems of the index's vocabulary, each shown as a word the corpus really uses."""
+        return close_words(query, count, self._stems_like, self._surface)
 
-        Candidates come from the index's vocabulary (stems), narrowed by first letter and
-        length before they are compared, so this stays quick on a large corpus; each stem
-        is shown as a word the corpus really uses.
-        """
-        import difflib
-
-        found: list[str] = []
-        for word in re.findall(r"\w+", query.casefold()):
-            if word in ("and", "or", "not", "near") or len(word) < 3:
-                continue
-            rows = self.db.execute(
-                "SELECT term FROM excerpts_vocab WHERE term >= ? AND term < ? "
-                "AND length(term) BETWEEN ? AND ? ORDER BY doc DESC LIMIT 5000",
-                (word[0], chr(ord(word[0]) + 1), len(word) - 3, len(word) + 2),
-            ).fetchall()
-            stems = [r[0] for r in rows]
-            for stem in difflib.get_close_matches(word, stems, n=count, cutoff=0.7):
-                shown = self._surface(stem)
-                if shown and shown not in found and shown != word:
-                    found.append(shown)
-        return found[:count]
+    def _stems_like(self, word: str) -> list[str]:
+        """The vocabulary's stems of the word's first letter and about its length."""
+        rows = self.db.execute(
+            "SELECT term FROM excerpts_vocab WHERE term >= ? AND term < ? "
+            "AND length(term) BETWEEN ? AND ? ORDER BY doc DESC LIMIT 5000",
+            (word[0], chr(ord(word[0]) + 1), len(word) - 3, len(word) + 2),
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def _surface(self, stem: str) -> str | None:
         """A word of the corpus with this stem, as the text writes it."""

@@ -4,7 +4,9 @@ The CLI and the TUI call only what is exported here; nothing in this package imp
 Textual or Typer.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from briefing.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from briefing.memo.brief import (
@@ -51,14 +53,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)
 
 
 __all__ = [

@@ -3,8 +3,9 @@
 The core of briefing calls only what is re-exported here.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from briefing.lazy import lazy_attributes
 from briefing.tagging.evaluate import EvalReport, GoldArticle, ThemeResult, evaluate, load_gold
 from briefing.tagging.manual import ManualTags, Stamp, load_manual_tags, save_manual_tags
 from briefing.tagging.taxonomy import load_themes
@@ -25,14 +26,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _LAZY)
 
 
 __all__ = [
