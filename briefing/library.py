@@ -26,7 +26,7 @@ from briefing import ids
 from briefing.errors import BriefingError, InputError, RefusedFile, WorkspaceError
 from briefing.files import write_atomic
 from briefing.locking import workspace_lock, workspace_lock_if_free
-from briefing.model import Excerpt, Source, Theme, ThemeScore
+from briefing.model import Excerpt, SentenceProfile, Source, Theme, ThemeScore
 from briefing.source_meta import FIELDS as META_FIELDS
 from briefing.source_meta import Fields, is_meta_file, load_meta, meta_path, save_meta
 from briefing.store import STORED_SCORE_FLOOR, NotBuilt
@@ -60,6 +60,7 @@ Progress = Callable[[int, int, str], None]
 """Called as (done, total, current file name) while a long run goes on."""
 
 BATCH = 256  # articles tagged and written per transaction
+PROFILES = "profiles"  # setting: the tagger fingerprint the stored sentence profiles follow
 INCOMING = ".briefing-incoming"  # in sources/: originals copied, their sources not yet stored
 # Errors of the disk as a whole, which end the run rather than refuse one file.
 _DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
@@ -333,6 +334,7 @@ class Library:
             pending = []
             if self.store.get_setting("phrases") is None:  # a new store: its matches are current
                 self.store.set_setting("phrases", self.tagger.phrase_fingerprint)
+                self.store.set_setting(PROFILES, self.tagger.fingerprint)  # and its profiles
             if summary.added or self.store.get_setting("tagger") != self.tagger.fingerprint:
                 self.calibrate()
         except BaseException:
@@ -611,39 +613,55 @@ class Library:
         tagger = self.tagger
         total = self.store.count_excerpts()
         reread = self.store.get_setting("phrases") != tagger.phrase_fingerprint
+        # The memo's sentence profiles come from each excerpt's own tags: they follow the
+        # whole taxonomy (descriptions and settings too), never the calibration.
+        reprofile = self.store.get_setting(PROFILES) != tagger.fingerprint
         missing: set[str] = set()
         # (asks for the model only when it could help)
         if self.store.vectors_missing() and tagger.semantic:
             missing = {e.id for e in self.store.missing_vectors()}
         done = 0
         with self._locked():
-            if reread or missing:
+            if reread or missing or reprofile:
                 with self.store.transaction():
                     if reread:
                         self.store.clear_phrase_hits()
+                    if reprofile:
+                        self.store.clear_sentence_profiles()
                     for batch in self.store.iter_excerpt_batches():
                         texts = [e.text for e in batch]
                         todo = [e for e in batch if e.id in missing]
                         embedded = tagger.embed([e.text for e in todo]) if todo else None
-                        found = tagger.read_phrases(texts) if reread else []
+                        found = tagger.read_phrases(texts) if reread or reprofile else []
                         self.store.set_evidence(
-                            self._vector_rows(todo, embedded), self._hit_rows(batch, found)
+                            self._vector_rows(todo, embedded),
+                            self._hit_rows(batch, found) if reread else [],
                         )
-                        if reread:  # the memo's sentence profiles follow the taxonomy
-                            from briefing.memo.sentences import profile_sentences
-
-                            scores = tagger.scores_of(tagger.embed(texts), found)
-                            self.store.set_sentence_profiles(
-                                profile_sentences(tagger, batch, scores)
-                            )
+                        if reprofile:
+                            self.store.set_sentence_profiles(self._profiles(batch, found))
                         done += len(batch)
                         if progress:
                             progress(done, total, "")
                     self.store.set_setting("phrases", tagger.phrase_fingerprint)
+                    self.store.set_setting(PROFILES, tagger.fingerprint)
             count = self.calibrate()
             if progress:
                 progress(total, total, "")
             return count
+
+    def _profiles(
+        self, excerpts: Sequence[Excerpt], found: Sequence[Sequence[PhraseHit]]
+    ) -> list[SentenceProfile]:
+        """The memo's sentence profiles of the excerpts, as ingest's workers make them:
+        from each excerpt's own (context-free) tags."""
+        from briefing.memo.sentences import profile_tagged
+        from briefing.tagging.contextfree import Blended
+
+        tagger = self.tagger
+        theme_ids = [theme.id for theme in tagger.themes]
+        embedded = tagger.embed([e.text for e in excerpts]) if excerpts else None
+        tagged = [[theme_ids[t] for t in row] for row in Blended(tagger, embedded, found).tagged()]
+        return profile_tagged(tagger, excerpts, tagged)
 
     def _build(self, progress: Progress | None) -> IngestSummary:
         """Fill this library's new store, at `building`, from the workspace's files

@@ -629,7 +629,7 @@ class PgStore:
         """Every score is about to be written again. The theme index stays (dropping it
         would lock every reader of the team out until the commit)."""
         self._execute("DELETE FROM scores")
-        self._execute("DELETE FROM sentences")
+        # The sentence profiles stay: they follow the taxonomy, not the calibration.
         self._rewriting = True
         try:
             yield
@@ -663,6 +663,10 @@ class PgStore:
     @_reported
     def clear_phrase_hits(self) -> None:
         self.db.execute("DELETE FROM phrase_hits")
+
+    @_reported
+    def clear_sentence_profiles(self) -> None:
+        self.db.execute("DELETE FROM sentences")
 
     @_reported_rows
     def corpus_rows(self) -> Iterator[tuple[str, str, int, bytes | None]]:

@@ -517,7 +517,7 @@ class Store(WorkspaceFiles):
         """
         self.db.execute("DROP INDEX IF EXISTS scores_by_theme")
         self.db.execute("DELETE FROM scores")
-        self.db.execute("DELETE FROM sentences")
+        # The sentence profiles stay: they follow the taxonomy, not the calibration.
         self._rewriting = True
         try:
             yield
@@ -547,6 +547,11 @@ class Store(WorkspaceFiles):
     def clear_phrase_hits(self) -> None:
         """The taxonomy changed: every excerpt's keyword matches are about to be redone."""
         self.db.execute("DELETE FROM phrase_hits")
+
+    def clear_sentence_profiles(self) -> None:
+        """The taxonomy changed: every sentence profile is about to be redone (an excerpt no
+        longer tagged on its own keeps none)."""
+        self.db.execute("DELETE FROM sentences")
 
     def corpus_rows(self) -> Iterator[tuple[str, str, int, bytes | None]]:
         """Every excerpt as (id, source id, position, stored vector or None), by id:
