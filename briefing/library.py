@@ -50,7 +50,10 @@ if TYPE_CHECKING:
     from briefing.memo import Brief, MemoDocument, Problem, VerifyProblem
     from briefing.memo.document import SectionCache
     from briefing.tagging.calibrate import CorpusMatrix
-    from briefing.tagging.corpus import CorpusTags  # numpy: loaded when tagging runs
+    from briefing.tagging.corpus import (  # numpy: loaded when tagging runs
+        CorpusInputs,
+        CorpusTags,
+    )
     from briefing.tagging.learn import Examples
     from briefing.tagging.semantic import Matrix
     from briefing.tagging.suggest import Suggestions
@@ -523,8 +526,10 @@ class Library:
         with self.store.transaction():
             for t in stale:
                 stored = self.store.theme_score_rows(theme_ids[t])
-                rows, gone = retag.changed_rows(corpus_tags, t, stored, STORED_SCORE_FLOOR)
-                self.store.change_theme_scores(theme_ids[t], rows, gone)
+                change = retag.changed_rows(corpus_tags, t, stored, STORED_SCORE_FLOOR)
+                self.store.change_theme_scores(
+                    theme_ids[t], change.rows, change.gone, change.flipped
+                )
             reached = json.loads(self.store.get_setting("reach") or "{}") | reached
             self._record_calibration(now, reached)
         return len(corpus_tags.corpus)
@@ -575,7 +580,7 @@ class Library:
         only: Callable[[CorpusMatrix, dict[int, Examples]], list[int] | None] | None = None,
     ) -> CorpusTags:
         """The corpus tagged from the store; `only` picks the themes to calibrate."""
-        from briefing.tagging.corpus import tag_corpus
+        from briefing.tagging.corpus import tag_inputs
 
         tags = self.manual_tags()
         try:
@@ -590,17 +595,46 @@ class Library:
             if fresh is not None and fresh != cached:
                 with self.store.transaction():
                     self.store.set_setting("taxonomy_vectors", fresh)
-        return tag_corpus(
+        return tag_inputs(
             tagger,
-            self.store.count_excerpts(),
-            self.store.corpus_rows(),
-            self.store.phrase_rows(),
+            self._corpus_inputs(),
             tags.added,
             tags.removed,
             pinned,
             self.store.phrase_hits_of,
             only,
         )
+
+    def _vectors_missing(self) -> bool:
+        """Whether some excerpt has no stored vector: the kept corpus matrix knows, without
+        a count over every stored vector."""
+        from briefing.tagging import matrixcache
+
+        place = self.store.corpus_matrix_place()
+        if place is not None:
+            known = matrixcache.vectors_missing(place[0], matrixcache.key_of(place[1], self.tagger))
+            if known is not None:
+                return known
+        return self.store.vectors_missing()
+
+    def _corpus_inputs(self) -> CorpusInputs:
+        """The corpus as arrays: mapped from the matrix kept beside the store when it is
+        of this corpus and tagger, else read from the store (and kept for next time)."""
+        from briefing.tagging import matrixcache
+        from briefing.tagging.corpus import read_inputs
+
+        tagger = self.tagger
+        place = self.store.corpus_matrix_place()
+        key = matrixcache.key_of(place[1], tagger) if place is not None else ""
+        if place is not None and (kept := matrixcache.load(place[0], key)) is not None:
+            return kept
+        inputs = read_inputs(
+            tagger, self.store.count_excerpts(), self.store.corpus_rows(), self.store.phrase_rows()
+        )
+        matrixcache.with_centre(inputs)
+        if place is not None:
+            matrixcache.save(place[0], key, inputs)
+        return inputs
 
     def retag(self, progress: Progress | None = None) -> int:
         """Tag every excerpt again: keyword matches re-read from the text only when
@@ -618,7 +652,7 @@ class Library:
         reprofile = self.store.get_setting(PROFILES) != tagger.fingerprint
         missing: set[str] = set()
         # (asks for the model only when it could help)
-        if self.store.vectors_missing() and tagger.semantic:
+        if self._vectors_missing() and tagger.semantic:
             missing = {e.id for e in self.store.missing_vectors()}
         done = 0
         with self._locked():
