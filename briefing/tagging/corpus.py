@@ -204,6 +204,7 @@ class CorpusInputs:
     phrase: npt.NDArray[np.float32]  # (rows, themes) keyword scores
     semantic: npt.NDArray[np.float32]  # (rows, themes) context-free meaning
     centre: tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]] | None = None  # `centred`
+    id_array: np.ndarray | None = None  # the ids as one numpy array, when kept
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -353,4 +354,6 @@ def tag_inputs(
         corpus, base, keyword_tagged, tagger.theme_vectors, thresholds, examples,
         s.calibration, wanted,
     )  # fmt: skip
-    return CorpusTags(tagger, corpus, calibrated, phrase, semantic, found_of, examples, row_of)
+    return CorpusTags(
+        tagger, corpus, calibrated, phrase, semantic, found_of, examples, row_of, inputs.id_array
+    )

@@ -33,7 +33,7 @@ from briefing.tagging.calibrate import CorpusMatrix, centred
 from briefing.tagging.corpus import CorpusInputs, PagedVectors
 from briefing.tagging.tagger import Tagger
 
-FORMAT = 4  # bump when what is kept, or how, changes
+FORMAT = 5  # bump when what is kept, or how, changes
 _DONE = "complete"  # written last: a folder without it is a write that did not finish
 _ARRAYS = ("docs", "positions", "has_vector", "phrase", "semantic")
 _STALE_TEMP = 3600  # seconds: a temporary folder this old was left by a run that died
@@ -86,6 +86,7 @@ def load(folder: Path, key: str) -> CorpusInputs | None:
         text = (place / "ids.txt").read_bytes().decode("utf-8")
         ids = text.split("\n") if rows else []
         arrays = {name: np.load(place / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
+        id_array = np.load(place / "ids.npy", mmap_mode="r")
         vectors = dense = None
         centre = None
         if meta["vectors"]:
@@ -96,7 +97,7 @@ def load(folder: Path, key: str) -> CorpusInputs | None:
                 centre = (np.load(place / "mean.npy"), np.load(place / "norms.npy"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if len(ids) != rows or any(len(a) != rows for a in arrays.values()):
+    if len(ids) != rows or any(len(a) != rows for a in [*arrays.values(), id_array]):
         return None
     return CorpusInputs(
         ids,
@@ -108,6 +109,7 @@ def load(folder: Path, key: str) -> CorpusInputs | None:
         arrays["phrase"],
         arrays["semantic"],
         centre,
+        id_array,
     )
 
 
@@ -138,6 +140,7 @@ def save(folder: Path, key: str, inputs: CorpusInputs) -> None:
         return
     try:
         (temporary / "ids.txt").write_bytes(joined.encode("utf-8"))
+        np.save(temporary / "ids.npy", _id_array(inputs))
         for name in _ARRAYS:
             np.save(temporary / f"{name}.npy", np.asarray(getattr(inputs, name)))
         if inputs.vectors is not None:
@@ -162,6 +165,11 @@ def save(folder: Path, key: str, inputs: CorpusInputs) -> None:
         shutil.rmtree(temporary, ignore_errors=True)
         return
     _forget_others(folder, final)
+
+
+def _id_array(inputs: CorpusInputs) -> np.ndarray:
+    """The ids as one numpy array (as `CorpusTags.id_array` makes it)."""
+    return np.asarray(inputs.ids, dtype=str)
 
 
 def _save_blocks(path: Path, vectors: np.ndarray, dtype: type[np.floating[Any]]) -> None:
