@@ -704,6 +704,15 @@ class Store(WorkspaceFiles):
         self._sources[source_id] = found
         return found
 
+    def _read_sources(self, source_ids: Iterable[str]) -> None:
+        """Read the sources not yet cached, 500 to a statement: a theme's list or a memo
+        names hundreds, and one statement each cost more than reading them."""
+        missing = sorted({i for i in source_ids if i not in self._sources})
+        for chunk in _chunks(missing, 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT * FROM sources WHERE id IN ({marks})", chunk):
+                self._sources[row["id"]] = _source(row)
+
     def source_by_file(self, file: str) -> Source | None:
         row = self.db.execute("SELECT id FROM sources WHERE file = ?", (file,)).fetchone()
         return None if row is None else self.source(row[0])
@@ -815,6 +824,7 @@ class Store(WorkspaceFiles):
             {"t": theme_id, "n": n if limit is None else max(limit - len(added), 0)},
         ).fetchall()
         rows = [*added, *tagged]
+        self._read_sources(row["source_id"] for row in rows)
         found: list[ScoredExcerpt] = []
         for row in rows:
             source = self.source(row["source_id"])
@@ -956,6 +966,7 @@ class Store(WorkspaceFiles):
                 n: self.db.execute(sql + "AND f.rowid = :n", {"q": match, "n": n}).fetchone()
                 for n, _ in ranked
             }
+        self._read_sources(row["source_id"] for row in found.values() if row is not None)
         hits: list[SearchHit] = []
         for rowid, rank in ranked:
             row = found.get(rowid)
