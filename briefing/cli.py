@@ -782,7 +782,7 @@ def eval_(
         )
 
 
-class Format(StrEnum):  # memo.render.FORMATS, as Typer needs it
+class Format(StrEnum):  # memo.templates.FORMATS, as Typer needs it
     md = "md"
     pdf = "pdf"
     docx = "docx"

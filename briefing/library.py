@@ -893,7 +893,7 @@ class Library:
             from briefing.memo.docx import render_docx
 
             return render_docx(document)
-        from briefing.memo.render import FORMATS
+        from briefing.memo.templates import FORMATS
 
         raise InputError(f"unknown format {fmt!r}; use {', '.join(f[0] for f in FORMATS)}.")
 

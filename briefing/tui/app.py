@@ -14,7 +14,7 @@ from textual.screen import ModalScreen, Screen
 
 from briefing.errors import BriefingError
 from briefing.library import IngestSummary, Library
-from briefing.memo.render import FORMATS
+from briefing.memo.templates import FORMATS
 from briefing.tui.commands import BriefingCommands, Command
 from briefing.tui.dialogs.decisions import StaleDecisionsDialog
 from briefing.tui.dialogs.details import DetailsDialog
