@@ -119,6 +119,7 @@ class Place(Protocol):
     """Where a workspace's store lives, and how it is opened, built and replaced."""
 
     name: str  # for messages: the database file, or the team store's address
+    shared: bool  # other analysts write to it (a team store)
 
     def open(self) -> CorpusStore: ...
     def open_built(self) -> CorpusStore: ...
@@ -135,6 +136,7 @@ class SqlitePlace:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.name = str(path)
+        self.shared = False
         self.building = path.with_name(path.name + ".building")
 
     def open(self) -> CorpusStore:
@@ -189,6 +191,7 @@ class PostgresPlace:
 
         self.url = url
         self.name = safe_address(url)
+        self.shared = True
         self.folder: Path | None = None  # a rebuild's originals, read from the store
 
     def open(self) -> CorpusStore:
