@@ -33,7 +33,7 @@ from briefing.model import Excerpt, ScoredExcerpt, SentenceProfile, Source, Them
 from briefing.searchterms import SearchTerms, quoted
 from briefing.spelling import close_words
 from briefing.store import STORED_SCORE_FLOOR, NotBuilt, SearchHit, ThemeCount
-from briefing.stores import StoreUnavailable
+from briefing.stores import StoreUnavailable, TaxonomyConflict
 
 if TYPE_CHECKING:
     from briefing.tagging.manual import ManualTags
@@ -1076,20 +1076,63 @@ class PgStore:
         return None if row is None else str(row[0])
 
     def publish_taxonomy(self, workspace: Workspace) -> None:
-        """Make the workspace's themes.yaml the team's taxonomy (validated first)."""
+        """Make the workspace's themes.yaml the team's taxonomy (validated first).
+
+        Compare-and-set: it replaces only the taxonomy this workspace last brought in. If
+        someone published since, theirs is not overwritten: the publish is refused with
+        who and when, and `take_taxonomy` (`briefing tag --theirs`) brings theirs in."""
         from briefing.tagging import load_themes
         from briefing.tagging.manual import Stamp
 
         load_themes(workspace.themes_path)  # a broken file is refused with its line
         text = _read_text(workspace.themes_path)
-        if text is None or text == self.published_taxonomy():
+        if text is None:
             return
-        self._publish(text, Stamp.now().by)
+        base = _read_text(_pulled_path(workspace))
+        with self.transaction():  # the writers' lock: two publishes take turns
+            latest = self._latest_taxonomy()
+            if latest is not None and latest[0] == text:
+                pass  # already the team's
+            elif latest is not None and latest[0] != base:
+                raise TaxonomyConflict(
+                    f"{workspace.themes_path}: not published. {latest[1] or 'Someone'} "
+                    f"published the team's taxonomy at {latest[2]} UTC, after this workspace "
+                    "last brought it in; publishing yours would overwrite theirs. Run "
+                    "`briefing tag --theirs` to take theirs (your file is kept as "
+                    f"{_mine_path(workspace).name}), make your change again on it, then run "
+                    "`briefing tag`."
+                )
+            else:
+                self.db.execute(
+                    "INSERT INTO taxonomy(text, by_user) VALUES (%s, %s)", (text, Stamp.now().by)
+                )
         write_atomic(_pulled_path(workspace), text.encode("utf-8"))
 
     @_reported
-    def _publish(self, text: str, by: str) -> None:
-        self.db.execute("INSERT INTO taxonomy(text, by_user) VALUES (%s, %s)", (text, by))
+    def _latest_taxonomy(self) -> tuple[str, str, str] | None:
+        """The published taxonomy: its text, who published it and when (UTC)."""
+        row = self.db.execute(
+            "SELECT text, by_user, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') "
+            "FROM taxonomy ORDER BY version DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]), str(row[2]))
+
+    def take_taxonomy(self, workspace: Workspace) -> tuple[Path | None, str, str] | None:
+        """Bring the team's taxonomy into themes.yaml whatever this workspace changed: its
+        own file is kept beside it (themes.mine.yaml). Returns where it was kept (None if
+        nothing differed), who published the team's, and when; None if none is published."""
+        latest = self._latest_taxonomy()
+        if latest is None:
+            return None
+        text, by, at = latest
+        local = _read_text(workspace.themes_path)
+        kept = None
+        if local is not None and local != text:
+            kept = _mine_path(workspace)
+            write_atomic(kept, local.encode("utf-8"))
+        write_atomic(workspace.themes_path, text.encode("utf-8"))
+        write_atomic(_pulled_path(workspace), text.encode("utf-8"))
+        return kept, by, at
 
     @_reported
     def manual_tags(self, workspace: Workspace) -> ManualTags:
@@ -1217,6 +1260,11 @@ def _read_text(path: Path) -> str | None:
         return None
     except OSError as error:
         raise WorkspaceError(f"{path}: cannot read it ({error.strerror}).") from error
+
+
+def _mine_path(workspace: Workspace) -> Path:
+    """Where `take_taxonomy` keeps the analyst's own themes.yaml."""
+    return workspace.themes_path.with_name("themes.mine.yaml")
 
 
 def _pulled_path(workspace: Workspace) -> Path:

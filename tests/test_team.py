@@ -344,3 +344,51 @@ def test_the_app_shows_another_analysts_decision_after_a_refresh(
         asyncio.run(script())
     finally:
         library.close()
+
+
+@pytest.mark.parametrize("first", ["A", "B"])
+def test_a_publish_never_overwrites_a_taxonomy_published_since(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: str
+) -> None:
+    """Two analysts edit themes.yaml from the same team taxonomy; whoever publishes
+    second is refused, told who published and when, and takes theirs with --theirs."""
+    a, b = _team(tmp_path, pg_url)
+    ok(a, "ingest", str(SAMPLE_SOURCES))
+    users = {"A": (a, "ana"), "B": (b, "ben")}
+    winner, loser = (users["A"], users["B"]) if first == "A" else (users["B"], users["A"])
+    original = SAMPLE_THEMES.read_text()
+    edits = {
+        winner[0]: original.replace("label: Arms sales", "label: Weapons trade"),
+        loser[0]: original.replace("label: Afghanistan", "label: Afghan war"),
+    }
+    for workspace, text in edits.items():
+        assert text != original
+        (workspace / "themes.yaml").write_text(text)
+
+    monkeypatch.setenv("LOGNAME", winner[1])
+    ok(winner[0], "tag")
+    monkeypatch.setenv("LOGNAME", loser[1])
+    code, _, err = run(loser[0], "tag")
+    assert code == 2
+    assert f"{winner[1]} published the team's taxonomy at" in err
+    assert "briefing tag --theirs" in err
+    assert "Traceback" not in err
+    assert (loser[0] / "themes.yaml").read_text() == edits[loser[0]]  # nothing lost
+
+    out = ok(loser[0], "tag", "--theirs")
+    assert f"published by {winner[1]}" in out
+    assert (loser[0] / "themes.yaml").read_text() == edits[winner[0]]
+    assert (loser[0] / "themes.mine.yaml").read_text() == edits[loser[0]]
+    # The change made again on theirs is published, and reaches the winner.
+    both = edits[winner[0]].replace("label: Afghanistan", "label: Afghan war")
+    (loser[0] / "themes.yaml").write_text(both)
+    ok(loser[0], "tag")
+    ok(winner[0], "sources")
+    assert (winner[0] / "themes.yaml").read_text() == both
+
+
+def test_take_theirs_in_an_embedded_workspace_says_there_is_none(tmp_path: Path) -> None:
+    solo = tmp_path / "solo"
+    ok(None, "init", str(solo), "--themes", str(SAMPLE_THEMES))
+    code, _, err = run(solo, "tag", "--theirs")
+    assert code == 2 and "no team taxonomy" in err
