@@ -528,15 +528,16 @@ class PgStore:
         ).fetchone()
         if inserted is not None and excerpts:
             indexed = self.terms.tsvectors([e.text for e in excerpts])
-            with self.db.cursor() as cursor:
-                cursor.executemany(
-                    'INSERT INTO excerpts(id, source_id, position, start, "end", text, tsv) '
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s::tsvector) ON CONFLICT (id) DO NOTHING",
-                    [
-                        (e.id, e.source_id, e.position, e.start, e.end, e.text, tsv)
-                        for e, tsv in zip(excerpts, indexed, strict=True)
-                    ],
-                )
+            # COPY: one stream, not a statement per excerpt (the source is new, and so are
+            # its excerpts' ids: they are made from it).
+            with (
+                self.db.cursor() as cursor,
+                cursor.copy(
+                    'COPY excerpts (id, source_id, position, start, "end", text, tsv) FROM STDIN'
+                ) as copy,
+            ):
+                for e, tsv in zip(excerpts, indexed, strict=True):
+                    copy.write_row((e.id, e.source_id, e.position, e.start, e.end, e.text, tsv))
             self._unindexed.append(source.id)
             if self._depth == 0:  # not in a transaction: nothing to wait for
                 self._index_words()
@@ -684,18 +685,30 @@ class PgStore:
         vectors: Iterable[tuple[str, bytes]],
         hits: Iterable[tuple[str, str, float, str]],
     ) -> None:
-        with self.db.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO vectors(excerpt_id, vector) VALUES (%s, %s) "
-                "ON CONFLICT (excerpt_id) DO UPDATE SET vector = excluded.vector",
-                list(vectors),
+        self._copy_upsert("vectors", ("excerpt_id", "vector"), 1, vectors)
+        self._copy_upsert("phrase_hits", ("excerpt_id", "theme_id", "score", "found"), 2, hits)
+
+    def _copy_upsert(
+        self, table: str, columns: tuple[str, ...], keys: int, rows: Iterable[tuple[Any, ...]]
+    ) -> None:
+        """Insert or replace rows (the first `keys` columns are the key): COPY into a
+        temporary table, then one INSERT ... ON CONFLICT; the last row of a key wins."""
+        staged, names, key = f"staged_{table}", ", ".join(columns), ", ".join(columns[:keys])
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns[keys:])
+        with self.db.transaction():
+            self.db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {staged} (LIKE {table}, n BIGSERIAL)")
+            with (
+                self.db.cursor() as cursor,
+                cursor.copy(f"COPY {staged} ({names}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            self.db.execute(
+                f"INSERT INTO {table} ({names}) SELECT DISTINCT ON ({key}) {names} "
+                f"FROM {staged} ORDER BY {key}, n DESC "
+                f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
             )
-            cursor.executemany(
-                "INSERT INTO phrase_hits(excerpt_id, theme_id, score, found) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (excerpt_id, theme_id) DO UPDATE SET "
-                "score = excluded.score, found = excluded.found",
-                list(hits),
-            )
+            self.db.execute(f"TRUNCATE {staged}")
 
     @_reported
     def clear_phrase_hits(self) -> None:

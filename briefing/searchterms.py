@@ -17,11 +17,18 @@ from collections.abc import Sequence
 # the two are the same.
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 SNIPPET = "snippet(t, 0, '[', ']', '…', 24)"
-# PostgreSQL's limits on a tsvector: a lexeme is at most 2047 bytes, a position at most
-# 16383, and no more than 256 positions are kept for one lexeme.
+# PostgreSQL refuses a lexeme longer than 2047 bytes (a position past 16383 it clamps,
+# and it keeps 256 positions of a lexeme).
 _LONGEST = 2047
-_LAST_POSITION = 16383
-_POSITIONS = 256
+# Each text's terms as a tsvector literal, 'term':1,5 'other':2 (quotes doubled,
+# backslashes escaped); FTS5 counts positions from 0, a tsvector from 1.
+_TSVECTORS = r"""
+    SELECT doc, group_concat(lexeme, ' ') FROM (
+        SELECT doc, '''' || replace(replace(term, '\', '\\'), '''', '''''') || ''':'
+            || group_concat(offset + 1, ',') AS lexeme
+        FROM v WHERE length(CAST(term AS BLOB)) <= ? GROUP BY term, doc
+    ) GROUP BY doc
+"""
 
 
 class SearchTerms:
@@ -36,17 +43,14 @@ class SearchTerms:
         self.db.execute("DELETE FROM t")
         self.db.executemany("INSERT INTO t(rowid, text) VALUES (?, ?)", enumerate(texts))
 
-    def positions(self, texts: Sequence[str]) -> list[dict[str, list[int]]]:
-        """Per text, each term and its positions (1-based), as FTS5 indexes them."""
-        self._load(texts)
-        found: list[dict[str, list[int]]] = [{} for _ in texts]
-        for term, doc, offset in self.db.execute("SELECT term, doc, offset FROM v"):
-            found[doc].setdefault(term, []).append(offset + 1)
-        return found
-
     def tsvectors(self, texts: Sequence[str]) -> list[str]:
-        """Per text, its terms and positions as a tsvector literal."""
-        return [_tsvector(terms) for terms in self.positions(texts)]
+        """Per text, its terms and positions as a tsvector literal (put together by SQLite:
+        in Python it cost more than the tokenizing)."""
+        self._load(texts)
+        found = [""] * len(texts)
+        for doc, literal in self.db.execute(_TSVECTORS, (_LONGEST,)):
+            found[doc] = literal
+        return found
 
     def terms(self, text: str) -> list[str]:
         """The terms of a piece of text, in order (a query's word or phrase)."""
@@ -75,13 +79,3 @@ class SearchTerms:
 def quoted(term: str) -> str:
     """A term as a tsvector or tsquery lexeme."""
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def _tsvector(terms: dict[str, list[int]]) -> str:
-    return " ".join(
-        quoted(term)
-        + ":"
-        + ",".join(str(min(p, _LAST_POSITION)) for p in sorted(set(places))[:_POSITIONS])
-        for term, places in terms.items()
-        if len(term.encode()) <= _LONGEST
-    )
