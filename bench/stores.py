@@ -1,6 +1,6 @@
 """The store column of `make bench`: the same corpus in SQLite and in PostgreSQL.
 
-    python bench/stores.py [--sizes 2000,20000] [--seed 0]
+    python bench/stores.py [--sizes 2000,20000] [--seed 0] [--stores sqlite,postgresql]
 
 For each size and store: a fresh workspace (`briefing init`, with `--store` on a
 PostgreSQL server this script starts in a temporary folder, as the tests do), then
@@ -128,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="SQLite and PostgreSQL stores side by side.")
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "2000,20000"))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--stores", default="sqlite,postgresql", help="which stores to measure")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where the table is written")
     args = parser.parse_args(argv)
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
     run.WORK_DIR.mkdir(parents=True, exist_ok=True)
@@ -140,16 +142,18 @@ def main(argv: list[str] | None = None) -> int:
         else:
             server = Server()
         rows = []
+        stores = args.stores.split(",")
         for n in sizes:
-            rows.append(measure(n, args.seed, None))
-            if server is not None:
+            if "sqlite" in stores:
+                rows.append(measure(n, args.seed, None))
+            if server is not None and "postgresql" in stores:
                 rows.append(measure(n, args.seed, server.new_database(), server))
     finally:
         if server is not None:
             server.stop()
     text = table(rows)
     print(text)
-    RESULTS.write_text(
+    args.out.write_text(
         "# briefing: the two stores\n\n"
         "Made by `bench/stores.py` (part of `make bench`): the same generated corpus "
         "ingested into a SQLite workspace and into a PostgreSQL team store (a local server, "
