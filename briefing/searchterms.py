@@ -40,7 +40,9 @@ class SearchTerms:
         self.db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, instance)")
 
     def _load(self, texts: Sequence[str]) -> None:
-        self.db.execute("DELETE FROM t")
+        # A new table: deleting rows from an FTS5 table tokenizes their text again.
+        self.db.execute("DROP TABLE t")
+        self.db.execute(f"CREATE VIRTUAL TABLE t USING fts5(text, tokenize='{TOKENIZER}')")
         self.db.executemany("INSERT INTO t(rowid, text) VALUES (?, ?)", enumerate(texts))
 
     def tsvectors(self, texts: Sequence[str]) -> list[str]:
