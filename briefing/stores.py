@@ -38,6 +38,10 @@ class StoreUnavailable(WorkspaceError):
     """The team store failed (the server stopped, the network went): said with its address."""
 
 
+class TaxonomyConflict(InputError):
+    """A publish that would overwrite a taxonomy someone else published since."""
+
+
 class CorpusStore(Protocol):
     """Every query the Library, the tagger, the memo and the app make of a corpus."""
 
@@ -112,6 +116,7 @@ class CorpusStore(Protocol):
     # the truth: the workspace's files (SQLite) or the team's database (PostgreSQL)
     def sync_taxonomy(self, workspace: Workspace) -> None: ...
     def publish_taxonomy(self, workspace: Workspace) -> None: ...
+    def take_taxonomy(self, workspace: Workspace) -> tuple[Path | None, str, str] | None: ...
     def taxonomy_text(self, workspace: Workspace) -> str | None: ...
     def manual_tags(self, workspace: Workspace) -> ManualTags: ...
     def save_manual_tags(self, workspace: Workspace, tags: ManualTags) -> None: ...
@@ -125,6 +130,7 @@ class Place(Protocol):
     """Where a workspace's store lives, and how it is opened, built and replaced."""
 
     name: str  # for messages: the database file, or the team store's address
+    shared: bool  # other analysts write to it (a team store)
 
     def open(self) -> CorpusStore: ...
     def open_built(self) -> CorpusStore: ...
@@ -141,6 +147,7 @@ class SqlitePlace:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.name = str(path)
+        self.shared = False
         self.building = path.with_name(path.name + ".building")
 
     def open(self) -> CorpusStore:
@@ -195,6 +202,7 @@ class PostgresPlace:
 
         self.url = url
         self.name = safe_address(url)
+        self.shared = True
         self.folder: Path | None = None  # a rebuild's originals, read from the store
 
     def open(self) -> CorpusStore:
