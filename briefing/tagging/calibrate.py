@@ -31,11 +31,11 @@ for keywords that found little, and each is placed in the mixture by the prototy
 without it (`Prototype.score_left_out`: scored by a prototype it helped build, an example
 sits higher than the unseen paragraphs like it, and tightens the theme around itself).
 Where the keywords found at least as many, the decisions move the cut (6) and win on their
-own excerpts, and a removed keyword match leaves the seeds, but the prototype and mixture
-are those without decisions: measured over 20 draws of 4 added and 4 removed examples per
-theme, feeding them in re-ranked nothing (ranking AUC 0.929 -> 0.930 on Arctic) and only
-made the knife-edge mixture cut noisier (the sample lost on 3 draws of 20, Arctic on 10,
-by up to 0.07).
+own excerpts, and a removed excerpt leaves the seeds and is held out of the theme's
+component, but added ones do not reshape the prototype or the mixture: measured over 20
+draws of 4 added and 4 removed examples per theme, feeding them in re-ranked nothing
+(ranking AUC 0.929 -> 0.930 on Arctic) and only made the knife-edge mixture cut noisier
+(the sample lost on 3 draws of 20, Arctic on 10, by up to 0.07).
 Extra evidence terms fitted on a handful of examples (nearness to the nearest examples, a
 linear model on the embeddings), or a separate vote of the examples on the excerpts near
 the cut (nearest neighbours, a logistic model), did no better.
@@ -293,11 +293,11 @@ def calibrate(
         )
         held_out = negative
         if len(decided_by_hand.added) <= seeds:
-            # The keywords found at least as many: the examples move the cut and win on
-            # their own excerpts, but do not reshape the prototype or the mixture (a few
-            # of them there re-ranked nothing and only made the cut noisier).
+            # The keywords found at least as many: the added examples move the cut and win
+            # on their own excerpts, but do not reshape the prototype or the mixture (a few
+            # of them there re-ranked nothing and only made the cut noisier). Removed ones
+            # still leave the seeds and stay out of the theme's component.
             positive[list(taught.added)] = keyword_tagged[list(taught.added), t]
-            negative = np.zeros(rows, dtype=bool)
             taught = Examples()
             info.taught_added = info.taught_removed = 0
         near = _taught_nearness(
