@@ -698,6 +698,10 @@ def tag(
             for theme_id, decision in decisions:
                 library.set_manual_tag(excerpt, theme_id, decision)
                 out.print(f"{excerpt}: {theme_id} {decision or 'back to the tagger'}", markup=False)
+            # Learn from it now, as the TUI does (a fraction of a second from the kept corpus
+            # matrix); after a change to themes.yaml, `opened` asked for `briefing tag`.
+            if not library.needs_retag:
+                library.calibrate()
             return
         with _progress("Tagging") as report:
             count = library.retag(progress=report)

@@ -570,10 +570,15 @@ class PgStore:
 
     @_reported
     def change_theme_scores(
-        self, theme_id: str, rows: Iterable[tuple[str, float, int]], gone: Iterable[str]
+        self,
+        theme_id: str,
+        rows: Iterable[tuple[str, float, int]],
+        gone: Iterable[str],
+        flipped: Iterable[str] | None = None,
     ) -> None:
         """Write one theme's changed rows and drop its rows for `gone` excerpt ids (what a
-        decision changed, and only that); the kept counts of their sources follow."""
+        decision changed, and only that); the kept counts of their sources follow (of
+        `flipped`'s sources, the excerpts whose tag changed, when given)."""
         changed = [(e, theme_id, score, tagged) for e, score, tagged in rows]
         dropped = [(e, theme_id) for e in gone]
         with self.db.cursor() as cursor:
@@ -587,7 +592,8 @@ class PgStore:
                 "DELETE FROM scores WHERE excerpt_id = %s AND theme_id = %s", dropped
             )
         if not self._rewriting:
-            self._recount(self._sources_of({row[0] for row in changed + dropped}))
+            touched = {row[0] for row in changed + dropped} if flipped is None else set(flipped)
+            self._recount(self._sources_of(touched))
 
     @_reported
     def set_sentence_profiles(self, profiles: Iterable[SentenceProfile]) -> None:
@@ -629,7 +635,7 @@ class PgStore:
         """Every score is about to be written again. The theme index stays (dropping it
         would lock every reader of the team out until the commit)."""
         self._execute("DELETE FROM scores")
-        self._execute("DELETE FROM sentences")
+        # The sentence profiles stay: they follow the taxonomy, not the calibration.
         self._rewriting = True
         try:
             yield
@@ -663,6 +669,15 @@ class PgStore:
     @_reported
     def clear_phrase_hits(self) -> None:
         self.db.execute("DELETE FROM phrase_hits")
+
+    @_reported
+    def clear_sentence_profiles(self) -> None:
+        self.db.execute("DELETE FROM sentences")
+
+    def corpus_matrix_place(self) -> tuple[Path, str] | None:
+        """None: the team's corpus changes from other machines, so it is read from the
+        server each time rather than kept as arrays beside one analyst's workspace."""
+        return None
 
     @_reported_rows
     def corpus_rows(self) -> Iterator[tuple[str, str, int, bytes | None]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -182,6 +183,7 @@ _RECOUNT_SOME = (
     + ") GROUP BY source_id, theme_id"
 )
 
+CORPUS_STAMP = "corpus"  # setting: renewed by every write of excerpts, vectors, matches
 # Scores below this are noise: not stored, so the table stays small at scale.
 STORED_SCORE_FLOOR = 0.05
 
@@ -398,6 +400,7 @@ class Store(WorkspaceFiles):
             (last,),
         )
         self._sources.pop(source.id, None)
+        self._corpus_changed()
         # A decision (or a score) may name these excerpts already, as after a rebuild.
         ids = json.dumps([excerpt.id for excerpt in excerpts])
         if self.db.execute(
@@ -463,11 +466,17 @@ class Store(WorkspaceFiles):
         ).fetchall()
 
     def change_theme_scores(
-        self, theme_id: str, rows: Iterable[tuple[str, float, int]], gone: Iterable[str]
+        self,
+        theme_id: str,
+        rows: Iterable[tuple[str, float, int]],
+        gone: Iterable[str],
+        flipped: Iterable[str] | None = None,
     ) -> None:
         """Write one theme's changed (excerpt id, score, tagged) rows and drop its rows for
         `gone` excerpt ids: what a decision changed, and only that; the kept counts of
-        their sources follow. Call in `transaction()`."""
+        their sources follow (of the sources of `flipped`, the excerpts whose tag changed,
+        when the caller knows them: a score that moves changes no count). Call in
+        `transaction()`."""
         rows, gone = list(rows), list(gone)
         self.db.executemany(
             "INSERT OR REPLACE INTO scores(excerpt_id, theme_id, score, tagged) "
@@ -478,7 +487,8 @@ class Store(WorkspaceFiles):
             "DELETE FROM scores WHERE excerpt_id = ? AND theme_id = ?",
             ((excerpt_id, theme_id) for excerpt_id in gone),
         )
-        self._recount(self._sources_of({row[0] for row in rows} | set(gone)))
+        touched = {row[0] for row in rows} | set(gone) if flipped is None else set(flipped)
+        self._recount(self._sources_of(touched))
 
     def set_sentence_profiles(self, profiles: Iterable[SentenceProfile]) -> None:
         """Store the memo's view of tagged excerpts' sentences (replacing any older one)."""
@@ -517,7 +527,7 @@ class Store(WorkspaceFiles):
         """
         self.db.execute("DROP INDEX IF EXISTS scores_by_theme")
         self.db.execute("DELETE FROM scores")
-        self.db.execute("DELETE FROM sentences")
+        # The sentence profiles stay: they follow the taxonomy, not the calibration.
         self._rewriting = True
         try:
             yield
@@ -543,10 +553,33 @@ class Store(WorkspaceFiles):
             "VALUES (?, ?, ?, ?)",
             list(hits),
         )
+        self._corpus_changed()
 
     def clear_phrase_hits(self) -> None:
         """The taxonomy changed: every excerpt's keyword matches are about to be redone."""
         self.db.execute("DELETE FROM phrase_hits")
+        self._corpus_changed()
+
+    def clear_sentence_profiles(self) -> None:
+        """The taxonomy changed: every sentence profile is about to be redone (an excerpt no
+        longer tagged on its own keeps none)."""
+        self.db.execute("DELETE FROM sentences")
+
+    def _corpus_changed(self) -> None:
+        """Excerpts, vectors or keyword matches were written: a new corpus stamp."""
+        self.set_setting(CORPUS_STAMP, secrets.token_hex(8))
+
+    def corpus_matrix_place(self) -> tuple[Path, str] | None:
+        """Where a copy of the corpus as arrays may be kept (tagging.matrixcache), and the
+        stamp of the corpus as it is now (renewed by every write of excerpts, vectors or
+        keyword matches); None for a store in memory."""
+        if self.path is None:
+            return None
+        stamp = self.get_setting(CORPUS_STAMP)
+        if stamp is None:  # a store from before the stamp
+            stamp = secrets.token_hex(8)
+            self.set_setting(CORPUS_STAMP, stamp)
+        return self.path.parent, stamp
 
     def corpus_rows(self) -> Iterator[tuple[str, str, int, bytes | None]]:
         """Every excerpt as (id, source id, position, stored vector or None), by id:

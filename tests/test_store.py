@@ -456,3 +456,22 @@ def test_a_themes_best_excerpts_break_ties_by_id_at_any_limit(store: Store) -> N
     assert full == ["s07-1", *tagged]
     for limit in (1, 2, 5, 30, 61, 200):
         assert [i.excerpt.id for i in store.excerpts_for_theme("arms", limit)] == full[:limit]
+
+
+def test_sentence_profiles_outlive_a_calibration_and_go_only_when_cleared(store: Store) -> None:
+    """Profiles follow the taxonomy, not the calibration: rewriting every score, or one
+    theme's changed rows, keeps them; only the taxonomy's change clears them."""
+    from briefing.model import SentenceProfile
+
+    first, second = _add(store, "a", ["Helicopters. More of them.", "Pipelines."])
+    profile = SentenceProfile(first.id, ((0, 12), (13, 26)), {"arms": (0.7, 0.2)}, bytes(128))
+    with store.transaction():
+        store.set_sentence_profiles([profile])
+    with store.transaction(), store.rewriting_scores():
+        store.set_score_rows([(first.id, "arms", 0.9, 1)])
+    with store.transaction():
+        store.change_theme_scores("arms", [(second.id, 0.6, 1)], [first.id])
+    assert store.sentence_profiles([first.id, second.id]) == {first.id: profile}
+    with store.transaction():
+        store.clear_sentence_profiles()
+    assert store.sentence_profiles([first.id]) == {}
