@@ -70,7 +70,9 @@ def test_a_decision_retags_from_the_kept_matrix_alone(
     monkeypatch.setattr(coffee.store, "vectors_missing", unread)
     excerpt = coffee.store.excerpts()[2]
     before = _scores(coffee)
-    coffee.set_manual_tag(excerpt.id, coffee.themes[0].id, "added")
+    # farm-labour: its keywords find no paragraph, so one example reshapes the theme
+    # (where keywords found more, an example moves only the cut, if anything).
+    coffee.set_manual_tag(excerpt.id, "farm-labour", "added")
     coffee.retag()
     assert _scores(coffee) != before  # the decision taught its theme something
     monkeypatch.undo()

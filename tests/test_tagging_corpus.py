@@ -6,6 +6,7 @@ growing), with the sparse taxonomy a hurried analyst writes and hand labels.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -16,9 +17,11 @@ from briefing.library import Library
 from briefing.tagging import load_gold
 from briefing.tagging.evaluate import draw_decisions
 from briefing.workspace import Workspace, init_workspace
+from tests import paths
 
 FIXTURE = Path(__file__).parent / "fixtures" / "teaching"
 GOLD = FIXTURE / "gold.yaml"
+SAMPLE_GOLD = paths.GOLD
 
 
 @pytest.fixture(scope="module")
@@ -57,37 +60,62 @@ def _scores(library: Library) -> list[tuple[str, str, float, int]]:
     return [tuple(r) for r in rows]
 
 
-def test_teaching_raises_f1_on_the_paragraphs_not_taught(coffee: Library, tmp_path: Path) -> None:
-    gold = load_gold(GOLD)
+def _teaching_gains(library: Library, gold_path: Path, seeds: range, tmp_path: Path) -> list[float]:
+    """Per draw of decisions (4 added, 4 removed per theme): macro-F1 on the paragraphs not
+    taught after the decisions, less the same before them."""
+    gold = load_gold(gold_path)
+    total = sum(len(a.paragraphs) for a in gold)
     gains = []
-    for seed in range(3):
+    for seed in seeds:
         decisions = draw_decisions(gold, seed, added=4, removed=4)
         taught = {(f, p) for f, p, _, _ in decisions}
         untaught = tmp_path / f"untaught-{seed}.yaml"
-        untaught.write_text(
-            "".join(
-                f"- file: {a.file!r}\n  paragraphs:\n"
-                + "".join(
-                    f"    - text: {p.prefix!r}\n      themes: [{', '.join(sorted(p.themes))}]\n"
+        kept = [
+            {
+                "file": a.file,
+                "paragraphs": [
+                    {"text": p.prefix, "themes": sorted(p.themes)}
                     for p in a.paragraphs
                     if (a.file, p.prefix) not in taught
-                )
-                for a in gold
-            ),
-            encoding="utf-8",
-        )
-        coffee.workspace.tags_path.unlink(missing_ok=True)
-        coffee.retag()
-        before = coffee.evaluate(untaught).macro_f1
+                ],
+            }
+            for a in gold
+        ]
+        untaught.write_text(json.dumps([a for a in kept if a["paragraphs"]]), encoding="utf-8")
+        library.workspace.tags_path.unlink(missing_ok=True)
+        library.retag()
+        before = library.evaluate(untaught).macro_f1
         for file, prefix, theme, kind in decisions:
-            excerpt_id = _excerpt_id(coffee, file, prefix)
-            coffee.set_manual_tag(excerpt_id, theme, "added" if kind == "add" else "removed")
-        coffee.retag()
-        report = coffee.evaluate(GOLD, exclude_decided=True)
-        assert report.paragraphs + report.skipped == 30
+            excerpt_id = _excerpt_id(library, file, prefix)
+            library.set_manual_tag(excerpt_id, theme, "added" if kind == "add" else "removed")
+        library.retag()
+        report = library.evaluate(gold_path, exclude_decided=True)
+        assert report.paragraphs + report.skipped == total
         assert report.skipped == len(taught)
-        gains.append(report.macro_f1 - before)
-    assert sum(gains) / len(gains) >= 0.05, gains
+        gains.append(round(report.macro_f1 - before, 6))
+    return gains
+
+
+def test_teaching_raises_f1_on_the_paragraphs_not_taught(coffee: Library, tmp_path: Path) -> None:
+    """A sparse taxonomy (keywords that find little) learns from the analyst's examples, and
+    no draw of decisions leaves the paragraphs not taught worse off than before. Draws 13-16
+    are those where examples scored by a prototype they helped build used to lose (the full
+    20 draws are in bench/teach.py)."""
+    gains = _teaching_gains(coffee, GOLD, range(13, 17), tmp_path)
+    assert sum(gains) / len(gains) >= 0.2, gains
+    assert min(gains) >= 0.0, gains
+
+
+def test_teaching_does_not_unsettle_themes_the_keywords_cover(
+    sample_library: Library, tmp_path: Path
+) -> None:
+    """On the sample, whose keywords find nearly every paragraph of a theme, a few decisions
+    must not reshape the themes and lose what the keywords found: no draw does worse on the
+    paragraphs not taught. Draws 7 and 13 are two where the decisions used to reshape a
+    theme and lose a paragraph the keywords had right."""
+    gains = _teaching_gains(sample_library, SAMPLE_GOLD, range(7, 8), tmp_path)
+    gains += _teaching_gains(sample_library, SAMPLE_GOLD, range(13, 14), tmp_path)
+    assert min(gains) >= 0.0, gains
 
 
 def test_tags_do_not_depend_on_the_order_or_batching_of_ingests(
@@ -241,3 +269,39 @@ def _forget_matrix(library: Library) -> None:
     """Remove the corpus matrix kept beside the store: the next tagging reads the store."""
     for kept in library.workspace.db_path.parent.glob("matrix-*"):
         shutil.rmtree(kept)
+
+
+def test_an_example_left_out_scores_as_if_the_prototype_never_saw_it() -> None:
+    """The closed form of `Prototype.score_left_out` equals fitting without the example."""
+    import numpy as np
+
+    from briefing.tagging.calibrate import CorpusMatrix, centred
+    from briefing.tagging.learn import Examples, Prototype
+
+    rng = np.random.default_rng(7)
+    rows = 40
+    vectors = rng.normal(size=(rows, 16)).astype(np.float16)
+    corpus = CorpusMatrix(
+        [f"{i:04d}" for i in range(rows)],
+        np.arange(rows) // 4,
+        np.arange(rows) % 4,
+        vectors,
+        np.ones(rows, dtype=bool),
+    )
+    mean, norms = centred(corpus)
+    theme = rng.normal(size=16).astype(np.float32)
+    none = np.zeros(rows, dtype=bool)
+    for examples in ([1, 5, 9, 30], [30]):
+        chosen = np.zeros(rows, dtype=bool)
+        chosen[examples] = True
+        fitted = Prototype(1.0).fit(corpus, mean, norms, theme, chosen, none, Examples({30}))
+        left = fitted.score_left_out(corpus, mean, norms, examples)
+        for r in examples:
+            without = chosen.copy()
+            without[r] = False
+            alone = Prototype(1.0).fit(
+                corpus, mean, norms, theme, without, none, Examples({30} - {r})
+            )
+            assert abs(float(left[r]) - float(alone.score(corpus, mean, norms)[r])) < 1e-5
+        others = [r for r in range(rows) if r not in examples]
+        assert np.array_equal(left[others], fitted.score(corpus, mean, norms)[others])

@@ -80,6 +80,9 @@ class Prototype:
     def __init__(self, theme_weight: float) -> None:
         self.theme_weight = theme_weight
         self.direction: Floats | None = None
+        self._theme: Floats | None = None  # the theme's unit vector (centred space)
+        self._centroid: Floats | None = None  # the examples' weighted sum, before `_unit`
+        self._weights: Floats | None = None  # per row, its weight in that sum
 
     def fit(
         self,
@@ -100,8 +103,10 @@ class Prototype:
         if taught.added:
             weights[sorted(taught.added)] = TAUGHT_WEIGHT
         weights[~corpus.has_vector] = 0.0
+        self._theme, self._weights = theme, weights
         if weights.sum() > 0:
-            direction = direction + _unit(_centroid(corpus, mean, norms, weights))
+            self._centroid = _centroid(corpus, mean, norms, weights)
+            direction = direction + _unit(self._centroid)
         against = negative & corpus.has_vector
         if against.any():
             direction = direction - REMOVED_WEIGHT * _unit(
@@ -116,6 +121,38 @@ class Prototype:
 
         assert self.direction is not None
         return project(corpus, mean, norms, self.direction[None, :])[:, 0]
+
+    def score_left_out(
+        self, corpus: CorpusMatrix, mean: Floats, norms: Floats, rows: Sequence[int]
+    ) -> Floats:
+        """Like `score`, but each of `rows` is scored by the direction fitted without it.
+
+        An example scored by a prototype it helped build sits higher than an unseen
+        excerpt like it would (by about its own share of the centroid); left out, it shows
+        where the excerpts like it sit. Closed form: the centroid less the row's own term.
+        """
+        out = self.score(corpus, mean, norms)
+        assert self._theme is not None and self._weights is not None
+        at = np.asarray(sorted(rows), dtype=np.int64)
+        at = at[self._weights[at] > 0] if len(at) else at
+        if self._centroid is None or not len(at) or REMOVED_WEIGHT:
+            return out  # (with a removed centroid in the direction, no closed form here)
+        assert corpus.vectors is not None
+        x = corpus.vectors[at].astype(np.float64) - mean.astype(np.float64)
+        x /= norms[at, None].astype(np.float64)
+        w = self._weights[at].astype(np.float64)
+        c, t = self._centroid.astype(np.float64), self._theme.astype(np.float64)
+        xc, xt, xx = x @ c, x @ t, (x * x).sum(axis=1)
+        # c' = c - w x; u = c' / |c'|; direction' = (a t + u) / |a t + u|.
+        length = np.sqrt(np.maximum(float(c @ c) - 2 * w * xc + w * w * xx, 0.0))
+        alone = length <= 1e-6  # the only example: the direction is the theme's alone
+        length = np.where(alone, 1.0, length)
+        x_u = np.where(alone, 0.0, (xc - w * xx) / length)
+        t_u = np.where(alone, 0.0, (float(t @ c) - w * xt) / length)
+        a = self.theme_weight
+        norm = np.sqrt(np.maximum(a * a + np.where(alone, 0.0, 1.0) + 2 * a * t_u, 1e-12))
+        out[at] = ((a * xt + x_u) / norm).astype(np.float32)
+        return out
 
 
 def _centroid(corpus: CorpusMatrix, mean: Floats, norms: Floats, weights: Floats) -> Floats:
