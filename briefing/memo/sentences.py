@@ -55,8 +55,10 @@ def profile_tagged(
     vectors: Matrix | None = tagger_vectors
     if tagger.embedder is not embedder or tagger_vectors is None:
         vectors = embedder.embed(texts) if embedder is not None else None
-    blended = Blended(tagger, tagger_vectors, tagger.read_phrases(texts))
     column = {theme.id: t for t, theme in enumerate(tagger.themes)}
+    # Only the excerpt's tagged themes are scored per sentence, so only they are read.
+    only = [sorted(column[theme] for theme in themes) for _, units, themes in todo for _ in units]
+    blended = Blended(tagger, tagger_vectors, tagger.read_phrases(texts, only))
     packed_rows = _pack_rows(vectors) if vectors is not None else None
     profiles: list[SentenceProfile] = []
     at = 0
