@@ -35,18 +35,21 @@ _NOT_WORD = re.compile(r"\W+")
 _ASCII_NOT_WORD = {c: None for c in range(128) if not (chr(c).isalnum() or c == 95)}
 
 
-@functools.lru_cache(maxsize=8192)
+_ONE_DOCUMENT = 1024  # lines: the caches below serve the steps of one document
+
+
+@functools.lru_cache(maxsize=_ONE_DOCUMENT)
 def key(text: str) -> str:
     """A line's letters and digits, lower-cased: how the cleaner and the metadata reader
     tell a line repeated with other spacing or punctuation. Asked for the same lines by
-    several steps, so kept for the last few documents' lines."""
+    several steps of one document, so kept for its lines."""
     lower = text.lower()
     if lower.isascii():
         return lower.translate(_ASCII_NOT_WORD)
     return _NOT_WORD.sub("", lower)
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=_ONE_DOCUMENT)
 def words_of(text: str) -> tuple[str, ...]:
     """A paragraph's words, lower-cased (the stop-list language guess and the density
     both ask for them)."""
