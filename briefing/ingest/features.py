@@ -38,6 +38,13 @@ _ASCII_NOT_WORD = {c: None for c in range(128) if not (chr(c).isalnum() or c == 
 _ONE_DOCUMENT = 1024  # lines: the caches below serve the steps of one document
 
 
+def new_document() -> None:
+    """Forget the last document's lines (`key`, `words_of`): what a file that failed
+    left there is not kept while the next one is read."""
+    key.cache_clear()
+    words_of.cache_clear()
+
+
 @functools.lru_cache(maxsize=_ONE_DOCUMENT)
 def key(text: str) -> str:
     """A line's letters and digits, lower-cased: how the cleaner and the metadata reader

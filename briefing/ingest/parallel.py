@@ -64,6 +64,10 @@ PREPARE_BATCH = 8  # articles a worker prepares together, at most ...
 PREPARE_WAIT = 0.5  # ... and seconds it holds a read article before preparing it
 
 
+READ_MEMORY_REFUSAL = "reading it needs more memory than briefing allows one file"
+TAG_MEMORY_REFUSAL = "tagging it needs more memory than briefing allows one file"
+
+
 def read_articles(
     paths: Sequence[Path], limits: Limits | None = None, prepare: Prepare | None = None
 ) -> Generator[tuple[Path, Any], None, None]:
@@ -86,7 +90,7 @@ def read_one(path: Path) -> Article | str:
     except RefusedFile as refusal:
         return refusal.reason
     except MemoryError:
-        return "reading it needs more memory than briefing allows one file"
+        return READ_MEMORY_REFUSAL
     except RecursionError:
         return "it is nested too deeply to read"
     except Exception as error:  # any reader's failure is this file's refusal, never the run's
@@ -107,7 +111,7 @@ def prepare_all(prepare: Prepare, items: Sequence[tuple[Path, Article]]) -> list
 
 def _failure(error: BaseException | None) -> str:
     if isinstance(error, MemoryError):
-        return "tagging it needs more memory than briefing allows one file"
+        return TAG_MEMORY_REFUSAL
     return f"tagging failed on it ({_one_line(error or Exception())})"
 
 
@@ -187,6 +191,11 @@ class _Pool:
                 worker.since = time.monotonic()
                 continue
             assert got == index, (got, index)
+            if outcome in (READ_MEMORY_REFUSAL, TAG_MEMORY_REFUSAL):
+                # What the failed file took is not all given back (a heap is not
+                # compacted): a fresh worker reads the rest within its whole allowance.
+                self._replace(slot, worker)
+                return outcome
             worker.jobs.pop(0)
             # The next file began when this one finished, or later if the worker then
             # waited for room in its outbox: it is timed from when this one was taken.
@@ -288,8 +297,8 @@ def _work(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with(parent)
     _silence()
-    _cap_memory(memory)
     _warm()
+    _cap_memory(memory)  # after the warm-up: a cold start is no file's memory either
     results.send((_READY, None, time.monotonic()))
     outbox: queue.Queue[tuple[int, Any, float] | None] = queue.Queue(AHEAD)
 
