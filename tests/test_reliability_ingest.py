@@ -144,13 +144,7 @@ def test_a_file_over_the_time_limit_is_stopped_and_the_rest_read(tmp_path: Path)
 
 
 def test_a_file_over_the_memory_limit_is_refused_and_the_rest_read(tmp_path: Path) -> None:
-    # ~17 MB of distinct paragraphs (repeated ones are dropped early, and cheaply): its
-    # article and what cleaning it holds need well over 40 MB.
-    big = tmp_path / "big.txt"
-    sentence = "The committee met again on Tuesday to weigh the proposal in detail. "
-    big.write_text(
-        "\n\n".join(f"Paragraph {n}. " + sentence * 6 for n in range(40_000)), encoding="utf-8"
-    )
+    big = _big_text(tmp_path / "big.txt", 20_000)
     results = dict(read_articles([big, GOOD], Limits(seconds=120, memory=40 * 1024 * 1024)))
     assert "memory" in str(results[big])
     assert not isinstance(results[GOOD], str)

@@ -24,11 +24,7 @@ _VOCABULARY = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 def normalize(text: str) -> str:
     """Normalise line endings, Unicode (NFC), spaces, invisible and control characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
-    text = strip_controls(text)
-    if not text.isascii():
-        text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
-    elif "  " in text or "\t" in text:  # in ASCII, _INVISIBLE finds nothing, _SPACES only these
-        text = _SPACES.sub(" ", text)
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", strip_controls(text)))
     # NFC last: removing a character between a letter and its accent lets them compose.
     text = unicodedata.normalize("NFC", text)
     return "\n".join(line.strip() for line in text.split("\n"))
