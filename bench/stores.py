@@ -1,11 +1,13 @@
 """The store column of `make bench`: the same corpus in SQLite and in PostgreSQL.
 
-    python bench/stores.py [--sizes 2000,20000] [--seed 0]
+    python bench/stores.py [--sizes 2000,20000] [--seed 0] [--stores sqlite,postgresql]
 
 For each size and store: a fresh workspace (`briefing init`, with `--store` on a
 PostgreSQL server this script starts in a temporary folder, as the tests do), then
 
-  ingest   Library.ingest in a child process: articles per second (the call itself)
+  ingest   Library.ingest in a child process: articles per second (the call itself);
+           CPU per article of the briefing processes (the child and its workers) and of
+           the PostgreSQL server (its backends), as the machine is shared
   search   Store.search in-process on an open store: median of ~20 varied queries
   themes   the theme queries in-process: counts per theme (the app's first screen and
            `briefing themes`), and the best 50 excerpts of each theme (a list on screen);
@@ -70,7 +72,7 @@ def themes_latency(workspace: Path) -> dict[str, float]:
         library.close()
 
 
-def measure(n: int, seed: int, store: str | None) -> dict[str, Any]:
+def measure(n: int, seed: int, store: str | None, server: Any = None) -> dict[str, Any]:
     folder = run.corpus(n, seed)
     name = "postgresql" if store else "sqlite"
     workspace = run.WORK_DIR / f"stores-{name}-{n}"
@@ -78,9 +80,18 @@ def measure(n: int, seed: int, store: str | None) -> dict[str, Any]:
     init = [run.BRIEFING, "init", str(workspace), "--themes", str(REPO / "data" / "themes.yaml")]
     subprocess.run(init + (["--store", store] if store else []), check=True, capture_output=True)
     row: dict[str, Any] = {"n": n, "store": name}
-    result = run.child("ingest", workspace, str(folder)).result
+    server_cpu = server.cpu_seconds() if server is not None else 0.0
+    ingest = run.child("ingest", workspace, str(folder))
+    result = ingest.result
+    added = max(result["added"], 1)
     row["ingest_rate"] = result["added"] / result["seconds"]
-    run.note(f"{n} {name}: ingest {result['seconds']:.1f} s, {result['added']} added")
+    row["ingest_cpu"] = ingest.cpu_s / added
+    row["server_cpu"] = (server.cpu_seconds() - server_cpu) / added if server else 0.0
+    run.note(
+        f"{n} {name}: ingest {result['seconds']:.1f} s, {result['added']} added, "
+        f"CPU {row['ingest_cpu'] * 1000:.1f} ms an article (+ server "
+        f"{row['server_cpu'] * 1000:.1f} ms)"
+    )
     queries = run.WORK_DIR / f"stores-queries-{n}.json"
     queries.write_text(json.dumps(run.queries(folder, seed, run.theme_ids(workspace))))
     row["search"] = run.child("search", workspace, str(queries)).result["median_s"]
@@ -99,6 +110,8 @@ def table(rows: list[dict[str, Any]]) -> str:
     lines = [header, "|---" * (1 + len(sizes) * len(stores)) + "|"]
     figures = [
         ("ingest (articles/s)", "ingest_rate", lambda v: f"{v:.1f}"),
+        ("ingest CPU, briefing (ms/article)", "ingest_cpu", lambda v: f"{v * 1000:.1f}"),
+        ("ingest CPU, server (ms/article)", "server_cpu", lambda v: f"{v * 1000:.1f}"),
         ("search median (ms)", "search", lambda v: f"{v * 1000:.1f}"),
         ("theme counts (ms)", "counts", lambda v: f"{v * 1000:.1f}"),
         ("theme matrix (ms)", "matrix", lambda v: f"{v * 1000:.1f}"),
@@ -115,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="SQLite and PostgreSQL stores side by side.")
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "2000,20000"))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--stores", default="sqlite,postgresql", help="which stores to measure")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where the table is written")
     args = parser.parse_args(argv)
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
     run.WORK_DIR.mkdir(parents=True, exist_ok=True)
@@ -127,21 +142,24 @@ def main(argv: list[str] | None = None) -> int:
         else:
             server = Server()
         rows = []
+        stores = args.stores.split(",")
         for n in sizes:
-            rows.append(measure(n, args.seed, None))
-            if server is not None:
-                rows.append(measure(n, args.seed, server.new_database()))
+            if "sqlite" in stores:
+                rows.append(measure(n, args.seed, None))
+            if server is not None and "postgresql" in stores:
+                rows.append(measure(n, args.seed, server.new_database(), server))
     finally:
         if server is not None:
             server.stop()
     text = table(rows)
     print(text)
-    RESULTS.write_text(
+    args.out.write_text(
         "# briefing: the two stores\n\n"
         "Made by `bench/stores.py` (part of `make bench`): the same generated corpus "
         "ingested into a SQLite workspace and into a PostgreSQL team store (a local server, "
         "unix socket, fsync off as in the tests). Ingest in a child process; search and "
-        "theme queries in-process on an open store, warm, medians.\n\n"
+        "theme queries in-process on an open store, warm, medians. The machine may be "
+        "shared: the CPU per article says more than the rate then.\n\n"
         f"{text}\n\nMachine:\n\n{run.machine()}\n",
         encoding="utf-8",
     )

@@ -685,9 +685,20 @@ def tag(
     excerpt: Annotated[
         str | None, typer.Option(help="The excerpt id for --add, --remove or --reset.")
     ] = None,
+    theirs: Annotated[
+        bool,
+        typer.Option(
+            "--theirs",
+            help="Team store: take the published taxonomy into themes.yaml (yours is kept "
+            "as themes.mine.yaml), when someone published after you last took it.",
+        ),
+    ] = False,
 ) -> None:
     """Re-tag every excerpt (after themes.yaml changed), explain a tag, or decide one by hand."""
     with opened(ctx) as library:
+        if theirs:
+            _take_theirs(library)
+            return
         if explain is not None:
             _explain(library, explain)
             return
@@ -698,12 +709,29 @@ def tag(
             for theme_id, decision in decisions:
                 library.set_manual_tag(excerpt, theme_id, decision)
                 out.print(f"{excerpt}: {theme_id} {decision or 'back to the tagger'}", markup=False)
+            # Learn from it now, as the TUI does (a fraction of a second from the kept corpus
+            # matrix); after a change to themes.yaml, `opened` asked for `briefing tag`.
+            if not library.needs_retag:
+                library.calibrate()
             return
         with _progress("Tagging") as report:
             count = library.retag(progress=report)
         if not library.tag_problems:  # else `opened` said them already
             _warn_unused_decisions(library.workspace.tags_path, library.unused_decisions())
     out.print(f"Tagged {count} excerpts.", markup=False)
+
+
+def _take_theirs(library: Library) -> None:
+    taken = library.store.take_taxonomy(library.workspace)
+    if taken is None:
+        raise BriefingError("no team taxonomy to take: this workspace's themes.yaml is the one.")
+    kept, by, at = taken
+    if kept is not None:
+        out.print(f"Your themes.yaml is kept as {kept}.", markup=False)
+    out.print(
+        f"themes.yaml is now the team's taxonomy, published by {by or 'someone'} at {at} UTC.",
+        markup=False,
+    )
 
 
 LOW_REACH = 0.5  # below this share of reach, `briefing themes` warns (as tagging.suggest)
@@ -778,7 +806,7 @@ def eval_(
         )
 
 
-class Format(StrEnum):  # memo.render.FORMATS, as Typer needs it
+class Format(StrEnum):  # memo.templates.FORMATS, as Typer needs it
     md = "md"
     pdf = "pdf"
     docx = "docx"

@@ -37,6 +37,10 @@ class WorkspaceFiles:
     def publish_taxonomy(self, workspace: Workspace) -> None:
         """themes.yaml is read where it is: nothing to publish."""
 
+    def take_taxonomy(self, workspace: Workspace) -> tuple[Path | None, str, str] | None:
+        """No team's taxonomy to take: themes.yaml is the only one."""
+        return None
+
     def taxonomy_text(self, workspace: Workspace) -> str | None:
         try:
             return workspace.themes_path.read_text(encoding="utf-8")

@@ -26,7 +26,7 @@ from briefing import ids
 from briefing.errors import BriefingError, InputError, RefusedFile, WorkspaceError
 from briefing.files import write_atomic
 from briefing.locking import workspace_lock, workspace_lock_if_free
-from briefing.model import Excerpt, Source, Theme, ThemeScore
+from briefing.model import Excerpt, SentenceProfile, Source, Theme, ThemeScore
 from briefing.source_meta import FIELDS as META_FIELDS
 from briefing.source_meta import Fields, is_meta_file, load_meta, meta_path, save_meta
 from briefing.store import STORED_SCORE_FLOOR, NotBuilt
@@ -50,7 +50,10 @@ if TYPE_CHECKING:
     from briefing.memo import Brief, MemoDocument, Problem, VerifyProblem
     from briefing.memo.document import SectionCache
     from briefing.tagging.calibrate import CorpusMatrix
-    from briefing.tagging.corpus import CorpusTags  # numpy: loaded when tagging runs
+    from briefing.tagging.corpus import (  # numpy: loaded when tagging runs
+        CorpusInputs,
+        CorpusTags,
+    )
     from briefing.tagging.learn import Examples
     from briefing.tagging.semantic import Matrix
     from briefing.tagging.suggest import Suggestions
@@ -60,6 +63,7 @@ Progress = Callable[[int, int, str], None]
 """Called as (done, total, current file name) while a long run goes on."""
 
 BATCH = 256  # articles tagged and written per transaction
+PROFILES = "profiles"  # setting: the tagger fingerprint the stored sentence profiles follow
 INCOMING = ".briefing-incoming"  # in sources/: originals copied, their sources not yet stored
 # Errors of the disk as a whole, which end the run rather than refuse one file.
 _DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
@@ -334,6 +338,7 @@ class Library:
             pending = []
             if self.store.get_setting("phrases") is None:  # a new store: its matches are current
                 self.store.set_setting("phrases", self.tagger.phrase_fingerprint)
+                self.store.set_setting(PROFILES, self.tagger.fingerprint)  # and its profiles
             if summary.added or self.store.get_setting("tagger") != self.tagger.fingerprint:
                 self.calibrate()
         except BaseException:
@@ -522,8 +527,10 @@ class Library:
         with self.store.transaction():
             for t in stale:
                 stored = self.store.theme_score_rows(theme_ids[t])
-                rows, gone = retag.changed_rows(corpus_tags, t, stored, STORED_SCORE_FLOOR)
-                self.store.change_theme_scores(theme_ids[t], rows, gone)
+                change = retag.changed_rows(corpus_tags, t, stored, STORED_SCORE_FLOOR)
+                self.store.change_theme_scores(
+                    theme_ids[t], change.rows, change.gone, change.flipped
+                )
             reached = json.loads(self.store.get_setting("reach") or "{}") | reached
             self._record_calibration(now, reached)
         return len(corpus_tags.corpus)
@@ -574,7 +581,7 @@ class Library:
         only: Callable[[CorpusMatrix, dict[int, Examples]], list[int] | None] | None = None,
     ) -> CorpusTags:
         """The corpus tagged from the store; `only` picks the themes to calibrate."""
-        from briefing.tagging.corpus import tag_corpus
+        from briefing.tagging.corpus import tag_inputs
 
         tags = self.manual_tags()
         try:
@@ -589,17 +596,46 @@ class Library:
             if fresh is not None and fresh != cached:
                 with self.store.transaction():
                     self.store.set_setting("taxonomy_vectors", fresh)
-        return tag_corpus(
+        return tag_inputs(
             tagger,
-            self.store.count_excerpts(),
-            self.store.corpus_rows(),
-            self.store.phrase_rows(),
+            self._corpus_inputs(),
             tags.added,
             tags.removed,
             pinned,
             self.store.phrase_hits_of,
             only,
         )
+
+    def _vectors_missing(self) -> bool:
+        """Whether some excerpt has no stored vector: the kept corpus matrix knows, without
+        a count over every stored vector."""
+        from briefing.tagging import matrixcache
+
+        place = self.store.corpus_matrix_place()
+        if place is not None:
+            known = matrixcache.vectors_missing(place[0], matrixcache.key_of(place[1], self.tagger))
+            if known is not None:
+                return known
+        return self.store.vectors_missing()
+
+    def _corpus_inputs(self) -> CorpusInputs:
+        """The corpus as arrays: mapped from the matrix kept beside the store when it is
+        of this corpus and tagger, else read from the store (and kept for next time)."""
+        from briefing.tagging import matrixcache
+        from briefing.tagging.corpus import read_inputs
+
+        tagger = self.tagger
+        place = self.store.corpus_matrix_place()
+        key = matrixcache.key_of(place[1], tagger) if place is not None else ""
+        if place is not None and (kept := matrixcache.load(place[0], key)) is not None:
+            return kept
+        inputs = read_inputs(
+            tagger, self.store.count_excerpts(), self.store.corpus_rows(), self.store.phrase_rows()
+        )
+        matrixcache.with_centre(inputs)
+        if place is not None:
+            matrixcache.save(place[0], key, inputs)
+        return inputs
 
     def retag(self, progress: Progress | None = None) -> int:
         """Tag every excerpt again: keyword matches re-read from the text only when
@@ -612,39 +648,55 @@ class Library:
         tagger = self.tagger
         total = self.store.count_excerpts()
         reread = self.store.get_setting("phrases") != tagger.phrase_fingerprint
+        # The memo's sentence profiles come from each excerpt's own tags: they follow the
+        # whole taxonomy (descriptions and settings too), never the calibration.
+        reprofile = self.store.get_setting(PROFILES) != tagger.fingerprint
         missing: set[str] = set()
         # (asks for the model only when it could help)
-        if self.store.vectors_missing() and tagger.semantic:
+        if self._vectors_missing() and tagger.semantic:
             missing = {e.id for e in self.store.missing_vectors()}
         done = 0
         with self._locked():
-            if reread or missing:
+            if reread or missing or reprofile:
                 with self.store.transaction():
                     if reread:
                         self.store.clear_phrase_hits()
+                    if reprofile:
+                        self.store.clear_sentence_profiles()
                     for batch in self.store.iter_excerpt_batches():
                         texts = [e.text for e in batch]
                         todo = [e for e in batch if e.id in missing]
                         embedded = tagger.embed([e.text for e in todo]) if todo else None
-                        found = tagger.read_phrases(texts) if reread else []
+                        found = tagger.read_phrases(texts) if reread or reprofile else []
                         self.store.set_evidence(
-                            self._vector_rows(todo, embedded), self._hit_rows(batch, found)
+                            self._vector_rows(todo, embedded),
+                            self._hit_rows(batch, found) if reread else [],
                         )
-                        if reread:  # the memo's sentence profiles follow the taxonomy
-                            from briefing.memo.sentences import profile_sentences
-
-                            scores = tagger.scores_of(tagger.embed(texts), found)
-                            self.store.set_sentence_profiles(
-                                profile_sentences(tagger, batch, scores)
-                            )
+                        if reprofile:
+                            self.store.set_sentence_profiles(self._profiles(batch, found))
                         done += len(batch)
                         if progress:
                             progress(done, total, "")
                     self.store.set_setting("phrases", tagger.phrase_fingerprint)
+                    self.store.set_setting(PROFILES, tagger.fingerprint)
             count = self.calibrate()
             if progress:
                 progress(total, total, "")
             return count
+
+    def _profiles(
+        self, excerpts: Sequence[Excerpt], found: Sequence[Sequence[PhraseHit]]
+    ) -> list[SentenceProfile]:
+        """The memo's sentence profiles of the excerpts, as ingest's workers make them:
+        from each excerpt's own (context-free) tags."""
+        from briefing.memo.sentences import profile_tagged
+        from briefing.tagging.contextfree import Blended
+
+        tagger = self.tagger
+        theme_ids = [theme.id for theme in tagger.themes]
+        embedded = tagger.embed([e.text for e in excerpts]) if excerpts else None
+        tagged = [[theme_ids[t] for t in row] for row in Blended(tagger, embedded, found).tagged()]
+        return profile_tagged(tagger, excerpts, tagged)
 
     def _build(self, progress: Progress | None) -> IngestSummary:
         """Fill this library's new store, at `building`, from the workspace's files
@@ -842,7 +894,7 @@ class Library:
             from briefing.memo.docx import render_docx
 
             return render_docx(document)
-        from briefing.memo.render import FORMATS
+        from briefing.memo.templates import FORMATS
 
         raise InputError(f"unknown format {fmt!r}; use {', '.join(f[0] for f in FORMATS)}.")
 

@@ -4,11 +4,9 @@ It answers the same queries as the embedded SQLite store (`briefing.store`), and
 the team's truth lives: the originals, the published taxonomy and every manual tag
 decision (who, when, and the history of each). Each analyst keeps brief.yaml at home.
 
-Full-text search runs on a GIN index of a stored tsvector, with a stemming
-configuration of its own (snowball English, no stop words: every word is searchable,
-as in SQLite's porter tokenizer); ASCII punctuation is a word break, as in SQLite's
-unicode61 ("Mi-35" is "mi" and "35", not "mi" and "-35"); the FTS5 syntax users type is
-translated to tsquery.
+Full-text search runs on a GIN index of a stored tsvector of FTS5's own terms (the
+SQLite store's tokenizer run in memory: `searchterms`), so both stores stem, fold
+accents and cut words alike; the FTS5 syntax users type is translated to tsquery.
 Any failure of the server becomes `StoreUnavailable` naming the store, never a
 traceback; passwords come from libpq's environment or ~/.pgpass, never from a file of
 ours.
@@ -17,6 +15,7 @@ ours.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -31,9 +30,10 @@ from briefing.errors import InputError, WorkspaceError
 from briefing.files import write_atomic
 from briefing.ids import canonical
 from briefing.model import Excerpt, ScoredExcerpt, SentenceProfile, Source, ThemeScore
+from briefing.searchterms import SearchTerms, quoted
 from briefing.spelling import close_words
 from briefing.store import STORED_SCORE_FLOOR, NotBuilt, SearchHit, ThemeCount
-from briefing.stores import StoreUnavailable
+from briefing.stores import StoreUnavailable, TaxonomyConflict
 
 if TYPE_CHECKING:
     from briefing.tagging.manual import ManualTags
@@ -167,7 +167,20 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE vocabulary (word TEXT COLLATE "C" PRIMARY KEY, ndoc INTEGER NOT NULL);
     INSERT INTO vocabulary(word, ndoc) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM excerpts');
     """,
+    # The index holds FTS5's own terms, as the SQLite store indexes them (searchterms.py):
+    # written by briefing with each excerpt; existing excerpts are indexed again
+    # (`_index_again`), and so is the vocabulary of suggestions.
+    """
+    ALTER TABLE excerpts DROP COLUMN tsv;
+    ALTER TABLE excerpts ADD COLUMN tsv tsvector;
+    CREATE INDEX excerpts_fts ON excerpts USING GIN (tsv);
+    DROP TEXT SEARCH CONFIGURATION briefing;
+    DROP TEXT SEARCH DICTIONARY briefing_stem;
+    DELETE FROM vocabulary;
+    """,
 )
+# The first schema whose index holds FTS5's terms.
+_FTS5_TERMS = 4
 SCHEMA_VERSION = len(MIGRATIONS)
 # The effective_tags rule as (source id, theme id) pairs of the excerpts `e` picked by
 # `{where}`: the tagger's tags less the user's removals, plus the user's additions.
@@ -194,10 +207,6 @@ _CARRIES = (
     " AND m.theme_id = %(t)s AND m.decision = 'removed'))"
     " OR EXISTS (SELECT 1 FROM manual m WHERE m.excerpt_id = e.id AND m.theme_id = %(t)s"
     " AND m.decision = 'added'))"
-)
-_HEADLINE = (
-    "StartSel=[, StopSel=], MaxWords=30, MinWords=12, ShortWord=0, MaxFragments=1, "
-    "FragmentDelimiter=…"
 )
 
 
@@ -258,6 +267,7 @@ class PgStore:
         self._rewriting = False  # inside rewriting_scores: counts are redone at its end
         self._rebuild: Any = None  # the transaction of a rebuild (begin_rebuild)
         self._unindexed: list[str] = []  # sources whose words the vocabulary lacks yet
+        self.terms = SearchTerms()  # FTS5's tokenizer: the index's and the queries' terms
         try:
             # Autocommit, with explicit transactions: a reader sees each commit of the
             # others at once, and never holds a snapshot open between commands.
@@ -321,8 +331,31 @@ class PgStore:
             current = int(row[0]) if row and row[0] is not None else 0
             for number in range(current, SCHEMA_VERSION):
                 self.db.execute(MIGRATIONS[number])
+            if 0 < current < _FTS5_TERMS:
+                self._index_again()
             self.db.execute("DELETE FROM briefing_schema")
             self.db.execute("INSERT INTO briefing_schema VALUES (%s)", (SCHEMA_VERSION,))
+
+    def _index_again(self) -> None:
+        """Index every excerpt's text again with FTS5's terms (the migration to schema 4)."""
+        last = -1
+        while True:
+            rows = self.db.execute(
+                "SELECT n, text FROM excerpts WHERE n > %s ORDER BY n LIMIT 2000", (last,)
+            ).fetchall()
+            if not rows:
+                break
+            indexed = self.terms.tsvectors([row[1] for row in rows])
+            with self.db.cursor() as cursor:
+                cursor.executemany(
+                    "UPDATE excerpts SET tsv = %s::tsvector WHERE n = %s",
+                    [(tsv, row[0]) for tsv, row in zip(indexed, rows, strict=True)],
+                )
+            last = rows[-1][0]
+        self.db.execute(
+            "INSERT INTO vocabulary(word, ndoc) "
+            "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM excerpts')"
+        )
 
     def _version(self) -> int:
         found = self.db.execute("SELECT to_regclass('briefing_schema')").fetchone()
@@ -494,12 +527,17 @@ class PgStore:
             ),
         ).fetchone()
         if inserted is not None and excerpts:
-            with self.db.cursor() as cursor:
-                cursor.executemany(
-                    'INSERT INTO excerpts(id, source_id, position, start, "end", text) '
-                    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
-                    [(e.id, e.source_id, e.position, e.start, e.end, e.text) for e in excerpts],
-                )
+            indexed = self.terms.tsvectors([e.text for e in excerpts])
+            # COPY: one stream, not a statement per excerpt (the source is new, and so are
+            # its excerpts' ids: they are made from it).
+            with (
+                self.db.cursor() as cursor,
+                cursor.copy(
+                    'COPY excerpts (id, source_id, position, start, "end", text, tsv) FROM STDIN'
+                ) as copy,
+            ):
+                for e, tsv in zip(excerpts, indexed, strict=True):
+                    copy.write_row((e.id, e.source_id, e.position, e.start, e.end, e.text, tsv))
             self._unindexed.append(source.id)
             if self._depth == 0:  # not in a transaction: nothing to wait for
                 self._index_words()
@@ -570,10 +608,15 @@ class PgStore:
 
     @_reported
     def change_theme_scores(
-        self, theme_id: str, rows: Iterable[tuple[str, float, int]], gone: Iterable[str]
+        self,
+        theme_id: str,
+        rows: Iterable[tuple[str, float, int]],
+        gone: Iterable[str],
+        flipped: Iterable[str] | None = None,
     ) -> None:
         """Write one theme's changed rows and drop its rows for `gone` excerpt ids (what a
-        decision changed, and only that); the kept counts of their sources follow."""
+        decision changed, and only that); the kept counts of their sources follow (of
+        `flipped`'s sources, the excerpts whose tag changed, when given)."""
         changed = [(e, theme_id, score, tagged) for e, score, tagged in rows]
         dropped = [(e, theme_id) for e in gone]
         with self.db.cursor() as cursor:
@@ -587,7 +630,8 @@ class PgStore:
                 "DELETE FROM scores WHERE excerpt_id = %s AND theme_id = %s", dropped
             )
         if not self._rewriting:
-            self._recount(self._sources_of({row[0] for row in changed + dropped}))
+            touched = {row[0] for row in changed + dropped} if flipped is None else set(flipped)
+            self._recount(self._sources_of(touched))
 
     @_reported
     def set_sentence_profiles(self, profiles: Iterable[SentenceProfile]) -> None:
@@ -629,7 +673,7 @@ class PgStore:
         """Every score is about to be written again. The theme index stays (dropping it
         would lock every reader of the team out until the commit)."""
         self._execute("DELETE FROM scores")
-        self._execute("DELETE FROM sentences")
+        # The sentence profiles stay: they follow the taxonomy, not the calibration.
         self._rewriting = True
         try:
             yield
@@ -647,22 +691,43 @@ class PgStore:
         vectors: Iterable[tuple[str, bytes]],
         hits: Iterable[tuple[str, str, float, str]],
     ) -> None:
-        with self.db.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO vectors(excerpt_id, vector) VALUES (%s, %s) "
-                "ON CONFLICT (excerpt_id) DO UPDATE SET vector = excluded.vector",
-                list(vectors),
+        self._copy_upsert("vectors", ("excerpt_id", "vector"), 1, vectors)
+        self._copy_upsert("phrase_hits", ("excerpt_id", "theme_id", "score", "found"), 2, hits)
+
+    def _copy_upsert(
+        self, table: str, columns: tuple[str, ...], keys: int, rows: Iterable[tuple[Any, ...]]
+    ) -> None:
+        """Insert or replace rows (the first `keys` columns are the key): COPY into a
+        temporary table, then one INSERT ... ON CONFLICT; the last row of a key wins."""
+        staged, names, key = f"staged_{table}", ", ".join(columns), ", ".join(columns[:keys])
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns[keys:])
+        with self.db.transaction():
+            self.db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {staged} (LIKE {table}, n BIGSERIAL)")
+            with (
+                self.db.cursor() as cursor,
+                cursor.copy(f"COPY {staged} ({names}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            self.db.execute(
+                f"INSERT INTO {table} ({names}) SELECT DISTINCT ON ({key}) {names} "
+                f"FROM {staged} ORDER BY {key}, n DESC "
+                f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
             )
-            cursor.executemany(
-                "INSERT INTO phrase_hits(excerpt_id, theme_id, score, found) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (excerpt_id, theme_id) DO UPDATE SET "
-                "score = excluded.score, found = excluded.found",
-                list(hits),
-            )
+            self.db.execute(f"TRUNCATE {staged}")
 
     @_reported
     def clear_phrase_hits(self) -> None:
         self.db.execute("DELETE FROM phrase_hits")
+
+    @_reported
+    def clear_sentence_profiles(self) -> None:
+        self.db.execute("DELETE FROM sentences")
+
+    def corpus_matrix_place(self) -> tuple[Path, str] | None:
+        """None: the team's corpus changes from other machines, so it is read from the
+        server each time rather than kept as arrays beside one analyst's workspace."""
+        return None
 
     @_reported_rows
     def corpus_rows(self) -> Iterator[tuple[str, str, int, bytes | None]]:
@@ -864,13 +929,14 @@ class PgStore:
         return None
 
     def _fts_candidates(self, text: str, limit: int = 50) -> list[Excerpt]:
-        words = [w for w in _words(text) if len(w) > 3][:12]
-        if not words:
+        words = [w for w in re.findall(r"\w+", text) if len(w) > 3][:12]
+        query = to_tsquery_text(fts5_fallback(" ".join(words)), self.terms)
+        if query is None:
             return []
         rows = self.db.execute(
-            f"SELECT {_EXCERPT} FROM excerpts e, to_tsquery('briefing', %s) q "
+            f"SELECT {_EXCERPT} FROM excerpts e, CAST(%s AS tsquery) q "
             "WHERE e.tsv @@ q ORDER BY ts_rank_cd(e.tsv, q) DESC, e.id LIMIT %s",
-            (" & ".join(words), limit),
+            (query, limit),
         )
         return [_excerpt(row) for row in rows]
 
@@ -955,44 +1021,34 @@ class PgStore:
 
     @_reported
     def search(self, query: str, theme_id: str | None = None, limit: int = 50) -> list[SearchHit]:
-        """Full-text search, best match first, in the syntax of the SQLite store: words by
-        stem, "phrases", prefix*, OR, NOT, NEAR(a b, 5)."""
-        import psycopg
-
+        """Full-text search, best match first, as the SQLite store does it: its syntax
+        (words by stem, "phrases", prefix*, OR, NOT, NEAR(a b c, 5)), its terms (FTS5's
+        tokenizer, `searchterms`), its fallback to the words, its snippets."""
         if not query.strip():
             return []
-        translated = to_tsquery_text(query)
+        query = fts5_query(query)
+        if not self.terms.is_valid(query):
+            query = fts5_fallback(query)
+        translated = to_tsquery_text(query, self.terms) if query else None
         if translated is None:
             return []
-        try:
-            return self._search(translated, theme_id, limit)
-        except psycopg.errors.SyntaxError:
-            words = _words(query)
-            return self._search(" & ".join(words), theme_id, limit) if words else []
-
-    def _search(self, tsquery: str, theme_id: str | None, limit: int) -> list[SearchHit]:
         sql = (
             f"SELECT {_EXCERPT}, ts_rank_cd(e.tsv, q) AS rank "
-            "FROM excerpts e, to_tsquery('briefing', %(q)s) q WHERE e.tsv @@ q "
+            "FROM excerpts e, CAST(%(q)s AS tsquery) q WHERE e.tsv @@ q "
         )
-        params: dict[str, object] = {"q": tsquery, "limit": limit}
+        params: dict[str, object] = {"q": translated, "limit": limit}
         if theme_id is not None:
             sql += f"AND {_CARRIES} "
             params["t"] = theme_id
         sql += "ORDER BY rank DESC, e.id LIMIT %(limit)s"
-        # The highlight is worked out for the hits kept only (it reads their text again).
-        rows = self.db.execute(
-            f"SELECT h.*, ts_headline('briefing', h.text, to_tsquery('briefing', %(q)s), "
-            f"'{_HEADLINE}') FROM ({sql}) h ORDER BY h.rank DESC, h.id",
-            params,
-        ).fetchall()
+        rows = self.db.execute(sql, params).fetchall()
+        # Snippets are cut by FTS5 itself, for the hits kept only.
+        snippets = self.terms.snippets(query, [row[5] for row in rows])
         hits: list[SearchHit] = []
-        for row in rows:
+        for row, snippet in zip(rows, snippets, strict=True):
             source = self.source(row[1])
             if source is not None:
-                hits.append(
-                    SearchHit(_excerpt(row), source, _snippet(row[7], row[5]), -float(row[6]))
-                )
+                hits.append(SearchHit(_excerpt(row), source, snippet or row[5], -float(row[6])))
         return hits
 
     @_reported
@@ -1012,7 +1068,7 @@ class PgStore:
     def _surface(self, stem: str) -> str | None:
         row = self.db.execute(
             "SELECT e.text FROM excerpts e WHERE e.tsv @@ %s::tsquery LIMIT 1",
-            ("'" + stem.replace("'", "''") + "'",),
+            (quoted(stem),),
         ).fetchone()
         if row is None:
             return None
@@ -1048,20 +1104,63 @@ class PgStore:
         return None if row is None else str(row[0])
 
     def publish_taxonomy(self, workspace: Workspace) -> None:
-        """Make the workspace's themes.yaml the team's taxonomy (validated first)."""
+        """Make the workspace's themes.yaml the team's taxonomy (validated first).
+
+        Compare-and-set: it replaces only the taxonomy this workspace last brought in. If
+        someone published since, theirs is not overwritten: the publish is refused with
+        who and when, and `take_taxonomy` (`briefing tag --theirs`) brings theirs in."""
         from briefing.tagging import load_themes
         from briefing.tagging.manual import Stamp
 
         load_themes(workspace.themes_path)  # a broken file is refused with its line
         text = _read_text(workspace.themes_path)
-        if text is None or text == self.published_taxonomy():
+        if text is None:
             return
-        self._publish(text, Stamp.now().by)
+        base = _read_text(_pulled_path(workspace))
+        with self.transaction():  # the writers' lock: two publishes take turns
+            latest = self._latest_taxonomy()
+            if latest is not None and latest[0] == text:
+                pass  # already the team's
+            elif latest is not None and latest[0] != base:
+                raise TaxonomyConflict(
+                    f"{workspace.themes_path}: not published. {latest[1] or 'Someone'} "
+                    f"published the team's taxonomy at {latest[2]} UTC, after this workspace "
+                    "last brought it in; publishing yours would overwrite theirs. Run "
+                    "`briefing tag --theirs` to take theirs (your file is kept as "
+                    f"{_mine_path(workspace).name}), make your change again on it, then run "
+                    "`briefing tag`."
+                )
+            else:
+                self.db.execute(
+                    "INSERT INTO taxonomy(text, by_user) VALUES (%s, %s)", (text, Stamp.now().by)
+                )
         write_atomic(_pulled_path(workspace), text.encode("utf-8"))
 
     @_reported
-    def _publish(self, text: str, by: str) -> None:
-        self.db.execute("INSERT INTO taxonomy(text, by_user) VALUES (%s, %s)", (text, by))
+    def _latest_taxonomy(self) -> tuple[str, str, str] | None:
+        """The published taxonomy: its text, who published it and when (UTC)."""
+        row = self.db.execute(
+            "SELECT text, by_user, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') "
+            "FROM taxonomy ORDER BY version DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]), str(row[2]))
+
+    def take_taxonomy(self, workspace: Workspace) -> tuple[Path | None, str, str] | None:
+        """Bring the team's taxonomy into themes.yaml whatever this workspace changed: its
+        own file is kept beside it (themes.mine.yaml). Returns where it was kept (None if
+        nothing differed), who published the team's, and when; None if none is published."""
+        latest = self._latest_taxonomy()
+        if latest is None:
+            return None
+        text, by, at = latest
+        local = _read_text(workspace.themes_path)
+        kept = None
+        if local is not None and local != text:
+            kept = _mine_path(workspace)
+            write_atomic(kept, local.encode("utf-8"))
+        write_atomic(workspace.themes_path, text.encode("utf-8"))
+        write_atomic(_pulled_path(workspace), text.encode("utf-8"))
+        return kept, by, at
 
     @_reported
     def manual_tags(self, workspace: Workspace) -> ManualTags:
@@ -1191,39 +1290,56 @@ def _read_text(path: Path) -> str | None:
         raise WorkspaceError(f"{path}: cannot read it ({error.strerror}).") from error
 
 
+def _mine_path(workspace: Workspace) -> Path:
+    """Where `take_taxonomy` keeps the analyst's own themes.yaml."""
+    return workspace.themes_path.with_name("themes.mine.yaml")
+
+
 def _pulled_path(workspace: Workspace) -> Path:
     """The team taxonomy as this workspace last brought it in: whether themes.yaml was
     changed since (an edit not yet published)."""
     return workspace.db_path.with_name("themes.published.yaml")
 
 
-def _words(text: str) -> list[str]:
-    """The words of a text as tsquery operands (letters and digits only)."""
-    return [w for w in re.findall(r"[^\W_]+", text)]
-
-
 _TOKEN = re.compile(
     r'"(?P<phrase>[^"]*)"?|(?P<near>NEAR)\s*\(|(?P<open>\()|(?P<close>\))|'
-    r"(?P<word>[^\W_]+)(?P<star>\*)?|(?P<other>.)",
-    re.IGNORECASE | re.DOTALL,
+    r"(?P<word>(?:[A-Za-z0-9_]|[^\x00-\x7f])+)(?P<star>\*)?|(?P<other>.)",
+    re.DOTALL,
 )
-
-
+_NEAR_ITEM = re.compile(
+    r'"(?P<phrase>[^"]*)"?|(?P<word>(?:[A-Za-z0-9_]|[^\x00-\x7f])+)(?P<star>\*)?'
+)
 _OPERATORS = ("&", "|", "& !", "(")
+# Past this many ways of placing a NEAR group's phrases, the group is matched as all of
+# its phrases anywhere in the excerpt (a tsquery of thousands of branches gets slow).
+_NEAR_WAYS = 5000
 
 
-def to_tsquery_text(query: str) -> str | None:
-    """The FTS5 query a user typed as tsquery text for `to_tsquery('briefing', ...)`.
+def fts5_query(query: str) -> str:
+    """Operators in any case, as the embedded store takes them (store.Store.search)."""
+    return re.sub(r"\b(or|not|and|near)\b(?=\s|\()", lambda m: m.group(1).upper(), query)
 
-    Words are ANDed; "a phrase" is a <-> chain; prefix* is prefix:*; OR, AND, NOT and
-    parentheses keep their meaning; NEAR(a b, N) is a and b within N words of each other
-    in either order. None when the query holds no word.
+
+def fts5_fallback(query: str) -> str:
+    """The query the embedded store runs when FTS5 refuses the syntax: each word."""
+    return " ".join(f'"{w}"' for w in re.findall(r"\w+", query))
+
+
+def to_tsquery_text(query: str, terms: SearchTerms) -> str | None:
+    """An FTS5 query as a tsquery of FTS5's own terms (`terms` tokenizes and stems).
+
+    Words are ANDed; "a phrase" (or a word FTS5 cuts in several terms) is a <-> chain;
+    prefix* is prefix:*; OR, AND, NOT and parentheses keep their meaning; NEAR(a b c, N)
+    is every placement of its phrases in which at most N words lie between the end of
+    each and the start of the last one, as FTS5 counts. None when the query has no term.
     """
     out: list[str] = []  # operands and operators, in order
     pos = 0
     depth = 0
 
-    def operand(text: str) -> None:
+    def operand(text: str | None) -> None:
+        if text is None:
+            return
         if out and out[-1] not in _OPERATORS:
             out.append("&")
         out.append(text)
@@ -1234,27 +1350,12 @@ def to_tsquery_text(query: str) -> str | None:
             break
         pos = match.end()
         if match.group("phrase") is not None:
-            words = _words(match.group("phrase"))
-            if words:
-                operand("(" + " <-> ".join(words) + ")")
+            operand(_phrase(terms.terms(match.group("phrase")), False)[0])
         elif match.group("near"):
             end = query.find(")", pos)
             inner = query[pos : end if end >= 0 else len(query)]
             pos = end + 1 if end >= 0 else len(query)
-            distance = 10
-            found = re.search(r",\s*(\d+)\s*$", inner)
-            if found:
-                distance = min(int(found.group(1)), 50)
-                inner = inner[: found.start()]
-            words = _words(inner)
-            if len(words) == 2:
-                a, b = words
-                options = [
-                    f"{x} <{n}> {y}" for n in range(1, distance + 2) for x, y in ((a, b), (b, a))
-                ]
-                operand("(" + " | ".join(options) + ")")
-            elif words:
-                operand("(" + " & ".join(words) + ")")
+            operand(_near(inner, terms))
         elif match.group("open"):
             if out and out[-1] not in _OPERATORS:
                 out.append("&")
@@ -1266,31 +1367,79 @@ def to_tsquery_text(query: str) -> str | None:
                 depth -= 1
         elif match.group("word"):
             word = match.group("word")
-            upper = word.upper()
-            if upper in ("OR", "AND", "NOT") and word == upper and out:
+            if word in ("OR", "AND", "NOT") and out:
                 if out[-1] in _OPERATORS:
                     continue
-                out.append({"OR": "|", "AND": "&", "NOT": "& !"}[upper])
+                out.append({"OR": "|", "AND": "&", "NOT": "& !"}[word])
             else:
-                operand(word.casefold() + (":*" if match.group("star") else ""))
+                operand(_phrase(terms.terms(word), bool(match.group("star")))[0])
     while out and out[-1] in _OPERATORS:
         if out[-1] == "(":
             depth -= 1
         out.pop()
     out += [")"] * max(depth, 0)
     text = " ".join(out)
-    return text if _words(text) else None
+    return text if "'" in text else None
 
 
-def _snippet(headline: str, text: str) -> str:
-    """ts_headline's fragment, marked with an ellipsis where it cuts the excerpt."""
-    plain = headline.replace("[", "").replace("]", "")
-    if not plain:
-        return headline
-    start = text.find(plain[: min(len(plain), 20)])
-    lead = "…" if start > 0 else ""
-    tail = "…" if start < 0 or start + len(plain) < len(text.rstrip()) else ""
-    return f"{lead}{headline}{tail}"
+def _phrase(words: list[str], prefix: bool) -> tuple[str | None, int]:
+    """Terms as one tsquery operand (a <-> chain) and how many words it spans."""
+    if not words:
+        return None, 0
+    lexemes = [quoted(w) for w in words]
+    if prefix:
+        lexemes[-1] += ":*"
+    if len(lexemes) == 1:
+        return lexemes[0], 1
+    return "(" + " <-> ".join(lexemes) + ")", len(lexemes)
+
+
+def _near(inner: str, terms: SearchTerms) -> str | None:
+    distance = 10
+    found = re.search(r",\s*(\d+)\s*$", inner)
+    if found:
+        distance = int(found.group(1))
+        inner = inner[: found.start()]
+    items: list[tuple[str, int]] = []
+    for match in _NEAR_ITEM.finditer(inner):
+        text = match.group("phrase") if match.group("phrase") is not None else match.group("word")
+        phrase, width = _phrase(terms.terms(text), bool(match.group("star")))
+        if phrase is not None:
+            items.append((phrase, width))
+    if len(items) < 2:
+        return items[0][0] if items else None
+    ways: list[str] = []
+    for order in dict.fromkeys(itertools.permutations(items)):
+        ways.extend(_placements(list(order), distance, _NEAR_WAYS + 1 - len(ways)))
+        if len(ways) > _NEAR_WAYS:
+            return "(" + " & ".join(p for p, _ in items) + ")"
+    return "(" + " | ".join(dict.fromkeys(ways)) + ")"
+
+
+def _placements(order: list[tuple[str, int]], distance: int, budget: int) -> list[str]:
+    """The tsquery chains of phrases in this order, each starting after the previous one
+    ends, with at most `distance` words between any phrase's end and the last one's start
+    (FTS5's NEAR)."""
+    found: list[str] = []
+
+    def extend(chain: str, starts: list[int], index: int) -> None:
+        if len(found) >= budget:
+            return
+        if index == len(order):
+            last = starts[-1]
+            pairs = zip(starts[:-1], order[:-1], strict=True)
+            if all(last - start - width <= distance for start, (_, width) in pairs):
+                found.append(chain)
+            return
+        previous_end = starts[-1] + order[index - 1][1] - 1
+        for gap in range(1, distance + 2):
+            start = previous_end + gap
+            if start - starts[0] - order[0][1] > distance:
+                break
+            extend(f"({chain} <{gap}> {order[index][0]})", [*starts, start], index + 1)
+
+    extend(order[0][0], [0], 1)
+    return found
 
 
 @without_controls

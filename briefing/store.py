@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -182,6 +183,7 @@ _RECOUNT_SOME = (
     + ") GROUP BY source_id, theme_id"
 )
 
+CORPUS_STAMP = "corpus"  # setting: renewed by every write of excerpts, vectors, matches
 # Scores below this are noise: not stored, so the table stays small at scale.
 STORED_SCORE_FLOOR = 0.05
 
@@ -239,6 +241,8 @@ class Store(WorkspaceFiles):
     being filled from scratch in a file of its own: no WAL (it is renamed into place
     when whole), and the rollback journal kept in memory.
     """
+
+    SEARCH_POOL = 5000  # matches ranked at most, the newest (see _ranked)
 
     def __init__(self, path: Path | str, building: bool = False) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
@@ -398,6 +402,7 @@ class Store(WorkspaceFiles):
             (last,),
         )
         self._sources.pop(source.id, None)
+        self._corpus_changed()
         # A decision (or a score) may name these excerpts already, as after a rebuild.
         ids = json.dumps([excerpt.id for excerpt in excerpts])
         if self.db.execute(
@@ -463,11 +468,17 @@ class Store(WorkspaceFiles):
         ).fetchall()
 
     def change_theme_scores(
-        self, theme_id: str, rows: Iterable[tuple[str, float, int]], gone: Iterable[str]
+        self,
+        theme_id: str,
+        rows: Iterable[tuple[str, float, int]],
+        gone: Iterable[str],
+        flipped: Iterable[str] | None = None,
     ) -> None:
         """Write one theme's changed (excerpt id, score, tagged) rows and drop its rows for
         `gone` excerpt ids: what a decision changed, and only that; the kept counts of
-        their sources follow. Call in `transaction()`."""
+        their sources follow (of the sources of `flipped`, the excerpts whose tag changed,
+        when the caller knows them: a score that moves changes no count). Call in
+        `transaction()`."""
         rows, gone = list(rows), list(gone)
         self.db.executemany(
             "INSERT OR REPLACE INTO scores(excerpt_id, theme_id, score, tagged) "
@@ -478,7 +489,8 @@ class Store(WorkspaceFiles):
             "DELETE FROM scores WHERE excerpt_id = ? AND theme_id = ?",
             ((excerpt_id, theme_id) for excerpt_id in gone),
         )
-        self._recount(self._sources_of({row[0] for row in rows} | set(gone)))
+        touched = {row[0] for row in rows} | set(gone) if flipped is None else set(flipped)
+        self._recount(self._sources_of(touched))
 
     def set_sentence_profiles(self, profiles: Iterable[SentenceProfile]) -> None:
         """Store the memo's view of tagged excerpts' sentences (replacing any older one)."""
@@ -517,7 +529,7 @@ class Store(WorkspaceFiles):
         """
         self.db.execute("DROP INDEX IF EXISTS scores_by_theme")
         self.db.execute("DELETE FROM scores")
-        self.db.execute("DELETE FROM sentences")
+        # The sentence profiles stay: they follow the taxonomy, not the calibration.
         self._rewriting = True
         try:
             yield
@@ -543,10 +555,33 @@ class Store(WorkspaceFiles):
             "VALUES (?, ?, ?, ?)",
             list(hits),
         )
+        self._corpus_changed()
 
     def clear_phrase_hits(self) -> None:
         """The taxonomy changed: every excerpt's keyword matches are about to be redone."""
         self.db.execute("DELETE FROM phrase_hits")
+        self._corpus_changed()
+
+    def clear_sentence_profiles(self) -> None:
+        """The taxonomy changed: every sentence profile is about to be redone (an excerpt no
+        longer tagged on its own keeps none)."""
+        self.db.execute("DELETE FROM sentences")
+
+    def _corpus_changed(self) -> None:
+        """Excerpts, vectors or keyword matches were written: a new corpus stamp."""
+        self.set_setting(CORPUS_STAMP, secrets.token_hex(8))
+
+    def corpus_matrix_place(self) -> tuple[Path, str] | None:
+        """Where a copy of the corpus as arrays may be kept (tagging.matrixcache), and the
+        stamp of the corpus as it is now (renewed by every write of excerpts, vectors or
+        keyword matches); None for a store in memory."""
+        if self.path is None:
+            return None
+        stamp = self.get_setting(CORPUS_STAMP)
+        if stamp is None:  # a store from before the stamp
+            stamp = secrets.token_hex(8)
+            self.set_setting(CORPUS_STAMP, stamp)
+        return self.path.parent, stamp
 
     def corpus_rows(self) -> Iterator[tuple[str, str, int, bytes | None]]:
         """Every excerpt as (id, source id, position, stored vector or None), by id:
@@ -702,6 +737,15 @@ class Store(WorkspaceFiles):
         self._sources[source_id] = found
         return found
 
+    def _read_sources(self, source_ids: Iterable[str]) -> None:
+        """Read the sources not yet cached, 500 to a statement: a theme's list or a memo
+        names hundreds, and one statement each cost more than reading them."""
+        missing = sorted({i for i in source_ids if i not in self._sources})
+        for chunk in _chunks(missing, 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT * FROM sources WHERE id IN ({marks})", chunk):
+                self._sources[row["id"]] = _source(row)
+
     def source_by_file(self, file: str) -> Source | None:
         row = self.db.execute("SELECT id FROM sources WHERE file = ?", (file,)).fetchone()
         return None if row is None else self.source(row[0])
@@ -813,6 +857,7 @@ class Store(WorkspaceFiles):
             {"t": theme_id, "n": n if limit is None else max(limit - len(added), 0)},
         ).fetchall()
         rows = [*added, *tagged]
+        self._read_sources(row["source_id"] for row in rows)
         found: list[ScoredExcerpt] = []
         for row in rows:
             source = self.source(row["source_id"])
@@ -954,6 +999,7 @@ class Store(WorkspaceFiles):
                 n: self.db.execute(sql + "AND f.rowid = :n", {"q": match, "n": n}).fetchone()
                 for n, _ in ranked
             }
+        self._read_sources(row["source_id"] for row in found.values() if row is not None)
         hits: list[SearchHit] = []
         for rowid, rank in ranked:
             row = found.get(rowid)
@@ -967,31 +1013,57 @@ class Store(WorkspaceFiles):
     def _ranked(self, match: str, theme_id: str | None, limit: int) -> list[tuple[int, float]]:
         """(rowid, rank) of the best `limit` matches, ties broken by excerpt id.
 
-        Matches tied with the last one kept may lie beyond FTS5's cut, so a few more are
-        asked for than kept, and more again while the cut falls inside a run of ties.
+        Ranking costs FTS5 about 2 µs a match, so words found in more than SEARCH_POOL
+        excerpts are ranked among the SEARCH_POOL of them added last (found by a cheap
+        pass over FTS5's list of matches, newest first): words that common say little
+        about an excerpt, and the newest material is what an analyst adds to read. Within
+        a theme, the pool grows until it holds `limit` of the theme's excerpts. Fewer
+        matches than the pool: every one is ranked. Ranks are FTS5's bm25 either way (its
+        statistics are the whole corpus's), so a hit's rank does not depend on the pool.
         """
         params: dict[str, object] = {"q": match}
         if theme_id is None:  # FTS5 alone: no excerpt row is read for a match not kept
-            sql = "SELECT rowid, rank FROM excerpts_fts WHERE excerpts_fts MATCH :q "
+            sql = "SELECT f.rowid, f.rank FROM excerpts_fts f WHERE excerpts_fts MATCH :q "
         else:
             sql = "SELECT f.rowid, f.rank FROM excerpts_fts f JOIN excerpts e ON e.n = f.rowid "
             sql += f"WHERE excerpts_fts MATCH :q AND {_CARRIES} "
             params["t"] = theme_id
-        sql += "ORDER BY rank LIMIT :fetch"
-        # Wire copies make long runs of equal ranks; asking again ranks every match again,
-        # while a longer bounded sort costs next to nothing. (A negative limit: all.)
-        fetch = -1 if limit < 0 else max(10 * limit, 256)
+        pool = self.SEARCH_POOL
         while True:
-            rows = self.db.execute(sql, {**params, "fetch": fetch}).fetchall()
-            if fetch < 0 or len(rows) < fetch or limit == 0 or rows[-1][1] > rows[limit - 1][1]:
+            floor = None
+            if limit >= 0:  # (a negative limit: every match)
+                floor = self.db.execute(
+                    "SELECT rowid FROM excerpts_fts WHERE excerpts_fts MATCH ? "
+                    "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                    (match, pool - 1),
+                ).fetchone()
+            if floor is None:
+                rows = self._best_rows(sql + "ORDER BY f.rank LIMIT :fetch", params, limit)
                 break
-            fetch *= 4
+            bounded = sql + "AND f.rowid >= :floor ORDER BY f.rank LIMIT :fetch"
+            rows = self._best_rows(bounded, {**params, "floor": floor[0]}, limit)
+            if theme_id is None or len(rows) >= limit:
+                break
+            pool *= 4
         ids: dict[int, str] = {}
         for chunk in _chunks([row[0] for row in rows], 500):
             marks = ",".join("?" * len(chunk))
             ids.update(self.db.execute(f"SELECT n, id FROM excerpts WHERE n IN ({marks})", chunk))
         best = sorted(rows, key=lambda row: (row[1], ids.get(row[0], "")))
         return [(row[0], float(row[1])) for row in (best if limit < 0 else best[:limit])]
+
+    def _best_rows(self, sql: str, params: dict[str, object], limit: int) -> list[Any]:
+        """FTS5's best rows by rank, enough of them to hold every row tied with the last
+        one kept: a run of equal ranks (wire copies) may go on past FTS5's cut, so a few
+        more are asked for than kept, and more again while the cut falls inside a run."""
+        # Asking again ranks every match again, while a longer bounded sort costs next to
+        # nothing. (A negative limit: all.)
+        fetch = -1 if limit < 0 else max(10 * limit, 256)
+        while True:
+            rows = self.db.execute(sql, {**params, "fetch": fetch}).fetchall()
+            if fetch < 0 or len(rows) < fetch or limit == 0 or rows[-1][1] > rows[limit - 1][1]:
+                return rows
+            fetch *= 4
 
 
 class _Transaction:

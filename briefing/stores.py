@@ -38,6 +38,10 @@ class StoreUnavailable(WorkspaceError):
     """The team store failed (the server stopped, the network went): said with its address."""
 
 
+class TaxonomyConflict(InputError):
+    """A publish that would overwrite a taxonomy someone else published since."""
+
+
 class CorpusStore(Protocol):
     """Every query the Library, the tagger, the memo and the app make of a corpus."""
 
@@ -64,10 +68,16 @@ class CorpusStore(Protocol):
         hits: Iterable[tuple[str, str, float, str]],
     ) -> None: ...
     def clear_phrase_hits(self) -> None: ...
+    def clear_sentence_profiles(self) -> None: ...
+    def corpus_matrix_place(self) -> tuple[Path, str] | None: ...
     def phrase_hits_of(self, excerpt_id: str) -> list[tuple[str, str]]: ...
     def theme_score_rows(self, theme_id: str) -> list[tuple[str, float, int]]: ...
     def change_theme_scores(
-        self, theme_id: str, rows: Iterable[tuple[str, float, int]], gone: Iterable[str]
+        self,
+        theme_id: str,
+        rows: Iterable[tuple[str, float, int]],
+        gone: Iterable[str],
+        flipped: Iterable[str] | None = None,
     ) -> None: ...
     def vectors_missing(self) -> bool: ...
     def source_titles(self) -> list[tuple[str, str | None]]: ...
@@ -106,6 +116,7 @@ class CorpusStore(Protocol):
     # the truth: the workspace's files (SQLite) or the team's database (PostgreSQL)
     def sync_taxonomy(self, workspace: Workspace) -> None: ...
     def publish_taxonomy(self, workspace: Workspace) -> None: ...
+    def take_taxonomy(self, workspace: Workspace) -> tuple[Path | None, str, str] | None: ...
     def taxonomy_text(self, workspace: Workspace) -> str | None: ...
     def manual_tags(self, workspace: Workspace) -> ManualTags: ...
     def save_manual_tags(self, workspace: Workspace, tags: ManualTags) -> None: ...
@@ -119,6 +130,7 @@ class Place(Protocol):
     """Where a workspace's store lives, and how it is opened, built and replaced."""
 
     name: str  # for messages: the database file, or the team store's address
+    shared: bool  # other analysts write to it (a team store)
 
     def open(self) -> CorpusStore: ...
     def open_built(self) -> CorpusStore: ...
@@ -135,6 +147,7 @@ class SqlitePlace:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.name = str(path)
+        self.shared = False
         self.building = path.with_name(path.name + ".building")
 
     def open(self) -> CorpusStore:
@@ -189,6 +202,7 @@ class PostgresPlace:
 
         self.url = url
         self.name = safe_address(url)
+        self.shared = True
         self.folder: Path | None = None  # a rebuild's originals, read from the store
 
     def open(self) -> CorpusStore:

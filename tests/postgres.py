@@ -97,6 +97,24 @@ class Server:
         )
         shutil.rmtree(self.folder, ignore_errors=True)
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server has used so far: the postmaster, the backends it has reaped
+        (their time is added to its children's) and the backends still running."""
+        tick = os.sysconf("SC_CLK_TCK")
+        main = int((self.data / "postmaster.pid").read_text().split()[0])
+        total = 0.0
+        for stat in glob.glob("/proc/[0-9]*/stat"):
+            try:
+                fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # a backend that ended meanwhile: its time is now the postmaster's
+            pid, parent = int(Path(stat).parent.name), int(fields[1])
+            if pid == main:
+                total += sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+            elif parent == main:
+                total += sum(int(f) for f in fields[11:13]) / tick
+        return total
+
     def url(self, database: str) -> str:
         return f"postgresql://briefing@/{database}?host={self.folder}"
 

@@ -67,7 +67,9 @@ def test_only_the_store_modules_know_which_store_there_is() -> None:
 
 def test_reading_commands_start_without_the_memo_the_tagger_or_rich(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """`search` and `themes` open the store and print: they load no memo renderer (jinja2),
-    no tagger (numpy), no rich console (the whole process's start-up is their cost)."""
+    no tagger (numpy), no rich console (the whole process's start-up is their cost). A
+    Markdown export loads the memo, but not Jinja (the bundled layout is plain code), the
+    tagger, Typst or the Word writer."""
     from briefing.workspace import init_workspace
 
     workspace = tmp_path / "w"
@@ -89,7 +91,10 @@ def test_reading_commands_start_without_the_memo_the_tagger_or_rich(tmp_path) ->
         check=False,
     )
     heavy = {"jinja2", "numpy", "rich", "textual", "briefing.memo", "typst", "docx"}
-    for command in (["search", "pipeline"], ["themes"]):
+    export = ["export", "-f", "md", "-o", str(tmp_path / "memo.md")]
+    for command in (["search", "pipeline"], ["themes"], export):
+        if command is export:
+            heavy -= {"briefing.memo"}
         code = (
             "import sys\n"
             "from briefing.cli import main\n"
@@ -104,3 +109,4 @@ def test_reading_commands_start_without_the_memo_the_tagger_or_rich(tmp_path) ->
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
         assert "LOADED:\n" in result.stdout, (command, result.stdout[-500:], result.stderr[-500:])
+    assert (tmp_path / "memo.md").read_text(encoding="utf-8").startswith("# MEMORANDUM")

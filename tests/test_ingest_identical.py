@@ -51,7 +51,11 @@ def _digest(value: object) -> str:
 def _rows(db: sqlite3.Connection, sql: str) -> list[list[object]]:
     out = []
     for row in db.execute(sql):
-        out.append([_digest(v) if isinstance(v, bytes | str) and len(v) > 120 else v for v in row])
+        # Bytes always (a one-sentence profile's vectors are 64), long text by digest.
+        out.append(
+            [_digest(v) if isinstance(v, bytes) or (isinstance(v, str) and len(v) > 120) else v
+             for v in row]
+        )  # fmt: skip
     return out
 
 

@@ -6,6 +6,7 @@ Regenerate the golden files with `BRIEFING_REGEN_GOLDEN=1 pytest tests/test_memo
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -29,7 +30,13 @@ from briefing.memo import (  # noqa: E402
     render_pdf,
     verify_markdown,
 )
-from briefing.memo.markdown import escape, unescape  # noqa: E402
+from briefing.memo.markdown import (  # noqa: E402
+    bundled_layout,
+    escape,
+    escaped_view,
+    render_with_template,
+    unescape,
+)
 from briefing.model import Theme  # noqa: E402
 from briefing.workspace import Workspace  # noqa: E402
 
@@ -92,6 +99,53 @@ def test_sample_memo_matches_golden(sample_library: Library) -> None:
 def test_hostile_memo_matches_golden() -> None:
     corpus, brief = _hostile()
     _check_golden("memo_hostile.md", render_markdown(build_memo(brief, [THEME], corpus)))
+
+
+def _random_view(rng: random.Random) -> dict[str, object]:
+    """A memo view (escaped strings, as the template receives them) taking each branch of
+    the template at random: with or without a marking, addressees, a drafted summary,
+    bullets, comments, quotes reported by several sources, empty sections, sources."""
+
+    def text() -> str:
+        return rng.choice(["", "plain", "two words", "with \\*escape\\*", "x" * 30])
+
+    def blocks() -> list[dict[str, object]]:
+        return [
+            {"kind": rng.choice(["bullets", "paragraph"]), "parts": [text() or "p"] * n}
+            for n in rng.choices(range(1, 4), k=rng.randint(0, 3))
+        ]
+
+    def quote() -> dict[str, str]:
+        return {"text": text() or "q", "marker": f"[^{rng.randint(1, 9)}]",
+                "reported": rng.choice(["", " *(reported by 2 sources)*"])}  # fmt: skip
+
+    return {
+        "marking": text(), "title": text() or "T", "to": text(), "sender": text(),
+        "date": text(), "summary": blocks(), "draft_notice": text(),
+        "drafted": [{"label": text(), **quote()} for _ in range(rng.randint(0, 2))],
+        "sections": [
+            {"label": text() or "S", "comment": blocks(),
+             "quotes": [quote() for _ in range(rng.randint(0, 3))], "empty": text()}
+            for _ in range(rng.randint(0, 3))
+        ],
+        "notes": [{"number": n + 1, "text": text()} for n in range(rng.randint(0, 3))],
+        "sources": [text() or "s" for _ in range(rng.randint(0, 2))],
+    }  # fmt: skip
+
+
+def test_plain_layout_writes_what_the_bundled_template_writes(sample_library: Library) -> None:
+    """Without a template of the workspace's own, the memo is laid out by plain code (no
+    Jinja to import); it must write exactly what the bundled memo.md.j2 writes."""
+    corpus, brief = _hostile()
+    views = [
+        escaped_view(sample_library.build_memo(_sample_brief(sample_library))),
+        escaped_view(sample_library.build_memo(default_brief(sample_library.themes))),
+        escaped_view(build_memo(brief, [THEME], corpus)),
+    ]
+    rng = random.Random(15)
+    views += [_random_view(rng) for _ in range(300)]
+    for view in views:
+        assert bundled_layout(view) == render_with_template(view)
 
 
 def test_escape_round_trips() -> None:

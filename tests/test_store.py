@@ -366,28 +366,50 @@ def test_a_store_of_schema_4_gets_its_theme_counts_on_migration(tmp_path: Path) 
 
 
 def _search_by_sorting_every_match(
-    store: Store, query: str, theme_id: str | None, limit: int
+    store: Store, query: str, theme_id: str | None, limit: int, pool: int | None = None
 ) -> list[tuple[str, str, float]]:
     """The search rule as one statement that ranks and sorts every match: best rank first,
-    ties by excerpt id (what `search` returned before it kept only the best few)."""
+    ties by excerpt id (what `search` returned before it kept only the best few). With a
+    `pool`, only the newest `pool` matches (within a theme: the newest pool, then 4 times
+    that and so on, until it holds `limit` of the theme's excerpts)."""
     sql = (
         "SELECT e.id, snippet(excerpts_fts, 0, '[', ']', '…', 24), f.rank "
         "FROM excerpts_fts f JOIN excerpts e ON e.n = f.rowid WHERE excerpts_fts MATCH :q "
+        "AND f.rowid >= :floor "
     )
     if theme_id is not None:
         sql += "AND e.id IN (SELECT excerpt_id FROM effective_tags WHERE theme_id = :t) "
     sql += "ORDER BY f.rank, e.id LIMIT :limit"
-    rows = store.db.execute(sql, {"q": query, "t": theme_id, "limit": limit})
-    return [(row[0], row[1], row[2]) for row in rows]
+    newest = [
+        row[0]
+        for row in store.db.execute(
+            "SELECT rowid FROM excerpts_fts WHERE excerpts_fts MATCH ? ORDER BY rowid DESC",
+            (query,),
+        )
+    ]
+    while True:
+        floor = newest[pool - 1] if pool is not None and len(newest) >= pool else 0
+        rows = store.db.execute(
+            sql, {"q": query, "t": theme_id, "limit": limit, "floor": floor}
+        ).fetchall()
+        if floor == 0 or theme_id is None or len(rows) >= limit:
+            return [(row[0], row[1], row[2]) for row in rows]
+        pool = 4 * (pool or 0)
 
 
-def test_search_keeps_the_order_of_sorting_every_match(tmp_path: Path) -> None:
-    """Long runs of equal ranks (wire copies) are cut exactly where a full sort cuts them.
+@pytest.mark.parametrize("pool", [Store.SEARCH_POOL, 50, 7])
+def test_search_keeps_the_order_of_sorting_every_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pool: int
+) -> None:
+    """Long runs of equal ranks (wire copies) are cut exactly where a full sort cuts them;
+    words matching more than the search pool are ranked among their newest matches (the
+    pool is made small here: 500 excerpts), and their ranks are those of the full sort.
 
     SQLite only: the reference is FTS5's own SQL (the PostgreSQL store's search is one
     `ORDER BY rank DESC, id LIMIT n`)."""
     import random
 
+    monkeypatch.setattr(Store, "SEARCH_POOL", pool)
     store = Store(tmp_path / "corpus.db")
 
     rng = random.Random(3)
@@ -423,13 +445,19 @@ def test_search_keeps_the_order_of_sorting_every_match(tmp_path: Path) -> None:
     ]:
         for theme_id in (None, "arms"):
             for limit in (1, 2, 20, 500):
-                expected = _search_by_sorting_every_match(store, query, theme_id, limit)
+                expected = _search_by_sorting_every_match(store, query, theme_id, limit, pool)
                 found = store.search(query, theme_id, limit)
                 assert [(h.excerpt.id, h.snippet, h.rank) for h in found] == expected, (
                     query,
                     theme_id,
                     limit,
                 )
+                every = _search_by_sorting_every_match(store, query, theme_id, 10_000)
+                ranks = {excerpt: rank for excerpt, _, rank in every}
+                assert all(h.rank == ranks[h.excerpt.id] for h in found)
+                matches = _search_by_sorting_every_match(store, query, None, 10_000)
+                if len(matches) <= pool:
+                    assert expected == every[:limit]
 
 
 def test_a_themes_best_excerpts_break_ties_by_id_at_any_limit(store: Store) -> None:
@@ -456,3 +484,22 @@ def test_a_themes_best_excerpts_break_ties_by_id_at_any_limit(store: Store) -> N
     assert full == ["s07-1", *tagged]
     for limit in (1, 2, 5, 30, 61, 200):
         assert [i.excerpt.id for i in store.excerpts_for_theme("arms", limit)] == full[:limit]
+
+
+def test_sentence_profiles_outlive_a_calibration_and_go_only_when_cleared(store: Store) -> None:
+    """Profiles follow the taxonomy, not the calibration: rewriting every score, or one
+    theme's changed rows, keeps them; only the taxonomy's change clears them."""
+    from briefing.model import SentenceProfile
+
+    first, second = _add(store, "a", ["Helicopters. More of them.", "Pipelines."])
+    profile = SentenceProfile(first.id, ((0, 12), (13, 26)), {"arms": (0.7, 0.2)}, bytes(128))
+    with store.transaction():
+        store.set_sentence_profiles([profile])
+    with store.transaction(), store.rewriting_scores():
+        store.set_score_rows([(first.id, "arms", 0.9, 1)])
+    with store.transaction():
+        store.change_theme_scores("arms", [(second.id, 0.6, 1)], [first.id])
+    assert store.sentence_profiles([first.id, second.id]) == {first.id: profile}
+    with store.transaction():
+        store.clear_sentence_profiles()
+    assert store.sentence_profiles([first.id]) == {}

@@ -218,15 +218,26 @@ def test_vectors_mapped_from_a_file_tag_exactly_as_vectors_held(
     coffee: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A large corpus's vectors are read from a mapped file block by block (memory stays
-    flat); forced on this small one, tags, scores and explanations are the same."""
+    flat): the matrix kept beside the store, or a spill file while the store is read.
+    Forced on this small one, tags, scores and explanations are the same."""
     from briefing.tagging import corpus
 
     taught = coffee.store.excerpts()[3]
     coffee.set_manual_tag(taught.id, coffee.themes[0].id, "added")
-    held = coffee._corpus_tags()
+    _forget_matrix(coffee)
+    held = coffee._corpus_tags()  # read from the store, the vectors held
     monkeypatch.setattr(corpus, "SPILL_BYTES", 0)
-    mapped = coffee._corpus_tags()
-    assert isinstance(mapped.corpus.vectors, corpus.PagedVectors)
-    assert list(mapped.rows(0.0)) == list(held.rows(0.0))
+    kept = coffee._corpus_tags()  # the matrix that read kept, mapped
+    _forget_matrix(coffee)
+    spilled = coffee._corpus_tags()  # read from the store through a spill file
     some = coffee.store.excerpts()[:5]
-    assert [mapped.explain(e.id) for e in some] == [held.explain(e.id) for e in some]
+    for mapped in (kept, spilled):
+        assert isinstance(mapped.corpus.vectors, corpus.PagedVectors)
+        assert list(mapped.rows(0.0)) == list(held.rows(0.0))
+        assert [mapped.explain(e.id) for e in some] == [held.explain(e.id) for e in some]
+
+
+def _forget_matrix(library: Library) -> None:
+    """Remove the corpus matrix kept beside the store: the next tagging reads the store."""
+    for kept in library.workspace.db_path.parent.glob("matrix-*"):
+        shutil.rmtree(kept)

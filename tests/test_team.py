@@ -284,3 +284,111 @@ def test_the_bundled_sample_stays_embedded(
         assert store.count_sources() == 0  # the team store was not touched
     finally:
         store.close()
+
+
+def test_the_app_shows_another_analysts_decision_after_a_refresh(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """A has the app open; B adds a decision from the command line; A presses ctrl+r
+    (shown in the footer of a team workspace) and the theme's count and list show it."""
+    import asyncio
+
+    from textual.widgets import Footer
+
+    from briefing.library import Library
+    from briefing.tui.app import BriefingApp
+    from briefing.tui.widgets.excerpt_table import ExcerptTable
+    from briefing.tui.widgets.theme_list import ThemeList
+    from briefing.workspace import Workspace
+    from tests.test_tui_workflow import settle
+
+    a, b = _team(tmp_path, pg_url)
+    ok(a, "ingest", str(SAMPLE_SOURCES))
+    theme = "energy-gwadar"
+    carried = {e["id"] for e in json.loads(ok(a, "excerpts", "--json")) if theme in e["themes"]}
+    excerpt = next(i for i in _ids(ok(b, "search", "helicopters", "--json")) if i not in carried)
+    library = Library.open(Workspace(a))
+
+    def count(themes: ThemeList) -> str:
+        return str(themes.get_option(theme).prompt.count.plain)  # type: ignore[union-attr]
+
+    def listed(table: ExcerptTable) -> set[str]:
+        return {str(key.value) for key in table.rows}
+
+    async def script() -> None:
+        app = BriefingApp(library)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            themes = app.screen.query_one(ThemeList)
+            await pilot.press("down", "down", "down")  # to the theme B will tag
+            await settle(pilot)
+            assert themes.current == theme
+            table = app.screen.query_one(ExcerptTable)
+            assert count(themes) == str(len(carried))
+            assert excerpt not in listed(table)
+            footer = app.screen.query_one(Footer)
+            assert "Refresh" in [item.description for item in footer.query("FooterKey")]  # type: ignore[attr-defined]
+
+            ok(b, "tag", "--excerpt", excerpt, "--add", theme)
+            await settle(pilot)
+            assert count(themes) == str(len(carried))  # not yet: the app shows what it read
+
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            assert count(themes) == str(len(carried) + 1)
+            assert excerpt in listed(table)
+            if os.environ.get("BRIEFING_SCREENSHOT"):
+                app.save_screenshot(os.environ["BRIEFING_SCREENSHOT"])
+
+    try:
+        asyncio.run(script())
+    finally:
+        library.close()
+
+
+@pytest.mark.parametrize("first", ["A", "B"])
+def test_a_publish_never_overwrites_a_taxonomy_published_since(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: str
+) -> None:
+    """Two analysts edit themes.yaml from the same team taxonomy; whoever publishes
+    second is refused, told who published and when, and takes theirs with --theirs."""
+    a, b = _team(tmp_path, pg_url)
+    ok(a, "ingest", str(SAMPLE_SOURCES))
+    users = {"A": (a, "ana"), "B": (b, "ben")}
+    winner, loser = (users["A"], users["B"]) if first == "A" else (users["B"], users["A"])
+    original = SAMPLE_THEMES.read_text()
+    edits = {
+        winner[0]: original.replace("label: Arms sales", "label: Weapons trade"),
+        loser[0]: original.replace("label: Afghanistan", "label: Afghan war"),
+    }
+    for workspace, text in edits.items():
+        assert text != original
+        (workspace / "themes.yaml").write_text(text)
+
+    monkeypatch.setenv("LOGNAME", winner[1])
+    ok(winner[0], "tag")
+    monkeypatch.setenv("LOGNAME", loser[1])
+    code, _, err = run(loser[0], "tag")
+    assert code == 2
+    assert f"{winner[1]} published the team's taxonomy at" in err
+    assert "briefing tag --theirs" in err
+    assert "Traceback" not in err
+    assert (loser[0] / "themes.yaml").read_text() == edits[loser[0]]  # nothing lost
+
+    out = ok(loser[0], "tag", "--theirs")
+    assert f"published by {winner[1]}" in out
+    assert (loser[0] / "themes.yaml").read_text() == edits[winner[0]]
+    assert (loser[0] / "themes.mine.yaml").read_text() == edits[loser[0]]
+    # The change made again on theirs is published, and reaches the winner.
+    both = edits[winner[0]].replace("label: Afghanistan", "label: Afghan war")
+    (loser[0] / "themes.yaml").write_text(both)
+    ok(loser[0], "tag")
+    ok(winner[0], "sources")
+    assert (winner[0] / "themes.yaml").read_text() == both
+
+
+def test_take_theirs_in_an_embedded_workspace_says_there_is_none(tmp_path: Path) -> None:
+    solo = tmp_path / "solo"
+    ok(None, "init", str(solo), "--themes", str(SAMPLE_THEMES))
+    code, _, err = run(solo, "tag", "--theirs")
+    assert code == 2 and "no team taxonomy" in err

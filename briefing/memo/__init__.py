@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from briefing.memo.markdown import render_markdown
     from briefing.memo.pdf import render_pdf
     from briefing.memo.problems import Problem
-    from briefing.memo.render import FORMATS, bundled_templates_dir
     from briefing.memo.selection import Candidate, propose
+    from briefing.memo.templates import FORMATS, bundled_templates_dir
     from briefing.memo.verify import VerifyProblem, count_quotes, verify_markdown
 
 # Each name loads its own module when first asked for: a Markdown export does not import
@@ -43,8 +43,8 @@ _LAZY = {
     "render_markdown": "briefing.memo.markdown",
     "render_pdf": "briefing.memo.pdf",
     "Problem": "briefing.memo.problems",
-    "FORMATS": "briefing.memo.render",
-    "bundled_templates_dir": "briefing.memo.render",
+    "FORMATS": "briefing.memo.templates",
+    "bundled_templates_dir": "briefing.memo.templates",
     "Candidate": "briefing.memo.selection",
     "propose": "briefing.memo.selection",
     "VerifyProblem": "briefing.memo.verify",

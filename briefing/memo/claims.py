@@ -9,6 +9,7 @@ quotes of its section: what most of the material says, not what the first quote 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -132,6 +133,7 @@ def _jaccard(x: frozenset[str], y: frozenset[str]) -> float:
     return len(x & y) / union if union else 0.0
 
 
+@functools.lru_cache(maxsize=4096)  # pairwise comparisons ask for each sentence many times
 def _content_words(text: str) -> frozenset[str]:
     words = (w.casefold() for w in _WORD.findall(text))
     return frozenset(w.rstrip("s") if len(w) > 4 else w for w in words if w.casefold() not in _STOP)

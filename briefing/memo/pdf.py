@@ -23,7 +23,7 @@ from briefing.errors import BriefingError
 from briefing.memo.citations import Spans
 from briefing.memo.document import Block, MemoDocument, Quote
 from briefing.memo.markdown import quote_text, reported
-from briefing.memo.render import find_template
+from briefing.memo.templates import find_template
 
 
 def memo_json(doc: MemoDocument) -> str:

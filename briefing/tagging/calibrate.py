@@ -66,6 +66,7 @@ class CorpusMatrix:
     vectors: npt.NDArray[np.float16] | None  # (rows, dim); None without an embedder
     has_vector: npt.NDArray[np.bool_]
     dense: Floats | None = None  # the vectors as float32, made once by `centred`
+    centre: tuple[Floats, Floats] | None = None  # what `centred` gives, when already known
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -257,7 +258,7 @@ def calibrate(
     usable = corpus.vectors is not None and theme_vectors is not None and rows > 2
     wanted = set(range(n_themes)) if only is None else set(only)
     if usable and wanted:
-        mean, norms = centred(corpus)
+        mean, norms = corpus.centre if corpus.centre is not None else centred(corpus)
     for t in range(n_themes):
         if t not in wanted:
             result.themes.append(ThemeEvidence())

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from briefing.model import Explanation, ThemeScore
 from briefing.tagging.calibrate import DENSE_LIMIT, Calibrated, CorpusMatrix, calibrate
@@ -110,6 +111,15 @@ class CorpusTags:
     examples: dict[int, Examples]
     row_of: Mapping[str, int]
 
+    @property
+    def id_array(self) -> np.ndarray:
+        """The ids as one numpy array (in order), for lookups of many ids at once."""
+        if self._id_array is None:
+            self._id_array = np.asarray(self.corpus.ids, dtype=str)
+        return self._id_array
+
+    _id_array: np.ndarray | None = None
+
     def rows(self, floor: float) -> Iterator[tuple[str, str, float, int]]:
         """(excerpt id, theme id, score, tagged) for the store: tagged or at least `floor`."""
         score, tagged = self.calibrated.score, self.calibrated.tagged
@@ -180,6 +190,26 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+@dataclass
+class CorpusInputs:
+    """What calibrating the corpus starts from, read from the store (or its cache,
+    `tagging.matrixcache`): rows in excerpt-id order, and each row's context-free scores."""
+
+    ids: list[str]
+    docs: npt.NDArray[np.int64]  # per row, its source's index
+    positions: npt.NDArray[np.int64]  # per row, its place in its source
+    has_vector: npt.NDArray[np.bool_]
+    vectors: npt.NDArray[np.float16] | None  # (rows, dim), or None without vectors
+    dense: npt.NDArray[np.float32] | None  # the same as float32, when small (DENSE_LIMIT)
+    phrase: npt.NDArray[np.float32]  # (rows, themes) keyword scores
+    semantic: npt.NDArray[np.float32]  # (rows, themes) context-free meaning
+    centre: tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]] | None = None  # `centred`
+    id_array: np.ndarray | None = None  # the ids as one numpy array, when kept
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
 def tag_corpus(
     tagger: Tagger,
     count: int,
@@ -200,6 +230,17 @@ def tag_corpus(
     once, straight into arrays. `only`, given the corpus and the examples, names the
     themes to calibrate (None: all of them).
     """
+    inputs = read_inputs(tagger, count, rows, hits)
+    return tag_inputs(tagger, inputs, added, removed, pinned, found_of, only)
+
+
+def read_inputs(
+    tagger: Tagger,
+    count: int,
+    rows: Iterable[tuple[str, str, int, bytes | None]],
+    hits: Iterable[tuple[str, str, float, str]],
+) -> CorpusInputs:
+    """The corpus and its context-free scores from the store's rows (see `tag_corpus`)."""
     themes = tagger.themes
     theme_index = {t.id: i for i, t in enumerate(themes)}
     k = len(themes)
@@ -279,6 +320,23 @@ def tag_corpus(
             part = cast("Matrix", source[start : start + MEANING_BLOCK])
             semantic[start : start + len(part)] = tagger.meaning(part, whole=True)
         semantic[~has_vector] = 0.0
+    return CorpusInputs(ids, docs, positions, has_vector, vectors, dense, phrase, semantic)
+
+
+def tag_inputs(
+    tagger: Tagger,
+    inputs: CorpusInputs,
+    added: Mapping[str, set[str]],
+    removed: Mapping[str, set[str]],
+    pinned: Mapping[str, Sequence[str]],
+    found_of: FoundOf,
+    only: Callable[[CorpusMatrix, dict[int, Examples]], Collection[int] | None] | None = None,
+) -> CorpusTags:
+    """Calibrate every theme (or those `only` names) from the corpus's inputs."""
+    themes = tagger.themes
+    theme_index = {t.id: i for i, t in enumerate(themes)}
+    ids, vectors, phrase, semantic = inputs.ids, inputs.vectors, inputs.phrase, inputs.semantic
+    row_of = RowOf(ids)
     s = tagger.settings
     if vectors is not None:
         base = s.phrase_weight * phrase + (1 - s.phrase_weight) * semantic
@@ -288,9 +346,14 @@ def tag_corpus(
     thresholds = [tagger.threshold(t) for t in themes]
     keyword_tagged = base >= np.asarray(thresholds, dtype=np.float32)[None, :]
     examples = examples_by_theme(row_of, theme_index, added, removed, pinned)
-    corpus = CorpusMatrix(ids, docs, positions, vectors, has_vector, dense)
+    corpus = CorpusMatrix(
+        ids, inputs.docs, inputs.positions, vectors, inputs.has_vector, inputs.dense, inputs.centre
+    )
     wanted = only(corpus, examples) if only is not None else None
     calibrated = calibrate(
-        corpus, base, keyword_tagged, theme_vectors, thresholds, examples, s.calibration, wanted
+        corpus, base, keyword_tagged, tagger.theme_vectors, thresholds, examples,
+        s.calibration, wanted,
+    )  # fmt: skip
+    return CorpusTags(
+        tagger, corpus, calibrated, phrase, semantic, found_of, examples, row_of, inputs.id_array
     )
-    return CorpusTags(tagger, corpus, calibrated, phrase, semantic, found_of, examples, row_of)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -68,11 +69,22 @@ def stale_themes(
     return [t for t, tid in enumerate(theme_ids) if old.get(tid) != now["themes"][tid]]
 
 
+@dataclass
+class ThemeChange:
+    """One theme's rows to write, the excerpt ids whose row must go, and the excerpt ids
+    whose tag (tagged or not) changed: only their sources' kept counts can change."""
+
+    rows: list[tuple[str, float, int]]
+    gone: list[str]
+    flipped: list[str]
+
+
 def changed_rows(
     tags: CorpusTags, t: int, stored: Sequence[tuple[str, float, int]], floor: float
-) -> tuple[list[tuple[str, float, int]], list[str]]:
-    """Theme `t`'s rows to write (new or different score or tag) and the excerpt ids whose
-    stored row must go, from the stored rows and the new column; no other row is built."""
+) -> ThemeChange:
+    """Theme `t`'s rows to write (new or different score or tag), the excerpt ids whose
+    stored row must go, and those whose tag changed, from the stored rows and the new
+    column, in numpy; no object is built for a row that stays."""
     ids = tags.corpus.ids
     n = len(ids)
     score = tags.calibrated.score[:, t]
@@ -82,16 +94,24 @@ def changed_rows(
     old_tagged = np.zeros(n, dtype=bool)
     present = np.zeros(n, dtype=bool)
     gone: list[str] = []
-    row_of = tags.row_of
-    for excerpt_id, value, was_tagged in stored:
-        r = row_of.get(excerpt_id)
-        if r is None:  # no longer in the corpus (cannot happen while the record holds)
-            gone.append(excerpt_id)
-            continue
-        old_score[r], old_tagged[r], present[r] = value, bool(was_tagged), True
+    if stored:
+        stored_ids, values, was_tagged = zip(*stored, strict=True)
+        # The corpus's ids are in order (SQLite's binary order of UTF-8 is code point order).
+        rows = np.searchsorted(tags.id_array, np.asarray(stored_ids, dtype=tags.id_array.dtype))
+        rows = np.minimum(rows, max(n - 1, 0))
+        found = (tags.id_array[rows] == np.asarray(stored_ids)) if n else np.zeros(0, bool)
+        # An id no longer in the corpus (cannot happen while the record holds) goes.
+        gone = [excerpt_id for excerpt_id, ok in zip(stored_ids, found, strict=True) if not ok]
+        at = rows[found]
+        old_score[at] = np.asarray(values, dtype=np.float64)[found]
+        old_tagged[at] = np.asarray(was_tagged, dtype=np.int64)[found] != 0
+        present[at] = True
     # The store keeps float(score) of the float32 value, so equality is exact.
     differs = ~present | (old_score != score.astype(np.float64)) | (old_tagged != tagged)
     write = np.flatnonzero(keep & differs)
-    gone += [ids[r] for r in np.flatnonzero(present & ~keep)]
-    rows = [(ids[r], float(score[r]), int(tagged[r])) for r in write]
-    return rows, gone
+    dropped = np.flatnonzero(present & ~keep)
+    gone += [ids[r] for r in dropped]
+    # A tag is the row's `tagged`, or none without a row.
+    flipped = [ids[r] for r in np.flatnonzero(old_tagged != (tagged & keep))] + gone
+    rows_out = [(ids[r], float(score[r]), int(tagged[r])) for r in write]
+    return ThemeChange(rows_out, gone, sorted(set(flipped)))

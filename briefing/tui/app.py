@@ -14,7 +14,7 @@ from textual.screen import ModalScreen, Screen
 
 from briefing.errors import BriefingError
 from briefing.library import IngestSummary, Library
-from briefing.memo.render import FORMATS
+from briefing.memo.templates import FORMATS
 from briefing.tui.commands import BriefingCommands, Command
 from briefing.tui.dialogs.decisions import StaleDecisionsDialog
 from briefing.tui.dialogs.details import DetailsDialog
@@ -60,6 +60,8 @@ class BriefingApp(App[None]):
         self.register_theme(DARK)
         self.register_theme(LIGHT)
         self.theme = DARK.name
+        # Others write to a team store: the footer shows how to see what they did.
+        self.bind("ctrl+r,f5", "refresh", description="Refresh", show=library.place.shared)
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """`briefing · sample › Memo title  ● unsaved`: where, what, and whether it is saved."""
@@ -270,6 +272,20 @@ class BriefingApp(App[None]):
             if isinstance(screen, MainScreen):  # its marks and memo borrow the theme's colours
                 screen.recolour()
 
+    def action_refresh(self, quiet: bool = False) -> None:
+        """Read the counts, the lists and the memo's excerpts again from the store: what
+        other analysts decided or ingested since shows (and what another terminal did)."""
+        if isinstance(self.screen, ModalScreen):
+            return
+        self.post_message(LibraryChanged())
+        if not quiet:
+            self.notify(f"Read again from {self.library.place.name}.", timeout=3)
+
+    def on_app_focus(self) -> None:
+        """Back to the terminal: a team's store may have changed meanwhile."""
+        if self.library.place.shared:
+            self.action_refresh(quiet=True)
+
     def action_search(self) -> None:
         if not isinstance(self.screen, SearchScreen):
             self.push_screen(SearchScreen(self.session))
@@ -383,6 +399,11 @@ class BriefingApp(App[None]):
                 self._comment,
             ),
             ("Search", "Full-text search over every excerpt (/)", self.action_search),
+            (
+                "Refresh",
+                "Read decisions, counts and lists again from the store (ctrl+r)",
+                self.action_refresh,
+            ),
             ("Add sources", "Ingest a file or a folder of articles (a)", self.action_add_sources),
             ("Re-tag", "Score every excerpt again after themes.yaml changed", self.action_retag),
             (

@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from briefing.controls import strip_controls
 from briefing.errors import BriefingError
 from briefing.memo import Brief
-from briefing.memo.render import FORMATS
+from briefing.memo.templates import FORMATS
 from briefing.tui.session import Session, tilde
 
 FORMAT_NAMES = {name: description for name, _, description in FORMATS}

@@ -18,6 +18,7 @@ KEYS = [
             ("ctrl+z  ctrl+y", "undo, redo: every decision in the brief and in tags.yaml"),
             ("ctrl+s", "save brief.yaml now (every change is saved as you go anyway)"),
             ("ctrl+t", "light or dark colours"),
+            ("ctrl+r  f5", "read the store again: others' decisions, counts and lists"),
             ("f1  ?", "this help"),
             ("q", "quit from the main screen; back from the search and source screens"),
             ("ctrl+q", "quit (asks only when brief.yaml could not be saved)"),

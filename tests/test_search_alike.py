@@ -1,0 +1,210 @@
+"""The two stores find the same excerpts for the same query, and show the same snippets.
+
+One corpus is stored in the embedded SQLite store and in the team's PostgreSQL store;
+each query below is run in both. Accents, stems, phrases, prefixes, NEAR of two and
+three words, operators and broken syntax: what an analyst sees must not depend on which
+store the workspace names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from briefing.model import Excerpt, Source
+from briefing.store import Store
+
+PARAGRAPHS = [
+    "The café in Zürich served Pakistani delegates; São Paulo's envoy stayed away.",
+    "Cafe owners in Zurich complained about the delegates from Sao Paulo.",
+    "Technological cooperation: the technology transfer covers Mi-35 helicopters.",
+    "A helicopter crashed; the helicopters were grounded and the pilots were selling nothing.",
+    "Russia agreed to sell helicopters to Pakistan last week in Islamabad.",
+    "Pakistan and India argued about Kashmir for years; Russia stayed silent on the war.",
+    "Russia, after long talks in Moscow and many meetings elsewhere, signed with Pakistan.",
+    "Arms sales to the region grew while sales of arms elsewhere fell.",
+    "ÉLYSÉE officials said the Élysée would not comment on Ankara's offer.",
+    "Defence ministers met; defensive postures and defended borders were discussed.",
+    "Одна строка по-русски: Россия и Пакистан подписали соглашение.",
+    "ОДНА СТРОКА ПО-РУССКИ, заглавными буквами.",
+    "The 3.5 billion dollar deal, the JF-17s and 2014's accord were in the news.",
+    "Gas pipeline to Gwadar; pipelines across Balochistan; piping hot rhetoric.",
+    "alpha one beta two three four five six seven eight nine ten gamma",
+    "gamma alpha beta",
+    "beta x alpha x x x x x x x x x x x gamma",
+    "Apologies: the ideology and ideological chronology of assembly.",
+    "Us and them: it is as it was, said the US envoy.",
+]
+
+QUERIES = [
+    # accents, folded in both directions
+    "cafe",
+    "café",
+    "CAFÉ",
+    "zurich",
+    "Zürich",
+    "sao paulo",
+    "elysee",
+    "Élysée",
+    # stems (Porter's, where Snowball's differ: technology/technological, ideology, as/us)
+    "helicopter",
+    "helicopters",
+    "selling",
+    "sell",
+    "technology",
+    "technological",
+    "ideology",
+    "apology",
+    "assembly",
+    "defence",
+    "defend",
+    "pipeline",
+    "us",
+    "as",
+    "is",
+    # case outside ASCII
+    "россия",
+    "одна",
+    "Строка",
+    # numbers and punctuation inside words
+    "3.5",
+    "3",
+    "JF-17s",
+    "17s",
+    "2014",
+    "Mi-35",
+    # phrases
+    '"arms sales"',
+    '"sales arms"',
+    '"sales of arms"',
+    '"gas pipeline"',
+    '"São Paulo"',
+    # prefixes
+    "helicop*",
+    "helicopter*",
+    "tech*",
+    "pip*",
+    "Zür*",
+    '"gas pipe*"',
+    # NEAR of two and three words, with and without a distance, and with a phrase
+    "NEAR(russia pakistan)",
+    "NEAR(russia pakistan, 5)",
+    "NEAR(russia pakistan, 3)",
+    "NEAR(pakistan russia, 5)",
+    "NEAR(alpha beta gamma)",
+    "NEAR(alpha beta gamma, 11)",
+    "NEAR(alpha beta gamma, 12)",
+    "NEAR(alpha beta gamma, 13)",
+    "NEAR(alpha beta gamma, 10)",
+    "NEAR(alpha beta gamma, 0)",
+    "NEAR(alpha beta gamma, 1)",
+    'NEAR("arms sales" region, 2)',
+    "NEAR(heli* pakistan, 5)",
+    "near(russia pakistan, 5)",
+    # operators, in either case, and broken syntax
+    "kashmir OR helicopters",
+    "kashmir or helicopters",
+    "russia NOT kashmir",
+    "russia not kashmir",
+    "(russia OR india) AND pakistan",
+    "(russia",
+    'Mi-35 "(combat',
+    "NOT russia",
+    "the",
+    "nothingatall",
+]
+
+
+def _fill(store: Store) -> None:
+    text = "\n\n".join(PARAGRAPHS)
+    excerpts, at = [], 0
+    for position, paragraph in enumerate(PARAGRAPHS):
+        start = text.index(paragraph, at)
+        at = start + len(paragraph)
+        excerpts.append(Excerpt(f"x-{position:02d}", "x", position, start, at, paragraph))
+    with store.transaction():
+        store.add_source(Source("x", "x.txt", text), excerpts)
+
+
+@pytest.fixture(scope="module")
+def both(
+    pg_server: object, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Store, Store]]:
+    from briefing.pgstore import PgStore
+
+    embedded = Store(tmp_path_factory.mktemp("alike") / "corpus.db")
+    team = PgStore(pg_server.new_database())  # type: ignore[attr-defined]
+    _fill(embedded)
+    _fill(team)  # type: ignore[arg-type]
+    yield embedded, team  # type: ignore[misc]
+    embedded.close()
+    team.close()
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_both_stores_find_the_same_excerpts_with_the_same_snippets(
+    both: tuple[Store, Store], query: str
+) -> None:
+    embedded, team = both
+    expected = {h.excerpt.id: h.snippet for h in embedded.search(query)}
+    found = {h.excerpt.id: h.snippet for h in team.search(query)}
+    assert found == expected
+
+
+def test_the_queries_above_find_something_and_tell_the_cases_apart(
+    both: tuple[Store, Store],
+) -> None:
+    """The comparison above is worth something only if the queries find excerpts, and
+    find different ones (a store that found nothing would agree with an empty one)."""
+    embedded, _ = both
+
+    def ids(query: str) -> list[str]:
+        return sorted(h.excerpt.id for h in embedded.search(query))
+
+    assert ids("cafe") == ids("café") == ["x-00", "x-01"]
+    assert ids("technology") == ["x-02"]
+    assert ids("NEAR(alpha beta gamma, 10)") == ["x-15"]
+    assert ids("NEAR(alpha beta gamma, 11)") == ["x-14", "x-15"]
+    assert ids("NEAR(alpha beta gamma, 13)") == ["x-14", "x-15", "x-16"]
+    assert ids("россия") == ["x-10"]
+    assert ids("одна") == ["x-10", "x-11"]
+    assert sum(1 for q in QUERIES if embedded.search(q)) >= len(QUERIES) - 8
+
+
+def test_the_team_index_uses_the_embedded_stores_tokenizer(tmp_path: Path) -> None:
+    from briefing.searchterms import TOKENIZER
+
+    store = Store(tmp_path / "corpus.db")
+    (sql,) = store.db.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'excerpts_fts'"
+    ).fetchone()
+    store.close()
+    assert f"tokenize='{TOKENIZER}'" in " ".join(sql.split())
+
+
+def test_a_team_store_indexed_by_postgresqls_stemmer_is_indexed_again(pg_url: str) -> None:
+    """A store made before schema 4 held Snowball's stems; opening it indexes its
+    excerpts again with FTS5's terms, and its suggestions' vocabulary with them."""
+    import psycopg
+
+    from briefing import pgstore
+
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        for script in pgstore.MIGRATIONS[:3]:
+            db.execute(script)
+        db.execute("CREATE TABLE briefing_schema (version INTEGER)")
+        db.execute("INSERT INTO briefing_schema VALUES (3)")
+        db.execute("INSERT INTO sources(id, file, text) VALUES ('s', 's.txt', 'x')")
+        db.execute(
+            'INSERT INTO excerpts(id, source_id, position, start, "end", text) '
+            "VALUES ('s-0', 's', 0, 0, 1, 'The technology of the Élysée.')"
+        )
+    store = pgstore.PgStore(pg_url)
+    try:
+        assert store.schema_version == pgstore.SCHEMA_VERSION
+        assert [h.excerpt.id for h in store.search("technological elysee")] == ["s-0"]
+        assert store.suggest("technolgy") == ["technology"]
+    finally:
+        store.close()
