@@ -333,6 +333,7 @@ class Library:
                     if len(pending) >= BATCH:
                         self._store_batch(pending, summary)
                         pending = []
+                        seen.clear()  # stored now: `has_source` finds them (memory stays flat)
             self._store_batch(pending, summary)
             pending = []
             if self.store.get_setting("phrases") is None:  # a new store: its matches are current

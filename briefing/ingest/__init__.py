@@ -73,6 +73,7 @@ def read_article(path: Path, max_bytes: int = MAX_BYTES) -> Article:
 
 def build_article(extracted: readers.Extracted) -> Article | None:
     """Metadata first (its cues live in the boilerplate), then the body; None when no body."""
+    features.new_document()
     paragraphs = _unflatten(segment.split(extracted.text))
     kinds = clean.classify(paragraphs)
     stoplist = features.stoplist_for(paragraphs)

@@ -37,7 +37,6 @@ class Cleaned:
 
 
 LONG = 20  # words: a paragraph this long that ends a sentence is surely body
-_KEY = re.compile(r"\W+")
 _SPEECH_LEAD = re.compile(
     r"\b(?:said|says|added|adds|wrote|writes|noted|notes|told|asked|replied|explained|stated"
     r"|declared|warned|continued|concluded):$"
@@ -45,8 +44,7 @@ _SPEECH_LEAD = re.compile(
 _LABEL = re.compile(r"^([\w'’ ]{2,30}?)\s*:\s+(.+)$")
 
 
-def _key(text: str) -> str:
-    return _KEY.sub("", text.lower())
+_key = features.key
 
 
 def classify(paragraphs: list[str]) -> list[Kind]:

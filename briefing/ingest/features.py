@@ -29,6 +29,40 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 SENTENCE_END = re.compile(r"[.!?…。！？｡؟।։።][\"'”’»)\]」』）]*$")
 
 
+_NOT_WORD = re.compile(r"\W+")
+# ASCII characters that are not \w, for str.translate to delete: the same as _NOT_WORD
+# on ASCII text, without a regex pass.
+_ASCII_NOT_WORD = {c: None for c in range(128) if not (chr(c).isalnum() or c == 95)}
+
+
+_ONE_DOCUMENT = 1024  # lines: the caches below serve the steps of one document
+
+
+def new_document() -> None:
+    """Forget the last document's lines (`key`, `words_of`): what a file that failed
+    left there is not kept while the next one is read."""
+    key.cache_clear()
+    words_of.cache_clear()
+
+
+@functools.lru_cache(maxsize=_ONE_DOCUMENT)
+def key(text: str) -> str:
+    """A line's letters and digits, lower-cased: how the cleaner and the metadata reader
+    tell a line repeated with other spacing or punctuation. Asked for the same lines by
+    several steps of one document, so kept for its lines."""
+    lower = text.lower()
+    if lower.isascii():
+        return lower.translate(_ASCII_NOT_WORD)
+    return _NOT_WORD.sub("", lower)
+
+
+@functools.lru_cache(maxsize=_ONE_DOCUMENT)
+def words_of(text: str) -> tuple[str, ...]:
+    """A paragraph's words, lower-cased (the stop-list language guess and the density
+    both ask for them)."""
+    return tuple(_WORD.findall(text.lower()))
+
+
 @functools.lru_cache(maxsize=8192)
 def units(text: str) -> int:
     """A paragraph's length in words; unspaced scripts count characters as word-equivalents."""
@@ -82,7 +116,7 @@ def stoplist_for(paragraphs: Sequence[str]) -> frozenset[str] | None:
     tokens: list[str] = []
     for paragraph in paragraphs:
         if units(paragraph) >= 12 and not unspaced(paragraph):
-            tokens.extend(_WORD.findall(paragraph.lower()))
+            tokens.extend(words_of(paragraph))
             if len(tokens) >= _SAMPLE_WORDS:
                 break
     if len(tokens) < 40:
@@ -100,7 +134,7 @@ def stop_density(text: str, stoplist: frozenset[str] | None) -> float | None:
     """The share of a paragraph's words that are stop words; None when it cannot be told."""
     if stoplist is None or unspaced(text):
         return None  # no stop list speaks for Chinese or Japanese text
-    found = _WORD.findall(text.lower())
+    found = words_of(text)
     if not found:
         return 0.0
-    return sum(1 for word in found if word in stoplist) / len(found)
+    return sum(map(stoplist.__contains__, found)) / len(found)

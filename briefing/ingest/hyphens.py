@@ -104,5 +104,5 @@ def _pieces() -> Callable[[str], int] | None:
 
 def _words_alone(paragraphs: Sequence[str]) -> set[str]:
     """The words the text uses on their own, outside any hyphenated compound."""
-    tokens = " ".join(paragraphs).lower().split()
+    tokens = set(" ".join(paragraphs).lower().split())
     return {token.strip(_EDGE) for token in tokens if "-" not in token}

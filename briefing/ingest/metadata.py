@@ -252,11 +252,7 @@ def _headline_like(text: str) -> bool:
     return not (dated and (dated[0] == 0 or cues.words(text) <= 12))
 
 
-def _key(text: str) -> str:
-    return _NON_WORD.sub("", text.lower())
-
-
-_NON_WORD = re.compile(r"\W+")
+_key = features.key
 
 
 def find_author(page: Page, title: int | None) -> tuple[int, str] | None:

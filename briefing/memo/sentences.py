@@ -55,8 +55,10 @@ def profile_tagged(
     vectors: Matrix | None = tagger_vectors
     if tagger.embedder is not embedder or tagger_vectors is None:
         vectors = embedder.embed(texts) if embedder is not None else None
-    blended = Blended(tagger, tagger_vectors, tagger.read_phrases(texts))
     column = {theme.id: t for t, theme in enumerate(tagger.themes)}
+    # Only the excerpt's tagged themes are scored per sentence, so only they are read.
+    only = [sorted(column[theme] for theme in themes) for _, units, themes in todo for _ in units]
+    blended = Blended(tagger, tagger_vectors, tagger.read_phrases(texts, only))
     packed_rows = _pack_rows(vectors) if vectors is not None else None
     profiles: list[SentenceProfile] = []
     at = 0
@@ -96,12 +98,16 @@ def cosine(a: Sequence[float], b: Sequence[float]) -> float:
 
 
 def _pack_rows(vectors: Matrix) -> list[bytes]:
-    """`_pack` of every row: the norm summed in Python's order, the rest in numpy (the
-    same float64 operations, and numpy's rint rounds halves to even as `round` does)."""
+    """`_pack` of every row, in numpy with the same float64 operations: the squares summed
+    left to right as `sum` adds them (a running sum, np.cumsum: not numpy's pairwise
+    `sum`), and numpy's rint rounds halves to even as `round` does."""
     import numpy as np
 
     head = np.asarray(vectors, dtype=np.float64)[:, :DIMENSIONS]
-    norms = np.array([math.sqrt(sum(x * x for x in row)) or 1.0 for row in head.tolist()])
+    if not len(head):
+        return []
+    norms = np.sqrt(np.cumsum(head * head, axis=1)[:, -1])
+    norms[norms == 0.0] = 1.0
     scaled = np.rint(head / norms[:, None] * _SCALE).astype(np.int64) & 0xFF
     return [row.tobytes() for row in scaled.astype(np.uint8)]
 

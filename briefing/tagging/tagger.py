@@ -278,16 +278,28 @@ class Tagger:
     def threshold(self, theme: Theme) -> float:
         return theme.threshold if theme.threshold is not None else self.settings.threshold
 
-    def read_phrases(self, texts: Sequence[str]) -> list[list[PhraseHit]]:
-        """For each text, what each theme's keywords found in it (themes with nothing left out)."""
+    def read_phrases(
+        self, texts: Sequence[str], only: Sequence[Sequence[int]] | None = None
+    ) -> list[list[PhraseHit]]:
+        """For each text, what each theme's keywords found in it (themes with nothing left out).
+
+        `only`: for each text, the themes (indices, in taxonomy order) to read; the others
+        are not looked for (a sentence profile needs only its excerpt's tagged themes).
+        """
         self._prepare()
         s = self.settings
         out: list[list[PhraseHit]] = []
-        for text in texts:
-            matchers = self._matchers
+        matchers = self._matchers
+        every = range(len(matchers))
+        for number, text in enumerate(texts):
+            themes = every if only is None else only[number]
+            if not themes:
+                out.append([])
+                continue
             words = Words(text, self._start_index)  # searched once for every theme's matcher
             hits: list[PhraseHit] = []
-            for t, (matcher, weights) in enumerate(zip(matchers, self._weights, strict=True)):
+            for t in themes:
+                matcher, weights = matchers[t], self._weights[t]
                 found = matcher.match(text, words)
                 if not found.found and not found.excluded:
                     continue
