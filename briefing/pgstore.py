@@ -32,7 +32,14 @@ from briefing.ids import canonical
 from briefing.model import Excerpt, ScoredExcerpt, SentenceProfile, Source, ThemeScore
 from briefing.searchterms import SearchTerms, quoted
 from briefing.spelling import close_words
-from briefing.store import STORED_SCORE_FLOOR, NotBuilt, SearchHit, ThemeCount
+from briefing.store import (
+    STORED_SCORE_FLOOR,
+    NotBuilt,
+    SearchHit,
+    ThemeCount,
+    metadata_row,
+    stored_authors,
+)
 from briefing.stores import StoreUnavailable, TaxonomyConflict
 
 if TYPE_CHECKING:
@@ -520,7 +527,7 @@ class PgStore:
                 source.outlet,
                 source.date,
                 source.text,
-                json.dumps(source.authors, ensure_ascii=False) if source.authors else None,
+                stored_authors(source),
                 source.url,
                 source.accessed,
                 source.type,
@@ -556,17 +563,7 @@ class PgStore:
         self.db.execute(
             "UPDATE sources SET title = %s, author = %s, outlet = %s, date = %s, authors = %s, "
             "url = %s, accessed = %s, type = %s WHERE id = %s",
-            (
-                source.title,
-                source.author,
-                source.outlet,
-                source.date,
-                json.dumps(source.authors, ensure_ascii=False) if source.authors else None,
-                source.url,
-                source.accessed,
-                source.type,
-                source.id,
-            ),
+            (*metadata_row(source), source.id),
         )
         self._sources.pop(source.id, None)
 

@@ -382,7 +382,7 @@ class Store(WorkspaceFiles):
                 source.date,
                 source.text,
                 added,
-                json.dumps(source.authors, ensure_ascii=False) if source.authors else None,
+                stored_authors(source),
                 source.url,
                 source.accessed,
                 source.type,
@@ -418,17 +418,7 @@ class Store(WorkspaceFiles):
         self.db.execute(
             "UPDATE sources SET title = ?, author = ?, outlet = ?, date = ?, authors = ?, "
             "url = ?, accessed = ?, type = ? WHERE id = ?",
-            (
-                source.title,
-                source.author,
-                source.outlet,
-                source.date,
-                json.dumps(source.authors, ensure_ascii=False) if source.authors else None,
-                source.url,
-                source.accessed,
-                source.type,
-                source.id,
-            ),
+            (*metadata_row(source), source.id),
         )
         self._sources.pop(source.id, None)
 
@@ -1064,6 +1054,27 @@ class Store(WorkspaceFiles):
             if fetch < 0 or len(rows) < fetch or limit == 0 or rows[-1][1] > rows[limit - 1][1]:
                 return rows
             fetch *= 4
+
+
+def stored_authors(source: Source) -> str | None:
+    """A source's list of authors as both stores keep it: JSON, or NULL for none."""
+    return json.dumps(source.authors, ensure_ascii=False) if source.authors else None
+
+
+def metadata_row(source: Source) -> tuple[object, ...]:
+    """The columns of a source's metadata that a correction rewrites, in the order
+    `update_metadata` writes them (title, author, outlet, date, authors, url, accessed,
+    type)."""
+    return (
+        source.title,
+        source.author,
+        source.outlet,
+        source.date,
+        stored_authors(source),
+        source.url,
+        source.accessed,
+        source.type,
+    )
 
 
 class _Transaction:
