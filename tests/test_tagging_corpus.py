@@ -110,12 +110,40 @@ def test_teaching_does_not_unsettle_themes_the_keywords_cover(
     sample_library: Library, tmp_path: Path
 ) -> None:
     """On the sample, whose keywords find nearly every paragraph of a theme, a few decisions
-    must not reshape the themes and lose what the keywords found: no draw does worse on the
-    paragraphs not taught. Draws 7 and 13 are two where the decisions used to reshape a
-    theme and lose a paragraph the keywords had right."""
+    must not reshape the themes and lose what the keywords found. Draws 7 and 13 are two
+    where the decisions used to reshape a theme and lose a paragraph the keywords had right.
+    (Not every draw is spared: on 2 of 20, two india-reaction paragraphs no keyword finds
+    are drawn, and sit below non-theme ones; taken as a sample of the theme they say that
+    the keywords miss half of it, and the cut moves down over those. bench/teach.py.)"""
     gains = _teaching_gains(sample_library, SAMPLE_GOLD, range(7, 8), tmp_path)
     gains += _teaching_gains(sample_library, SAMPLE_GOLD, range(13, 14), tmp_path)
     assert min(gains) >= 0.0, gains
+
+
+def test_paragraphs_ranked_among_the_ones_taught_are_tagged_too(coffee: Library) -> None:
+    """weather-harvest's keywords (frost, drought, harvest...) find three paragraphs, and
+    nothing else on the fixture sits as close to the theme as they do, so the tagger adds
+    none by meaning. The analyst adds two weather paragraphs no keyword matches, one close
+    to the theme and one far from it: the weather paragraphs that rank above the far one
+    ("The cold came on top of the worst dry spell...", "A heavy downpour...") are tagged
+    too, by meaning. (Counting the excerpts passed over by how sure the tagger was of each,
+    as it once did, left them all out: it was sure of none.)"""
+    gold = load_gold(GOLD)
+    prefixes = {p.prefix[:30]: (a.file, p.prefix) for a in gold for p in a.paragraphs}
+
+    def excerpt(start: str) -> str:
+        (key,) = [k for k in prefixes if k.startswith(start)]
+        return _excerpt_id(coffee, *prefixes[key])
+
+    between = [excerpt("The cold came on top of"), excerpt("Much of that depends on")]
+    assert not any("weather-harvest" in coffee.store.themes_of([e])[e] for e in between)
+    coffee.set_manual_tag(excerpt("Growers woke to blackened rows"), "weather-harvest", "added")
+    coffee.set_manual_tag(excerpt("The hot, dry months earlier"), "weather-harvest", "added")
+    coffee.retag()
+    for excerpt_id in between:
+        assert "weather-harvest" in coffee.store.themes_of([excerpt_id])[excerpt_id]
+        (score,) = [s for s in coffee.explain(excerpt_id)[1] if s.theme_id == "weather-harvest"]
+        assert score.tagged and score.explanation.basis == "meaning"
 
 
 def test_tags_do_not_depend_on_the_order_or_batching_of_ingests(
