@@ -123,11 +123,13 @@ def test_teaching_does_not_unsettle_themes_the_keywords_cover(
 def test_paragraphs_ranked_among_the_ones_taught_are_tagged_too(coffee: Library) -> None:
     """weather-harvest's keywords (frost, drought, harvest...) find three paragraphs, and
     nothing else on the fixture sits as close to the theme as they do, so the tagger adds
-    none by meaning. The analyst adds two weather paragraphs no keyword matches, one close
-    to the theme and one far from it: the weather paragraphs that rank above the far one
-    ("The cold came on top of the worst dry spell...", "A heavy downpour...") are tagged
-    too, by meaning. (Counting the excerpts passed over by how sure the tagger was of each,
-    as it once did, left them all out: it was sure of none.)"""
+    none by meaning. The analyst confirms one the keywords found and adds two weather
+    paragraphs no keyword matches, one close to the theme and one far from it. Read as a
+    sample of the theme, they say the keywords miss about half of it: the weather
+    paragraphs that rank above the far one ("The cold came on top of the worst dry
+    spell...", "A heavy downpour...") are tagged too, by meaning. (Counting the excerpts
+    passed over by how sure the tagger was of each, as it once did, left them all out: it
+    was sure of none.)"""
     gold = load_gold(GOLD)
     prefixes = {p.prefix[:30]: (a.file, p.prefix) for a in gold for p in a.paragraphs}
 
@@ -137,13 +139,39 @@ def test_paragraphs_ranked_among_the_ones_taught_are_tagged_too(coffee: Library)
 
     between = [excerpt("The cold came on top of"), excerpt("Much of that depends on")]
     assert not any("weather-harvest" in coffee.store.themes_of([e])[e] for e in between)
-    coffee.set_manual_tag(excerpt("Growers woke to blackened rows"), "weather-harvest", "added")
-    coffee.set_manual_tag(excerpt("The hot, dry months earlier"), "weather-harvest", "added")
+    confirmed = excerpt("A rare frost swept across")
+    assert "weather-harvest" in coffee.store.themes_of([confirmed])[confirmed]  # by keywords
+    for start in ("A rare frost swept across", "Growers woke to blackened", "The hot, dry months"):
+        coffee.set_manual_tag(excerpt(start), "weather-harvest", "added")
     coffee.retag()
     for excerpt_id in between:
         assert "weather-harvest" in coffee.store.themes_of([excerpt_id])[excerpt_id]
         (score,) = [s for s in coffee.explain(excerpt_id)[1] if s.theme_id == "weather-harvest"]
         assert score.tagged and score.explanation.basis == "meaning"
+
+
+def test_paragraphs_the_analyst_passed_over_stay_untagged(coffee: Library) -> None:
+    """An analyst who adds only paragraphs the tagger missed (as a review of suggestions
+    does) says nothing of how much it missed: their examples count for themselves, and the
+    paragraphs ranked between them that they passed over are not tagged on their account.
+    Here the two weather paragraphs added sit among four other paragraphs, two of them not
+    about the weather (durian farms, women sorting beans)."""
+    gold = load_gold(GOLD)
+    prefixes = {p.prefix[:30]: (a.file, p.prefix) for a in gold for p in a.paragraphs}
+
+    def excerpt(start: str) -> str:
+        (key,) = [k for k in prefixes if k.startswith(start)]
+        return _excerpt_id(coffee, *prefixes[key])
+
+    passed_over = [
+        excerpt("In the Central Highlands, farm"),
+        excerpt("Women do most of the sorting"),
+    ]
+    for start in ("Growers woke to blackened", "The hot, dry months"):
+        coffee.set_manual_tag(excerpt(start), "weather-harvest", "added")
+    coffee.retag()
+    for excerpt_id in passed_over:
+        assert "weather-harvest" not in coffee.store.themes_of([excerpt_id])[excerpt_id]
 
 
 def test_tags_do_not_depend_on_the_order_or_batching_of_ingests(
