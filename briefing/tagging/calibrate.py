@@ -487,30 +487,47 @@ def _agree_with_decisions(
     added, removed = added[np.isfinite(added)], removed[np.isfinite(removed)]
     values = evidence.astype(np.float64)
 
-    def theme_rate(low: float, high: float, edge: float) -> float:
-        """Expected share of theme paragraphs in the band [low, high); `edge` is the
-        evidence of the example the band was chosen to end at."""
+    def counted(low: float, high: float, edge: float) -> tuple[float, float, int]:
+        """Expected theme paragraphs and others in the band [low, high), and its size;
+        `edge` is the evidence of the example the band was chosen to end at."""
         band = in_bands & (values >= low) & (values < high)
-        size = int(band.sum())
-        if size == 0:
-            return 1.0
         within_added = (added >= low) & (added < high)
         within_removed = (removed >= low) & (removed < high)
         at_added, at_removed = within_added & (added == edge), within_removed & (removed == edge)
         yes = per_added * int((within_added & ~at_added).sum()) + int(at_added.sum())
         no = per_removed * int((within_removed & ~at_removed).sum()) + int(at_removed.sum())
+        return yes, no, int(band.sum())
+
+    def theme_rate(low: float, high: float, edge: float) -> float:
+        """Expected share of theme paragraphs in the band [low, high)."""
+        yes, no, size = counted(low, high, edge)
+        if size == 0:
+            return 1.0
         if yes == 0 and no > 0:
             return max(0.0, 1.0 - no / size)
         return min(yes, size) / size
 
+    # Read as a sample, the added examples also estimate the excerpts the theme already tags
+    # by meaning (above the cut). The ranking puts the theme first, so a band below the cut
+    # cannot hold it at a higher rate than the band and those excerpts together (adjacent
+    # violators pooled, as in isotonic regression): three examples drawn from the far tail
+    # and none from the seven excerpts tagged above it do not make the tail theme-rich.
+    above = in_bands & (values >= cut)
+    above_size = int(above.sum()) if draw.by_hand < draw.added else 0
+    above_yes = min(per_added * int((added >= cut).sum()), above_size)
+
     new_cut = cut
     for r in sorted(removed[removed >= cut]):  # up, past the highest removal it should pass
-        above = float(np.nextafter(r, np.inf))
-        if theme_rate(cut, above, r) < tau:
-            new_cut = above
+        higher = float(np.nextafter(r, np.inf))
+        if theme_rate(cut, higher, r) < tau:
+            new_cut = higher
     if new_cut == cut:
         for a in sorted(added[added < cut], reverse=True):  # down, to the lowest it may
-            if theme_rate(a, cut, a) >= tau:
+            rate = theme_rate(a, cut, a)
+            if above_size:
+                yes, _, size = counted(a, cut, a)
+                rate = min(rate, (min(yes, size) + above_yes) / (size + above_size))
+            if rate >= tau:
                 new_cut = a
     if new_cut == cut:
         return belief
