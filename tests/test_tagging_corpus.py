@@ -152,10 +152,11 @@ def test_paragraphs_ranked_among_the_ones_taught_are_tagged_too(coffee: Library)
 
 def test_paragraphs_the_analyst_passed_over_stay_untagged(coffee: Library) -> None:
     """An analyst who adds only paragraphs the tagger missed (as a review of suggestions
-    does) says nothing of how much it missed: their examples count for themselves, and the
-    paragraphs ranked between them that they passed over are not tagged on their account.
-    Here the two weather paragraphs added sit among four other paragraphs, two of them not
-    about the weather (durian farms, women sorting beans)."""
+    does) says nothing of how much it missed, and nor does a pin in the brief (chosen from
+    what the theme already tags): their examples count for themselves, and the paragraphs
+    ranked between them that they passed over are not tagged on their account. Here the
+    two weather paragraphs added sit among four other paragraphs, two of them not about the
+    weather (durian farms, women sorting beans), and the frost paragraph is pinned."""
     gold = load_gold(GOLD)
     prefixes = {p.prefix[:30]: (a.file, p.prefix) for a in gold for p in a.paragraphs}
 
@@ -167,6 +168,11 @@ def test_paragraphs_the_analyst_passed_over_stay_untagged(coffee: Library) -> No
         excerpt("In the Central Highlands, farm"),
         excerpt("Women do most of the sorting"),
     ]
+    brief = coffee.load_brief()
+    pinned = coffee.store.excerpt(excerpt("A rare frost swept across"))
+    assert pinned is not None
+    brief.ensure_theme("weather-harvest").pin(pinned)
+    coffee.save_brief(brief)
     for start in ("Growers woke to blackened", "The hot, dry months"):
         coffee.set_manual_tag(excerpt(start), "weather-harvest", "added")
     coffee.retag()

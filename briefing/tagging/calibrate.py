@@ -319,7 +319,12 @@ def calibrate(
             corpus, mean, norms, negative, decided_by_hand, seeds, base[:, t], settings
         ) if taught.added else None  # fmt: skip
         # What the analyst's additions say about how much of the theme the keywords find.
-        draw = Draw(len(examples.get(t, Examples()).added), len(decided_by_hand.added), seeds)
+        pinned = examples.get(t, Examples()).pinned  # chosen for the memo: not a sample
+        draw = Draw(
+            len(examples.get(t, Examples()).added - pinned),
+            len(decided_by_hand.added - pinned),
+            seeds,
+        )
         context = positive
         for round_ in range(settings.rounds):  # pseudo-relevance feedback: joins feed the next
             last = round_ == settings.rounds - 1  # decisions move the cut once, at the end
@@ -419,8 +424,11 @@ def _one_round(
 
 @dataclass(frozen=True)
 class Draw:
-    """One theme's decisions, as a sample of its paragraphs: how many the analyst added (or
-    pinned), how many of those the keywords had not tagged, and the keyword seeds."""
+    """One theme's decisions in tags.yaml, as a sample of its paragraphs: how many the
+    analyst added, how many of those the keywords had not tagged, and the keyword seeds.
+    A pin in the brief is not counted: it is chosen from what the theme already tags, for
+    the memo, so it says nothing of how much the keywords miss (it still counts as an
+    example where it sits)."""
 
     added: int
     by_hand: int

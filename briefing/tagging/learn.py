@@ -37,6 +37,7 @@ class Examples:
 
     added: set[int] = field(default_factory=set)  # added by hand or pinned in the brief
     removed: set[int] = field(default_factory=set)
+    pinned: set[int] = field(default_factory=set)  # of `added`, those from a pin alone
 
 
 def examples_by_theme(
@@ -69,8 +70,9 @@ def examples_by_theme(
             row = row_of.get(excerpt_id)
             if row is not None:
                 examples = out.setdefault(t, Examples())
-                if row not in examples.removed:
+                if row not in examples.removed and row not in examples.added:
                     examples.added.add(row)
+                    examples.pinned.add(row)
     return out
 
 

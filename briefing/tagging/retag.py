@@ -52,7 +52,11 @@ def state(
         taught = examples.get(t, Examples())
         added = "\n".join(sorted(corpus.ids[r] for r in taught.added))
         removed = "\n".join(sorted(corpus.ids[r] for r in taught.removed))
-        themes[theme_id] = _digest([added.encode(), removed.encode()])
+        # A pin counts apart from an added tag (calibrate.Draw).
+        pinned = "\n".join(sorted(corpus.ids[r] for r in taught.pinned))
+        themes[theme_id] = _digest(
+            [added.encode(), removed.encode()] + ([pinned.encode()] if pinned else [])
+        )
     return {"corpus": corpus_key, "tagger": tagger_fingerprint, "themes": themes}
 
 
