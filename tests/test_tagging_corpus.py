@@ -127,7 +127,8 @@ def test_paragraphs_ranked_among_the_ones_taught_are_tagged_too(coffee: Library)
     paragraphs no keyword matches, one close to the theme and one far from it. Read as a
     sample of the theme, they say the keywords miss about half of it: the weather
     paragraphs that rank above the far one ("The cold came on top of the worst dry
-    spell...", "A heavy downpour...") are tagged too, by meaning. (Counting the excerpts
+    spell...", "A heavy downpour...") are tagged too, by meaning, and their explanation
+    says the analyst's paragraphs brought the theme that far. (Counting the excerpts
     passed over by how sure the tagger was of each, as it once did, left them all out: it
     was sure of none.)"""
     gold = load_gold(GOLD)
@@ -148,6 +149,7 @@ def test_paragraphs_ranked_among_the_ones_taught_are_tagged_too(coffee: Library)
         assert "weather-harvest" in coffee.store.themes_of([excerpt_id])[excerpt_id]
         (score,) = [s for s in coffee.explain(excerpt_id)[1] if s.theme_id == "weather-harvest"]
         assert score.tagged and score.explanation.basis == "meaning"
+        assert "because of the paragraphs you added" in score.explanation.note
 
 
 def test_paragraphs_the_analyst_passed_over_stay_untagged(coffee: Library) -> None:

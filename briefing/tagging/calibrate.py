@@ -104,6 +104,8 @@ class ThemeEvidence:
     share: float = 0.0  # the theme component's share of the other excerpts
     z: Floats | None = None
     doc_seeds: npt.NDArray[np.int64] | None = None  # per row: other seeds in its document
+    # Per row: tagged only because the analyst's decisions moved the cut to it (None: none).
+    reached: npt.NDArray[np.bool_] | None = None
 
 
 @dataclass
@@ -328,7 +330,7 @@ def calibrate(
         context = positive
         for round_ in range(settings.rounds):  # pseudo-relevance feedback: joins feed the next
             last = round_ == settings.rounds - 1  # decisions move the cut once, at the end
-            belief, z, doc_seeds, info.share = _one_round(
+            belief, z, doc_seeds, info.share, reached = _one_round(
                 corpus, mean, norms, theme_vectors[t], context, positive, negative, taught,
                 settings, decided_by_hand if last else None, near,
                 left_out=decided_by_hand.added if taught.added else (), draw=draw,
@@ -336,6 +338,7 @@ def calibrate(
             joins = (belief >= settings.posterior) & ~positive & ~held_out
             context = positive | joins
         info.z, info.doc_seeds = z, doc_seeds
+        info.reached = reached & joins if reached is not None and reached.any() else None
         threshold = thresholds[t]
         tau = settings.posterior
         mapped = np.where(
@@ -378,7 +381,7 @@ def _one_round(
     near: Floats | None = None,
     left_out: Collection[int] = (),
     draw: Draw | None = None,
-) -> tuple[Floats, Floats, npt.NDArray[np.int64], float]:
+) -> tuple[Floats, Floats, npt.NDArray[np.int64], float, npt.NDArray[np.bool_] | None]:
     """Belief in the theme per row, from a prototype and document context built on
     `context` (the seeds, then the seeds and who joined them), with `positive` held in the
     theme's component and `negative` out of it. Also the z-scores, per-row seed counts of
@@ -414,12 +417,15 @@ def _one_round(
         belief = (evidence >= settings.lone_z).astype(np.float32)
     belief[~corpus.has_vector] = 0.0
     if cut_examples is not None and (cut_examples.added or cut_examples.removed):
+        before = belief
         belief = _agree_with_decisions(
             belief, evidence, positive, cut_examples, settings.posterior,
             draw or Draw(len(cut_examples.added), len(cut_examples.added), int(positive.sum())),
             settings.guess_weight,
         )  # fmt: skip
-    return belief, z, doc_seeds, component
+        reached = (belief >= settings.posterior) & (before < settings.posterior)
+        return belief, z, doc_seeds, component, reached
+    return belief, z, doc_seeds, component, None
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,8 @@ def _meaning_note(info: object, r: int) -> str:
         others = int(info.doc_seeds[r])
         verb = "carries" if others == 1 else "carry"
         parts.append(f"in a document where {_count(others, 'other paragraph')} {verb} it")
+    if info.reached is not None and info.reached[r]:
+        parts.append("tagged this far down because of the paragraphs you added")
     return ", ".join(parts)
 
 
