@@ -33,6 +33,7 @@ _NOT_WORD = re.compile(r"\W+")
 # ASCII characters that are not \w, for str.translate to delete: the same as _NOT_WORD
 # on ASCII text, without a regex pass.
 _ASCII_NOT_WORD = {c: None for c in range(128) if not (chr(c).isalnum() or c == 95)}
+_ASCII_NOT_WORD_BYTES = bytes(_ASCII_NOT_WORD)
 
 
 _ONE_DOCUMENT = 1024  # lines: the caches below serve the steps of one document
@@ -53,7 +54,15 @@ def key(text: str) -> str:
     lower = text.lower()
     if lower.isascii():
         return lower.translate(_ASCII_NOT_WORD)
-    return _NOT_WORD.sub("", lower)
+    # The ASCII non-word characters dropped from the UTF-8 bytes (an ASCII byte is an
+    # ASCII character there), then the few others (curly quotes, dashes) by the regex:
+    # every space and comma was a match of its own.
+    plain = (
+        lower.encode("utf-8", "surrogatepass")
+        .translate(None, _ASCII_NOT_WORD_BYTES)
+        .decode("utf-8", "surrogatepass")
+    )
+    return plain if plain.isascii() else _NOT_WORD.sub("", plain)
 
 
 @functools.lru_cache(maxsize=_ONE_DOCUMENT)

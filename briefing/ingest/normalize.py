@@ -13,7 +13,10 @@ import unicodedata
 from briefing.controls import strip_controls
 from briefing.ingest.cues import BULLET
 
-_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# A run of spaces of any kind becomes one plain space. A lone plain space is already
+# one, so it is not matched: a text's every word gap was a match, and most of its cost.
+_OTHER_SPACES = r"\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_SPACES = re.compile(f"[ {_OTHER_SPACES}]{{2,}}|[{_OTHER_SPACES}]")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SENTENCE_END = re.compile(r"[.!?:;…][\"'”’)\]]*$")
 _HYPHENATED = re.compile(r"([A-Za-z]+)-$")
