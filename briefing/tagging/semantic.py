@@ -55,6 +55,15 @@ def _normalise(text: str) -> str:
     return _MARK + text.replace(" ", _MARK) if text else ""
 
 
+def _pieces(text: str) -> list[str]:
+    """`_PIECE.findall(_normalise(text))`: each word with the marks before it. A text of
+    words one space apart, with no mark of its own, is cut by str.split (no regex pass
+    over it): each word then has one mark before it."""
+    if not text or "  " in text or text[0] == " " or text[-1] == " " or _MARK in text:
+        return _PIECE.findall(_normalise(text))
+    return (_MARK + text.replace(" ", " " + _MARK)).split(" ")
+
+
 def _package_dir(name: str) -> pathlib.Path:
     """Where an installed package lives, without importing it.
 
@@ -120,7 +129,7 @@ class WordLlamaEmbedder:
         """
         if not self._by_word:
             return [self._tokenizer.encode(t, add_special_tokens=False).ids for t in texts]
-        return self._piece_ids([_PIECE.findall(_normalise(t)) for t in texts])
+        return self._piece_ids([_pieces(t) for t in texts])
 
     def _piece_ids(self, split: Sequence[Sequence[str]]) -> list[list[int]]:
         """The token ids of texts given as their words (`pieces`)."""
@@ -140,7 +149,7 @@ class WordLlamaEmbedder:
         before each), or None when this tokenizer does not read word by word."""
         if not self._by_word:
             return None
-        return [_PIECE.findall(_normalise(t)) for t in texts]
+        return [_pieces(t) for t in texts]
 
     @staticmethod
     def part_pieces(
