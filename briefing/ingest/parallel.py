@@ -356,10 +356,11 @@ _WARM_TEXT = (
 def _warm() -> None:
     """Load what reading any text needs (modules, stop lists, the tokenizer that mends
     hyphens) before the first file's clock starts: a cold start is no file's fault."""
-    from briefing.ingest import build_article, hyphens, readers
+    from briefing.ingest import build_article, features, hyphens, readers
 
     with contextlib.suppress(Exception):
         build_article(readers.read_plain(_WARM_TEXT.encode()))
+        features.load_stoplists()  # the text above is too short to ask for them
         hyphens._pieces()
 
 
