@@ -129,7 +129,9 @@ def _languages_of() -> dict[str, tuple[int, ...]]:
     stoplists = _stoplists()
     # Each word with its list's number: a word in several lists is then given the last.
     numbers = chain.from_iterable(repeat((n,), len(s)) for n, s in enumerate(stoplists))
-    holders = dict(zip(chain.from_iterable(stoplists), numbers, strict=True))
+    holders: dict[str, tuple[int, ...]] = dict(
+        zip(chain.from_iterable(stoplists), numbers, strict=True)
+    )
     seen: set[str] = set()
     shared: set[str] = set()
     for stoplist in stoplists:
