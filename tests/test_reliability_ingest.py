@@ -129,8 +129,14 @@ def test_a_missing_reader_dependency_refuses_its_files_only(
 
 
 def _big_text(path: Path, paragraphs: int) -> Path:
-    sentence = "The committee met again on Tuesday to weigh the proposal in detail. "
-    path.write_text("\n\n".join(sentence * 6 for _ in range(paragraphs)), encoding="utf-8")
+    """The paragraphs written one by one: a whole text made here and freed would leave
+    this process a free heap that a forked worker fills without growing its address
+    space, so that what it takes to read the file would escape the memory cap."""
+    paragraph = "The committee met again on Tuesday to weigh the proposal in detail. " * 6
+    with path.open("w", encoding="utf-8") as out:
+        out.write(paragraph)
+        for _ in range(paragraphs - 1):
+            out.write("\n\n" + paragraph)
     return path
 
 
@@ -144,8 +150,12 @@ def test_a_file_over_the_time_limit_is_stopped_and_the_rest_read(tmp_path: Path)
 
 
 def test_a_file_over_the_memory_limit_is_refused_and_the_rest_read(tmp_path: Path) -> None:
-    big = _big_text(tmp_path / "big.txt", 20_000)
-    results = dict(read_articles([big, GOOD], Limits(seconds=120, memory=40 * 1024 * 1024)))
+    # 16 MB: its bytes, its text and its lines are 48 MB, well over the cap, even where
+    # the worker inherits a free heap from this process (which it fills without growing
+    # its address space, so without reaching the cap). An 8 MB file and a 40 MB cap did
+    # while every read allocated the 20 MB limit and a regex pass made a piece per space.
+    big = _big_text(tmp_path / "big.txt", 40_000)
+    results = dict(read_articles([big, GOOD], Limits(seconds=120, memory=16 * 1024 * 1024)))
     assert "memory" in str(results[big])
     assert not isinstance(results[GOOD], str)
 

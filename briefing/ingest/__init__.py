@@ -175,7 +175,12 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         if size > max_bytes:
             raise RefusedFile(str(path), f"too large ({size:,} bytes; the limit is {max_bytes:,})")
         with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+            # Its size first: read(max_bytes + 1) allocated the whole limit (20 MB of
+            # address space, against the worker's memory cap) for every file. Beyond its
+            # size only if it grew since.
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(max_bytes + 1 - len(data))
     except FileNotFoundError as error:
         raise RefusedFile(str(path), "no such file") from error
     except PermissionError as error:

@@ -200,10 +200,10 @@ def _code_lines(paragraphs: Sequence[str], blocks: Sequence[int]) -> frozenset[i
     while index < len(blocks):
         size = max(blocks[index], 1)
         members = range(index, min(index + size, len(paragraphs)))
-        signed = sum(1 for j in members if _CODE_SIGNS.search(paragraphs[j]))
-        prose = any(cues.is_prose(paragraphs[j], 12) for j in members)
-        if size >= 3 and signed >= 0.4 * size and not prose:
-            found.update(members)
+        if size >= 3:  # a shorter block is no listing: its lines need no look
+            signed = sum(1 for j in members if _CODE_SIGNS.search(paragraphs[j]))
+            if signed >= 0.4 * size and not any(cues.is_prose(paragraphs[j], 12) for j in members):
+                found.update(members)
         index += size
     return frozenset(found)
 
@@ -276,6 +276,8 @@ def _weight(text: str, kind: Kind, stoplist: frozenset[str] | None) -> float:
         return -1.0  # left-over HTML (a tracking pixel, an ad slot): no article is made of it
     size = features.units(text)
     sentence = features.ends_sentence(text)
+    if not ((size >= 8 and (sentence or size >= 10)) or (sentence and size >= 4)):
+        return -1.0 if size <= 3 else -0.5  # too short to weigh its words
     density = features.stop_density(text, stoplist)
     # Prose is dense with function words; a menu, a headline or a tag list is not.
     # Without a stop list (Chinese, Japanese, a short text) the sentence shape decides.
@@ -288,9 +290,7 @@ def _weight(text: str, kind: Kind, stoplist: frozenset[str] | None) -> float:
         length = size if sentence else 2 * (size - 10)
         weight = min(length, 100) / 10 * prose * (1.0 if sentence else 0.6)
         return weight if weight > 0 else -0.5
-    if sentence and size >= 4:
-        return 0.5 if prose >= 1.0 else 0.2
-    return -1.0 if size <= 3 else -0.5
+    return 0.5 if prose >= 1.0 else 0.2  # a short sentence, of four words or more
 
 
 _MARKUP = re.compile(r"</?[a-zA-Z][\w-]*(?:\s[^<>]*)?/?>")

@@ -52,6 +52,12 @@ CAPTION = re.compile(
     r"|\b(?:Getty Images|Shutterstock|AFP via Getty|Creative Commons License)\b",
     re.IGNORECASE,
 )
+# Each branch of CAPTION holds one of these, in any case: a paragraph without any is
+# spared the regex (most of them). See `may_hold`.
+CAPTION_HINTS = (
+    "pic", "photo", "foto", "image", "bild", "credit", "caption", "getty", "shutterstock",
+    "creative commons",
+)  # fmt: skip
 
 # A wire story's dateline opening its first paragraph: "SANTIAGO, May 9 (Reuters) - ".
 DATELINE = re.compile(
@@ -177,12 +183,14 @@ def is_prose(text: str, min_words: int) -> bool:
 @functools.lru_cache(maxsize=8192)
 def is_boilerplate_line(text: str) -> bool:
     """Whether a paragraph matches a boilerplate cue, weighing weak cues by its length."""
-    if STRONG_START.match(text) or has_strong_cue(text):
+    lowered = text.lower()
+    if STRONG_START.match(text) or _strong_cue(text, lowered):
         return True
     count = words(text)
     if count > 60:
         return False  # a long paragraph is body unless a strong cue says otherwise
-    if CAPTION.search(text) or ISSUE_LINE.match(text) or _is_breadcrumb(text):
+    caption = may_hold(CAPTION_HINTS, text, lowered) and CAPTION.search(text)
+    if caption or ISSUE_LINE.match(text) or _is_breadcrumb(text):
         return True
     ends_sentence = SENTENCE_END.search(text) and not text.endswith(("...", "…"))
     if count <= 8 and CHROME.search(text) and not ends_sentence:
@@ -195,8 +203,25 @@ def is_boilerplate_line(text: str) -> bool:
 
 def has_strong_cue(text: str) -> bool:
     """Whether a paragraph says something only boilerplate says (a disclaimer, a copyright)."""
-    lowered = text.lower()
+    return _strong_cue(text, text.lower())
+
+
+def _strong_cue(text: str, lowered: str) -> bool:
     return any(hint in lowered for hint in STRONG_HINTS) and bool(STRONG.search(text))
+
+
+# The letters that re's case-blind matching pairs with an ASCII letter where str.lower()
+# does not give that letter alone: dotless i, long s, and the dotted capital I (lowered
+# to "i" and a combining dot).
+_FOLDS_TO_ASCII = re.compile("[\u0131\u017f\u0130]")
+
+
+def may_hold(hints: tuple[str, ...], text: str, lowered: str) -> bool:
+    """False when a case-blind regex each of whose branches holds one of `hints` (lower
+    case, ASCII) cannot match `text` (`lowered` is text.lower())."""
+    if any(hint in lowered for hint in hints):
+        return True
+    return not text.isascii() and _FOLDS_TO_ASCII.search(text) is not None
 
 
 def _is_breadcrumb(text: str) -> bool:

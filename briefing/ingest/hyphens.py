@@ -29,10 +29,21 @@ def mend(paragraphs: Sequence[str], stoplist: frozenset[str] | None) -> list[str
     """The paragraphs with every wrap-split word joined again."""
     if not any("-" in paragraph for paragraph in paragraphs):
         return list(paragraphs)
-    alone: set[str] | None = None
+    tokens: set[str] | None = None  # the text's tokens, lower-cased
+    alone: set[str] | None = None  # `_words_alone`
+
+    def used_alone(half: str) -> bool:
+        nonlocal tokens, alone
+        if tokens is None:
+            tokens = set(" ".join(paragraphs).lower().split())
+        if half in tokens:
+            return True  # a token that is a half has no hyphen, nor an edge to strip
+        if alone is None:
+            alone = _words_alone(tokens)
+        return half in alone
 
     def mended(token: str) -> str:
-        nonlocal alone
+        nonlocal tokens, alone
         word = token.strip(_EDGE)
         split = _SPLIT.fullmatch(word)
         if not split:
@@ -40,24 +51,26 @@ def mend(paragraphs: Sequence[str], stoplist: frozenset[str] | None) -> list[str
         head, tail = split.group(1), split.group(2)
         if not (head[0].islower() and tail.islower()) or tail.startswith(head):
             return token  # "Russia-Pakistan", "bye-bye": never one split word
-        if alone is None:
-            alone = _words_alone(paragraphs)
         if any(
-            half in alone or (stoplist and half in stoplist) or _known(half)
+            used_alone(half) or (stoplist and half in stoplist) or _known(half)
             for half in split.groups()
         ):
             return token
         # The word is more familiar whole (without the vocabulary: the text writes it whole).
         whole = head + tail
         familiar = _familiar(head, tail)
-        if familiar or (familiar is None and whole.lower() in alone):
+        if familiar is None and alone is None:
+            tokens = tokens or set(" ".join(paragraphs).lower().split())
+            alone = _words_alone(tokens)
+        if familiar or (familiar is None and alone is not None and whole.lower() in alone):
             return token.replace(word, whole)
         return token
 
-    return [
-        " ".join(mended(t) if "-" in t else t for t in p.split(" ")) if "-" in p else p
-        for p in paragraphs
-    ]
+    # Only the tokens (as split(" ") gives them) with a hyphen are looked at.
+    return [_HYPHENATED.sub(lambda m: mended(m.group()), p) if "-" in p else p for p in paragraphs]
+
+
+_HYPHENATED = re.compile(r"[^ ]*-[^ ]*")
 
 
 _EDGE = "\"'“”‘’«»()[]{}.,;:!?…"
@@ -96,13 +109,14 @@ def _pieces() -> Callable[[str], int] | None:
     except Exception:  # noqa: BLE001 - an optional signal: any failure means "not known"
         return None
 
+    @functools.lru_cache(maxsize=4096)  # the same compounds' halves, article after article
     def count(word: str) -> int:
         return len(tokenizer.encode(word, add_special_tokens=False).ids)
 
     return count
 
 
-def _words_alone(paragraphs: Sequence[str]) -> set[str]:
-    """The words the text uses on their own, outside any hyphenated compound."""
-    tokens = set(" ".join(paragraphs).lower().split())
+def _words_alone(tokens: set[str]) -> set[str]:
+    """The words a text uses on their own, outside any hyphenated compound, from its
+    tokens (lower-cased)."""
     return {token.strip(_EDGE) for token in tokens if "-" not in token}

@@ -107,11 +107,18 @@ def _terms(text: str, stoplist: frozenset[str] | None) -> set[str]:
     if features.unspaced(text):
         chars = [char for char in text if char.isalnum()]
         return {a + b for a, b in zip(chars, chars[1:], strict=False)}
-    words = {word.lower() for word in _TERM.findall(text)}
-    return {word for word in words if len(word) > 2 and not (stoplist and word in stoplist)}
+    if "\u0130" in text or "\u03a3" in text:
+        words = {word.lower() for word in _TERM.findall(text)}
+        return {word for word in words if len(word) > 2 and not (stoplist and word in stoplist)}
+    # Lower-casing the whole text first is the same (one pass, no loop over the words)
+    # but for the two letters whose lower case depends on more than themselves: the
+    # dotted capital I (two characters) and the capital sigma (final or not by context).
+    words = set(_LONG_TERM.findall(text.lower()))
+    return words - stoplist if stoplist else words
 
 
 _TERM = re.compile(r"[^\W_]+")
+_LONG_TERM = re.compile(r"[^\W_]{3,}")  # _TERM's words of three characters or more
 
 
 def _title_score(page: Page, index: int, text: str, parts: dict[str, int]) -> float:

@@ -14,6 +14,8 @@ from briefing.controls import strip_controls
 from briefing.ingest.cues import BULLET
 
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_OTHER_SPACE_CHARS = "\t\u00a0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
+_PLAIN_SPACES = re.compile(" {2,}")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SENTENCE_END = re.compile(r"[.!?:;…][\"'”’)\]]*$")
 _HYPHENATED = re.compile(r"([A-Za-z]+)-$")
@@ -24,10 +26,18 @@ _VOCABULARY = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 def normalize(text: str) -> str:
     """Normalise line endings, Unicode (NFC), spaces, invisible and control characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
-    text = _SPACES.sub(" ", _INVISIBLE.sub("", strip_controls(text)))
+    text = _single_spaces(_INVISIBLE.sub("", strip_controls(text)))
     # NFC last: removing a character between a letter and its accent lets them compose.
     text = unicodedata.normalize("NFC", text)
     return "\n".join(line.strip() for line in text.split("\n"))
+
+
+def _single_spaces(text: str) -> str:
+    """`_SPACES.sub(" ", text)`; a text with plain spaces only (most) is spared the
+    regex's look at every character, and one without two in a row is left as it is."""
+    if any(char in text for char in _OTHER_SPACE_CHARS):
+        return _SPACES.sub(" ", text)
+    return _PLAIN_SPACES.sub(" ", text) if "  " in text else text
 
 
 def unwrap(text: str, typeset: bool = False) -> str:

@@ -66,7 +66,7 @@ class Preparer:
     def __call__(self, items: Sequence[tuple[Path, Article]]) -> list[Prepared | str]:
         """Each article prepared, or the reason it is refused; the articles' texts are
         tagged together (fewer, larger calls), each on its own terms."""
-        from briefing.memo.sentences import profile_tagged
+        from briefing.memo.sentences import Read, profile_tagged
         from briefing.tagging.contextfree import Blended
         from briefing.tagging.corpus import hit_rows, vector_bytes
 
@@ -89,12 +89,20 @@ class Preparer:
             out.append("")  # filled below
         every = [e for _, _, excerpts in cut for e in excerpts]
         texts = [e.text for e in every]
-        embedded = tagger.embed(texts) if texts else None
-        found = tagger.read_phrases(texts)
+        # An embedder that reads word by word cuts each excerpt into words once: its
+        # sentences' words are then taken from the excerpt's (see `profile_tagged`).
+        embedder: Any = tagger.embedder
+        pieces = embedder.pieces(texts) if hasattr(embedder, "pieces") and texts else None
+        if pieces is not None:
+            embedded = embedder.embed_pieces(pieces)
+        else:
+            embedded = tagger.embed(texts) if texts else None
+        read = Read(tagger.read_found(texts), embedder, pieces)
+        found = [tagger.hits_of(row) for row in read.found]
         # The memo's sentence profiles, from each excerpt's own (context-free) tags.
         theme_ids = [theme.id for theme in tagger.themes]
         tagged = [[theme_ids[t] for t in row] for row in Blended(tagger, embedded, found).tagged()]
-        profiles = iter(profile_tagged(tagger, every, tagged))
+        profiles = iter(profile_tagged(tagger, every, tagged, read))
         at = 0
         slots = [i for i, outcome in enumerate(out) if outcome == ""]
         for (article, source_id, excerpts), slot in zip(cut, slots, strict=True):

@@ -71,9 +71,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        word = re.search(r"(\S+)$", text[start : match.start() + 1])
-        token = word.group(1).rstrip(".").lower().lstrip('("“‘') if word else ""
-        if token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token):
+        # The word before the stop (the stop is no space, so there is one), found from
+        # the right: a search from the sentence's start made long paragraphs quadratic.
+        word = text[start : match.start() + 1].rsplit(None, 1)[-1]
+        token = word.rstrip(".").lower().lstrip('("“‘')
+        if token in _ABBREVIATIONS or (len(token) == 1 and "a" <= token <= "z"):
             continue  # "Gen. Shoigu", "J. Smith"
         end = match.end()
         spans.append(_trim(text, start, end))

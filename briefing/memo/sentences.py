@@ -13,13 +13,15 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from briefing.memo.quotes import quote_units
 from briefing.model import Excerpt, SentenceProfile, ThemeScore
 
 if TYPE_CHECKING:
     from briefing.tagging import Tagger
+    from briefing.tagging.phrases import Found
     from briefing.tagging.semantic import Matrix
 
 DIMENSIONS = 64
@@ -35,34 +37,54 @@ def profile_sentences(
 
 
 def profile_tagged(
-    tagger: Tagger, excerpts: Sequence[Excerpt], tagged: Sequence[Sequence[str]]
+    tagger: Tagger,
+    excerpts: Sequence[Excerpt],
+    tagged: Sequence[Sequence[str]],
+    read: Read | None = None,
 ) -> list[SentenceProfile]:
-    """`profile_sentences`, given the ids of the themes each excerpt is tagged with."""
+    """`profile_sentences`, given the ids of the themes each excerpt is tagged with.
+
+    `read`: what reading the excerpts found already (their keyword matches and their
+    words as the embedder cut them), so that their sentences are not read again: a
+    sentence's matches and words are its excerpt's that lie inside it. The profiles are
+    the same with or without it.
+    """
     from briefing.tagging import default_embedder
     from briefing.tagging.contextfree import Blended
 
-    todo: list[tuple[Excerpt, list[tuple[int, int]], Sequence[str]]] = []
-    for excerpt, themes in zip(excerpts, tagged, strict=True):
+    todo: list[tuple[int, Excerpt, list[tuple[int, int]], Sequence[str]]] = []
+    for number, (excerpt, themes) in enumerate(zip(excerpts, tagged, strict=True)):
         if not themes:
             continue  # the memo quotes only tagged excerpts (a hand-added one is cut by keyword)
-        todo.append((excerpt, quote_units(excerpt.text), themes))
-    texts = [e.text[a:b] for e, units, _ in todo for a, b in units]
-    if not texts:
+        todo.append((number, excerpt, quote_units(excerpt.text), themes))
+    parts = [(number, a, b) for number, _, units, _ in todo for a, b in units]
+    if not parts:
         return []
+    texts = [excerpts[number].text[a:b] for number, a, b in parts]
     embedder = default_embedder()
+    tagger_vectors: Matrix | None = None
+    if read is not None and read.pieces is not None and tagger.embedder is read.embedder:
+        tagger_vectors = _embed_parts(read.embedder, excerpts, read.pieces, parts, texts)
+    else:
+        tagger_vectors = tagger.embed(texts)
     # The tagger's vectors serve the profile too when it embeds with the same model.
-    tagger_vectors = tagger.embed(texts)
     vectors: Matrix | None = tagger_vectors
     if tagger.embedder is not embedder or tagger_vectors is None:
         vectors = embedder.embed(texts) if embedder is not None else None
     column = {theme.id: t for t, theme in enumerate(tagger.themes)}
     # Only the excerpt's tagged themes are scored per sentence, so only they are read.
-    only = [sorted(column[theme] for theme in themes) for _, units, themes in todo for _ in units]
-    blended = Blended(tagger, tagger_vectors, tagger.read_phrases(texts, only))
+    only = [
+        sorted(column[theme] for theme in themes) for _, _, units, themes in todo for _ in units
+    ]
+    if read is not None:
+        found = tagger.read_parts([e.text for e in excerpts], read.found, parts, only)
+    else:
+        found = tagger.read_phrases(texts, only)
+    blended = Blended(tagger, tagger_vectors, found)
     packed_rows = _pack_rows(vectors) if vectors is not None else None
     profiles: list[SentenceProfile] = []
     at = 0
-    for excerpt, units, themes in todo:
+    for _, excerpt, units, themes in todo:
         per_theme = {
             theme: tuple(blended.score(at + i, column[theme]) for i in range(len(units)))
             for theme in themes
@@ -71,6 +93,38 @@ def profile_tagged(
         profiles.append(SentenceProfile(excerpt.id, tuple(units), per_theme, packed))
         at += len(units)
     return profiles
+
+
+@dataclass(frozen=True)
+class Read:
+    """What tagging the excerpts read in them, for their sentences' profiles: each one's
+    keyword matches (`Tagger.read_found`) and, with an embedder that reads word by word,
+    its words (`WordLlamaEmbedder.pieces`)."""
+
+    found: Sequence[Sequence[tuple[int, Found]]]
+    embedder: Any = None
+    pieces: Sequence[Sequence[str]] | None = None
+
+
+def _embed_parts(
+    embedder: Any,
+    excerpts: Sequence[Excerpt],
+    pieces: Sequence[Sequence[str]],
+    parts: Sequence[tuple[int, int, int]],
+    texts: Sequence[str],
+) -> Matrix:
+    """`embedder.embed(texts)`, the texts being the parts of the excerpts: each part's
+    words are its excerpt's between its edges, or, where an edge falls inside a word,
+    found anew."""
+    split: list[Sequence[str]] = []
+    edges: dict[int, list[int]] = {}
+    for (number, a, b), text in zip(parts, texts, strict=True):
+        if number not in edges:
+            edges[number] = embedder.piece_edges(pieces[number])
+        words = embedder.part_pieces(excerpts[number].text, pieces[number], edges[number], a, b)
+        split.append(words if words is not None else embedder.pieces([text])[0])
+    vectors: Matrix = embedder.embed_pieces(split)
+    return vectors
 
 
 def encode_scores(scores: dict[str, tuple[float, ...]]) -> str:

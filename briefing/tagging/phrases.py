@@ -319,8 +319,9 @@ class ThemeMatcher:
                 kept.append(match)
         return kept
 
-    def match(self, text: str, words: Words | None = None) -> PhraseMatch:
-        """Find this theme's phrases in `text`; an excluded span cannot also count as a match.
+    def find(self, text: str, words: Words | None = None) -> Found | None:
+        """This theme's matches and exclusions in `text`, before one vetoes the other;
+        None when there is neither (most paragraphs, for most themes).
 
         `words` is `Words(text)`, if the caller has it (it is shared by all themes).
         """
@@ -332,8 +333,15 @@ class ThemeMatcher:
             and words.none_of(self._starts)
             and (self._exclude is None or words.none_of(self._exclude_starts))
         ):
-            return _NOTHING  # most paragraphs, for most themes: no word a phrase starts with
-        vetoes = _scan(self._exclude, self._exclude_starts, text, words) if self._exclude else []
+            return None  # no word a phrase starts with
+        vetoes = (
+            [
+                (m.start(), m.end(), m.group(0))
+                for m in _scan(self._exclude, self._exclude_starts, text, words)
+            ]
+            if self._exclude
+            else []
+        )
         matches = [
             (m.start(), m.end(), self._which(m), m.group(0))
             for m in _scan(self._regex, self._starts, text, words)
@@ -341,12 +349,38 @@ class ThemeMatcher:
         if self._patterns:
             matches = self._with_patterns(matches, text)
         if not matches and not vetoes:
-            return _NOTHING  # most paragraphs, for most themes
-        vetoed = [m.span() for m in vetoes]
+            return None
+        return Found(matches, vetoes)
+
+    def match(self, text: str, words: Words | None = None) -> PhraseMatch:
+        """Find this theme's phrases in `text`; an excluded span cannot also count as a match.
+
+        `words` is `Words(text)`, if the caller has it (it is shared by all themes).
+        """
+        found = self.find(text, words)
+        return _NOTHING if found is None else found.summary()
+
+    @property
+    def has_patterns(self) -> bool:
+        return bool(self._patterns)
+
+
+@dataclass(frozen=True)
+class Found:
+    """One theme's matches in one text, as (start, end, phrase number, as written), and
+    its exclusions' (start, end, as written); in order, none overlapping another of its
+    kind."""
+
+    matches: list[tuple[int, int, int, str]]
+    vetoes: list[tuple[int, int, str]]
+
+    def summary(self) -> PhraseMatch:
+        """What the theme found: an excluded span cannot also count as a match."""
+        vetoed = [(s, e) for s, e, _ in self.vetoes]
         found: dict[str, None] = {}
         ids: set[int] = set()
         mentions = 0
-        for start, end, which, written in matches:
+        for start, end, which, written in self.matches:
             if end == start:
                 continue
             if vetoed and any(s < end and start < e for s, e in vetoed):
@@ -358,5 +392,37 @@ class ThemeMatcher:
             found=tuple(found),
             phrase_ids=frozenset(ids),
             mentions=mentions,
-            excluded=tuple(dict.fromkeys(m.group(0) for m in vetoes)),
+            excluded=tuple(dict.fromkeys(written for _, _, written in self.vetoes)),
         )
+
+    def within(self, start: int, end: int) -> Found | None | bool:
+        """What a scan of `text[start:end]` alone would find, from this scan of the whole
+        `text`; None: nothing; False: it cannot be told from here (a match runs across an
+        edge of the part). The part's edges must not touch a word character of `text`
+        (see `part_edges_clean`): a phrase's regex then reads the same at an edge of the
+        part as at the end of the text, and the scan enters the part with nothing open."""
+        matches: list[tuple[int, int, int, str]] = []
+        vetoes: list[tuple[int, int, str]] = []
+        for a, b, which, written in self.matches:
+            if a < end and b > start:
+                if a < start or b > end:
+                    return False
+                matches.append((a - start, b - start, which, written))
+        for a, b, written in self.vetoes:
+            if a < end and b > start:
+                if a < start or b > end:
+                    return False
+                vetoes.append((a - start, b - start, written))
+        if not matches and not vetoes:
+            return None
+        return Found(matches, vetoes)
+
+
+def part_edges_clean(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` is cut between non-word characters of `text` at both
+    edges (or at its ends), so that `Found.within` may answer for it."""
+    if end <= start:
+        return False
+    if start > 0 and _is_word_char(text[start - 1]):
+        return False
+    return end == len(text) or not _is_word_char(text[end])

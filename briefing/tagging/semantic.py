@@ -18,8 +18,9 @@ import pathlib
 import re
 import threading
 import warnings
+from bisect import bisect_left
 from collections.abc import Sequence
-from itertools import chain
+from itertools import accumulate, chain
 from typing import Protocol
 
 import numpy as np
@@ -52,6 +53,15 @@ class EmbedderUnavailable(RuntimeError):
 def _normalise(text: str) -> str:
     """What the WordLlama tokenizer's normaliser makes of a text (checked at load)."""
     return _MARK + text.replace(" ", _MARK) if text else ""
+
+
+def _pieces(text: str) -> list[str]:
+    """`_PIECE.findall(_normalise(text))`: each word with the marks before it. A text of
+    words one space apart, with no mark of its own, is cut by str.split (no regex pass
+    over it): each word then has one mark before it."""
+    if not text or "  " in text or text[0] == " " or text[-1] == " " or _MARK in text:
+        return _PIECE.findall(_normalise(text))
+    return (_MARK + text.replace(" ", " " + _MARK)).split(" ")
 
 
 def _package_dir(name: str) -> pathlib.Path:
@@ -119,9 +129,13 @@ class WordLlamaEmbedder:
         """
         if not self._by_word:
             return [self._tokenizer.encode(t, add_special_tokens=False).ids for t in texts]
-        split = [_PIECE.findall(_normalise(t)) for t in texts]
+        return self._piece_ids([_pieces(t) for t in texts])
+
+    def _piece_ids(self, split: Sequence[Sequence[str]]) -> list[list[int]]:
+        """The token ids of texts given as their words (`pieces`)."""
         words = self._words
-        new = {w for pieces in split for w in pieces if w not in words}
+        new = set(chain.from_iterable(split))
+        new.difference_update(words)
         if new:
             if len(words) + len(new) > _CACHE_LIMIT:
                 words = self._words = {}
@@ -130,34 +144,80 @@ class WordLlamaEmbedder:
         get = words.__getitem__
         return [list(chain.from_iterable(map(get, pieces))) for pieces in split]
 
+    def pieces(self, texts: Sequence[str]) -> list[list[str]] | None:
+        """Each text cut into the words the tokenizer reads one by one (with the marks
+        before each), or None when this tokenizer does not read word by word."""
+        if not self._by_word:
+            return None
+        return [_pieces(t) for t in texts]
+
+    @staticmethod
+    def part_pieces(
+        text: str, pieces: Sequence[str], edges: Sequence[int], start: int, end: int
+    ) -> Sequence[str] | None:
+        """The `pieces` of `text[start:end]`, taken from those of `text` (`edges`: where
+        each of them begins, then where the last ends: `piece_edges`). None unless the
+        part's edges fall where its text's words begin and end."""
+        # The normalised text is a mark, then the text with its spaces made marks: the
+        # part's normalised form is the normalised text's [start, end + 1). Its words are
+        # the text's between them when both are edges of the text's words (a word begins
+        # at a mark after a non-mark): the part begins after a lone space (or at 0) and
+        # ends before a space that follows a non-space (or at the end).
+        first, last = bisect_left(edges, start), bisect_left(edges, end + 1)
+        if end <= start or last >= len(edges) or edges[first] != start or edges[last] != end + 1:
+            return None
+        return pieces[first:last]
+
+    @staticmethod
+    def piece_edges(pieces: Sequence[str]) -> list[int]:
+        """Where each of a text's `pieces` begins in its normalised form, then its end."""
+        return [0, *accumulate(map(len, pieces))]
+
     def embed(self, texts: Sequence[str]) -> Matrix:
-        """Mean of token rows, normalised; a text without tokens gets a zero vector.
+        """Mean of token rows, normalised; a text without tokens gets a zero vector."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        lengths: list[int] = []
+        for first in range(0, len(texts), _CHUNK):
+            lengths += self._sums(self._token_ids(texts[first : first + _CHUNK]), out[first:])
+        return _means(out, lengths)
+
+    def embed_pieces(self, split: Sequence[Sequence[str]]) -> Matrix:
+        """`embed` of texts given as their `pieces`."""
+        out = np.zeros((len(split), self.dim), dtype=np.float32)
+        lengths: list[int] = []
+        for first in range(0, len(split), _CHUNK):
+            lengths += self._sums(self._piece_ids(split[first : first + _CHUNK]), out[first:])
+        return _means(out, lengths)
+
+    def _sums(self, ids: list[list[int]], out: Matrix) -> list[int]:
+        """Each text's token rows summed into its row of `out`; how many each has.
 
         Each text is summed on its own: its ~100 rows stay in cache, and a text's
         vector cannot depend on what else is in the batch. (Gathering a whole batch
         and using `np.add.reduceat` was ~8x slower.)
         """
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        counts = np.zeros((len(texts), 1), dtype=np.float32)
-        for first in range(0, len(texts), _CHUNK):
-            ids = self._token_ids(texts[first : first + _CHUNK])
-            lengths = list(map(len, ids))
-            flat = np.fromiter(chain.from_iterable(ids), dtype=np.intp, count=sum(lengths))
-            # The chunk's distinct tokens' rows, widened once (float16 to float32 is exact):
-            # gathering float16 rows and widening them text by text was 4x the sums' cost.
-            met, flat = np.unique(flat, return_inverse=True)
-            table = self._table[met].astype(np.float32)
-            counts[first : first + len(ids), 0] = lengths
-            end = 0
-            for i, length in enumerate(lengths, first):
-                start, end = end, end + length
-                if length:
-                    np.add.reduce(table[flat[start:end]], axis=0, out=out[i])
-        np.maximum(counts, 1.0, out=counts)
-        out /= counts
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        np.divide(out, norms, out=out, where=norms > 0)
-        return out
+        lengths = list(map(len, ids))
+        flat = np.fromiter(chain.from_iterable(ids), dtype=np.intp, count=sum(lengths))
+        # The chunk's distinct tokens' rows, widened once (float16 to float32 is exact):
+        # gathering float16 rows and widening them text by text was 4x the sums' cost.
+        met, flat = np.unique(flat, return_inverse=True)
+        table = self._table[met].astype(np.float32)
+        end = 0
+        for i, length in enumerate(lengths):
+            start, end = end, end + length
+            if length:
+                np.add.reduce(table[flat[start:end]], axis=0, out=out[i])
+        return lengths
+
+
+def _means(out: Matrix, lengths: list[int]) -> Matrix:
+    """Sums of token rows (`out`, in place) divided by their counts, then normalised."""
+    counts = np.asarray(lengths, dtype=np.float32).reshape(-1, 1)
+    np.maximum(counts, 1.0, out=counts)
+    out /= counts
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    np.divide(out, norms, out=out, where=norms > 0)
+    return out
 
 
 _lock = threading.Lock()

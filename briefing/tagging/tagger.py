@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from briefing.model import Explanation, Theme, ThemeScore
-from briefing.tagging.phrases import StartIndex, ThemeMatcher, Words
+from briefing.tagging.phrases import Found, StartIndex, ThemeMatcher, Words, part_edges_clean
 from briefing.tagging.settings import CalibrationSettings
 
 if TYPE_CHECKING:  # numpy and the embedder load on first scoring, not on import
@@ -286,9 +286,15 @@ class Tagger:
         `only`: for each text, the themes (indices, in taxonomy order) to read; the others
         are not looked for (a sentence profile needs only its excerpt's tagged themes).
         """
+        return [self.hits_of(row) for row in self.read_found(texts, only)]
+
+    def read_found(
+        self, texts: Sequence[str], only: Sequence[Sequence[int]] | None = None
+    ) -> list[list[tuple[int, Found]]]:
+        """`read_phrases` before scoring: each text's (theme, what it found) where it found
+        anything. Its parts (sentences) can then be read from it (`read_parts`)."""
         self._prepare()
-        s = self.settings
-        out: list[list[PhraseHit]] = []
+        out: list[list[tuple[int, Found]]] = []
         matchers = self._matchers
         every = range(len(matchers))
         for number, text in enumerate(texts):
@@ -297,18 +303,64 @@ class Tagger:
                 out.append([])
                 continue
             words = Words(text, self._start_index)  # searched once for every theme's matcher
-            hits: list[PhraseHit] = []
+            row: list[tuple[int, Found]] = []
             for t in themes:
-                matcher, weights = matchers[t], self._weights[t]
-                found = matcher.match(text, words)
-                if not found.found and not found.excluded:
-                    continue
-                evidence = sum(weights[p] for p in found.phrase_ids)
-                evidence += s.repeat_bonus * math.log1p(found.mentions - len(found.phrase_ids))
-                phrase = 1.0 - math.exp(-evidence / s.phrase_scale)
-                hits.append(PhraseHit(t, round(phrase, 4), found.found, found.excluded))
-            out.append(hits)
+                found = matchers[t].find(text, words)
+                if found is not None:
+                    row.append((t, found))
+            out.append(row)
         return out
+
+    def read_parts(
+        self,
+        texts: Sequence[str],
+        found: Sequence[Sequence[tuple[int, Found]]],
+        parts: Sequence[tuple[int, int, int]],
+        only: Sequence[Sequence[int]],
+    ) -> list[list[PhraseHit]]:
+        """`read_phrases([texts[i][a:b] for i, a, b in parts], only)`, from `found`, the
+        texts' `read_found`: a part's matches are its text's that lie inside it, unless a
+        match runs across its edges or it is cut inside a word (then it is read anew)."""
+        self._prepare()
+        matchers = self._matchers
+        out: list[list[PhraseHit]] = []
+        for (i, start, end), themes in zip(parts, only, strict=True):
+            text = texts[i]
+            if not themes:
+                out.append([])
+                continue
+            mine = dict(found[i]) if part_edges_clean(text, start, end) else None
+            words: Words | None = None
+            row: list[tuple[int, Found]] = []
+            for t in themes:
+                matcher = matchers[t]
+                part: Found | None | bool = False
+                if mine is not None and not matcher.has_patterns:
+                    whole = mine.get(t)
+                    part = None if whole is None else whole.within(start, end)
+                if part is False:  # read anew
+                    if words is None:
+                        words = Words(text[start:end], self._start_index)
+                    part = matcher.find(text[start:end], words)
+                if part is not None:
+                    row.append((t, part))  # type: ignore[arg-type]
+            out.append(self.hits_of(row))
+        return out
+
+    def hits_of(self, row: Sequence[tuple[int, Found]]) -> list[PhraseHit]:
+        """A text's keyword matches scored: each theme's distinct phrases found."""
+        s = self.settings
+        hits: list[PhraseHit] = []
+        for t, raw in row:
+            found = raw.summary()
+            if not found.found and not found.excluded:
+                continue
+            weights = self._weights[t]
+            evidence = sum(weights[p] for p in found.phrase_ids)
+            evidence += s.repeat_bonus * math.log1p(found.mentions - len(found.phrase_ids))
+            phrase = 1.0 - math.exp(-evidence / s.phrase_scale)
+            hits.append(PhraseHit(t, round(phrase, 4), found.found, found.excluded))
+        return hits
 
     def score(self, texts: Sequence[str]) -> list[list[ThemeScore]]:
         """For each text on its own (no corpus), one ThemeScore per theme, in taxonomy order."""
