@@ -67,7 +67,7 @@ _MAX_SHARE = 0.5  # the theme's component never claims more than half the other 
 class CorpusMatrix:
     """The corpus as the calibration reads it, rows in excerpt-id order."""
 
-    ids: list[str]
+    ids: Sequence[str]
     docs: npt.NDArray[np.int64]  # per row, its source's index
     positions: npt.NDArray[np.int64]  # per row, its place in its source
     vectors: npt.NDArray[np.float16] | None  # (rows, dim); None without an embedder
