@@ -89,7 +89,7 @@ class ThemeEvidence:
     taught_removed: int = 0
     share: float = 0.0  # the theme component's share of the other excerpts
     z: Floats | None = None
-    doc_seeds: npt.NDArray[np.int64] | None = None  # per row: other seeds in its document
+    doc_seeds: npt.NDArray[np.int32] | None = None  # per row: other seeds in its document
 
 
 @dataclass
@@ -150,7 +150,7 @@ def project(corpus: CorpusMatrix, mean: Floats, norms: Floats, directions: Float
 
 def _document_context(
     corpus: CorpusMatrix, seeds: npt.NDArray[np.bool_], z: Floats
-) -> tuple[Floats, Floats, npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+) -> tuple[Floats, Floats, npt.NDArray[np.bool_], npt.NDArray[np.int32]]:
     """Per row: the share of its document's other rows that are seeds, their mean z, their
     seed count, and whether the row before or after it in the document is a seed."""
     docs = corpus.docs
@@ -171,7 +171,7 @@ def _document_context(
     before, after = order[:-1], order[1:]
     neighbour[after[same & seeds[before]]] = True
     neighbour[before[same & seeds[after]]] = True
-    return share - float(seeds.mean()), doc_z, neighbour, other_seeds.astype(np.int64)
+    return share - float(seeds.mean()), doc_z, neighbour, other_seeds.astype(np.int32)
 
 
 def _normal(x: npt.NDArray[np.float64], mean: float, spread: float) -> npt.NDArray[np.float64]:
@@ -356,7 +356,7 @@ def _one_round(
     cut_examples: Examples | None = None,
     near: Floats | None = None,
     left_out: Collection[int] = (),
-) -> tuple[Floats, Floats, npt.NDArray[np.int64], float]:
+) -> tuple[Floats, Floats, npt.NDArray[np.int32], float]:
     """Belief in the theme per row, from a prototype and document context built on
     `context` (the seeds, then the seeds and who joined them), with `positive` held in the
     theme's component and `negative` out of it. Also the z-scores, per-row seed counts of
