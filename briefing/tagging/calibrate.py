@@ -144,6 +144,7 @@ def project(corpus: CorpusMatrix, mean: Floats, norms: Floats, directions: Float
         else:
             block = corpus.vectors[start : start + _CHUNK].astype(np.float32)
         out[start : start + len(block)] = block @ directions.T - shift
+        del block  # before the next is read: one block held at a time, not two
     out /= norms[:, None]
     return out
 
@@ -158,20 +159,29 @@ def _document_context(
     count = np.bincount(docs, minlength=n_docs).astype(np.float32)
     seeded = np.bincount(docs, weights=seeds.astype(np.float64), minlength=n_docs)
     zsum = np.bincount(docs, weights=z.astype(np.float64), minlength=n_docs)
-    others = np.maximum(count[docs] - 1, 1)
-    other_seeds = seeded[docs] - seeds
-    share = (other_seeds / others).astype(np.float32)
-    doc_z = ((zsum[docs] - z) / others).astype(np.float32)
-    doc_z[count[docs] <= 1] = 0.0
+    share = np.empty(len(docs), dtype=np.float32)
+    doc_z = np.empty(len(docs), dtype=np.float32)
+    other_seeds = np.empty(len(docs), dtype=np.int32)
+    for start in range(0, len(docs), _CHUNK):  # row by row: a block at a time (memory)
+        rows = slice(start, start + _CHUNK)
+        at = docs[rows]
+        others = np.maximum(count[at] - 1, 1)
+        other = seeded[at] - seeds[rows]
+        share[rows] = other / others
+        doc_z[rows] = (zsum[at] - z[rows]) / others
+        doc_z[rows][count[at] <= 1] = 0.0
+        other_seeds[rows] = other
     # Neighbours: rows sorted by (document, position); adjacent in that order and in one
     # document means adjacent paragraphs (positions may skip where boilerplate was cut).
     order = np.lexsort((corpus.positions, docs))
     neighbour = np.zeros(len(docs), dtype=bool)
-    same = docs[order][1:] == docs[order][:-1]
+    in_order = docs[order]
+    same = in_order[1:] == in_order[:-1]
+    del in_order
     before, after = order[:-1], order[1:]
     neighbour[after[same & seeds[before]]] = True
     neighbour[before[same & seeds[after]]] = True
-    return share - float(seeds.mean()), doc_z, neighbour, other_seeds.astype(np.int32)
+    return share - float(seeds.mean()), doc_z, neighbour, other_seeds
 
 
 def _normal(x: npt.NDArray[np.float64], mean: float, spread: float) -> npt.NDArray[np.float64]:
@@ -187,9 +197,10 @@ def _mixture(
     """Belief that each row belongs to the seeds' component, and that component's share of
     the undecided rows. Seeds are held in it and removals out of it (semi-supervised EM)."""
     free = ~(positive | negative)
-    x = evidence[free].astype(np.float64)
+    x = evidence[free]
     if len(x) > _FIT_ROWS:  # an even sample, in corpus order, fits the same mixture
         x = x[:: -(-len(x) // _FIT_ROWS)]
+    x = x.astype(np.float64)
     if len(x) == 0:
         return positive.astype(np.float32), 0.0
     seeds = evidence[positive].astype(np.float64)
@@ -227,16 +238,20 @@ def _mixture(
         belief = new
         if done:
             break
-    # Every row's belief under the fitted mixture (seeds too: it ranks them).
-    a = share * _normal(evidence.astype(np.float64), pos_mean, pos_spread)
-    b = (1 - share) * _normal(evidence.astype(np.float64), neg_mean, neg_spread)
-    everyone = a / np.maximum(a + b, 1e-300)
-    # Above the seeds' own centre, belief only grows (a narrow negative component must
-    # not claim the far side of the theme's).
-    everyone[evidence.astype(np.float64) >= pos_mean] = np.maximum(
-        everyone[evidence.astype(np.float64) >= pos_mean], 0.5
-    )
-    return everyone.astype(np.float32), share
+    # Every row's belief under the fitted mixture (seeds too: it ranks them), a block of
+    # rows at a time (each row's alone: the same values as all at once, less memory).
+    everyone = np.empty(len(evidence), dtype=np.float32)
+    for start in range(0, len(evidence), _CHUNK):
+        values = evidence[start : start + _CHUNK].astype(np.float64)
+        a = share * _normal(values, pos_mean, pos_spread)
+        b = (1 - share) * _normal(values, neg_mean, neg_spread)
+        belief_here = a / np.maximum(a + b, 1e-300)
+        # Above the seeds' own centre, belief only grows (a narrow negative component must
+        # not claim the far side of the theme's).
+        above = values >= pos_mean
+        belief_here[above] = np.maximum(belief_here[above], 0.5)
+        everyone[start : start + len(values)] = belief_here
+    return everyone, share
 
 
 def calibrate(
