@@ -197,10 +197,10 @@ def _mixture(
     """Belief that each row belongs to the seeds' component, and that component's share of
     the undecided rows. Seeds are held in it and removals out of it (semi-supervised EM)."""
     free = ~(positive | negative)
-    x = evidence[free]
-    if len(x) > _FIT_ROWS:  # an even sample, in corpus order, fits the same mixture
-        x = x[:: -(-len(x) // _FIT_ROWS)]
-    x = x.astype(np.float64)
+    sample = evidence[free]
+    if len(sample) > _FIT_ROWS:  # an even sample, in corpus order, fits the same mixture
+        sample = sample[:: -(-len(sample) // _FIT_ROWS)]
+    x = sample.astype(np.float64)
     if len(x) == 0:
         return positive.astype(np.float32), 0.0
     seeds = evidence[positive].astype(np.float64)
