@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 Floats = npt.NDArray[np.float32]
 TAUGHT_WEIGHT = 1.0  # a hand-made example counts as this many keyword-found ones
 REMOVED_WEIGHT = 0.0  # the removed examples' centroid is not pushed away from: drawn from all
-_GATHER = 4096  # rows gathered at a time for a centroid (bounds its memory at scale)
+_GATHER = 1024  # rows gathered at a time for a centroid (bounds its memory at scale)
 
 
 @dataclass
