@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from briefing import ids
 from briefing.errors import BriefingError, InputError, RefusedFile, WorkspaceError
@@ -75,11 +75,21 @@ class Refusal:
     reason: str
 
 
+class Added(NamedTuple):
+    """A source an ingest run added, as its summary keeps it: what the lines it prints
+    name (the source itself is in the store; a run of 100,000 articles kept each one's
+    metadata as a Source, 70 MB)."""
+
+    id: str
+    file: str
+    title: str | None
+
+
 @dataclass
 class IngestSummary:
     """What an ingest run did, file by file."""
 
-    added: list[Source] = field(default_factory=list)
+    added: list[Added] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, existing source id)
     refused: list[Refusal] = field(default_factory=list)
     skipped: list[Refusal] = field(default_factory=list)  # special entries, with the reason
@@ -445,8 +455,8 @@ class Library:
                 [row for item in batch for row in item.rows.hits],
             )
             self.store.set_sentence_profiles(p for item in batch for p in item.rows.profiles)
-        # The run's summary keeps each source's metadata, not its text (in the store now).
-        summary.added.extend(replace(item.source, text="") for item in batch)
+        # The run's summary keeps each source's id, file and title (the rest is stored).
+        summary.added.extend(_added(item.source) for item in batch)
         for item in batch:
             if item.staged is not None:
                 _move_staged(item.staged, self.workspace.sources_dir)
@@ -457,9 +467,7 @@ class Library:
             added = {source.id for source in summary.added}
             for item in pending:
                 if item.source.id not in added and self.store.has_source(item.source.id):
-                    summary.added.append(
-                        replace(item.source, text="")
-                    )  # committed just before the stop
+                    summary.added.append(_added(item.source))  # committed just before the stop
             self._settle_incoming()
 
     def _settle_incoming(self) -> None:
@@ -497,9 +505,11 @@ class Library:
         tags are a function of the corpus and the decisions, however they were ingested.
         Returns how many excerpts were tagged over.
         """
+        from briefing import heap
         from briefing.tagging import retag
         from briefing.tagging.suggest import reach
 
+        heap.give_back()  # what an ingest's batches held: the calibration's peak is its own
         self._sync_manual()  # tags.yaml may have been edited by hand
         before = json.loads(self.store.get_setting("calibrated") or "{}")
         theme_ids = [t.id for t in self.tagger.themes]
@@ -621,6 +631,7 @@ class Library:
     def _corpus_inputs(self) -> CorpusInputs:
         """The corpus as arrays: mapped from the matrix kept beside the store when it is
         of this corpus and tagger, else read from the store (and kept for next time)."""
+        from briefing import heap
         from briefing.tagging import matrixcache
         from briefing.tagging.corpus import read_inputs
 
@@ -629,6 +640,13 @@ class Library:
         key = matrixcache.key_of(place[1], tagger) if place is not None else ""
         if place is not None and (kept := matrixcache.load(place[0], key)) is not None:
             return kept
+        if place is not None:  # read straight into the kept matrix, a block at a time
+            count = self.store.count_excerpts()
+            rows, hits = self.store.corpus_rows(), self.store.phrase_rows()
+            built = matrixcache.build(place[0], key, tagger, count, rows, hits)
+            heap.give_back()  # the blocks of rows it read (vectors' bytes come from the heap)
+            if built is not None:
+                return built
         inputs = read_inputs(
             tagger, self.store.count_excerpts(), self.store.corpus_rows(), self.store.phrase_rows()
         )
@@ -982,6 +1000,10 @@ class Library:
             self.store.update_metadata(corrected)
             self.store.keep_meta(source_id, path)
         return corrected
+
+
+def _added(source: Source) -> Added:
+    return Added(source.id, source.file, source.title)
 
 
 def _slug(text: str) -> str:

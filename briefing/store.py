@@ -186,6 +186,8 @@ _RECOUNT_SOME = (
 CORPUS_STAMP = "corpus"  # setting: renewed by every write of excerpts, vectors, matches
 # Scores below this are noise: not stored, so the table stays small at scale.
 STORED_SCORE_FLOOR = 0.05
+CACHE_KIB = 131072  # SQLite's page cache while ingesting (KiB)
+LEAN_CACHE_KIB = 8192  # and while a whole table is read or written in one pass
 
 
 @dataclass(frozen=True)
@@ -265,7 +267,7 @@ class Store(WorkspaceFiles):
                 self.db.execute("PRAGMA wal_autocheckpoint = 16384")
                 # Room for the id and theme indexes of a large corpus (allocated only as
                 # pages are read): inserts with random ids then rarely go to the disk.
-                self.db.execute("PRAGMA cache_size = -131072")
+                self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             self._migrate()
             self._check_objects()
         except sqlite3.DatabaseError as error:
@@ -350,6 +352,25 @@ class Store(WorkspaceFiles):
 
     def transaction(self) -> _Transaction:
         return _Transaction(self.db)
+
+    @contextmanager
+    def _lean_cache(self) -> Iterator[None]:
+        """A small page cache for a pass over a whole table (the corpus read for its
+        calibration, every score written again): such a pass reads or writes each page
+        once, so a large cache only holds memory (128 MB, on top of the calibration's).
+        The pages it held are handed back to the system."""
+        from briefing import heap
+
+        if self.path is None:  # a store in memory: its pages are the database
+            yield
+            return
+        self.db.execute(f"PRAGMA cache_size = -{LEAN_CACHE_KIB}")
+        self.db.execute("PRAGMA shrink_memory")
+        heap.give_back()
+        try:
+            yield
+        finally:
+            self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
 
     # -- settings -------------------------------------------------------------
 
@@ -517,18 +538,19 @@ class Store(WorkspaceFiles):
         Building the theme index after the rows is linear; keeping it up to date
         through hundreds of thousands of inserts is not. Call inside `transaction()`.
         """
-        self.db.execute("DROP INDEX IF EXISTS scores_by_theme")
-        self.db.execute("DELETE FROM scores")
-        # The sentence profiles stay: they follow the taxonomy, not the calibration.
-        self._rewriting = True
-        try:
-            yield
-        finally:
-            self._rewriting = False
-        # Counted before the theme index exists: the scores are then read in excerpt-id
-        # order, the order of the index that leads to each excerpt's source.
-        self._recount(None)
-        self.db.execute(SCORES_BY_THEME)
+        with self._lean_cache():
+            self.db.execute("DROP INDEX IF EXISTS scores_by_theme")
+            self.db.execute("DELETE FROM scores")
+            # The sentence profiles stay: they follow the taxonomy, not the calibration.
+            self._rewriting = True
+            try:
+                yield
+            finally:
+                self._rewriting = False
+            # Counted before the theme index exists: the scores are then read in excerpt-id
+            # order, the order of the index that leads to each excerpt's source.
+            self._recount(None)
+            self.db.execute(SCORES_BY_THEME)
 
     def set_evidence(
         self,
@@ -579,24 +601,48 @@ class Store(WorkspaceFiles):
         Streamed: a large corpus's vectors are never all held as rows at once."""
         # Three scans that each read an index or the vectors' own table in key order,
         # merged here: a join by id reads every excerpt's row (its text) to get two columns.
-        place = {
-            n: (source_id, position)
-            for n, source_id, position in self.db.execute(
-                "SELECT n, source_id, position FROM excerpts INDEXED BY excerpts_by_source"
-            )
-        }
+        # Each excerpt's place is held as numbers (a dictionary of a million tuples was
+        # 250 MB at 100,000 articles); the source ids once each.
+        with self._lean_cache():
+            yield from self._corpus_rows()
+
+    def _corpus_rows(self) -> Iterator[tuple[str, str, int, bytes | None]]:
+        import array
+
+        import numpy as np
+
+        sources: list[str] = []
+        code_of: dict[str, int] = {}
+        numbers, codes, positions = array.array("q"), array.array("q"), array.array("q")
+        for n, source_id, position in self.db.execute(
+            "SELECT n, source_id, position FROM excerpts INDEXED BY excerpts_by_source"
+        ):
+            code = code_of.get(source_id)
+            if code is None:
+                code = code_of[source_id] = len(sources)
+                sources.append(source_id)
+            numbers.append(n)
+            codes.append(code)
+            positions.append(position)
+        del code_of
+        order = np.argsort(np.frombuffer(numbers, dtype=np.int64), kind="stable")
+        by_number = np.frombuffer(numbers, dtype=np.int64)[order]
         vectors = self.db.execute("SELECT excerpt_id, vector FROM vectors ORDER BY excerpt_id")
         pending = next(vectors, None)
-        for excerpt_id, n in self.db.execute("SELECT id, n FROM excerpts ORDER BY id"):
-            # Both in id order (SQLite's binary order of UTF-8 is Python's order of str).
-            while pending is not None and pending[0] < excerpt_id:
-                pending = next(vectors, None)
-            blob = pending[1] if pending is not None and pending[0] == excerpt_id else None
-            yield (excerpt_id, *place[n], blob)
+        listed = self.db.execute("SELECT id, n FROM excerpts ORDER BY id")
+        while block := listed.fetchmany(16384):
+            at = order[np.searchsorted(by_number, [n for _, n in block])].tolist()
+            for (excerpt_id, _), i in zip(block, at, strict=True):
+                # Both in id order (SQLite's binary order of UTF-8 is Python's order of str).
+                while pending is not None and pending[0] < excerpt_id:
+                    pending = next(vectors, None)
+                blob = pending[1] if pending is not None and pending[0] == excerpt_id else None
+                yield excerpt_id, sources[codes[i]], positions[i], blob
 
     def phrase_rows(self) -> Iterator[tuple[str, str, float, str]]:
         """Every stored keyword match: (excerpt id, theme id, phrase score, found), streamed."""
-        yield from self.db.execute("SELECT excerpt_id, theme_id, score, found FROM phrase_hits")
+        with self._lean_cache():
+            yield from self.db.execute("SELECT excerpt_id, theme_id, score, found FROM phrase_hits")
 
     def vectors_missing(self) -> bool:
         """Whether some excerpt has no stored vector (vectors go with their excerpt)."""
@@ -1012,11 +1058,15 @@ class Store(WorkspaceFiles):
         statistics are the whole corpus's), so a hit's rank does not depend on the pool.
         """
         params: dict[str, object] = {"q": match}
+        # bm25() is what FTS5's rank column gives, but sorted by SQLite's own bounded sort:
+        # asked to sort by `rank`, FTS5 ranks the matches through a second, inner query
+        # (about a third more time for a common word).
         if theme_id is None:  # FTS5 alone: no excerpt row is read for a match not kept
-            sql = "SELECT f.rowid, f.rank FROM excerpts_fts f WHERE excerpts_fts MATCH :q "
+            sql = "SELECT f.rowid, bm25(excerpts_fts) AS score FROM excerpts_fts f "
+            sql += "WHERE excerpts_fts MATCH :q "
         else:
-            sql = "SELECT f.rowid, f.rank FROM excerpts_fts f JOIN excerpts e ON e.n = f.rowid "
-            sql += f"WHERE excerpts_fts MATCH :q AND {_CARRIES} "
+            sql = "SELECT f.rowid, bm25(excerpts_fts) AS score FROM excerpts_fts f "
+            sql += f"JOIN excerpts e ON e.n = f.rowid WHERE excerpts_fts MATCH :q AND {_CARRIES} "
             params["t"] = theme_id
         pool = self.SEARCH_POOL
         while True:
@@ -1028,9 +1078,9 @@ class Store(WorkspaceFiles):
                     (match, pool - 1),
                 ).fetchone()
             if floor is None:
-                rows = self._best_rows(sql + "ORDER BY f.rank LIMIT :fetch", params, limit)
+                rows = self._best_rows(sql + "ORDER BY score LIMIT :fetch", params, limit)
                 break
-            bounded = sql + "AND f.rowid >= :floor ORDER BY f.rank LIMIT :fetch"
+            bounded = sql + "AND f.rowid >= :floor ORDER BY score LIMIT :fetch"
             rows = self._best_rows(bounded, {**params, "floor": floor[0]}, limit)
             if theme_id is None or len(rows) >= limit:
                 break

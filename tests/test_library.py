@@ -96,7 +96,8 @@ def test_a_bad_metadata_file_refuses_its_source_only(workspace: Workspace, tmp_p
     (inbox / "b.meta.yaml").write_text("outlet: Mainstream Weekly\n", encoding="utf-8")
     library = Library.open(workspace)
     summary = library.ingest([inbox])
-    assert [s.outlet for s in summary.added] == ["Mainstream Weekly"]
+    stored = [library.store.source(s.id) for s in summary.added]
+    assert [s.outlet for s in stored if s is not None] == ["Mainstream Weekly"]
     assert len(summary.refused) == 1
     assert "a.meta.yaml" in summary.refused[0].reason and "YYYY-MM-DD" in summary.refused[0].reason
 
@@ -180,7 +181,9 @@ def test_meta_yaml_sets_authors_as_a_list_and_the_url(workspace: Workspace, tmp_
         encoding="utf-8",
     )
     library = Library.open(workspace)
-    [source] = library.ingest([inbox]).added
+    [added] = library.ingest([inbox]).added
+    source = library.store.source(added.id)
+    assert source is not None
     assert source.authors == ["Jane Doe", "John Roe"]
     assert source.author == "Jane Doe and John Roe"
     assert source.url == "https://example.org/2014/pact"

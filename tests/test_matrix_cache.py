@@ -121,3 +121,111 @@ def test_a_damaged_matrix_is_made_again_from_the_store(
     coffee.retag()
     assert len(_kept(coffee)) == 1 and (_kept(coffee)[0] / "complete").exists()
     assert _scores(coffee) == _rebuilt_scores(coffee, tmp_path)
+
+
+def _forget(library: Library) -> None:
+    for kept in _kept(library):
+        shutil.rmtree(kept)
+
+
+def test_the_matrix_read_block_by_block_is_the_corpus_read_whole(
+    coffee: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At the end of an ingest the corpus is read from the store straight into the kept
+    matrix, a block of rows at a time (`matrixcache.build`): every array, to the bit, is
+    what reading the whole corpus into memory gives (`read_inputs`, then its centre)."""
+    import numpy as np
+
+    from briefing.tagging import corpus, matrixcache
+
+    store, tagger = coffee.store, coffee.tagger
+    whole = corpus.read_inputs(
+        tagger, store.count_excerpts(), store.corpus_rows(), store.phrase_rows()
+    )
+    matrixcache.with_centre(whole)
+    for block, spill in ((16384, corpus.SPILL_BYTES), (5, 0)):  # one block; blocks of 5, paged
+        monkeypatch.setattr(corpus, "MEANING_BLOCK", block)
+        monkeypatch.setattr(matrixcache, "_BLOCK", block)
+        monkeypatch.setattr(corpus, "SPILL_BYTES", spill)
+        _forget(coffee)
+        place, stamp = store.corpus_matrix_place() or (None, "")
+        assert place is not None
+        key = matrixcache.key_of(stamp, tagger)
+        built = matrixcache.build(
+            place, key, tagger, store.count_excerpts(), store.corpus_rows(), store.phrase_rows()
+        )
+        assert built is not None and len(built) == len(whole) > 2 * 5
+        assert list(built.ids) == list(whole.ids)
+        assert built.id_array is not None
+        assert np.array_equal(built.id_array, np.asarray(whole.ids, dtype=str))
+        for name in ("docs", "positions", "has_vector", "phrase", "semantic"):
+            a, b = np.asarray(getattr(built, name)), np.asarray(getattr(whole, name))
+            assert a.dtype == b.dtype and a.tobytes() == b.tobytes(), name
+        assert whole.vectors is not None and built.vectors is not None
+        assert np.array_equal(np.asarray(built.vectors[:]), whole.vectors.astype(np.float32))
+        assert built.centre is not None and whole.centre is not None
+        for a, b in zip(built.centre, whole.centre, strict=True):
+            assert a.tobytes() == b.tobytes()
+        assert (block < 16384) == isinstance(built.vectors, corpus.PagedVectors)
+    monkeypatch.setattr(corpus, "MEANING_BLOCK", 16384)  # the products, block for block
+
+
+def test_calibrating_in_small_blocks_gives_the_scores_of_one_block(
+    coffee: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large corpus is calibrated a block of rows at a time: its seeds' centroid
+    gathered in blocks, its score rows listed in blocks. Forced to blocks of a few rows on
+    this small corpus, every stored score and tag, and every explanation, is the same."""
+    from briefing.tagging import corpus, learn
+
+    taught = coffee.store.excerpts()[3]
+    coffee.set_manual_tag(taught.id, "farm-labour", "added")  # a taught prototype too
+    coffee.retag()
+    one_block = _scores(coffee)
+    some = coffee.store.excerpts()[:6]
+    explained = [coffee.explain(e.id) for e in some]
+    monkeypatch.setattr(learn, "_GATHER", 3)
+    monkeypatch.setattr(corpus, "_BLOCK", 4)
+    assert len(coffee.store.excerpts()) > 4 * 4
+    with coffee.store.transaction():
+        coffee.store.set_setting("calibrated", "{}")  # every theme again, every row written
+    coffee.calibrate()
+    assert _scores(coffee) == one_block
+    assert [coffee.explain(e.id) for e in some] == explained
+    monkeypatch.undo()
+    assert _scores(coffee) == _rebuilt_scores(coffee, tmp_path=_tmp(coffee))
+
+
+def test_a_centroid_gathered_in_blocks_is_the_centroid_gathered_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The seeds' centroid, to the bit, whatever the number of rows gathered at a time.
+    Scores are rounded, so a changed order of summation would rarely show in them: here
+    rows of very different lengths make float64 sums depend on their order."""
+    import numpy as np
+
+    from briefing.tagging import learn
+    from briefing.tagging.calibrate import CorpusMatrix
+
+    rng = np.random.default_rng(7)
+    rows, dim = 3000, 16
+    vectors = rng.standard_normal((rows, dim)) * 10.0 ** rng.uniform(-6, 6, (rows, 1))
+    corpus = CorpusMatrix(
+        [f"{r:06d}" for r in range(rows)],
+        np.arange(rows, dtype=np.int64) // 7,
+        np.arange(rows, dtype=np.int64) % 7,
+        vectors.astype(np.float32),
+        np.ones(rows, dtype=bool),
+    )
+    mean = (rng.standard_normal(dim) * 1e-6).astype(np.float32)
+    norms = np.ones(rows, dtype=np.float32)
+    weights = (rng.random(rows) < 0.6).astype(np.float32)
+    weights[: rows // 3] *= 2.5  # weighed rows too (taught examples)
+    at_once = learn._centroid(corpus, mean, norms, weights)
+    for gather in (1, 7, 500):
+        monkeypatch.setattr(learn, "_GATHER", gather)
+        assert learn._centroid(corpus, mean, norms, weights).tobytes() == at_once.tobytes()
+
+
+def _tmp(library: Library) -> Path:
+    return library.workspace.root.parent

@@ -81,7 +81,7 @@ _MAX_SHARE = 0.5  # the theme's component never claims more than half the other 
 class CorpusMatrix:
     """The corpus as the calibration reads it, rows in excerpt-id order."""
 
-    ids: list[str]
+    ids: Sequence[str]
     docs: npt.NDArray[np.int64]  # per row, its source's index
     positions: npt.NDArray[np.int64]  # per row, its place in its source
     vectors: npt.NDArray[np.float16] | None  # (rows, dim); None without an embedder
@@ -103,7 +103,7 @@ class ThemeEvidence:
     taught_removed: int = 0
     share: float = 0.0  # the theme component's share of the other excerpts
     z: Floats | None = None
-    doc_seeds: npt.NDArray[np.int64] | None = None  # per row: other seeds in its document
+    doc_seeds: npt.NDArray[np.int32] | None = None  # per row: other seeds in its document
     # Per row: tagged only because the analyst's decisions moved the cut to it (None: none).
     reached: npt.NDArray[np.bool_] | None = None
 
@@ -160,13 +160,14 @@ def project(corpus: CorpusMatrix, mean: Floats, norms: Floats, directions: Float
         else:
             block = corpus.vectors[start : start + _CHUNK].astype(np.float32)
         out[start : start + len(block)] = block @ directions.T - shift
+        del block  # before the next is read: one block held at a time, not two
     out /= norms[:, None]
     return out
 
 
 def _document_context(
     corpus: CorpusMatrix, seeds: npt.NDArray[np.bool_], z: Floats
-) -> tuple[Floats, Floats, npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+) -> tuple[Floats, Floats, npt.NDArray[np.bool_], npt.NDArray[np.int32]]:
     """Per row: the share of its document's other rows that are seeds, their mean z, their
     seed count, and whether the row before or after it in the document is a seed."""
     docs = corpus.docs
@@ -174,20 +175,29 @@ def _document_context(
     count = np.bincount(docs, minlength=n_docs).astype(np.float32)
     seeded = np.bincount(docs, weights=seeds.astype(np.float64), minlength=n_docs)
     zsum = np.bincount(docs, weights=z.astype(np.float64), minlength=n_docs)
-    others = np.maximum(count[docs] - 1, 1)
-    other_seeds = seeded[docs] - seeds
-    share = (other_seeds / others).astype(np.float32)
-    doc_z = ((zsum[docs] - z) / others).astype(np.float32)
-    doc_z[count[docs] <= 1] = 0.0
+    share = np.empty(len(docs), dtype=np.float32)
+    doc_z = np.empty(len(docs), dtype=np.float32)
+    other_seeds = np.empty(len(docs), dtype=np.int32)
+    for start in range(0, len(docs), _CHUNK):  # row by row: a block at a time (memory)
+        rows = slice(start, start + _CHUNK)
+        at = docs[rows]
+        others = np.maximum(count[at] - 1, 1)
+        other = seeded[at] - seeds[rows]
+        share[rows] = other / others
+        doc_z[rows] = (zsum[at] - z[rows]) / others
+        doc_z[rows][count[at] <= 1] = 0.0
+        other_seeds[rows] = other
     # Neighbours: rows sorted by (document, position); adjacent in that order and in one
     # document means adjacent paragraphs (positions may skip where boilerplate was cut).
     order = np.lexsort((corpus.positions, docs))
     neighbour = np.zeros(len(docs), dtype=bool)
-    same = docs[order][1:] == docs[order][:-1]
+    in_order = docs[order]
+    same = in_order[1:] == in_order[:-1]
+    del in_order
     before, after = order[:-1], order[1:]
     neighbour[after[same & seeds[before]]] = True
     neighbour[before[same & seeds[after]]] = True
-    return share - float(seeds.mean()), doc_z, neighbour, other_seeds.astype(np.int64)
+    return share - float(seeds.mean()), doc_z, neighbour, other_seeds
 
 
 def _normal(x: npt.NDArray[np.float64], mean: float, spread: float) -> npt.NDArray[np.float64]:
@@ -203,9 +213,10 @@ def _mixture(
     """Belief that each row belongs to the seeds' component, and that component's share of
     the undecided rows. Seeds are held in it and removals out of it (semi-supervised EM)."""
     free = ~(positive | negative)
-    x = evidence[free].astype(np.float64)
-    if len(x) > _FIT_ROWS:  # an even sample, in corpus order, fits the same mixture
-        x = x[:: -(-len(x) // _FIT_ROWS)]
+    sample = evidence[free]
+    if len(sample) > _FIT_ROWS:  # an even sample, in corpus order, fits the same mixture
+        sample = sample[:: -(-len(sample) // _FIT_ROWS)]
+    x = sample.astype(np.float64)
     if len(x) == 0:
         return positive.astype(np.float32), 0.0
     seeds = evidence[positive].astype(np.float64)
@@ -243,16 +254,20 @@ def _mixture(
         belief = new
         if done:
             break
-    # Every row's belief under the fitted mixture (seeds too: it ranks them).
-    a = share * _normal(evidence.astype(np.float64), pos_mean, pos_spread)
-    b = (1 - share) * _normal(evidence.astype(np.float64), neg_mean, neg_spread)
-    everyone = a / np.maximum(a + b, 1e-300)
-    # Above the seeds' own centre, belief only grows (a narrow negative component must
-    # not claim the far side of the theme's).
-    everyone[evidence.astype(np.float64) >= pos_mean] = np.maximum(
-        everyone[evidence.astype(np.float64) >= pos_mean], 0.5
-    )
-    return everyone.astype(np.float32), share
+    # Every row's belief under the fitted mixture (seeds too: it ranks them), a block of
+    # rows at a time (each row's alone: the same values as all at once, less memory).
+    everyone = np.empty(len(evidence), dtype=np.float32)
+    for start in range(0, len(evidence), _CHUNK):
+        values = evidence[start : start + _CHUNK].astype(np.float64)
+        a = share * _normal(values, pos_mean, pos_spread)
+        b = (1 - share) * _normal(values, neg_mean, neg_spread)
+        belief_here = a / np.maximum(a + b, 1e-300)
+        # Above the seeds' own centre, belief only grows (a narrow negative component must
+        # not claim the far side of the theme's).
+        above = values >= pos_mean
+        belief_here[above] = np.maximum(belief_here[above], 0.5)
+        everyone[start : start + len(values)] = belief_here
+    return everyone, share
 
 
 def calibrate(
@@ -381,7 +396,7 @@ def _one_round(
     near: Floats | None = None,
     left_out: Collection[int] = (),
     draw: Draw | None = None,
-) -> tuple[Floats, Floats, npt.NDArray[np.int64], float, npt.NDArray[np.bool_] | None]:
+) -> tuple[Floats, Floats, npt.NDArray[np.int32], float, npt.NDArray[np.bool_] | None]:
     """Belief in the theme per row, from a prototype and document context built on
     `context` (the seeds, then the seeds and who joined them), with `positive` held in the
     theme's component and `negative` out of it. Also the z-scores, per-row seed counts of

@@ -16,7 +16,8 @@ import mmap
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any, cast
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, cast, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -74,6 +75,45 @@ class PagedVectors(np.memmap):
         return copy
 
 
+class KeptIds(Sequence[str]):
+    """The ids of a kept corpus matrix (`tagging.matrixcache`), in order: each read from
+    the mapped array when asked, so that no list of a million strings is held (90 MB at
+    100,000 articles); `joined` gives them as the "\\n"-joined UTF-8 the matrix keeps."""
+
+    def __init__(self, array: np.ndarray, joined: Path) -> None:
+        self.array, self._joined = array, joined
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [str(x) for x in self.array[index]]
+        return str(self.array[index])
+
+    def joined(self) -> bytes:
+        return self._joined.read_bytes()
+
+
+def joined_ids(ids: Sequence[str]) -> bytes:
+    """The ids joined by newlines, as UTF-8 (read from the kept matrix when it has them)."""
+    if isinstance(ids, KeptIds):
+        return ids.joined()
+    return "\n".join(ids).encode()
+
+
+def _let_pages_go(array: np.ndarray) -> None:
+    """Drop the resident pages of an array mapped from a file (read again if used)."""
+    mapped = getattr(array, "_mmap", None)
+    if isinstance(array, np.memmap) and mapped is not None and hasattr(mmap, "MADV_DONTNEED"):
+        with contextlib.suppress(OSError, ValueError):
+            mapped.madvise(mmap.MADV_DONTNEED)
+
+
 class RowOf(Mapping[str, int]):
     """Excerpt id -> row, by binary search in the corpus's ids (which are in id order):
     no dictionary of a million entries beside the list that already orders them."""
@@ -121,13 +161,17 @@ class CorpusTags:
     _id_array: np.ndarray | None = None
 
     def rows(self, floor: float) -> Iterator[tuple[str, str, float, int]]:
-        """(excerpt id, theme id, score, tagged) for the store: tagged or at least `floor`."""
+        """(excerpt id, theme id, score, tagged) for the store: tagged or at least `floor`,
+        row by row (a block of rows' indexes at a time, not every kept pair's at once)."""
         score, tagged = self.calibrated.score, self.calibrated.tagged
-        keep = tagged | (score >= floor)
         theme_ids = [t.id for t in self.tagger.themes]
         ids = self.corpus.ids
-        for r, t in zip(*np.nonzero(keep), strict=True):
-            yield ids[r], theme_ids[t], float(score[r, t]), int(tagged[r, t])
+        for start in range(0, len(score), _BLOCK):
+            part = slice(start, start + _BLOCK)
+            keep = tagged[part] | (score[part] >= floor)
+            for r, t in zip(*np.nonzero(keep), strict=True):
+                r += start
+                yield ids[r], theme_ids[t], float(score[r, t]), int(tagged[r, t])
 
     def explain(self, excerpt_id: str) -> list[ThemeScore]:
         """Per theme, the excerpt's score and which part decided it (no manual decision)."""
@@ -197,7 +241,7 @@ class CorpusInputs:
     """What calibrating the corpus starts from, read from the store (or its cache,
     `tagging.matrixcache`): rows in excerpt-id order, and each row's context-free scores."""
 
-    ids: list[str]
+    ids: Sequence[str]  # a list, or the kept matrix's `KeptIds`
     docs: npt.NDArray[np.int64]  # per row, its source's index
     positions: npt.NDArray[np.int64]  # per row, its place in its source
     has_vector: npt.NDArray[np.bool_]
@@ -345,6 +389,9 @@ def tag_inputs(
     else:
         base = phrase.copy()
     base = np.round(base, 4).astype(np.float32)
+    # Read again only to explain an excerpt: a mapped matrix's pages can go meanwhile.
+    _let_pages_go(phrase)
+    _let_pages_go(semantic)
     thresholds = [tagger.threshold(t) for t in themes]
     keyword_tagged = base >= np.asarray(thresholds, dtype=np.float32)[None, :]
     examples = examples_by_theme(row_of, theme_index, added, removed, pinned)

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, cast
 
@@ -30,7 +32,7 @@ import numpy.typing as npt
 
 from briefing.tagging import corpus as _corpus
 from briefing.tagging.calibrate import CorpusMatrix, centred
-from briefing.tagging.corpus import CorpusInputs, PagedVectors
+from briefing.tagging.corpus import CorpusInputs, KeptIds, PagedVectors
 from briefing.tagging.tagger import Tagger
 
 FORMAT = 5  # bump when what is kept, or how, changes
@@ -83,10 +85,11 @@ def load(folder: Path, key: str) -> CorpusInputs | None:
     try:
         meta = json.loads((place / _DONE).read_text(encoding="utf-8"))
         rows = int(meta["rows"])
-        text = (place / "ids.txt").read_bytes().decode("utf-8")
-        ids = text.split("\n") if rows else []
         arrays = {name: np.load(place / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
         id_array = np.load(place / "ids.npy", mmap_mode="r")
+        # The ids as read from the mapped array, one when asked: a list of every id is
+        # 90 MB of Python strings at 100,000 articles.
+        ids = KeptIds(id_array, place / "ids.txt")
         vectors = dense = None
         centre = None
         if meta["vectors"]:
@@ -97,7 +100,7 @@ def load(folder: Path, key: str) -> CorpusInputs | None:
                 centre = (np.load(place / "mean.npy"), np.load(place / "norms.npy"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if len(ids) != rows or any(len(a) != rows for a in [*arrays.values(), id_array]):
+    if any(len(a) != rows for a in [*arrays.values(), id_array]):
         return None
     return CorpusInputs(
         ids,
@@ -167,6 +170,164 @@ def save(folder: Path, key: str, inputs: CorpusInputs) -> None:
     _forget_others(folder, final)
 
 
+class _Unkept(Exception):
+    """The corpus cannot be kept as a matrix (an id that would not split back, a corpus
+    that changed while it was read): it is read into memory instead."""
+
+
+def build(
+    folder: Path,
+    key: str,
+    tagger: Tagger,
+    count: int,
+    rows: Iterable[tuple[str, str, int, bytes | None]],
+    hits: Iterable[tuple[str, str, float, str]],
+) -> CorpusInputs | None:
+    """Read the store's rows (as `corpus.read_inputs` takes them) straight into the kept
+    matrix `key`, block by block, and map it; None when it cannot be kept (the caller then
+    reads the corpus into memory). The same arrays, to the bit, as `read_inputs` followed
+    by `with_centre` and `save`, but the process never holds more than a block of rows:
+    no list of every id, no whole matrix of vectors, no dictionary of every excerpt."""
+    try:
+        temporary = Path(tempfile.mkdtemp(prefix="matrix-tmp-", dir=folder))
+    except OSError:
+        return None
+    final = folder / f"matrix-{key}"
+    try:
+        _write(temporary, tagger, count, rows, hits)
+        shutil.rmtree(final, ignore_errors=True)  # a damaged or unfinished one
+        os.rename(temporary, final)
+    except (OSError, _Unkept):
+        shutil.rmtree(temporary, ignore_errors=True)
+        return None
+    _forget_others(folder, final)
+    return load(folder, key)
+
+
+def _write(
+    place: Path,
+    tagger: Tagger,
+    count: int,
+    rows: Iterable[tuple[str, str, int, bytes | None]],
+    hits: Iterable[tuple[str, str, float, str]],
+) -> None:
+    themes = tagger.themes
+    theme_index = {t.id: i for i, t in enumerate(themes)}
+    k = len(themes)
+    theme_vectors = tagger.theme_vectors
+    dim = int(theme_vectors.shape[1]) if theme_vectors is not None else 0
+    width = dim * np.dtype(_corpus.VECTOR_DTYPE).itemsize
+    docs = np.zeros(count, dtype=np.int64)
+    positions = np.zeros(count, dtype=np.int64)
+    has_vector = np.zeros(count, dtype=bool)
+    phrase = np.zeros((count, k), dtype=np.float32)
+    semantic = np.zeros((count, k), dtype=np.float32)
+    source_index: dict[str, int] = {}
+    longest = 1
+    n = 0
+    # Blocks of MEANING_BLOCK rows from the first: `Tagger.similarity` then makes the same
+    # products, block for block, as `read_inputs` does over the whole corpus.
+    size = _corpus.MEANING_BLOCK
+    with contextlib.ExitStack() as closing:
+        id_file = closing.enter_context(open(place / "ids.txt", "wb"))
+        vector_file = closing.enter_context(open(place / "vectors.npy", "wb")) if dim else None
+        if vector_file is not None:
+            _header(vector_file, (count, dim), np.float32)
+        stream = iter(rows)
+        while block := list(itertools.islice(stream, size)):
+            if n + len(block) > count:
+                raise _Unkept("the corpus grew while it was being read")
+            block_ids, sources, places, blobs = zip(*block, strict=True)
+            if any("\n" in excerpt_id for excerpt_id in block_ids):
+                raise _Unkept("an id that would not split back")
+            end = n + len(block)
+            id_file.write((("\n" if n else "") + "\n".join(block_ids)).encode("utf-8"))
+            longest = max(longest, *map(len, block_ids))
+            docs[n:end] = [source_index.setdefault(x, len(source_index)) for x in sources]
+            positions[n:end] = places
+            if vector_file is not None:
+                part = np.zeros((len(block), dim), dtype=_corpus.VECTOR_DTYPE)
+                good = [i for i, b in enumerate(blobs) if b is not None and len(b) == width]
+                if good:
+                    data = b"".join([blobs[i] for i in good])
+                    part[good] = np.frombuffer(data, dtype=_corpus.VECTOR_DTYPE).reshape(-1, dim)
+                    has_vector[np.asarray(good, dtype=np.int64) + n] = True
+                semantic[n:end] = tagger.meaning(cast("Any", part), whole=True)
+                vector_file.write(part.astype(np.float32).tobytes())
+            n = end
+    if n != count:
+        raise _Unkept("the corpus changed while it was being read")
+    semantic[~has_vector] = 0.0
+    _write_id_array(place, n, longest)
+    id_array = np.load(place / "ids.npy", mmap_mode="r")
+    stream_hits = iter(hits)
+    while hit_block := list(itertools.islice(stream_hits, _BLOCK)):
+        hit_ids = np.asarray([row[0] for row in hit_block], dtype=str)
+        at = np.searchsorted(id_array, hit_ids) if n else np.zeros(len(hit_ids), np.int64)
+        found = at < n
+        found[found] = id_array[at[found]] == hit_ids[found]
+        at_rows: list[int] = []
+        at_themes: list[int] = []
+        scores: list[float] = []
+        for (_, theme_id, score, _), r, ok in zip(hit_block, at.tolist(), found, strict=True):
+            t = theme_index.get(theme_id)
+            if ok and t is not None:
+                at_rows.append(r)
+                at_themes.append(t)
+                scores.append(score)
+        phrase[at_rows, at_themes] = scores
+    del id_array
+    for name, array in (
+        ("docs", docs),
+        ("positions", positions),
+        ("has_vector", has_vector),
+        ("phrase", phrase),
+        ("semantic", semantic),
+    ):
+        np.save(place / f"{name}.npy", array)
+    vectors = has_vector.any()
+    if not vectors:
+        (place / "vectors.npy").unlink(missing_ok=True)
+    centre = None
+    if vectors and n > 2:
+        mapped = _mapped(place / "vectors.npy", np.float32)
+        ids = KeptIds(np.load(place / "ids.npy", mmap_mode="r"), place / "ids.txt")
+        kept = CorpusInputs(ids, docs, positions, has_vector, mapped, mapped, phrase, semantic)
+        centre = with_centre(kept).centre
+        del kept, mapped
+    if centre is not None:
+        np.save(place / "mean.npy", centre[0])
+        np.save(place / "norms.npy", centre[1])
+    meta = {
+        "rows": n,
+        "missing": bool(n) and not bool(np.all(has_vector)),
+        "vectors": bool(vectors),
+        "centre": centre is not None,
+    }
+    (place / _DONE).write_text(json.dumps(meta), encoding="utf-8")
+
+
+def _write_id_array(place: Path, n: int, longest: int) -> None:
+    """ids.npy from ids.txt, a block at a time (as `np.asarray(ids, dtype=str)` makes it)."""
+    dtype = np.dtype(f"<U{longest}")
+    with open(place / "ids.txt", "rb") as lines, open(place / "ids.npy", "wb") as out:
+        _header(out, (n,), dtype)
+        while n and (block := list(itertools.islice(lines, _BLOCK))):
+            text = b"".join(block).decode("utf-8").split("\n")
+            if text[-1] == "":
+                text.pop()
+            out.write(np.asarray(text, dtype=dtype).tobytes())
+
+
+def _header(out: Any, shape: tuple[int, ...], dtype: Any) -> None:
+    header: dict[str, Any] = {
+        "descr": np.lib.format.dtype_to_descr(np.dtype(dtype)),
+        "fortran_order": False,
+        "shape": shape,
+    }
+    np.lib.format.write_array_header_2_0(out, header)
+
+
 def _id_array(inputs: CorpusInputs) -> np.ndarray:
     """The ids as one numpy array (as `CorpusTags.id_array` makes it)."""
     return np.asarray(inputs.ids, dtype=str)
@@ -174,12 +335,7 @@ def _id_array(inputs: CorpusInputs) -> np.ndarray:
 
 def _save_blocks(path: Path, vectors: np.ndarray, dtype: type[np.floating[Any]]) -> None:
     with open(path, "wb") as out:
-        header: dict[str, Any] = {
-            "descr": np.lib.format.dtype_to_descr(np.dtype(dtype)),
-            "fortran_order": False,
-            "shape": tuple(vectors.shape),
-        }
-        np.lib.format.write_array_header_2_0(out, header)
+        _header(out, tuple(vectors.shape), dtype)
         for start in range(0, len(vectors), _BLOCK):
             out.write(np.ascontiguousarray(vectors[start : start + _BLOCK], dtype=dtype).tobytes())
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from briefing.tagging.calibrate import CorpusMatrix
-from briefing.tagging.corpus import CorpusTags
+from briefing.tagging.corpus import CorpusTags, joined_ids
 from briefing.tagging.learn import Examples
 
 
@@ -41,7 +41,7 @@ def state(
     fingerprint or the id changing), the tagger, and per theme its examples (by id)."""
     corpus_key = _digest(
         [
-            "\n".join(corpus.ids).encode(),
+            joined_ids(corpus.ids),
             np.packbits(corpus.has_vector).tobytes(),
             corpus.docs.tobytes(),
             corpus.positions.tobytes(),
@@ -114,8 +114,8 @@ def changed_rows(
     differs = ~present | (old_score != score.astype(np.float64)) | (old_tagged != tagged)
     write = np.flatnonzero(keep & differs)
     dropped = np.flatnonzero(present & ~keep)
-    gone += [ids[r] for r in dropped]
+    gone += [ids[r] for r in dropped.tolist()]
     # A tag is the row's `tagged`, or none without a row.
-    flipped = [ids[r] for r in np.flatnonzero(old_tagged != (tagged & keep))] + gone
-    rows_out = [(ids[r], float(score[r]), int(tagged[r])) for r in write]
+    flipped = [ids[r] for r in np.flatnonzero(old_tagged != (tagged & keep)).tolist()] + gone
+    rows_out = [(ids[r], float(score[r]), int(tagged[r])) for r in write.tolist()]
     return ThemeChange(rows_out, gone, sorted(set(flipped)))
