@@ -185,9 +185,19 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TEXT SEARCH DICTIONARY briefing_stem;
     DELETE FROM vocabulary;
     """,
+    # What FTS5's bm25 needs to rank as the SQLite store ranks (`_bm25`): each excerpt's
+    # length in tokens, and the corpus's count of excerpts and of tokens, kept as sources
+    # are added (each term's count of excerpts is the vocabulary's ndoc). Existing
+    # excerpts are counted when the store is opened (`_index_again`).
+    """
+    ALTER TABLE excerpts ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE search_totals (excerpts BIGINT NOT NULL, tokens BIGINT NOT NULL);
+    INSERT INTO search_totals VALUES (0, 0);
+    """,
 )
-# The first schema whose index holds FTS5's terms.
+# The first schema whose index holds FTS5's terms, and the first that counts tokens.
 _FTS5_TERMS = 4
+_TOKEN_COUNTS = 5
 SCHEMA_VERSION = len(MIGRATIONS)
 # The effective_tags rule as (source id, theme id) pairs of the excerpts `e` picked by
 # `{where}`: the tagger's tags less the user's removals, plus the user's additions.
@@ -338,13 +348,14 @@ class PgStore:
             current = int(row[0]) if row and row[0] is not None else 0
             for number in range(current, SCHEMA_VERSION):
                 self.db.execute(MIGRATIONS[number])
-            if 0 < current < _FTS5_TERMS:
-                self._index_again()
+            if 0 < current < _TOKEN_COUNTS:
+                self._index_again(terms=current < _FTS5_TERMS)
             self.db.execute("DELETE FROM briefing_schema")
             self.db.execute("INSERT INTO briefing_schema VALUES (%s)", (SCHEMA_VERSION,))
 
-    def _index_again(self) -> None:
-        """Index every excerpt's text again with FTS5's terms (the migration to schema 4)."""
+    def _index_again(self, terms: bool) -> None:
+        """Count every excerpt's tokens again (the migration to schema 5) and, with
+        `terms`, index its text again with FTS5's terms (the migration to schema 4)."""
         last = -1
         while True:
             rows = self.db.execute(
@@ -355,13 +366,22 @@ class PgStore:
             indexed = self.terms.tsvectors([row[1] for row in rows])
             with self.db.cursor() as cursor:
                 cursor.executemany(
-                    "UPDATE excerpts SET tsv = %s::tsvector WHERE n = %s",
-                    [(tsv, row[0]) for tsv, row in zip(indexed, rows, strict=True)],
+                    "UPDATE excerpts SET tsv = CASE WHEN %s THEN %s::tsvector ELSE tsv END, "
+                    "tokens = %s WHERE n = %s",
+                    [
+                        (terms, tsv, tokens, row[0])
+                        for (tsv, tokens), row in zip(indexed, rows, strict=True)
+                    ],
                 )
             last = rows[-1][0]
+        if terms:
+            self.db.execute(
+                "INSERT INTO vocabulary(word, ndoc) "
+                "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM excerpts')"
+            )
         self.db.execute(
-            "INSERT INTO vocabulary(word, ndoc) "
-            "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM excerpts')"
+            "UPDATE search_totals SET (excerpts, tokens) = "
+            "(SELECT count(*), coalesce(sum(tokens), 0) FROM excerpts)"
         )
 
     def _version(self) -> int:
@@ -406,8 +426,9 @@ class PgStore:
             raise self._failure(error) from error
 
     def _index_words(self) -> None:
-        """Count the words of the sources added since the last call into the vocabulary:
-        once per batch (a few thousand words), not once per source."""
+        """Count the words of the sources added since the last call into the vocabulary,
+        and their excerpts and tokens into the corpus's totals: once per batch (a few
+        thousand words), not once per source."""
         if not self._unindexed:
             return
         added, self._unindexed = self._unindexed, []
@@ -415,6 +436,12 @@ class PgStore:
             "INSERT INTO vocabulary(word, ndoc) SELECT u.lexeme, count(*) "
             "FROM excerpts e, unnest(e.tsv) u WHERE e.source_id = ANY(%s) GROUP BY u.lexeme "
             "ON CONFLICT (word) DO UPDATE SET ndoc = vocabulary.ndoc + excluded.ndoc",
+            (added,),
+        )
+        self.db.execute(
+            "UPDATE search_totals SET (excerpts, tokens) = (SELECT search_totals.excerpts "
+            "+ count(*), search_totals.tokens + coalesce(sum(e.tokens), 0) "
+            "FROM excerpts e WHERE e.source_id = ANY(%s))",
             (added,),
         )
 
@@ -476,6 +503,7 @@ class PgStore:
                 self.db.execute(f"DELETE FROM {table}")
             self.db.execute("DELETE FROM sources")  # excerpts, vectors, matches, originals
             self.db.execute("DELETE FROM settings")
+            self.db.execute("UPDATE search_totals SET excerpts = 0, tokens = 0")
         except psycopg.Error as error:
             raise self._failure(error) from error
         self._sources.clear()
@@ -540,11 +568,14 @@ class PgStore:
             with (
                 self.db.cursor() as cursor,
                 cursor.copy(
-                    'COPY excerpts (id, source_id, position, start, "end", text, tsv) FROM STDIN'
+                    'COPY excerpts (id, source_id, position, start, "end", text, tsv, tokens) '
+                    "FROM STDIN"
                 ) as copy,
             ):
-                for e, tsv in zip(excerpts, indexed, strict=True):
-                    copy.write_row((e.id, e.source_id, e.position, e.start, e.end, e.text, tsv))
+                for e, (tsv, tokens) in zip(excerpts, indexed, strict=True):
+                    copy.write_row(
+                        (e.id, e.source_id, e.position, e.start, e.end, e.text, tsv, tokens)
+                    )
             self._unindexed.append(source.id)
             if self._depth == 0:  # not in a transaction: nothing to wait for
                 self._index_words()
