@@ -15,7 +15,6 @@ ours.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+from briefing import fts5query
 from briefing.controls import strip_controls, without_controls
 from briefing.errors import InputError, WorkspaceError
 from briefing.files import write_atomic
@@ -36,6 +36,7 @@ from briefing.store import (
     STORED_SCORE_FLOOR,
     NotBuilt,
     SearchHit,
+    Store,
     ThemeCount,
     metadata_row,
     stored_authors,
@@ -1051,33 +1052,116 @@ class PgStore:
     def search(self, query: str, theme_id: str | None = None, limit: int = 50) -> list[SearchHit]:
         """Full-text search, best match first, as the SQLite store does it: its syntax
         (words by stem, "phrases", prefix*, OR, NOT, NEAR(a b c, 5)), its terms (FTS5's
-        tokenizer, `searchterms`), its fallback to the words, its snippets."""
-        if not query.strip():
+        tokenizer, `searchterms`), its fallback to the words, its ranking (FTS5's bm25
+        over the same pool of matches, ties by excerpt id), its snippets."""
+        if not query.strip() or limit == 0:
             return []
         query = fts5_query(query)
         if not self.terms.is_valid(query):
             query = fts5_fallback(query)
-        translated = to_tsquery_text(query, self.terms) if query else None
-        if translated is None:
+        try:
+            node, phrases = fts5query.parse(query, self.terms.terms)
+        except fts5query.Unsupported:  # FTS5 syntax this store does not read: the words
+            query = fts5_fallback(query)
+            node, phrases = fts5query.parse(query, self.terms.terms)
+        if node is None:
             return []
-        sql = (
-            f"SELECT {_EXCERPT}, ts_rank_cd(e.tsv, q) AS rank "
-            "FROM excerpts e, CAST(%(q)s AS tsquery) q WHERE e.tsv @@ q "
-        )
-        params: dict[str, object] = {"q": translated, "limit": limit}
-        if theme_id is not None:
-            sql += f"AND {_CARRIES} "
-            params["t"] = theme_id
-        sql += "ORDER BY rank DESC, e.id LIMIT %(limit)s"
-        rows = self.db.execute(sql, params).fetchall()
+        ranked = self._ranked(node, phrases, theme_id, limit)
+        if not ranked:
+            return []
+        rows = {
+            row[0]: row
+            for row in self.db.execute(
+                f"SELECT {_EXCERPT} FROM excerpts e WHERE e.id = ANY(%s)", ([i for i, _ in ranked],)
+            )
+        }
+        kept = [(rows[i], rank) for i, rank in ranked if i in rows]
         # Snippets are cut by FTS5 itself, for the hits kept only.
-        snippets = self.terms.snippets(query, [row[5] for row in rows])
+        snippets = self.terms.snippets(query, [row[5] for row, _ in kept])
         hits: list[SearchHit] = []
-        for row, snippet in zip(rows, snippets, strict=True):
+        for (row, rank), snippet in zip(kept, snippets, strict=True):
             source = self.source(row[1])
             if source is not None:
-                hits.append(SearchHit(_excerpt(row), source, snippet or row[5], -float(row[6])))
+                hits.append(SearchHit(_excerpt(row), source, snippet or row[5], rank))
         return hits
+
+    def _ranked(
+        self,
+        node: fts5query.Node,
+        phrases: list[fts5query.Phrase],
+        theme_id: str | None,
+        limit: int,
+    ) -> list[tuple[str, float]]:
+        """(excerpt id, FTS5's bm25) of the best `limit` matches, ties broken by excerpt id,
+        among the same matches as the SQLite store ranks (`store.Store._ranked`): every
+        one, or the SEARCH_POOL added last when there are more; within a theme, the pool
+        grows until it holds `limit` of the theme's excerpts.
+
+        The GIN index finds the matches (a superset where a tsquery cannot say the query
+        exactly); the positions of the query's terms in each decide whether FTS5 matches
+        it and how many instances of each phrase it counts (`fts5query.Row`)."""
+        text, exact = fts5query.tsquery(node)
+        if text is None:
+            return []
+        totals = self.db.execute("SELECT excerpts, tokens FROM search_totals").fetchone()
+        if not totals or not totals[0]:
+            return []
+        idfs = [fts5query.idf(int(totals[0]), self._phrase_hits(p)) for p in phrases]
+        average = int(totals[1]) / int(totals[0])
+        reader = _MatchReader(self, node, phrases, text, exact)
+        pool = Store.SEARCH_POOL
+        carriers: dict[str, bool] = {}
+        while True:
+            newest = reader.newest(pool if limit >= 0 else None)
+            everything = limit < 0 or len(newest) < pool
+            candidates = newest
+            if theme_id is not None:
+                unknown = [m[0] for m in newest if m[0] not in carriers]
+                carriers.update(dict.fromkeys(unknown, False))
+                carriers.update(dict.fromkeys(self._carrying(unknown, theme_id), True))
+                candidates = [m for m in newest if carriers[m[0]]]
+            if everything or theme_id is None or len(candidates) >= limit:
+                break
+            pool *= 4
+        scored = sorted(
+            (fts5query.bm25(idfs, counts, tokens, average), excerpt_id)
+            for excerpt_id, tokens, counts in candidates
+        )
+        return [
+            (excerpt_id, rank) for rank, excerpt_id in (scored if limit < 0 else scored[:limit])
+        ]
+
+    def _phrase_hits(self, phrase: fts5query.Phrase) -> int:
+        """In how many excerpts the phrase is found (FTS5's count for its IDF): a word's
+        is the vocabulary's, kept as sources are added; a phrase's or prefix's is counted."""
+        if len(phrase.terms) == 1 and not phrase.prefixes[0] and not phrase.first:
+            row = self.db.execute(
+                "SELECT ndoc FROM vocabulary WHERE word = %s", (phrase.terms[0],)
+            ).fetchone()
+            return int(row[0]) if row else 0
+        if not phrase.first:
+            row = self.db.execute(
+                "SELECT count(*) FROM excerpts WHERE tsv @@ %s::tsquery",
+                (fts5query.phrase_tsquery(phrase),),
+            ).fetchone()
+            return int(row[0]) if row else 0
+        # ^: only where the phrase starts the excerpt, which the positions tell.
+        alone = fts5query.Near((phrase,), fts5query.NEAR_DEFAULT)
+        return len(
+            _MatchReader(self, alone, [phrase], fts5query.phrase_tsquery(phrase), False).newest(
+                None
+            )
+        )
+
+    def _carrying(self, excerpt_ids: list[str], theme_id: str) -> list[str]:
+        """Which of the excerpts carry the theme (tagged or added, not removed)."""
+        if not excerpt_ids:
+            return []
+        rows = self.db.execute(
+            f"SELECT e.id FROM excerpts e WHERE e.id = ANY(%(i)s) AND {_CARRIES}",
+            {"i": excerpt_ids, "t": theme_id},
+        )
+        return [row[0] for row in rows]
 
     @_reported
     def suggest(self, query: str, count: int = 5) -> list[str]:
@@ -1329,20 +1413,6 @@ def _pulled_path(workspace: Workspace) -> Path:
     return workspace.db_path.with_name("themes.published.yaml")
 
 
-_TOKEN = re.compile(
-    r'"(?P<phrase>[^"]*)"?|(?P<near>NEAR)\s*\(|(?P<open>\()|(?P<close>\))|'
-    r"(?P<word>(?:[A-Za-z0-9_]|[^\x00-\x7f])+)(?P<star>\*)?|(?P<other>.)",
-    re.DOTALL,
-)
-_NEAR_ITEM = re.compile(
-    r'"(?P<phrase>[^"]*)"?|(?P<word>(?:[A-Za-z0-9_]|[^\x00-\x7f])+)(?P<star>\*)?'
-)
-_OPERATORS = ("&", "|", "& !", "(")
-# Past this many ways of placing a NEAR group's phrases, the group is matched as all of
-# its phrases anywhere in the excerpt (a tsquery of thousands of branches gets slow).
-_NEAR_WAYS = 5000
-
-
 def fts5_query(query: str) -> str:
     """Operators in any case, as the embedded store takes them (store.Store.search)."""
     return re.sub(r"\b(or|not|and|near)\b(?=\s|\()", lambda m: m.group(1).upper(), query)
@@ -1354,120 +1424,86 @@ def fts5_fallback(query: str) -> str:
 
 
 def to_tsquery_text(query: str, terms: SearchTerms) -> str | None:
-    """An FTS5 query as a tsquery of FTS5's own terms (`terms` tokenizes and stems).
-
-    Words are ANDed; "a phrase" (or a word FTS5 cuts in several terms) is a <-> chain;
-    prefix* is prefix:*; OR, AND, NOT and parentheses keep their meaning; NEAR(a b c, N)
-    is every placement of its phrases in which at most N words lie between the end of
-    each and the start of the last one, as FTS5 counts. None when the query has no term.
-    """
-    out: list[str] = []  # operands and operators, in order
-    pos = 0
-    depth = 0
-
-    def operand(text: str | None) -> None:
-        if text is None:
-            return
-        if out and out[-1] not in _OPERATORS:
-            out.append("&")
-        out.append(text)
-
-    while pos < len(query):
-        match = _TOKEN.match(query, pos)
-        if match is None:
-            break
-        pos = match.end()
-        if match.group("phrase") is not None:
-            operand(_phrase(terms.terms(match.group("phrase")), False)[0])
-        elif match.group("near"):
-            end = query.find(")", pos)
-            inner = query[pos : end if end >= 0 else len(query)]
-            pos = end + 1 if end >= 0 else len(query)
-            operand(_near(inner, terms))
-        elif match.group("open"):
-            if out and out[-1] not in _OPERATORS:
-                out.append("&")
-            out.append("(")
-            depth += 1
-        elif match.group("close"):
-            if depth > 0 and out and out[-1] != "(":
-                out.append(")")
-                depth -= 1
-        elif match.group("word"):
-            word = match.group("word")
-            if word in ("OR", "AND", "NOT") and out:
-                if out[-1] in _OPERATORS:
-                    continue
-                out.append({"OR": "|", "AND": "&", "NOT": "& !"}[word])
-            else:
-                operand(_phrase(terms.terms(word), bool(match.group("star")))[0])
-    while out and out[-1] in _OPERATORS:
-        if out[-1] == "(":
-            depth -= 1
-        out.pop()
-    out += [")"] * max(depth, 0)
-    text = " ".join(out)
-    return text if "'" in text else None
+    """An FTS5 query as a tsquery of FTS5's own terms (a superset where the tsquery
+    cannot say it: `fts5query.tsquery`); None when it has no term."""
+    try:
+        node, _ = fts5query.parse(query, terms.terms)
+    except fts5query.Unsupported:
+        node, _ = fts5query.parse(fts5_fallback(query), terms.terms)
+    return None if node is None else fts5query.tsquery(node)[0]
 
 
-def _phrase(words: list[str], prefix: bool) -> tuple[str | None, int]:
-    """Terms as one tsquery operand (a <-> chain) and how many words it spans."""
-    if not words:
-        return None, 0
-    lexemes = [quoted(w) for w in words]
-    if prefix:
-        lexemes[-1] += ":*"
-    if len(lexemes) == 1:
-        return lexemes[0], 1
-    return "(" + " <-> ".join(lexemes) + ")", len(lexemes)
+class _MatchReader:
+    """A query's matches, newest first, read from the index in chunks: each with its
+    length in tokens and FTS5's count of instances of each phrase (those the tsquery
+    found that FTS5 would not match are left out)."""
 
+    CHUNK = 2000
 
-def _near(inner: str, terms: SearchTerms) -> str | None:
-    distance = 10
-    found = re.search(r",\s*(\d+)\s*$", inner)
-    if found:
-        distance = int(found.group(1))
-        inner = inner[: found.start()]
-    items: list[tuple[str, int]] = []
-    for match in _NEAR_ITEM.finditer(inner):
-        text = match.group("phrase") if match.group("phrase") is not None else match.group("word")
-        phrase, width = _phrase(terms.terms(text), bool(match.group("star")))
-        if phrase is not None:
-            items.append((phrase, width))
-    if len(items) < 2:
-        return items[0][0] if items else None
-    ways: list[str] = []
-    for order in dict.fromkeys(itertools.permutations(items)):
-        ways.extend(_placements(list(order), distance, _NEAR_WAYS + 1 - len(ways)))
-        if len(ways) > _NEAR_WAYS:
-            return "(" + " & ".join(p for p, _ in items) + ")"
-    return "(" + " | ".join(dict.fromkeys(ways)) + ")"
+    def __init__(
+        self,
+        store: PgStore,
+        node: fts5query.Node,
+        phrases: Sequence[fts5query.Phrase],
+        text: str,
+        exact: bool,
+    ) -> None:
+        self.db = store.db
+        self.node = node
+        self.text = text
+        self.exact = exact
+        self.found: list[tuple[str, int, dict[int, int]]] = []
+        self.below: int | None = None
+        self.done = False
+        exact_terms: set[str] = set()
+        prefixes: set[str] = set()
+        for phrase in phrases:
+            for term, prefix in zip(phrase.terms, phrase.prefixes, strict=True):
+                (prefixes if prefix else exact_terms).add(term)
+        self.terms = sorted(exact_terms)
+        self.prefixes = sorted(prefixes)
 
+    def newest(self, count: int | None) -> list[tuple[str, int, dict[int, int]]]:
+        """The `count` newest matches (all of them for None, or when there are fewer)."""
+        while not self.done and (count is None or len(self.found) < count):
+            self._read(self.CHUNK if count is None or not self.exact else count - len(self.found))
+        return self.found if count is None else self.found[:count]
 
-def _placements(order: list[tuple[str, int]], distance: int, budget: int) -> list[str]:
-    """The tsquery chains of phrases in this order, each starting after the previous one
-    ends, with at most `distance` words between any phrase's end and the last one's start
-    (FTS5's NEAR)."""
-    found: list[str] = []
-
-    def extend(chain: str, starts: list[int], index: int) -> None:
-        if len(found) >= budget:
-            return
-        if index == len(order):
-            last = starts[-1]
-            pairs = zip(starts[:-1], order[:-1], strict=True)
-            if all(last - start - width <= distance for start, (_, width) in pairs):
-                found.append(chain)
-            return
-        previous_end = starts[-1] + order[index - 1][1] - 1
-        for gap in range(1, distance + 2):
-            start = previous_end + gap
-            if start - starts[0] - order[0][1] > distance:
-                break
-            extend(f"({chain} <{gap}> {order[index][0]})", [*starts, start], index + 1)
-
-    extend(order[0][0], [0], 1)
-    return found
+    def _read(self, size: int) -> None:
+        if self.prefixes:  # every term of the excerpt is looked at: which begin so
+            positions = (
+                "SELECT u.lexeme || chr(31) || array_to_string(u.positions, ',') "
+                "FROM unnest(e.tsv) u WHERE u.lexeme = ANY(%(terms)s) "
+                "OR u.lexeme ^@ ANY(%(prefixes)s)"
+            )
+        else:  # the query's terms alone, picked out of the excerpt's by binary search
+            positions = (
+                "SELECT u.lexeme || chr(31) || array_to_string(u.positions, ',') "
+                "FROM unnest(ts_filter(setweight(e.tsv, 'A', %(terms)s), '{a}')) u"
+            )
+        rows = self.db.execute(
+            f"SELECT e.n, e.id, e.tokens, ARRAY({positions}) FROM excerpts e "
+            "WHERE e.tsv @@ %(q)s::tsquery AND e.n < %(below)s ORDER BY e.n DESC LIMIT %(size)s",
+            {
+                "terms": self.terms,
+                "prefixes": self.prefixes,
+                "q": self.text,
+                "below": self.below if self.below is not None else 2**62,
+                "size": size,
+            },
+        ).fetchall()
+        if len(rows) < size:
+            self.done = True
+        if rows:
+            self.below = rows[-1][0]
+        for _, excerpt_id, tokens, found in rows:
+            offsets: dict[str, list[int]] = {}
+            for item in found:
+                lexeme, _, numbers = item.rpartition("\x1f")
+                offsets[lexeme] = [int(p) - 1 for p in numbers.split(",")]
+            counts = fts5query.Row(offsets).counts(self.node)
+            if counts is not None:
+                self.found.append((excerpt_id, int(tokens), counts))
 
 
 @without_controls
