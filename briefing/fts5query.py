@@ -325,9 +325,21 @@ def _placements(order: list[tuple[str, int]], distance: int, budget: int) -> lis
 # -- one excerpt: match and instance counts ------------------------------------------
 
 
+def needs_positions(node: Node) -> bool:
+    """Whether matching the query needs where its terms are, not only how often they are
+    (a phrase of several terms, a prefix, ^, a NEAR group): else `Row` may be given any
+    sequence of the right length per term."""
+    if isinstance(node, Never):
+        return False
+    if isinstance(node, Near):
+        phrase = node.phrases[0]
+        return len(node.phrases) > 1 or len(phrase.terms) > 1 or phrase.prefixes[0] or phrase.first
+    return needs_positions(node.left) or needs_positions(node.right)
+
+
 class Row:
-    """An excerpt as FTS5 sees it for this query: the offsets (from 0) of the query's
-    terms in it (a prefix's: of every term it begins)."""
+    """An excerpt as FTS5 sees it for this query: the offsets (from 0, ascending) of the
+    query's terms in it (a prefix's: of every term it begins)."""
 
     def __init__(self, offsets: Mapping[str, Sequence[int]]) -> None:
         self.offsets = offsets
@@ -341,8 +353,10 @@ class Row:
                 found.update(offsets)
         return found
 
-    def instances(self, phrase: Phrase) -> list[int]:
+    def instances(self, phrase: Phrase) -> Sequence[int]:
         """Where the phrase starts in the excerpt, in order."""
+        if len(phrase.terms) == 1 and not phrase.prefixes[0] and not phrase.first:
+            return self.offsets.get(phrase.terms[0], ())  # (sorted, as a tsvector keeps them)
         starts = self._term(phrase.terms[0], phrase.prefixes[0])
         for i, term in enumerate(phrase.terms[1:], 1):
             following = self._term(term, phrase.prefixes[i])
@@ -356,7 +370,7 @@ class Row:
         if isinstance(node, Never):
             return None
         if isinstance(node, Near):
-            lists = [self.instances(p) for p in node.phrases]
+            lists: Sequence[Sequence[int]] = [self.instances(p) for p in node.phrases]
             if not all(lists):
                 return None
             if len(lists) > 1:
@@ -381,7 +395,9 @@ class Row:
 _EOF = 1 << 62
 
 
-def near_trimmed(lists: list[list[int]], widths: list[int], distance: int) -> list[list[int]]:
+def near_trimmed(
+    lists: Sequence[Sequence[int]], widths: list[int], distance: int
+) -> list[list[int]]:
     """Each phrase's instances that take part in a NEAR match, found as FTS5 finds them
     (fts5ExprNearIsMatch): empty lists when there is none."""
     count = len(lists)

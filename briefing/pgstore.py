@@ -195,6 +195,18 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE search_totals (excerpts BIGINT NOT NULL, tokens BIGINT NOT NULL);
     INSERT INTO search_totals VALUES (0, 0);
     """,
+    # How many excerpts a phrase or a prefix is found in (bm25's IDF), counted once and
+    # then only over the excerpts added since (`upto`: excerpts are only ever added, in
+    # the order of `n`, as writers take turns); `since`, the corpus's first excerpt,
+    # tells a count made before a rebuild.
+    """
+    CREATE TABLE phrase_counts (
+        phrase TEXT COLLATE "C" PRIMARY KEY,
+        excerpts BIGINT NOT NULL,
+        since BIGINT NOT NULL,
+        upto BIGINT NOT NULL
+    );
+    """,
 )
 # The first schema whose index holds FTS5's terms, and the first that counts tokens.
 _FTS5_TERMS = 4
@@ -1140,11 +1152,7 @@ class PgStore:
             ).fetchone()
             return int(row[0]) if row else 0
         if not phrase.first:
-            row = self.db.execute(
-                "SELECT count(*) FROM excerpts WHERE tsv @@ %s::tsquery",
-                (fts5query.phrase_tsquery(phrase),),
-            ).fetchone()
-            return int(row[0]) if row else 0
+            return self._counted(fts5query.phrase_tsquery(phrase))
         # ^: only where the phrase starts the excerpt, which the positions tell.
         alone = fts5query.Near((phrase,), fts5query.NEAR_DEFAULT)
         return len(
@@ -1152,6 +1160,35 @@ class PgStore:
                 None
             )
         )
+
+    def _counted(self, query: str) -> int:
+        """How many excerpts match the tsquery: counted over the whole corpus the first
+        time (a GIN scan, and each excerpt's positions for a phrase: long on a large
+        corpus), then over the excerpts added since the last count (`phrase_counts`)."""
+        kept = self.db.execute(
+            "SELECT excerpts, since, upto FROM phrase_counts WHERE phrase = %s", (query,)
+        ).fetchone()
+        excerpts, since, upto = kept if kept else (0, None, 0)
+        # One statement, one snapshot: the count and the bounds agree. A count made
+        # before a rebuild (another first excerpt) is not added to.
+        bounds = self.db.execute(
+            "WITH bounds AS (SELECT min(n) AS first, max(n) AS last FROM excerpts) "
+            "SELECT first, last, (SELECT count(*) FROM excerpts WHERE tsv @@ %(q)s::tsquery "
+            "AND n > CASE WHEN first = %(since)s THEN %(upto)s ELSE 0 END) FROM bounds",
+            {"q": query, "since": since, "upto": upto},
+        ).fetchone()
+        first, last, count = bounds if bounds else (None, None, 0)
+        if first is None:
+            return 0
+        total = int(count) + (int(excerpts) if first == since else 0)
+        if (total, first, last) != (excerpts, since, upto):
+            self.db.execute(
+                "INSERT INTO phrase_counts(phrase, excerpts, since, upto) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (phrase) DO UPDATE SET "
+                "excerpts = excluded.excerpts, since = excluded.since, upto = excluded.upto",
+                (query, total, first, last),
+            )
+        return total
 
     def _carrying(self, excerpt_ids: list[str], theme_id: str) -> list[str]:
         """Which of the excerpts carry the theme (tagged or added, not removed)."""
@@ -1462,6 +1499,7 @@ class _MatchReader:
                 (prefixes if prefix else exact_terms).add(term)
         self.terms = sorted(exact_terms)
         self.prefixes = sorted(prefixes)
+        self.positions = fts5query.needs_positions(node)
 
     def newest(self, count: int | None) -> list[tuple[str, int, dict[int, int]]]:
         """The `count` newest matches (all of them for None, or when there are fewer)."""
@@ -1470,15 +1508,20 @@ class _MatchReader:
         return self.found if count is None else self.found[:count]
 
     def _read(self, size: int) -> None:
+        # Each term: its positions, or (enough for words alone) how many there are.
+        found = (
+            "u.lexeme || chr(31) || array_to_string(u.positions, ',')"
+            if self.positions
+            else "u.lexeme || chr(31) || cardinality(u.positions)"
+        )
         if self.prefixes:  # every term of the excerpt is looked at: which begin so
             positions = (
-                "SELECT u.lexeme || chr(31) || array_to_string(u.positions, ',') "
-                "FROM unnest(e.tsv) u WHERE u.lexeme = ANY(%(terms)s) "
+                f"SELECT {found} FROM unnest(e.tsv) u WHERE u.lexeme = ANY(%(terms)s) "
                 "OR u.lexeme ^@ ANY(%(prefixes)s)"
             )
         else:  # the query's terms alone, picked out of the excerpt's by binary search
             positions = (
-                "SELECT u.lexeme || chr(31) || array_to_string(u.positions, ',') "
+                f"SELECT {found} "
                 "FROM unnest(ts_filter(setweight(e.tsv, 'A', %(terms)s), '{a}')) u"
             )
         rows = self.db.execute(
@@ -1496,11 +1539,14 @@ class _MatchReader:
             self.done = True
         if rows:
             self.below = rows[-1][0]
-        for _, excerpt_id, tokens, found in rows:
-            offsets: dict[str, list[int]] = {}
-            for item in found:
+        for _, excerpt_id, tokens, terms in rows:
+            offsets: dict[str, Sequence[int]] = {}
+            for item in terms:
                 lexeme, _, numbers = item.rpartition("\x1f")
-                offsets[lexeme] = [int(p) - 1 for p in numbers.split(",")]
+                if self.positions:
+                    offsets[lexeme] = [int(p) - 1 for p in numbers.split(",")]
+                else:
+                    offsets[lexeme] = range(int(numbers))
             counts = fts5query.Row(offsets).counts(self.node)
             if counts is not None:
                 self.found.append((excerpt_id, int(tokens), counts))

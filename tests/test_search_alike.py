@@ -317,3 +317,33 @@ def test_both_stores_rank_alike_in_a_pool_within_a_theme_and_among_equal_ranks(
                 ]
                 assert found == expected, (query, theme_id, limit)
                 assert expected or query.startswith("NEAR(gas india talks")
+
+
+def test_counts_kept_for_ranking_follow_the_sources_added_since(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """A phrase's or a prefix's count of excerpts (its IDF) is kept by the team store
+    after a search and brought up to date by the next one: ranks stay FTS5's as the
+    corpus grows."""
+    from briefing.pgstore import PgStore
+
+    embedded = Store(tmp_path / "corpus.db")
+    team = PgStore(pg_url)
+    queries = ['"arms sales"', "helicop*", "russia pakistan", "NEAR(russia pakistan, 3)"]
+    try:
+        for store in (embedded, team):
+            _fill(store)  # type: ignore[arg-type]
+        for round_ in range(3):
+            for query in queries:
+                expected = [(h.excerpt.id, h.rank) for h in embedded.search(query)]
+                assert [(h.excerpt.id, h.rank) for h in team.search(query)] == expected
+                assert expected
+            more = [
+                f"Arms sales of helicopters to Pakistan, round {round_}.",
+                "Russia and Pakistan: arms sales, helicopters, arms sales again.",
+            ]
+            for store in (embedded, team):
+                _add(store, f"more{round_}", more)  # type: ignore[arg-type]
+    finally:
+        embedded.close()
+        team.close()
