@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from briefing.searchterms import quoted
 
 # Past this many ways of placing a NEAR group's phrases, its tsquery is all of its
-# phrases anywhere in the excerpt (a tsquery of thousands of branches gets slow); the
-# positions then decide (`Row`), so the group is still matched exactly.
-NEAR_WAYS = 5000
+# phrases anywhere in the excerpt (a tsquery of thousands of branches is slow to test on
+# each excerpt the index finds); the positions then decide (`Row`), so the group is
+# still matched exactly.
+NEAR_WAYS = 200
 NEAR_DEFAULT = 10
 _K1 = 1.2
 _B = 0.75
