@@ -353,3 +353,44 @@ def test_counts_kept_for_ranking_follow_the_sources_added_since(
     finally:
         embedded.close()
         team.close()
+
+
+def test_a_team_store_made_before_token_counts_ranks_as_sqlite_once_opened(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """A store of schema 4 kept no excerpt's length in tokens: opening it counts them
+    (and the corpus's totals), so its ranks are FTS5's at once."""
+    import psycopg
+
+    from briefing import pgstore
+    from briefing.searchterms import SearchTerms
+
+    embedded = Store(tmp_path / "corpus.db")
+    _fill(embedded)
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        for script in pgstore.MIGRATIONS[:4]:
+            db.execute(script)
+        db.execute("CREATE TABLE briefing_schema (version INTEGER)")
+        db.execute("INSERT INTO briefing_schema VALUES (4)")
+        db.execute("INSERT INTO sources(id, file, text) VALUES ('x', 'x.txt', 'x')")
+        excerpts = embedded.excerpts()
+        indexed = SearchTerms().tsvectors([e.text for e in excerpts])
+        for e, (tsv, _) in zip(excerpts, indexed, strict=True):
+            db.execute(
+                'INSERT INTO excerpts(id, source_id, position, start, "end", text, tsv) '
+                "VALUES (%s, 'x', %s, %s, %s, %s, %s::tsvector)",
+                (e.id, e.position, e.start, e.end, e.text, tsv),
+            )
+        db.execute(
+            "INSERT INTO vocabulary(word, ndoc) "
+            "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM excerpts')"
+        )
+    team = pgstore.PgStore(pg_url)
+    try:
+        assert team.schema_version == pgstore.SCHEMA_VERSION
+        for query in ("russia", '"arms sales"', "helicop*", "pakistan OR russia"):
+            expected = [(h.excerpt.id, h.rank) for h in embedded.search(query)]
+            assert [(h.excerpt.id, h.rank) for h in team.search(query)] == expected
+    finally:
+        team.close()
+        embedded.close()
