@@ -73,7 +73,14 @@ class Server:
                 [str(self.initdb), "-D", str(self.data), "-U", "briefing", "--auth=trust"]
                 + ["-E", "UTF8", "--no-locale", "--no-sync"]
             )
-        self.start()
+        if not (self.kept and self.running()):  # a kept cluster may be up already
+            self.start()
+
+    def running(self) -> bool:
+        command = [str(self.pg_ctl), "-D", str(self.data), "status"]
+        if self.user is not None:
+            command = ["runuser", "-u", self.user.pw_name, "--", *command]
+        return subprocess.run(command, capture_output=True, cwd=self.folder).returncode == 0
 
     def _run(self, command: list[str]) -> None:
         if self.user is not None:
