@@ -454,3 +454,71 @@ def bm25(idfs: Sequence[float], counts: Mapping[int, int], tokens: int, average:
         freq = float(counts.get(i, 0))
         score += weight * ((freq * (_K1 + 1.0)) / (freq + _K1 * (1 - _B + _B * tokens / average)))
     return -1.0 * score
+
+
+# -- words alone, ranked by the server ------------------------------------------------
+
+
+def counted_conditions(node: Node) -> dict[int, str]:
+    """For a query of words alone (no phrase of several terms, prefix, ^ or NEAR group):
+    per phrase, the SQL condition under which FTS5 counts its instances in a matching
+    excerpt, over columns c0, c1, ... (each phrase's count there): as `Row.counts`."""
+
+    def matched(node: Node) -> str:
+        if isinstance(node, Never):
+            return "false"
+        if isinstance(node, Near):
+            return f"c{node.phrases[0].index} > 0"
+        left, right = matched(node.left), matched(node.right)
+        if node.kind == "AND":
+            return f"({left} AND {right})"
+        if node.kind == "OR":
+            return f"({left} OR {right})"
+        return f"({left} AND NOT {right})"
+
+    found: dict[int, str] = {}
+
+    def walk(node: Node, conditions: list[str]) -> None:
+        if isinstance(node, Never):
+            return
+        if isinstance(node, Near):
+            index = node.phrases[0].index
+            found[index] = " AND ".join([*conditions, f"c{index} > 0"])
+        elif node.kind == "AND":
+            walk(node.left, [*conditions, matched(node)])
+            walk(node.right, [*conditions, matched(node)])
+        elif node.kind == "OR":
+            walk(node.left, [*conditions, matched(node.left)])
+            walk(node.right, [*conditions, matched(node.right)])
+        else:  # NOT: the right side's phrases are never counted
+            walk(node.left, [*conditions, matched(node)])
+
+    walk(node, [])
+    return found
+
+
+def bm25_sql(
+    node: Node, phrases: Sequence[Phrase], idfs: Sequence[float], average: float, tokens: str
+) -> tuple[str, dict[str, object]]:
+    """`bm25` as an SQL expression over columns c0, c1, ... and the excerpt's length in
+    tokens (the column `tokens`), in FTS5's order of operations (the same doubles: ranks
+    equal to the last bit), and its parameters."""
+    conditions = counted_conditions(node)
+    params: dict[str, object] = {
+        "k1p": _K1 + 1.0,
+        "k1": _K1,
+        "omb": 1 - _B,
+        "b": _B,
+        "avg": average,
+    }
+    score = "0.0::float8"
+    for phrase in phrases:
+        i = phrase.index
+        params[f"idf{i}"] = idfs[i]
+        freq = f"(CASE WHEN {conditions.get(i, 'false')} THEN c{i} ELSE 0 END)::float8"
+        score = (
+            f"({score} + %(idf{i})s::float8 * (({freq} * %(k1p)s::float8) / ({freq} + "
+            f"%(k1)s::float8 * (%(omb)s::float8 + %(b)s::float8 * {tokens}::float8 "
+            f"/ %(avg)s::float8))))"
+        )
+    return f"(-1.0::float8 * {score})", params

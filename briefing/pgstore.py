@@ -1120,6 +1120,8 @@ class PgStore:
             return []
         idfs = [fts5query.idf(int(totals[0]), self._phrase_hits(p)) for p in phrases]
         average = int(totals[1]) / int(totals[0])
+        if exact and not fts5query.needs_positions(node):
+            return self._ranked_by_server(node, phrases, text, idfs, average, theme_id, limit)
         reader = _MatchReader(self, node, phrases, text, exact)
         pool = Store.SEARCH_POOL
         carriers: dict[str, bool] = {}
@@ -1142,6 +1144,46 @@ class PgStore:
         return [
             (excerpt_id, rank) for rank, excerpt_id in (scored if limit < 0 else scored[:limit])
         ]
+
+    def _ranked_by_server(
+        self,
+        node: fts5query.Node,
+        phrases: list[fts5query.Phrase],
+        text: str,
+        idfs: list[float],
+        average: float,
+        theme_id: str | None,
+        limit: int,
+    ) -> list[tuple[str, float]]:
+        """`_ranked` for words alone, in one statement: the tsquery is exact, each word's
+        count in an excerpt is all bm25 needs, so the server ranks the pool and sends the
+        best `limit` (not the pool's thousands of rows)."""
+        score, params = fts5query.bm25_sql(node, phrases, idfs, average, "p.tokens")
+        counts = ", ".join(
+            f"coalesce((SELECT cardinality(u.positions) FROM unnest(ts_filter(setweight("
+            f"e.tsv, 'A', ARRAY[%(w{p.index})s::text]), '{{a}}')) u), 0) AS c{p.index}"
+            for p in phrases
+        )
+        carries = f"JOIN excerpts e ON e.n = p.n WHERE {_CARRIES}" if theme_id else ""
+        sql = (
+            f"WITH pool AS (SELECT e.n, e.id, e.tokens, {counts} FROM excerpts e "
+            "WHERE e.tsv @@ %(q)s::tsquery ORDER BY e.n DESC LIMIT %(pool)s), "
+            f"ranked AS (SELECT p.id, {score} AS score FROM pool p {carries}) "
+            "SELECT NULL, NULL, (SELECT count(*) FROM pool), (SELECT count(*) FROM ranked) "
+            "UNION ALL (SELECT r.id, r.score, NULL, NULL FROM ranked r "
+            "ORDER BY r.score, r.id LIMIT %(limit)s)"
+        )
+        params.update({f"w{p.index}": p.terms[0] for p in phrases})
+        params.update({"q": text, "t": theme_id, "limit": limit if limit >= 0 else None})
+        pool = Store.SEARCH_POOL
+        while True:
+            params["pool"] = pool if limit >= 0 else None
+            rows = self.db.execute(sql, params).fetchall()
+            pooled, carried = next((int(r[2]), int(r[3])) for r in rows if r[0] is None)
+            everything = limit < 0 or pooled < pool
+            if everything or theme_id is None or carried >= limit:
+                return [(str(r[0]), float(r[1])) for r in rows if r[0] is not None]
+            pool *= 4
 
     def _phrase_hits(self, phrase: fts5query.Phrase) -> int:
         """In how many excerpts the phrase is found (FTS5's count for its IDF): a word's
