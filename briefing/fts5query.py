@@ -522,3 +522,17 @@ def bm25_sql(
             f"/ %(avg)s::float8))))"
         )
     return f"(-1.0::float8 * {score})", params
+
+
+def estimate(node: Node, hits: Sequence[int], rows: int) -> float:
+    """About how many excerpts match, from each phrase's count (`hits`, by phrase number):
+    at most the rarest side of an AND, at most both sides of an OR."""
+    if isinstance(node, Never):
+        return 0.0
+    if isinstance(node, Near):
+        return float(min(hits[p.index] for p in node.phrases))
+    left = estimate(node.left, hits, rows)
+    if node.kind == "NOT":
+        return left
+    right = estimate(node.right, hits, rows)
+    return min(left, right) if node.kind == "AND" else min(float(rows), left + right)

@@ -52,11 +52,13 @@ def require_postgres() -> tuple[Path, Path]:
 class Server:
     """One PostgreSQL cluster in a folder of its own, run by an unprivileged user."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, settings: dict[str, str] | None = None) -> None:
         """A new cluster in a temporary folder; or, given `folder`, the cluster kept there
-        (made the first time), which `stop` keeps (the bench measures it again later)."""
+        (made the first time), which `stop` keeps (the bench measures it again later).
+        `settings`: more server settings (the bench's shared_buffers)."""
         self.initdb, self.pg_ctl = require_postgres()
         self.kept = folder is not None
+        self.settings = settings or {}
         # Not under pytest's tmp_path: its folders are private to root, and the server's
         # user must reach its own folder.
         if folder is None:
@@ -93,7 +95,7 @@ class Server:
         options = (
             f"-c listen_addresses='' -c unix_socket_directories={self.folder} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
+        ) + "".join(f" -c {key}={value}" for key, value in self.settings.items())
         log = self.folder / "server.log"
         self._run(
             [str(self.pg_ctl), "-D", str(self.data), "-o", options, "-l", str(log), "-w", "start"]
