@@ -1562,10 +1562,13 @@ class _MatchReader:
     def newest(self, count: int | None) -> list[tuple[str, int, dict[int, int]]]:
         """The `count` newest matches (all of them for None, or when there are fewer)."""
         while not self.done and (count is None or len(self.found) < count):
-            self._read(self.CHUNK if count is None or not self.exact else count - len(self.found))
+            if self.exact:  # every row read is a match: as many as wanted, in one read
+                self._read(None if count is None else count - len(self.found))
+            else:
+                self._read(self.CHUNK)
         return self.found if count is None else self.found[:count]
 
-    def _read(self, size: int) -> None:
+    def _read(self, size: int | None) -> None:
         # Each term: its positions, or (enough for words alone) how many there are.
         found = (
             "u.lexeme || chr(31) || array_to_string(u.positions, ',')"
@@ -1594,7 +1597,7 @@ class _MatchReader:
                 "size": size,
             },
         ).fetchall()
-        if len(rows) < size:
+        if size is None or len(rows) < size:
             self.done = True
         if rows:
             self.below = rows[-1][0]
