@@ -301,6 +301,9 @@ def test_both_stores_rank_alike_in_a_pool_within_a_theme_and_among_equal_ranks(
     near = {h.excerpt.id for h in embedded.search(f"NEAR({words}, 6)", None, -1)}
     anywhere = {h.excerpt.id for h in embedded.search(words, None, -1)}
     assert near < anywhere
+    for query in (f"NEAR({words}, 6)", words, "pakistan", '"arms deal"'):  # every match
+        expected = [(h.excerpt.id, h.rank) for h in embedded.search(query, None, -1)]
+        assert [(h.excerpt.id, h.rank) for h in team.search(query, None, -1)] == expected
     for query in [
         "pakistan",
         "russia pakistan",
