@@ -1227,12 +1227,17 @@ class PgStore:
             return 0
         total = int(count) + (int(excerpts) if first == since else 0)
         if (total, first, last) != (excerpts, since, upto):
-            self.db.execute(
-                "INSERT INTO phrase_counts(phrase, excerpts, since, upto) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (phrase) DO UPDATE SET "
-                "excerpts = excluded.excerpts, since = excluded.since, upto = excluded.upto",
-                (query, total, first, last),
-            )
+            import psycopg
+
+            # Kept if the analyst may write: a read-only role searches all the same (a
+            # savepoint, so that a transaction around the search goes on).
+            with contextlib.suppress(psycopg.errors.InsufficientPrivilege), self.db.transaction():
+                self.db.execute(
+                    "INSERT INTO phrase_counts(phrase, excerpts, since, upto) "
+                    "VALUES (%s, %s, %s, %s) ON CONFLICT (phrase) DO UPDATE SET "
+                    "excerpts = excluded.excerpts, since = excluded.since, upto = excluded.upto",
+                    (query, total, first, last),
+                )
         return total
 
     def _carrying(self, excerpt_ids: list[str], theme_id: str) -> list[str]:

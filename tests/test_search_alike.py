@@ -397,3 +397,34 @@ def test_a_team_store_made_before_token_counts_ranks_as_sqlite_once_opened(
     finally:
         team.close()
         embedded.close()
+
+
+def test_an_analyst_who_may_only_read_searches_phrases_as_the_others(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """A database role that may only read (no write of kept phrase counts) finds and
+    ranks a phrase and a prefix as the SQLite store does."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    from briefing.pgstore import PgStore
+
+    embedded = Store(tmp_path / "corpus.db")
+    _fill(embedded)
+    writer = PgStore(pg_url)
+    _fill(writer)  # type: ignore[arg-type]
+    writer.close()
+    role = "reader_" + urlsplit(pg_url).path.strip("/")  # (roles are the server's)
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute(f'CREATE ROLE "{role}" LOGIN')  # type: ignore[arg-type]
+        db.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"')  # type: ignore[arg-type]
+    reader = PgStore(pg_url.replace("briefing@", f"{role}@"))
+    try:
+        for query in ('"arms sales"', "helicop*"):
+            expected = [(h.excerpt.id, h.rank) for h in embedded.search(query)]
+            assert expected
+            assert [(h.excerpt.id, h.rank) for h in reader.search(query)] == expected
+    finally:
+        reader.close()
+        embedded.close()
