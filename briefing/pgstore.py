@@ -15,7 +15,6 @@ ours.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+from briefing import fts5query
 from briefing.controls import strip_controls, without_controls
 from briefing.errors import InputError, WorkspaceError
 from briefing.files import write_atomic
@@ -36,6 +36,7 @@ from briefing.store import (
     STORED_SCORE_FLOOR,
     NotBuilt,
     SearchHit,
+    Store,
     ThemeCount,
     metadata_row,
     stored_authors,
@@ -185,9 +186,31 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TEXT SEARCH DICTIONARY briefing_stem;
     DELETE FROM vocabulary;
     """,
+    # What FTS5's bm25 needs to rank as the SQLite store ranks (`_bm25`): each excerpt's
+    # length in tokens, and the corpus's count of excerpts and of tokens, kept as sources
+    # are added (each term's count of excerpts is the vocabulary's ndoc). Existing
+    # excerpts are counted when the store is opened (`_index_again`).
+    """
+    ALTER TABLE excerpts ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE search_totals (excerpts BIGINT NOT NULL, tokens BIGINT NOT NULL);
+    INSERT INTO search_totals VALUES (0, 0);
+    """,
+    # How many excerpts a phrase or a prefix is found in (bm25's IDF), counted once and
+    # then only over the excerpts added since (`upto`: excerpts are only ever added, in
+    # the order of `n`, as writers take turns); `since`, the corpus's first excerpt,
+    # tells a count made before a rebuild.
+    """
+    CREATE TABLE phrase_counts (
+        phrase TEXT COLLATE "C" PRIMARY KEY,
+        excerpts BIGINT NOT NULL,
+        since BIGINT NOT NULL,
+        upto BIGINT NOT NULL
+    );
+    """,
 )
-# The first schema whose index holds FTS5's terms.
+# The first schema whose index holds FTS5's terms, and the first that counts tokens.
 _FTS5_TERMS = 4
+_TOKEN_COUNTS = 5
 SCHEMA_VERSION = len(MIGRATIONS)
 # The effective_tags rule as (source id, theme id) pairs of the excerpts `e` picked by
 # `{where}`: the tagger's tags less the user's removals, plus the user's additions.
@@ -338,13 +361,14 @@ class PgStore:
             current = int(row[0]) if row and row[0] is not None else 0
             for number in range(current, SCHEMA_VERSION):
                 self.db.execute(MIGRATIONS[number])
-            if 0 < current < _FTS5_TERMS:
-                self._index_again()
+            if 0 < current < _TOKEN_COUNTS:
+                self._index_again(terms=current < _FTS5_TERMS)
             self.db.execute("DELETE FROM briefing_schema")
             self.db.execute("INSERT INTO briefing_schema VALUES (%s)", (SCHEMA_VERSION,))
 
-    def _index_again(self) -> None:
-        """Index every excerpt's text again with FTS5's terms (the migration to schema 4)."""
+    def _index_again(self, terms: bool) -> None:
+        """Count every excerpt's tokens again (the migration to schema 5) and, with
+        `terms`, index its text again with FTS5's terms (the migration to schema 4)."""
         last = -1
         while True:
             rows = self.db.execute(
@@ -355,13 +379,22 @@ class PgStore:
             indexed = self.terms.tsvectors([row[1] for row in rows])
             with self.db.cursor() as cursor:
                 cursor.executemany(
-                    "UPDATE excerpts SET tsv = %s::tsvector WHERE n = %s",
-                    [(tsv, row[0]) for tsv, row in zip(indexed, rows, strict=True)],
+                    "UPDATE excerpts SET tsv = CASE WHEN %s THEN %s::tsvector ELSE tsv END, "
+                    "tokens = %s WHERE n = %s",
+                    [
+                        (terms, tsv, tokens, row[0])
+                        for (tsv, tokens), row in zip(indexed, rows, strict=True)
+                    ],
                 )
             last = rows[-1][0]
+        if terms:
+            self.db.execute(
+                "INSERT INTO vocabulary(word, ndoc) "
+                "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM excerpts')"
+            )
         self.db.execute(
-            "INSERT INTO vocabulary(word, ndoc) "
-            "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM excerpts')"
+            "UPDATE search_totals SET (excerpts, tokens) = "
+            "(SELECT count(*), coalesce(sum(tokens), 0) FROM excerpts)"
         )
 
     def _version(self) -> int:
@@ -406,8 +439,9 @@ class PgStore:
             raise self._failure(error) from error
 
     def _index_words(self) -> None:
-        """Count the words of the sources added since the last call into the vocabulary:
-        once per batch (a few thousand words), not once per source."""
+        """Count the words of the sources added since the last call into the vocabulary,
+        and their excerpts and tokens into the corpus's totals: once per batch (a few
+        thousand words), not once per source."""
         if not self._unindexed:
             return
         added, self._unindexed = self._unindexed, []
@@ -415,6 +449,12 @@ class PgStore:
             "INSERT INTO vocabulary(word, ndoc) SELECT u.lexeme, count(*) "
             "FROM excerpts e, unnest(e.tsv) u WHERE e.source_id = ANY(%s) GROUP BY u.lexeme "
             "ON CONFLICT (word) DO UPDATE SET ndoc = vocabulary.ndoc + excluded.ndoc",
+            (added,),
+        )
+        self.db.execute(
+            "UPDATE search_totals SET (excerpts, tokens) = (SELECT search_totals.excerpts "
+            "+ count(*), search_totals.tokens + coalesce(sum(e.tokens), 0) "
+            "FROM excerpts e WHERE e.source_id = ANY(%s))",
             (added,),
         )
 
@@ -476,6 +516,7 @@ class PgStore:
                 self.db.execute(f"DELETE FROM {table}")
             self.db.execute("DELETE FROM sources")  # excerpts, vectors, matches, originals
             self.db.execute("DELETE FROM settings")
+            self.db.execute("UPDATE search_totals SET excerpts = 0, tokens = 0")
         except psycopg.Error as error:
             raise self._failure(error) from error
         self._sources.clear()
@@ -540,11 +581,14 @@ class PgStore:
             with (
                 self.db.cursor() as cursor,
                 cursor.copy(
-                    'COPY excerpts (id, source_id, position, start, "end", text, tsv) FROM STDIN'
+                    'COPY excerpts (id, source_id, position, start, "end", text, tsv, tokens) '
+                    "FROM STDIN"
                 ) as copy,
             ):
-                for e, tsv in zip(excerpts, indexed, strict=True):
-                    copy.write_row((e.id, e.source_id, e.position, e.start, e.end, e.text, tsv))
+                for e, (tsv, tokens) in zip(excerpts, indexed, strict=True):
+                    copy.write_row(
+                        (e.id, e.source_id, e.position, e.start, e.end, e.text, tsv, tokens)
+                    )
             self._unindexed.append(source.id)
             if self._depth == 0:  # not in a transaction: nothing to wait for
                 self._index_words()
@@ -1020,33 +1064,191 @@ class PgStore:
     def search(self, query: str, theme_id: str | None = None, limit: int = 50) -> list[SearchHit]:
         """Full-text search, best match first, as the SQLite store does it: its syntax
         (words by stem, "phrases", prefix*, OR, NOT, NEAR(a b c, 5)), its terms (FTS5's
-        tokenizer, `searchterms`), its fallback to the words, its snippets."""
-        if not query.strip():
+        tokenizer, `searchterms`), its fallback to the words, its ranking (FTS5's bm25
+        over the same pool of matches, ties by excerpt id), its snippets."""
+        if not query.strip() or limit == 0:
             return []
         query = fts5_query(query)
         if not self.terms.is_valid(query):
             query = fts5_fallback(query)
-        translated = to_tsquery_text(query, self.terms) if query else None
-        if translated is None:
+        try:
+            node, phrases = fts5query.parse(query, self.terms.terms)
+        except fts5query.Unsupported:  # FTS5 syntax this store does not read: the words
+            query = fts5_fallback(query)
+            node, phrases = fts5query.parse(query, self.terms.terms)
+        if node is None:
             return []
-        sql = (
-            f"SELECT {_EXCERPT}, ts_rank_cd(e.tsv, q) AS rank "
-            "FROM excerpts e, CAST(%(q)s AS tsquery) q WHERE e.tsv @@ q "
-        )
-        params: dict[str, object] = {"q": translated, "limit": limit}
-        if theme_id is not None:
-            sql += f"AND {_CARRIES} "
-            params["t"] = theme_id
-        sql += "ORDER BY rank DESC, e.id LIMIT %(limit)s"
-        rows = self.db.execute(sql, params).fetchall()
+        ranked = self._ranked(node, phrases, theme_id, limit)
+        if not ranked:
+            return []
+        rows = {
+            row[0]: row
+            for row in self.db.execute(
+                f"SELECT {_EXCERPT} FROM excerpts e WHERE e.id = ANY(%s)", ([i for i, _ in ranked],)
+            )
+        }
+        kept = [(rows[i], rank) for i, rank in ranked if i in rows]
         # Snippets are cut by FTS5 itself, for the hits kept only.
-        snippets = self.terms.snippets(query, [row[5] for row in rows])
+        snippets = self.terms.snippets(query, [row[5] for row, _ in kept])
         hits: list[SearchHit] = []
-        for row, snippet in zip(rows, snippets, strict=True):
+        for (row, rank), snippet in zip(kept, snippets, strict=True):
             source = self.source(row[1])
             if source is not None:
-                hits.append(SearchHit(_excerpt(row), source, snippet or row[5], -float(row[6])))
+                hits.append(SearchHit(_excerpt(row), source, snippet or row[5], rank))
         return hits
+
+    def _ranked(
+        self,
+        node: fts5query.Node,
+        phrases: list[fts5query.Phrase],
+        theme_id: str | None,
+        limit: int,
+    ) -> list[tuple[str, float]]:
+        """(excerpt id, FTS5's bm25) of the best `limit` matches, ties broken by excerpt id,
+        among the same matches as the SQLite store ranks (`store.Store._ranked`): every
+        one, or the SEARCH_POOL added last when there are more; within a theme, the pool
+        grows until it holds `limit` of the theme's excerpts.
+
+        The GIN index finds the matches (a superset where a tsquery cannot say the query
+        exactly); the positions of the query's terms in each decide whether FTS5 matches
+        it and how many instances of each phrase it counts (`fts5query.Row`)."""
+        text, exact = fts5query.tsquery(node)
+        if text is None:
+            return []
+        totals = self.db.execute("SELECT excerpts, tokens FROM search_totals").fetchone()
+        if not totals or not totals[0]:
+            return []
+        rows = int(totals[0])
+        hits = [self._phrase_hits(p) for p in phrases]
+        idfs = [fts5query.idf(rows, h) for h in hits]
+        average = int(totals[1]) / rows
+        order = _newest_first(fts5query.estimate(node, hits, rows), rows)
+        if exact and not fts5query.needs_positions(node):
+            return self._ranked_by_server(
+                node, phrases, text, idfs, average, theme_id, limit, order
+            )
+        reader = _MatchReader(self, node, phrases, text, exact, order if exact else "e.n DESC")
+        pool = Store.SEARCH_POOL
+        carriers: dict[str, bool] = {}
+        while True:
+            newest = reader.newest(pool if limit >= 0 else None)
+            everything = limit < 0 or len(newest) < pool
+            candidates = newest
+            if theme_id is not None:
+                unknown = [m[0] for m in newest if m[0] not in carriers]
+                carriers.update(dict.fromkeys(unknown, False))
+                carriers.update(dict.fromkeys(self._carrying(unknown, theme_id), True))
+                candidates = [m for m in newest if carriers[m[0]]]
+            if everything or theme_id is None or len(candidates) >= limit:
+                break
+            pool *= 4
+        scored = sorted(
+            (fts5query.bm25(idfs, counts, tokens, average), excerpt_id)
+            for excerpt_id, tokens, counts in candidates
+        )
+        return [
+            (excerpt_id, rank) for rank, excerpt_id in (scored if limit < 0 else scored[:limit])
+        ]
+
+    def _ranked_by_server(
+        self,
+        node: fts5query.Node,
+        phrases: list[fts5query.Phrase],
+        text: str,
+        idfs: list[float],
+        average: float,
+        theme_id: str | None,
+        limit: int,
+        order: str,
+    ) -> list[tuple[str, float]]:
+        """`_ranked` for words alone, in one statement: the tsquery is exact, each word's
+        count in an excerpt is all bm25 needs, so the server ranks the pool and sends the
+        best `limit` (not the pool's thousands of rows)."""
+        score, params = fts5query.bm25_sql(node, phrases, idfs, average, "p.tokens")
+        counts = ", ".join(
+            f"coalesce((SELECT cardinality(u.positions) FROM unnest(ts_filter(setweight("
+            f"e.tsv, 'A', ARRAY[%(w{p.index})s::text]), '{{a}}')) u), 0) AS c{p.index}"
+            for p in phrases
+        )
+        carries = f"JOIN excerpts e ON e.n = p.n WHERE {_CARRIES}" if theme_id else ""
+        sql = (
+            f"WITH pool AS (SELECT e.n, e.id, e.tokens, {counts} FROM excerpts e "
+            f"WHERE e.tsv @@ %(q)s::tsquery ORDER BY {order} LIMIT %(pool)s), "
+            f"ranked AS (SELECT p.id, {score} AS score FROM pool p {carries}) "
+            "SELECT NULL, NULL, (SELECT count(*) FROM pool), (SELECT count(*) FROM ranked) "
+            "UNION ALL (SELECT r.id, r.score, NULL, NULL FROM ranked r "
+            "ORDER BY r.score, r.id LIMIT %(limit)s)"
+        )
+        params.update({f"w{p.index}": p.terms[0] for p in phrases})
+        params.update({"q": text, "t": theme_id, "limit": limit if limit >= 0 else None})
+        pool = Store.SEARCH_POOL
+        while True:
+            params["pool"] = pool if limit >= 0 else None
+            rows = self.db.execute(sql, params).fetchall()
+            pooled, carried = next((int(r[2]), int(r[3])) for r in rows if r[0] is None)
+            everything = limit < 0 or pooled < pool
+            if everything or theme_id is None or carried >= limit:
+                return [(str(r[0]), float(r[1])) for r in rows if r[0] is not None]
+            pool *= 4
+
+    def _phrase_hits(self, phrase: fts5query.Phrase) -> int:
+        """In how many excerpts the phrase is found (FTS5's count for its IDF): a word's
+        is the vocabulary's, kept as sources are added; a phrase's or prefix's is counted."""
+        if len(phrase.terms) == 1 and not phrase.prefixes[0] and not phrase.first:
+            row = self.db.execute(
+                "SELECT ndoc FROM vocabulary WHERE word = %s", (phrase.terms[0],)
+            ).fetchone()
+            return int(row[0]) if row else 0
+        if not phrase.first:
+            return self._counted(fts5query.phrase_tsquery(phrase))
+        # ^: only where the phrase starts the excerpt, which the positions tell.
+        alone = fts5query.Near((phrase,), fts5query.NEAR_DEFAULT)
+        query = fts5query.phrase_tsquery(phrase)
+        return len(_MatchReader(self, alone, [phrase], query, False, "e.n DESC").newest(None))
+
+    def _counted(self, query: str) -> int:
+        """How many excerpts match the tsquery: counted over the whole corpus the first
+        time (a GIN scan, and each excerpt's positions for a phrase: long on a large
+        corpus), then over the excerpts added since the last count (`phrase_counts`)."""
+        kept = self.db.execute(
+            "SELECT excerpts, since, upto FROM phrase_counts WHERE phrase = %s", (query,)
+        ).fetchone()
+        excerpts, since, upto = kept if kept else (0, None, 0)
+        # One statement, one snapshot: the count and the bounds agree. A count made
+        # before a rebuild (another first excerpt) is not added to.
+        bounds = self.db.execute(
+            "WITH bounds AS (SELECT min(n) AS first, max(n) AS last FROM excerpts) "
+            "SELECT first, last, (SELECT count(*) FROM excerpts WHERE tsv @@ %(q)s::tsquery "
+            "AND n > CASE WHEN first = %(since)s THEN %(upto)s ELSE 0 END) FROM bounds",
+            {"q": query, "since": since, "upto": upto},
+        ).fetchone()
+        first, last, count = bounds if bounds else (None, None, 0)
+        if first is None:
+            return 0
+        total = int(count) + (int(excerpts) if first == since else 0)
+        if (total, first, last) != (excerpts, since, upto):
+            import psycopg
+
+            # Kept if the analyst may write: a read-only role searches all the same (a
+            # savepoint, so that a transaction around the search goes on).
+            with contextlib.suppress(psycopg.errors.InsufficientPrivilege), self.db.transaction():
+                self.db.execute(
+                    "INSERT INTO phrase_counts(phrase, excerpts, since, upto) "
+                    "VALUES (%s, %s, %s, %s) ON CONFLICT (phrase) DO UPDATE SET "
+                    "excerpts = excluded.excerpts, since = excluded.since, upto = excluded.upto",
+                    (query, total, first, last),
+                )
+        return total
+
+    def _carrying(self, excerpt_ids: list[str], theme_id: str) -> list[str]:
+        """Which of the excerpts carry the theme (tagged or added, not removed)."""
+        if not excerpt_ids:
+            return []
+        rows = self.db.execute(
+            f"SELECT e.id FROM excerpts e WHERE e.id = ANY(%(i)s) AND {_CARRIES}",
+            {"i": excerpt_ids, "t": theme_id},
+        )
+        return [row[0] for row in rows]
 
     @_reported
     def suggest(self, query: str, count: int = 5) -> list[str]:
@@ -1298,20 +1500,6 @@ def _pulled_path(workspace: Workspace) -> Path:
     return workspace.db_path.with_name("themes.published.yaml")
 
 
-_TOKEN = re.compile(
-    r'"(?P<phrase>[^"]*)"?|(?P<near>NEAR)\s*\(|(?P<open>\()|(?P<close>\))|'
-    r"(?P<word>(?:[A-Za-z0-9_]|[^\x00-\x7f])+)(?P<star>\*)?|(?P<other>.)",
-    re.DOTALL,
-)
-_NEAR_ITEM = re.compile(
-    r'"(?P<phrase>[^"]*)"?|(?P<word>(?:[A-Za-z0-9_]|[^\x00-\x7f])+)(?P<star>\*)?'
-)
-_OPERATORS = ("&", "|", "& !", "(")
-# Past this many ways of placing a NEAR group's phrases, the group is matched as all of
-# its phrases anywhere in the excerpt (a tsquery of thousands of branches gets slow).
-_NEAR_WAYS = 5000
-
-
 def fts5_query(query: str) -> str:
     """Operators in any case, as the embedded store takes them (store.Store.search)."""
     return re.sub(r"\b(or|not|and|near)\b(?=\s|\()", lambda m: m.group(1).upper(), query)
@@ -1323,120 +1511,112 @@ def fts5_fallback(query: str) -> str:
 
 
 def to_tsquery_text(query: str, terms: SearchTerms) -> str | None:
-    """An FTS5 query as a tsquery of FTS5's own terms (`terms` tokenizes and stems).
+    """An FTS5 query as a tsquery of FTS5's own terms (a superset where the tsquery
+    cannot say it: `fts5query.tsquery`); None when it has no term."""
+    try:
+        node, _ = fts5query.parse(query, terms.terms)
+    except fts5query.Unsupported:
+        node, _ = fts5query.parse(fts5_fallback(query), terms.terms)
+    return None if node is None else fts5query.tsquery(node)[0]
 
-    Words are ANDed; "a phrase" (or a word FTS5 cuts in several terms) is a <-> chain;
-    prefix* is prefix:*; OR, AND, NOT and parentheses keep their meaning; NEAR(a b c, N)
-    is every placement of its phrases in which at most N words lie between the end of
-    each and the start of the last one, as FTS5 counts. None when the query has no term.
-    """
-    out: list[str] = []  # operands and operators, in order
-    pos = 0
-    depth = 0
 
-    def operand(text: str | None) -> None:
-        if text is None:
-            return
-        if out and out[-1] not in _OPERATORS:
-            out.append("&")
-        out.append(text)
+def _newest_first(matches: float, rows: int) -> str:
+    """How to find a query's newest matches: walking the excerpts back from the newest
+    until the pool is full reads about pool x rows / matches of them; taking every match
+    from the GIN index and sorting them reads `matches`. PostgreSQL's planner, which
+    knows neither how long a match's tsvector takes to test nor that the pages are
+    cached, walks back too often (seconds for a word in 3% of a million excerpts)."""
+    if matches * matches < Store.SEARCH_POOL * rows:
+        return "e.n + 0 DESC"  # not the index's order: the planner takes the GIN index
+    return "e.n DESC"
 
-    while pos < len(query):
-        match = _TOKEN.match(query, pos)
-        if match is None:
-            break
-        pos = match.end()
-        if match.group("phrase") is not None:
-            operand(_phrase(terms.terms(match.group("phrase")), False)[0])
-        elif match.group("near"):
-            end = query.find(")", pos)
-            inner = query[pos : end if end >= 0 else len(query)]
-            pos = end + 1 if end >= 0 else len(query)
-            operand(_near(inner, terms))
-        elif match.group("open"):
-            if out and out[-1] not in _OPERATORS:
-                out.append("&")
-            out.append("(")
-            depth += 1
-        elif match.group("close"):
-            if depth > 0 and out and out[-1] != "(":
-                out.append(")")
-                depth -= 1
-        elif match.group("word"):
-            word = match.group("word")
-            if word in ("OR", "AND", "NOT") and out:
-                if out[-1] in _OPERATORS:
-                    continue
-                out.append({"OR": "|", "AND": "&", "NOT": "& !"}[word])
+
+class _MatchReader:
+    """A query's matches, newest first, read from the index in chunks: each with its
+    length in tokens and FTS5's count of instances of each phrase (those the tsquery
+    found that FTS5 would not match are left out)."""
+
+    CHUNK = 2000
+
+    def __init__(
+        self,
+        store: PgStore,
+        node: fts5query.Node,
+        phrases: Sequence[fts5query.Phrase],
+        text: str,
+        exact: bool,
+        order: str,
+    ) -> None:
+        self.db = store.db
+        self.node = node
+        self.text = text
+        self.exact = exact
+        self.order = order  # the SQL order of the newest first (`_newest_first`)
+        self.found: list[tuple[str, int, dict[int, int]]] = []
+        self.below: int | None = None
+        self.done = False
+        exact_terms: set[str] = set()
+        prefixes: set[str] = set()
+        for phrase in phrases:
+            for term, prefix in zip(phrase.terms, phrase.prefixes, strict=True):
+                (prefixes if prefix else exact_terms).add(term)
+        self.terms = sorted(exact_terms)
+        self.prefixes = sorted(prefixes)
+        self.positions = fts5query.needs_positions(node)
+
+    def newest(self, count: int | None) -> list[tuple[str, int, dict[int, int]]]:
+        """The `count` newest matches (all of them for None, or when there are fewer)."""
+        while not self.done and (count is None or len(self.found) < count):
+            if self.exact:  # every row read is a match: as many as wanted, in one read
+                self._read(None if count is None else count - len(self.found))
             else:
-                operand(_phrase(terms.terms(word), bool(match.group("star")))[0])
-    while out and out[-1] in _OPERATORS:
-        if out[-1] == "(":
-            depth -= 1
-        out.pop()
-    out += [")"] * max(depth, 0)
-    text = " ".join(out)
-    return text if "'" in text else None
+                self._read(self.CHUNK)
+        return self.found if count is None else self.found[:count]
 
-
-def _phrase(words: list[str], prefix: bool) -> tuple[str | None, int]:
-    """Terms as one tsquery operand (a <-> chain) and how many words it spans."""
-    if not words:
-        return None, 0
-    lexemes = [quoted(w) for w in words]
-    if prefix:
-        lexemes[-1] += ":*"
-    if len(lexemes) == 1:
-        return lexemes[0], 1
-    return "(" + " <-> ".join(lexemes) + ")", len(lexemes)
-
-
-def _near(inner: str, terms: SearchTerms) -> str | None:
-    distance = 10
-    found = re.search(r",\s*(\d+)\s*$", inner)
-    if found:
-        distance = int(found.group(1))
-        inner = inner[: found.start()]
-    items: list[tuple[str, int]] = []
-    for match in _NEAR_ITEM.finditer(inner):
-        text = match.group("phrase") if match.group("phrase") is not None else match.group("word")
-        phrase, width = _phrase(terms.terms(text), bool(match.group("star")))
-        if phrase is not None:
-            items.append((phrase, width))
-    if len(items) < 2:
-        return items[0][0] if items else None
-    ways: list[str] = []
-    for order in dict.fromkeys(itertools.permutations(items)):
-        ways.extend(_placements(list(order), distance, _NEAR_WAYS + 1 - len(ways)))
-        if len(ways) > _NEAR_WAYS:
-            return "(" + " & ".join(p for p, _ in items) + ")"
-    return "(" + " | ".join(dict.fromkeys(ways)) + ")"
-
-
-def _placements(order: list[tuple[str, int]], distance: int, budget: int) -> list[str]:
-    """The tsquery chains of phrases in this order, each starting after the previous one
-    ends, with at most `distance` words between any phrase's end and the last one's start
-    (FTS5's NEAR)."""
-    found: list[str] = []
-
-    def extend(chain: str, starts: list[int], index: int) -> None:
-        if len(found) >= budget:
-            return
-        if index == len(order):
-            last = starts[-1]
-            pairs = zip(starts[:-1], order[:-1], strict=True)
-            if all(last - start - width <= distance for start, (_, width) in pairs):
-                found.append(chain)
-            return
-        previous_end = starts[-1] + order[index - 1][1] - 1
-        for gap in range(1, distance + 2):
-            start = previous_end + gap
-            if start - starts[0] - order[0][1] > distance:
-                break
-            extend(f"({chain} <{gap}> {order[index][0]})", [*starts, start], index + 1)
-
-    extend(order[0][0], [0], 1)
-    return found
+    def _read(self, size: int | None) -> None:
+        # Each term: its positions, or (enough for words alone) how many there are.
+        found = (
+            "u.lexeme || chr(31) || array_to_string(u.positions, ',')"
+            if self.positions
+            else "u.lexeme || chr(31) || cardinality(u.positions)"
+        )
+        if self.prefixes:  # every term of the excerpt is looked at: which begin so
+            positions = (
+                f"SELECT {found} FROM unnest(e.tsv) u WHERE u.lexeme = ANY(%(terms)s) "
+                "OR u.lexeme ^@ ANY(%(prefixes)s)"
+            )
+        else:  # the query's terms alone, picked out of the excerpt's by binary search
+            positions = (
+                f"SELECT {found} "
+                "FROM unnest(ts_filter(setweight(e.tsv, 'A', %(terms)s), '{a}')) u"
+            )
+        rows = self.db.execute(
+            f"SELECT e.n, e.id, e.tokens, ARRAY({positions}) FROM excerpts e "
+            f"WHERE e.tsv @@ %(q)s::tsquery AND e.n < %(below)s ORDER BY {self.order} "
+            "LIMIT %(size)s",
+            {
+                "terms": self.terms,
+                "prefixes": self.prefixes,
+                "q": self.text,
+                "below": self.below if self.below is not None else 2**62,
+                "size": size,
+            },
+        ).fetchall()
+        if size is None or len(rows) < size:
+            self.done = True
+        if rows:
+            self.below = rows[-1][0]
+        for _, excerpt_id, tokens, terms in rows:
+            offsets: dict[str, Sequence[int]] = {}
+            for item in terms:
+                lexeme, _, numbers = item.rpartition("\x1f")
+                if self.positions:
+                    offsets[lexeme] = [int(p) - 1 for p in numbers.split(",")]
+                else:
+                    offsets[lexeme] = range(int(numbers))
+            counts = fts5query.Row(offsets).counts(self.node)
+            if counts is not None:
+                self.found.append((excerpt_id, int(tokens), counts))
 
 
 @without_controls

@@ -21,12 +21,14 @@ SNIPPET = "snippet(t, 0, '[', ']', '…', 24)"
 # and it keeps 256 positions of a lexeme).
 _LONGEST = 2047
 # Each text's terms as a tsvector literal, 'term':1,5 'other':2 (quotes doubled,
-# backslashes escaped); FTS5 counts positions from 0, a tsvector from 1.
+# backslashes escaped; FTS5 counts positions from 0, a tsvector from 1), and its length
+# in tokens as FTS5 counts it for bm25 (every token, one too long for a tsvector too).
 _TSVECTORS = r"""
-    SELECT doc, group_concat(lexeme, ' ') FROM (
-        SELECT doc, '''' || replace(replace(term, '\', '\\'), '''', '''''') || ''':'
-            || group_concat(offset + 1, ',') AS lexeme
-        FROM v WHERE length(CAST(term AS BLOB)) <= ? GROUP BY term, doc
+    SELECT doc, group_concat(lexeme, ' '), sum(tokens) FROM (
+        SELECT doc, CASE WHEN length(CAST(term AS BLOB)) <= ? THEN
+            '''' || replace(replace(term, '\', '\\'), '''', '''''') || ''':'
+            || group_concat(offset + 1, ',') END AS lexeme, count(*) AS tokens
+        FROM v GROUP BY term, doc
     ) GROUP BY doc
 """
 
@@ -45,13 +47,13 @@ class SearchTerms:
         self.db.execute(f"CREATE VIRTUAL TABLE t USING fts5(text, tokenize='{TOKENIZER}')")
         self.db.executemany("INSERT INTO t(rowid, text) VALUES (?, ?)", enumerate(texts))
 
-    def tsvectors(self, texts: Sequence[str]) -> list[str]:
+    def tsvectors(self, texts: Sequence[str]) -> list[tuple[str, int]]:
         """Per text, its terms and positions as a tsvector literal (put together by SQLite:
-        in Python it cost more than the tokenizing)."""
+        in Python it cost more than the tokenizing), and how many tokens it has."""
         self._load(texts)
-        found = [""] * len(texts)
-        for doc, literal in self.db.execute(_TSVECTORS, (_LONGEST,)):
-            found[doc] = literal
+        found = [("", 0)] * len(texts)
+        for doc, literal, tokens in self.db.execute(_TSVECTORS, (_LONGEST,)):
+            found[doc] = (literal or "", int(tokens))
         return found
 
     def terms(self, text: str) -> list[str]:

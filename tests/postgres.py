@@ -52,20 +52,37 @@ def require_postgres() -> tuple[Path, Path]:
 class Server:
     """One PostgreSQL cluster in a folder of its own, run by an unprivileged user."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None, settings: dict[str, str] | None = None) -> None:
+        """A new cluster in a temporary folder; or, given `folder`, the cluster kept there
+        (made the first time), which `stop` keeps (the bench measures it again later).
+        `settings`: more server settings (the bench's shared_buffers)."""
         self.initdb, self.pg_ctl = require_postgres()
+        self.kept = folder is not None
+        self.settings = settings or {}
         # Not under pytest's tmp_path: its folders are private to root, and the server's
         # user must reach its own folder.
-        self.folder = Path(tempfile.mkdtemp(prefix="briefing-pg-"))
+        if folder is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="briefing-pg-"))
+        else:
+            self.folder = folder.resolve()
+            self.folder.mkdir(parents=True, exist_ok=True)
         self.data = self.folder / "data"
         self.user = _server_user()
         if self.user is not None:
             os.chown(self.folder, self.user.pw_uid, self.user.pw_gid)
-        self._run(
-            [str(self.initdb), "-D", str(self.data), "-U", "briefing", "--auth=trust"]
-            + ["-E", "UTF8", "--no-locale", "--no-sync"]
-        )
-        self.start()
+        if not (self.data / "PG_VERSION").is_file():
+            self._run(
+                [str(self.initdb), "-D", str(self.data), "-U", "briefing", "--auth=trust"]
+                + ["-E", "UTF8", "--no-locale", "--no-sync"]
+            )
+        if not (self.kept and self.running()):  # a kept cluster may be up already
+            self.start()
+
+    def running(self) -> bool:
+        command = [str(self.pg_ctl), "-D", str(self.data), "status"]
+        if self.user is not None:
+            command = ["runuser", "-u", self.user.pw_name, "--", *command]
+        return subprocess.run(command, capture_output=True, cwd=self.folder).returncode == 0
 
     def _run(self, command: list[str]) -> None:
         if self.user is not None:
@@ -78,7 +95,7 @@ class Server:
         options = (
             f"-c listen_addresses='' -c unix_socket_directories={self.folder} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
+        ) + "".join(f" -c {key}={value}" for key, value in self.settings.items())
         log = self.folder / "server.log"
         self._run(
             [str(self.pg_ctl), "-D", str(self.data), "-o", options, "-l", str(log), "-w", "start"]
@@ -91,11 +108,13 @@ class Server:
     def stop(self) -> None:
         subprocess.run(
             (["runuser", "-u", self.user.pw_name, "--"] if self.user else [])
-            + [str(self.pg_ctl), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
+            + [str(self.pg_ctl), "-D", str(self.data), "-m", "fast" if self.kept else "immediate"]
+            + ["-w", "stop"],
             capture_output=True,
             cwd=self.folder,
         )
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if not self.kept:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def cpu_seconds(self) -> float:
         """CPU time the server has used so far: the postmaster, the backends it has reaped
@@ -118,11 +137,17 @@ class Server:
     def url(self, database: str) -> str:
         return f"postgresql://briefing@/{database}?host={self.folder}"
 
-    def new_database(self) -> str:
-        """A fresh, empty database; its address."""
+    def drop_database(self, name: str) -> None:
         import psycopg
 
-        name = f"test_{os.getpid()}_{next(_counter)}"
+        with psycopg.connect(self.url("postgres"), autocommit=True) as db:
+            db.execute(f'DROP DATABASE IF EXISTS "{name}"')  # type: ignore[arg-type]
+
+    def new_database(self, name: str | None = None) -> str:
+        """A fresh, empty database (named, or a name of its own); its address."""
+        import psycopg
+
+        name = name or f"test_{os.getpid()}_{next(_counter)}"
         with psycopg.connect(self.url("postgres"), autocommit=True) as db:
             db.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
         return self.url(name)

@@ -1,4 +1,5 @@
-"""The two stores find the same excerpts for the same query, and show the same snippets.
+"""The two stores find the same excerpts for the same query, in the same order, and show
+the same snippets.
 
 One corpus is stored in the embedded SQLite store and in the team's PostgreSQL store;
 each query below is run in both. Accents, stems, phrases, prefixes, NEAR of two and
@@ -36,6 +37,11 @@ PARAGRAPHS = [
     "beta x alpha x x x x x x x x x x x gamma",
     "Apologies: the ideology and ideological chronology of assembly.",
     "Us and them: it is as it was, said the US envoy.",
+    # ranked apart by bm25: how often a word comes, and in how long a paragraph
+    "Russia, Russia and again Russia: Pakistan heard of nothing else.",
+    "Pakistan and Russia.",
+    "Pakistan and Russia.",
+    "Helicopters, helicopters: Pakistan wanted helicopters and arms sales.",
 ]
 
 QUERIES = [
@@ -103,7 +109,19 @@ QUERIES = [
     'NEAR("arms sales" region, 2)',
     "NEAR(heli* pakistan, 5)",
     "near(russia pakistan, 5)",
-    # operators, in either case, and broken syntax
+    # operators, in either case, and broken syntax; FTS5's grammar (NOT binds looser than
+    # words side by side: a NOT (b c)), column filters, + and ^
+    "russia NOT kashmir india",
+    "russia NOT india OR helicopters",
+    "text: russia",
+    "{text}: russia pakistan",
+    "-text: russia",
+    "russia + pakistan",
+    "^russia",
+    "^pakistan OR helicopters",
+    '"arms sales" *',
+    "NEAR(russia pakistan sell helicopters, 20)",
+    "NEAR(russia pakistan sell helicopters islamabad, 30)",
     "kashmir OR helicopters",
     "kashmir or helicopters",
     "russia NOT kashmir",
@@ -144,12 +162,14 @@ def both(
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_both_stores_find_the_same_excerpts_with_the_same_snippets(
+def test_both_stores_find_the_same_excerpts_in_the_same_order_with_the_same_snippets(
     both: tuple[Store, Store], query: str
 ) -> None:
+    """Hits, their order, their snippets and their ranks (FTS5's bm25, which the team
+    store computes from the positions of the query's terms and counts it keeps)."""
     embedded, team = both
-    expected = {h.excerpt.id: h.snippet for h in embedded.search(query)}
-    found = {h.excerpt.id: h.snippet for h in team.search(query)}
+    expected = [(h.excerpt.id, h.snippet, h.rank) for h in embedded.search(query)]
+    found = [(h.excerpt.id, h.snippet, h.rank) for h in team.search(query)]
     assert found == expected
 
 
@@ -208,3 +228,203 @@ def test_a_team_store_indexed_by_postgresqls_stemmer_is_indexed_again(pg_url: st
         assert store.suggest("technolgy") == ["technology"]
     finally:
         store.close()
+
+
+def _add(store: Store, source_id: str, paragraphs: list[str]) -> None:
+    text = "\n\n".join(paragraphs)
+    excerpts, at = [], 0
+    for position, paragraph in enumerate(paragraphs):
+        start = text.index(paragraph, at)
+        at = start + len(paragraph)
+        excerpts.append(
+            Excerpt(f"{source_id}-{position}", source_id, position, start, at, paragraph)
+        )
+    with store.transaction():
+        store.add_source(Source(source_id, f"{source_id}.txt", text), excerpts)
+
+
+@pytest.fixture(scope="module")
+def wire(
+    pg_server: object, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Store, Store]]:
+    """300 sources in both stores, stored in another order than their ids sort in: random
+    paragraphs of a few words (bm25 tells them apart), and one wire paragraph in each
+    (300 equal ranks: ties broken by excerpt id); a theme tagged on some, one excerpt
+    added to it by hand and one removed."""
+    import random
+
+    from briefing.model import ThemeScore
+    from briefing.pgstore import PgStore
+
+    words = [
+        "russia",
+        "pakistan",
+        "arms",
+        "helicopters",
+        "gas",
+        "pipeline",
+        "india",
+        "talks",
+        "deal",
+        "signed",
+    ]
+    embedded = Store(tmp_path_factory.mktemp("wire") / "corpus.db")
+    team = PgStore(pg_server.new_database())  # type: ignore[attr-defined]
+    for store in (embedded, team):
+        rng = random.Random(3)
+        order = list(range(300))
+        rng.shuffle(order)
+        for s in order:
+            paragraphs = [" ".join(rng.choices(words, k=rng.randrange(3, 14))) for _ in range(5)]
+            wire_copy = "Russia and Pakistan signed the arms deal."
+            _add(store, f"s{s:03d}", [*paragraphs, wire_copy] if s < 40 else [wire_copy])  # type: ignore[arg-type]
+        ids = sorted(e.id for e in store.excerpts())
+        with store.transaction():
+            store.set_scores([(i, [ThemeScore("arms", 0.9, rng.random() < 0.3)]) for i in ids])
+        store.replace_manual([(ids[0], "arms", "added"), (ids[1], "arms", "removed")])
+    yield embedded, team  # type: ignore[misc]
+    embedded.close()
+    team.close()
+
+
+@pytest.mark.parametrize("pool", [Store.SEARCH_POOL, 50, 7])
+def test_both_stores_rank_alike_in_a_pool_within_a_theme_and_among_equal_ranks(
+    wire: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch, pool: int
+) -> None:
+    """The same hits in the same order with the same ranks, at any limit, within a theme
+    or not, and when a word matches more excerpts than the search pool (here made small):
+    ranked among the same newest matches."""
+    monkeypatch.setattr(Store, "SEARCH_POOL", pool)
+    embedded, team = wire
+    # The NEAR group past the tsquery's placements is not matched as all of its words:
+    words = "gas india talks deal signed"
+    near = {h.excerpt.id for h in embedded.search(f"NEAR({words}, 6)", None, -1)}
+    anywhere = {h.excerpt.id for h in embedded.search(words, None, -1)}
+    assert near < anywhere
+    for query in (f"NEAR({words}, 6)", words, "pakistan", '"arms deal"'):  # every match
+        expected = [(h.excerpt.id, h.rank) for h in embedded.search(query, None, -1)]
+        assert [(h.excerpt.id, h.rank) for h in team.search(query, None, -1)] == expected
+    for query in [
+        "pakistan",
+        "russia pakistan",
+        '"arms deal"',
+        "heli*",
+        "pa*",
+        "NEAR(gas india, 3)",
+        "NEAR(gas india talks deal signed, 6)",  # past the tsquery's placements: positions
+        "NEAR(gas india talks, 1)",
+        "gas OR india NOT talks",
+    ]:
+        for theme_id in (None, "arms"):
+            for limit in (1, 2, 20, 500):
+                expected = [
+                    (h.excerpt.id, h.snippet, h.rank)
+                    for h in embedded.search(query, theme_id, limit)
+                ]
+                found = [
+                    (h.excerpt.id, h.snippet, h.rank) for h in team.search(query, theme_id, limit)
+                ]
+                assert found == expected, (query, theme_id, limit)
+                assert expected or theme_id is not None
+
+
+def test_counts_kept_for_ranking_follow_the_sources_added_since(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """A phrase's or a prefix's count of excerpts (its IDF) is kept by the team store
+    after a search and brought up to date by the next one: ranks stay FTS5's as the
+    corpus grows."""
+    from briefing.pgstore import PgStore
+
+    embedded = Store(tmp_path / "corpus.db")
+    team = PgStore(pg_url)
+    queries = ['"arms sales"', "helicop*", "russia pakistan", "NEAR(russia pakistan, 3)"]
+    try:
+        for store in (embedded, team):
+            _fill(store)  # type: ignore[arg-type]
+        for round_ in range(3):
+            for query in queries:
+                expected = [(h.excerpt.id, h.rank) for h in embedded.search(query)]
+                assert [(h.excerpt.id, h.rank) for h in team.search(query)] == expected
+                assert expected
+            more = [
+                f"Arms sales of helicopters to Pakistan, round {round_}.",
+                "Russia and Pakistan: arms sales, helicopters, arms sales again.",
+            ]
+            for store in (embedded, team):
+                _add(store, f"more{round_}", more)  # type: ignore[arg-type]
+    finally:
+        embedded.close()
+        team.close()
+
+
+def test_a_team_store_made_before_token_counts_ranks_as_sqlite_once_opened(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """A store of schema 4 kept no excerpt's length in tokens: opening it counts them
+    (and the corpus's totals), so its ranks are FTS5's at once."""
+    import psycopg
+
+    from briefing import pgstore
+    from briefing.searchterms import SearchTerms
+
+    embedded = Store(tmp_path / "corpus.db")
+    _fill(embedded)
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        for script in pgstore.MIGRATIONS[:4]:
+            db.execute(script)
+        db.execute("CREATE TABLE briefing_schema (version INTEGER)")
+        db.execute("INSERT INTO briefing_schema VALUES (4)")
+        db.execute("INSERT INTO sources(id, file, text) VALUES ('x', 'x.txt', 'x')")
+        excerpts = embedded.excerpts()
+        indexed = SearchTerms().tsvectors([e.text for e in excerpts])
+        for e, (tsv, _) in zip(excerpts, indexed, strict=True):
+            db.execute(
+                'INSERT INTO excerpts(id, source_id, position, start, "end", text, tsv) '
+                "VALUES (%s, 'x', %s, %s, %s, %s, %s::tsvector)",
+                (e.id, e.position, e.start, e.end, e.text, tsv),
+            )
+        db.execute(
+            "INSERT INTO vocabulary(word, ndoc) "
+            "SELECT word, ndoc FROM ts_stat('SELECT tsv FROM excerpts')"
+        )
+    team = pgstore.PgStore(pg_url)
+    try:
+        assert team.schema_version == pgstore.SCHEMA_VERSION
+        for query in ("russia", '"arms sales"', "helicop*", "pakistan OR russia"):
+            expected = [(h.excerpt.id, h.rank) for h in embedded.search(query)]
+            assert [(h.excerpt.id, h.rank) for h in team.search(query)] == expected
+    finally:
+        team.close()
+        embedded.close()
+
+
+def test_an_analyst_who_may_only_read_searches_phrases_as_the_others(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """A database role that may only read (no write of kept phrase counts) finds and
+    ranks a phrase and a prefix as the SQLite store does."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    from briefing.pgstore import PgStore
+
+    embedded = Store(tmp_path / "corpus.db")
+    _fill(embedded)
+    writer = PgStore(pg_url)
+    _fill(writer)  # type: ignore[arg-type]
+    writer.close()
+    role = "reader_" + urlsplit(pg_url).path.strip("/")  # (roles are the server's)
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute(f'CREATE ROLE "{role}" LOGIN')  # type: ignore[arg-type]
+        db.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"')  # type: ignore[arg-type]
+    reader = PgStore(pg_url.replace("briefing@", f"{role}@"))
+    try:
+        for query in ('"arms sales"', "helicop*"):
+            expected = [(h.excerpt.id, h.rank) for h in embedded.search(query)]
+            assert expected
+            assert [(h.excerpt.id, h.rank) for h in reader.search(query)] == expected
+    finally:
+        reader.close()
+        embedded.close()

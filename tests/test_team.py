@@ -346,6 +346,61 @@ def test_the_app_shows_another_analysts_decision_after_a_refresh(
         library.close()
 
 
+def test_the_app_refreshes_when_the_terminal_regains_focus_on_a_team_store(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """A switches to another window (the terminal reports focus lost), B adds a decision
+    from the command line, A comes back (focus regained): the count and the list show
+    B's decision without a key pressed, and without a notification."""
+    import asyncio
+
+    from textual import events
+
+    from briefing.library import Library
+    from briefing.tui.app import BriefingApp
+    from briefing.tui.widgets.excerpt_table import ExcerptTable
+    from briefing.tui.widgets.theme_list import ThemeList
+    from briefing.workspace import Workspace
+    from tests.test_tui_workflow import settle
+
+    a, b = _team(tmp_path, pg_url)
+    ok(a, "ingest", str(SAMPLE_SOURCES))
+    theme = "energy-gwadar"
+    carried = {e["id"] for e in json.loads(ok(a, "excerpts", "--json")) if theme in e["themes"]}
+    excerpt = next(i for i in _ids(ok(b, "search", "helicopters", "--json")) if i not in carried)
+    library = Library.open(Workspace(a))
+
+    def count(themes: ThemeList) -> str:
+        return str(themes.get_option(theme).prompt.count.plain)  # type: ignore[union-attr]
+
+    async def script() -> None:
+        app = BriefingApp(library)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            themes = app.screen.query_one(ThemeList)
+            await pilot.press("down", "down", "down")
+            await settle(pilot)
+            assert themes.current == theme
+            table = app.screen.query_one(ExcerptTable)
+            # What Textual's driver posts when the terminal reports focus out (CSI O)...
+            app.post_message(events.AppBlur())
+            await settle(pilot)
+            ok(b, "tag", "--excerpt", excerpt, "--add", theme)
+            await settle(pilot)
+            assert count(themes) == str(len(carried))
+            # ... and in (CSI I).
+            app.post_message(events.AppFocus())
+            await settle(pilot)
+            assert count(themes) == str(len(carried) + 1)
+            assert excerpt in {str(key.value) for key in table.rows}
+            assert not app._notifications  # quiet: no "Read again" toast
+
+    try:
+        asyncio.run(script())
+    finally:
+        library.close()
+
+
 @pytest.mark.parametrize("first", ["A", "B"])
 def test_a_publish_never_overwrites_a_taxonomy_published_since(
     pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: str
