@@ -18,6 +18,16 @@ _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 _LARGE = 1024 * 1024  # blocks this large are mapped on their own, and unmapped when freed
 
 
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [  # noqa: RUF012 (ctypes reads it from the class)
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd",
+            "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost",
+        )
+    ]
+
+
 @functools.cache
 def _glibc() -> tuple[Callable[[int], int], Callable[[int, int], int]] | None:
     name = ctypes.util.find_library("c")
@@ -42,3 +52,17 @@ def give_back() -> None:
     found = _glibc()
     if found is not None:
         found[0](0)
+
+
+def free_bytes() -> int:
+    """Bytes the heap holds free for reuse (glibc's mallinfo2: `fordblks`); 0 elsewhere.
+
+    They are part of the process's address space already, so a process can fill them
+    without growing it: a cap on the address space must count them as used."""
+    name = ctypes.util.find_library("c")
+    try:
+        mallinfo2 = ctypes.CDLL(name).mallinfo2
+    except (OSError, AttributeError, TypeError):  # not glibc, or glibc before 2.33
+        return 0
+    mallinfo2.argtypes, mallinfo2.restype = [], _MallInfo2
+    return int(mallinfo2().fordblks)

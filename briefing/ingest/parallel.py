@@ -302,8 +302,6 @@ def _work(
     _die_with(parent)
     _silence()
     _warm()
-    _cap_memory(memory)  # after the warm-up: a cold start is no file's memory either
-    results.send((_READY, None, time.monotonic()))
     outbox: queue.Queue[tuple[int, Any, float] | None] = queue.Queue(AHEAD)
 
     def send() -> None:
@@ -312,6 +310,9 @@ def _work(
 
     sender = threading.Thread(target=send, name="results")
     sender.start()
+    # After the warm-up and the thread's stack: a cold start is no file's memory either.
+    _cap_memory(memory)
+    results.send((_READY, None, time.monotonic()))
     try:
         pending: list[tuple[int, Path, Article]] = []  # read, waiting to be prepared
         held = 0.0  # since when the first of them waits
@@ -410,18 +411,23 @@ def _silence() -> None:
 
 
 def _cap_memory(extra: int) -> None:
-    """Cap the address space at what the worker has now plus `extra` bytes.
+    """Cap the address space so that the worker can take `extra` bytes more than it uses.
 
-    A forked worker starts with its parent's address space, so the cap is relative.
-    Past it, Python raises MemoryError (that file's refusal) or the worker dies.
+    A forked worker starts with its parent's address space, so the cap is relative. That
+    space includes the heap its parent had freed: the worker can fill it without growing
+    its address space, so the free heap counts against `extra` (else a worker forked from
+    a long-running process could take hundreds of MB past its cap). Past the cap, Python
+    raises MemoryError (that file's refusal) or the worker dies.
     """
     try:
         import resource
 
+        from briefing.heap import free_bytes
+
         with open("/proc/self/statm") as handle:
             size = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = size + extra
+        cap = max(size + extra - free_bytes(), 0)
         if hard != resource.RLIM_INFINITY:
             cap = min(cap, hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
