@@ -163,7 +163,8 @@ def test_a_file_over_the_memory_limit_is_refused_and_the_rest_read(tmp_path: Pat
         "for path, outcome in read_articles(paths, limits):\n"
         "    print(path.name, outcome if isinstance(outcome, str) else 'read')\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    command = [sys.executable, "-c", script]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
     assert done.stdout.splitlines() == [
         "big.txt reading it needs more memory than briefing allows one file",
         f"{GOOD.name} read",
