@@ -334,3 +334,47 @@ def test_review_screen_answers_are_decisions_that_retrain(sample_workspace: Work
     # The store was retagged from the decisions: the accepted excerpt carries the theme.
     assert seen["theme"] in library.store.themes_of([seen["first"]])[seen["first"]]
     library.close()
+
+
+def test_review_answers_show_in_the_memo_and_ctrl_z_takes_them_back(
+    sample_workspace: Workspace,
+) -> None:
+    """An excerpt accepted in the review is quoted by the memo behind it, as a fresh
+    `briefing export` quotes it; ctrl+z on the main screen takes the answer back."""
+    library = Library.open(sample_workspace)
+    seen: dict[str, object] = {}
+
+    def quoted(theme: str) -> set[str]:
+        fresh = Library.open(sample_workspace)
+        try:
+            document = fresh.build_memo(fresh.load_brief())
+        finally:
+            fresh.close()
+        return next(
+            {q.excerpt_id for q in s.quotes} for s in document.sections if s.theme_id == theme
+        )
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        await pilot.press("end")  # the last theme: the sample quotes fewer than it may
+        await settle(pilot)
+        theme = app.session.current_theme
+        assert theme is not None
+        await pilot.press("r")
+        await settle(pilot)
+        table = app.screen.query_one("#suggested")
+        accepted = table.coordinate_to_cell_key(table.cursor_coordinate)[0].value
+        await pilot.press("y", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert accepted in quoted(theme)  # what the export quotes ...
+        assert app.session.selected[theme] == quoted(theme)  # ... the app quotes too
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert accepted not in quoted(theme)
+        assert app.session.selected[theme] == quoted(theme)
+        seen.update(theme=theme, accepted=accepted)
+
+    drive(library, script)
+    tags = yaml.safe_load(sample_workspace.tags_path.read_text(encoding="utf-8")) or {}
+    assert seen["theme"] not in tags.get(seen["accepted"], {}).get("added", [])
+    library.close()

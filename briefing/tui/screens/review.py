@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from briefing.errors import BriefingError
 from briefing.model import Excerpt
+from briefing.tui.messages import LibraryChanged
 from briefing.tui.session import Session
 
 LIMIT = 30
@@ -89,13 +90,11 @@ class ReviewScreen(Screen[None]):
         row = table.cursor_coordinate.row
         key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         excerpt_id = key.value or ""
-        library = self.session.library
         try:
-            library.set_manual_tag(excerpt_id, self.theme_id, decision)
-            library.calibrate()  # learn from the answer now
+            self.session.answer(excerpt_id, self.theme_id, decision)
         except BriefingError as error:
             self.notify(error.message, severity="error")
             return
-        self.session.forget_counts()
+        self.post_message(LibraryChanged())  # the memo and the lists behind show it
         self.answered += 1
         self.reload(keep_row=row)
