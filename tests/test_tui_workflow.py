@@ -378,3 +378,35 @@ def test_review_answers_show_in_the_memo_and_ctrl_z_takes_them_back(
     tags = yaml.safe_load(sample_workspace.tags_path.read_text(encoding="utf-8")) or {}
     assert seen["theme"] not in tags.get(seen["accepted"], {}).get("added", [])
     library.close()
+
+
+def test_the_app_offers_to_retag_after_themes_yaml_changed(sample_workspace: Workspace) -> None:
+    """A theme added to themes.yaml since the ingest: the app says the tags are out of
+    date and re-tags on r, so the new theme's count is not a silent 0."""
+    from briefing.tui.dialogs.simple import RetagDialog
+
+    with sample_workspace.themes_path.open("a", encoding="utf-8") as themes:
+        themes.write(
+            "  - id: helicopters\n    label: Helicopters\n"
+            "    description: Attack helicopters sold or delivered.\n"
+            "    keywords: [helicopter]\n"
+        )
+    library = Library.open(sample_workspace)
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        assert isinstance(app.screen, RetagDialog)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.session.counts().get("helicopters", 0) > 0
+        assert not app.library.needs_retag
+
+    drive(library, script)
+    library.close()
+
+
+def test_the_app_asks_nothing_when_the_tags_are_current(sample_library: Library) -> None:
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        assert isinstance(app.screen, MainScreen)
+
+    drive(sample_library, script)
