@@ -53,3 +53,21 @@ def test_export_of_a_brief_whose_themes_are_all_out_is_refused(
     code, _, err = run("-w", str(sample_workspace.root), "export", "-f", "pdf")
     assert code == 2 and "brief.yaml" in err
     assert not any(sample_workspace.exports_dir.iterdir())
+
+
+def test_the_readme_names_every_command_and_export_format() -> None:
+    """A newcomer learns the commands from the README's table: none may be missing."""
+    import typer.main
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = [line for line in readme.splitlines() if line.startswith("| `briefing")]
+    command = typer.main.get_command(app)
+    names = [name for name in command.commands if name != "tui"]  # type: ignore[attr-defined]
+    missing = [name for name in names if not any(f"`briefing {name}" in r for r in table)]
+    assert not missing
+    export_row = next(row for row in table if "`briefing export" in row)
+    export = command.commands["export"]  # type: ignore[attr-defined]
+    formats = next(p for p in export.params if p.name == "fmt" or "--format" in p.opts).type
+    for fmt in formats.choices:
+        assert fmt in export_row
+    assert "source .venv/bin/activate" in readme  # `briefing` is not on the path after make run
