@@ -318,7 +318,7 @@ def tui(ctx: typer.Context) -> None:
         run_app(library)
 
 
-@app.command()
+@app.command(short_help="Create a workspace: a starter themes.yaml, or the team's.")
 @handles_errors
 def init(
     directory: Annotated[Path, typer.Argument(help="The folder to make a workspace of.")],
@@ -355,7 +355,7 @@ def init(
     out.print(f"Then: briefing -w {workspace.root} ingest PATH...", markup=False)
 
 
-@app.command()
+@app.command(short_help="Read, clean, cut and tag articles: files, folders, web pages.")
 @handles_errors
 def ingest(
     ctx: typer.Context,
@@ -670,7 +670,7 @@ def _theme_matrix(library: Library, as_json: bool) -> None:
     _table(("source", *ids, "title"), cells)
 
 
-@app.command()
+@app.command(short_help="Re-tag every excerpt, explain a tag, or decide one by hand.")
 @handles_errors
 def tag(
     ctx: typer.Context,
@@ -759,7 +759,7 @@ def _explain(library: Library, excerpt_id: str) -> None:
             out.print(f"      excluded by: {', '.join(why.excluded)}", markup=False)
 
 
-@app.command(name="eval")
+@app.command(name="eval", short_help="Precision, recall and F1 against a hand-labelled file.")
 @handles_errors
 def eval_(
     ctx: typer.Context,
@@ -856,7 +856,7 @@ def export(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(short_help="Check every quote of a Markdown memo against its source.")
 @handles_errors
 def verify(
     ctx: typer.Context,
@@ -901,7 +901,7 @@ def rebuild(ctx: typer.Context) -> None:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(short_help="Write the corpus to plain files: sources, tags, themes.")
 @handles_errors
 def dump(
     ctx: typer.Context,
@@ -913,7 +913,7 @@ def dump(
     out.print(f"Dumped {count} sources, tags.yaml and themes.yaml to {directory}", markup=False)
 
 
-@app.command()
+@app.command(short_help="Fill an empty store from a dump.")
 @handles_errors
 def load(
     ctx: typer.Context,

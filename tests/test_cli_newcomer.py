@@ -71,3 +71,13 @@ def test_the_readme_names_every_command_and_export_format() -> None:
     for fmt in formats.choices:
         assert fmt in export_row
     assert "source .venv/bin/activate" in readme  # `briefing` is not on the path after make run
+
+
+def test_the_command_list_in_help_is_never_cut_short() -> None:
+    """`briefing --help` in an 80-column terminal: each command's line reads whole."""
+    result = runner.invoke(app, ["--help"], terminal_width=80)
+    assert result.exit_code == 0
+    listed = result.stdout.split("Commands:")[1].splitlines()
+    rows = [line for line in listed if line.strip()]
+    assert len(rows) >= 14
+    assert not [row for row in rows if row.rstrip().endswith("...")]
