@@ -388,6 +388,10 @@ def ingest(
         message = stopped.message.rstrip(".")
         raise _fail(f"{message}; {kept}, nothing else kept.", stopped.exit_code) from None
     _print_summary(summary)
+    found = summary.added or summary.duplicates or summary.refused or summary.skipped
+    if not found and not summary.assets:  # a wrong or empty folder: more than a row of zeros
+        folders = ", ".join(str(f) for f in files if f.is_dir()) or "what was named"
+        err.print(f"briefing: no files found in {folders}.", markup=False)
     if summary.refused:
         raise typer.Exit(1)
 
@@ -466,6 +470,9 @@ def sources(
         return
     if as_json:
         _json(rows)
+        return
+    if not rows:  # a header over nothing reads like a fault
+        err.print("briefing: no sources yet; `briefing ingest PATH...` adds some.", markup=False)
         return
     columns = ("id", "date", "excerpts", "author", "outlet", "title", "url")
     cells = [tuple(str(row[c] or "—") for c in columns) for row in rows]

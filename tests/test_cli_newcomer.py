@@ -81,3 +81,21 @@ def test_the_command_list_in_help_is_never_cut_short() -> None:
     rows = [line for line in listed if line.strip()]
     assert len(rows) >= 14
     assert not [row for row in rows if row.rstrip().endswith("...")]
+
+
+def test_ingest_of_an_empty_folder_says_it_found_no_files(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    assert run("init", str(root))[0] == 0
+    empty = tmp_path / "Downloads"
+    empty.mkdir()
+    code, out, err = run("-w", str(root), "ingest", str(empty))
+    assert code == 0 and "0 added" in out
+    assert f"no files found in {empty}" in err
+
+
+def test_sources_of_a_new_workspace_says_there_are_none(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    assert run("init", str(root))[0] == 0
+    code, out, err = run("-w", str(root), "sources")
+    assert code == 0 and out == ""
+    assert "no sources yet" in err and "briefing ingest" in err
