@@ -153,8 +153,8 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
     try:
         if library.needs_retag and ctx.info_name not in {"tag", "rebuild"}:
             err.print(
-                "briefing: themes.yaml changed since the excerpts were tagged; "
-                "run `briefing tag` to re-tag.",
+                "briefing: the tags are out of date (themes.yaml, or briefing's tagger in "
+                "an upgrade, changed since the excerpts were tagged); run `briefing tag`.",
                 markup=False,
             )
         _report_decisions(library)

@@ -99,3 +99,18 @@ def test_sources_of_a_new_workspace_says_there_are_none(tmp_path: Path) -> None:
     code, out, err = run("-w", str(root), "sources")
     assert code == 0 and out == ""
     assert "no sources yet" in err and "briefing ingest" in err
+
+
+def test_tags_of_an_older_tagger_are_called_out_of_date_not_an_edit(
+    sample_workspace: Workspace,
+) -> None:
+    """After an upgrade the stored tags follow the old tagger: the note must not claim the
+    user changed themes.yaml (they did not), and must give the remedy."""
+    from briefing.library import Library
+
+    library = Library.open(sample_workspace)
+    library.store.set_setting("tagger", "from-an-older-version")
+    library.close()
+    code, _, err = run("-w", str(sample_workspace.root), "themes")
+    assert code == 0
+    assert "tags are out of date" in err and "upgrade" in err and "briefing tag" in err

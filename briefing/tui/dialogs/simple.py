@@ -87,9 +87,9 @@ class RetagDialog(ModalScreen[bool]):
         with Vertical(classes="dialog notice-dialog"):
             yield Static("The tags are out of date", classes="dialog-title")
             yield Static(
-                f"{self._path} changed since the excerpts were tagged: the counts, the "
-                "lists and the memo still follow the old themes until every excerpt is "
-                "tagged again (a few seconds; `briefing tag` does the same).",
+                f"{self._path} (or briefing's tagger, in an upgrade) changed since the "
+                "excerpts were tagged: the counts, the lists and the memo follow the old "
+                "tags until every excerpt is tagged again (`briefing tag` does the same).",
                 classes="dialog-body",
                 markup=False,
             )
