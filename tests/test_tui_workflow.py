@@ -410,3 +410,27 @@ def test_the_app_asks_nothing_when_the_tags_are_current(sample_library: Library)
         assert isinstance(app.screen, MainScreen)
 
     drive(sample_library, script)
+
+
+def test_the_review_shows_the_excerpt_under_the_cursor_whole(sample_library: Library) -> None:
+    """A one-line row cuts a paragraph; the answer needs all of it, and its source."""
+    from briefing.tui.screens.review import ReviewScreen
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await pilot.press("down")
+        await settle(pilot)
+        table = screen.query_one("#suggested")
+        excerpt_id = table.coordinate_to_cell_key(table.cursor_coordinate)[0].value
+        excerpt = sample_library.store.excerpt(excerpt_id)
+        assert excerpt is not None and len(excerpt.text) > 120  # longer than its row shows
+        source = sample_library.store.source(excerpt.source_id)
+        assert source is not None and source.title
+        shown = str(screen.query_one("#review-text").render())
+        assert " ".join(excerpt.text.split()) in " ".join(shown.split())
+        assert source.title in shown
+
+    drive(sample_library, script)
