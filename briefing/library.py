@@ -942,6 +942,14 @@ class Library:
                 "(themes is empty, or every theme has include: false); put a theme in "
                 "(space on the app's theme list) or name one with --theme ID."
             )
+        known = {t.id for t in self.themes}
+        if not any(t.id in known for t in brief.chosen()):  # each section would be left out
+            named = ", ".join(t.id for t in brief.chosen())
+            raise InputError(
+                f"{path or self.workspace.brief_path}: none of the themes it chooses ({named}) "
+                f"is in {self.workspace.themes_path}; name one of its themes: "
+                f"{', '.join(t.id for t in self.themes)}."
+            )
 
     def export_path(self, brief: Brief, fmt: str) -> Path:
         """Where an export goes unless told otherwise: exports/<the title's slug>.<fmt>."""

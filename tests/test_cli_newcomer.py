@@ -114,3 +114,18 @@ def test_tags_of_an_older_tagger_are_called_out_of_date_not_an_edit(
     code, _, err = run("-w", str(sample_workspace.root), "themes")
     assert code == 0
     assert "tags are out of date" in err and "upgrade" in err and "briefing tag" in err
+
+
+def test_export_of_a_brief_naming_only_unknown_themes_is_refused(
+    sample_workspace: Workspace,
+) -> None:
+    """A brief from another workspace (or a theme renamed): every section would be left
+    out, and a memo of a header alone must not be written as if all went well."""
+    sample_workspace.brief_path.write_text(
+        "title: Elsewhere\nthemes:\n  - id: sea-ice\n  - id: shipping-routes\n", "utf-8"
+    )
+    out = sample_workspace.exports_dir / "memo.md"
+    code, _, err = run("-w", str(sample_workspace.root), "export", "-f", "md", "-o", str(out))
+    assert code == 2
+    assert "brief.yaml" in err and "sea-ice, shipping-routes" in err and "arms-sales" in err
+    assert not out.exists()
