@@ -1251,7 +1251,10 @@ def _unsupported(path: Path) -> str:
     from briefing.ingest import SUPPORTED_SUFFIXES
 
     kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-    return f"unsupported file type {path.suffix or '(none)'}; briefing reads {kinds}"
+    what = (
+        f"unsupported file type {path.suffix}" if path.suffix else "no extension to tell its type"
+    )
+    return f"{what}; briefing reads {kinds}"
 
 
 __all__ = ["BriefingError", "IngestStopped", "IngestSummary", "Library", "Refusal"]

@@ -129,3 +129,14 @@ def test_export_of_a_brief_naming_only_unknown_themes_is_refused(
     assert code == 2
     assert "brief.yaml" in err and "sea-ice, shipping-routes" in err and "arms-sales" in err
     assert not out.exists()
+
+
+def test_a_file_without_extension_is_refused_in_words(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    assert run("init", str(root))[0] == 0
+    notes = tmp_path / "notes"
+    notes.write_text("A pasted article with no extension on its name.\n", "utf-8")
+    code, _, err = run("-w", str(root), "ingest", str(notes))
+    assert code == 1
+    assert f"{notes}: no extension to tell its type; briefing reads" in err
+    assert "(none)" not in err
