@@ -872,14 +872,26 @@ def verify(
     """Check every quote in a Markdown memo against the source its note cites."""
     try:
         text = memo.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise BriefingError(f"{memo}: cannot read it ({error}).") from error
+    except UnicodeDecodeError:  # a PDF or Word export, most likely: only Markdown is checked
+        raise BriefingError(
+            f"{memo}: not a Markdown memo (not text); verify the .md export of the same brief."
+        ) from None
+    except OSError as error:
+        raise BriefingError(f"{memo}: cannot read it ({error.strerror or error}).") from error
     with opened(ctx) as library:
         problems, checked = library.verify(text)
+    if not checked:  # a memo always quotes: nothing found means the wrong file
+        raise BriefingError(
+            f"{memo}: no quote with a note in it; verify reads a Markdown memo exported by "
+            "briefing (`briefing export -f md`)."
+        )
     for problem in problems:
         err.print(f"{memo}: {problem}", markup=False)
     if problems:
-        out.print(f"{len(problems)} of {checked} quotes do not match their sources.", markup=False)
+        verb = "does" if len(problems) == 1 else "do"
+        out.print(
+            f"{len(problems)} of {checked} quotes {verb} not match their sources.", markup=False
+        )
         raise typer.Exit(1)
     out.print(f"All {checked} quotes match their sources.", markup=False)
 

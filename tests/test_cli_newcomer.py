@@ -140,3 +140,25 @@ def test_a_file_without_extension_is_refused_in_words(tmp_path: Path) -> None:
     assert code == 1
     assert f"{notes}: no extension to tell its type; briefing reads" in err
     assert "(none)" not in err
+
+
+def test_verify_of_something_that_is_not_a_markdown_memo_says_so(
+    sample_workspace: Workspace, tmp_path: Path
+) -> None:
+    """An article, or the PDF export, handed to verify: not 'All 0 quotes match', not a
+    codec's message."""
+    root = str(sample_workspace.root)
+    article = next(sample_workspace.sources_dir.glob("*.txt"))
+    code, out, err = run("-w", root, "verify", str(article))
+    assert code == 2 and "All 0" not in out
+    assert f"{article}: no quote with a note in it" in err
+    pdf = tmp_path / "memo.pdf"
+    assert run("-w", root, "export", "-f", "pdf", "--theme", "arms-sales", "-o", str(pdf))[0] == 0
+    code, _, err = run("-w", root, "verify", str(pdf))
+    assert code == 2 and f"{pdf}: not a Markdown memo" in err and "codec" not in err
+    memo = tmp_path / "memo.md"
+    assert run("-w", root, "export", "-f", "md", "--theme", "arms-sales", "-o", str(memo))[0] == 0
+    text = memo.read_text(encoding="utf-8").replace("Russia", "Rossiya", 1)
+    memo.write_text(text, encoding="utf-8")
+    code, out, _ = run("-w", root, "verify", str(memo))
+    assert code == 1 and out.startswith("1 of ") and "quotes does not match" in out
