@@ -157,11 +157,30 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
                 "an upgrade, changed since the excerpts were tagged); run `briefing tag`.",
                 markup=False,
             )
+        _warn_starter_theme(library)
         _report_decisions(library)
         _warn_unused_decisions(library.workspace.tags_path, library.tag_problems)
         yield library
     finally:
         library.close()
+
+
+def _warn_starter_theme(library: Library) -> None:
+    """`init`'s example theme left in themes.yaml tags by its placeholder description:
+    a newcomer who skipped the editing step gets tags that mean nothing, and is told."""
+    import yaml
+
+    from briefing.workspace import STARTER_THEMES
+
+    example = yaml.safe_load(STARTER_THEMES)["themes"][0]
+    for theme in library.themes:
+        if theme.id == example["id"] and list(theme.keywords) == example["keywords"]:
+            err.print(
+                f"briefing: {library.workspace.themes_path} still holds the starter's example "
+                f"theme '{theme.id}'; write your own themes there (its comments say how), "
+                "then run `briefing tag`.",
+                markup=False,
+            )
 
 
 def _waiting() -> None:

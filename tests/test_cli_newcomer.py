@@ -162,3 +162,20 @@ def test_verify_of_something_that_is_not_a_markdown_memo_says_so(
     memo.write_text(text, encoding="utf-8")
     code, out, _ = run("-w", root, "verify", str(memo))
     assert code == 1 and out.startswith("1 of ") and "quotes does not match" in out
+
+
+def test_ingest_with_the_starter_theme_left_in_says_to_write_themes(
+    tmp_path: Path, sample_workspace: Workspace
+) -> None:
+    """The editing step skipped: the placeholder theme would tag excerpts by its
+    placeholder description, so the newcomer is told to write their themes."""
+    root = tmp_path / "ws"
+    assert run("init", str(root))[0] == 0
+    article = next(sample_workspace.sources_dir.glob("*.txt"))
+    code, _, err = run("-w", str(root), "ingest", str(article))
+    assert code == 0
+    assert "still holds the starter's example theme 'example-theme'" in err
+    own = tmp_path / "own"
+    assert run("init", str(own), "--themes", str(sample_workspace.themes_path))[0] == 0
+    code, _, err = run("-w", str(own), "ingest", str(article))
+    assert code == 0 and "starter" not in err
