@@ -740,6 +740,11 @@ def tag(
             if not library.needs_retag:
                 library.calibrate()
             return
+        if excerpt is not None:  # alone it decides nothing: say so rather than re-tag all
+            raise BriefingError(
+                f"--excerpt {excerpt} needs --add THEME, --remove THEME or --reset THEME "
+                "(or --explain ID to see why it has its themes)."
+            )
         with _progress("Tagging") as report:
             count = library.retag(progress=report)
         if not library.tag_problems:  # else `opened` said them already

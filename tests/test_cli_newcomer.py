@@ -179,3 +179,10 @@ def test_ingest_with_the_starter_theme_left_in_says_to_write_themes(
     assert run("init", str(own), "--themes", str(sample_workspace.themes_path))[0] == 0
     code, _, err = run("-w", str(own), "ingest", str(article))
     assert code == 0 and "starter" not in err
+
+
+def test_tag_with_an_excerpt_and_no_decision_is_refused(sample_workspace: Workspace) -> None:
+    """`tag --excerpt ID` alone re-tagged the whole corpus and said nothing of the ID."""
+    code, out, err = run("-w", str(sample_workspace.root), "tag", "--excerpt", "0123456789ab")
+    assert code == 2 and "Tagged" not in out
+    assert "--excerpt 0123456789ab needs --add THEME" in err
