@@ -323,6 +323,12 @@ class PgStore:
                 "Check that the PostgreSQL server is running and reachable, then run the "
                 "command again (nothing half-written is kept)."
             )
+        if isinstance(error, psycopg.errors.InsufficientPrivilege):
+            return StoreUnavailable(
+                f"{self.address}: the team store refused a query ({first}). Ask the "
+                "database's administrator to make your role a member of the role that owns "
+                "the database (GRANT owner_role TO your_role; the README's team set-up)."
+            )
         return StoreUnavailable(f"{self.address}: the team store refused a query ({first}).")
 
     @classmethod
@@ -356,6 +362,13 @@ class PgStore:
             # One migration at a time: a second workspace opening the store now waits,
             # then finds the schema current.
             self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATE,))
+            # The tables belong to the database's owner (the desk's group role), not to
+            # the analyst who opened the store first: every member may then use them.
+            self.db.execute(
+                "SELECT set_config('role', r.rolname, true) FROM pg_database d "
+                "JOIN pg_roles r ON r.oid = d.datdba WHERE d.datname = current_database() "
+                "AND r.rolname <> current_user AND pg_has_role(r.oid, 'MEMBER')"
+            )
             self.db.execute("CREATE TABLE IF NOT EXISTS briefing_schema (version INTEGER)")
             row = self.db.execute("SELECT max(version) FROM briefing_schema").fetchone()
             current = int(row[0]) if row and row[0] is not None else 0
