@@ -24,19 +24,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from briefing import fts5query
+from briefing import fts5query, searchpool
 from briefing.controls import strip_controls, without_controls
 from briefing.errors import InputError, WorkspaceError
 from briefing.files import write_atomic
 from briefing.ids import canonical
 from briefing.model import Excerpt, ScoredExcerpt, SentenceProfile, Source, ThemeScore
+from briefing.searchpool import Pooled, SearchHits, rank_in_pool
 from briefing.searchterms import SearchTerms, quoted
 from briefing.spelling import close_words
 from briefing.store import (
     STORED_SCORE_FLOOR,
     NotBuilt,
     SearchHit,
-    Store,
     ThemeCount,
     metadata_row,
     stored_authors,
@@ -1074,13 +1074,13 @@ class PgStore:
     # -- search -----------------------------------------------------------------
 
     @_reported
-    def search(self, query: str, theme_id: str | None = None, limit: int = 50) -> list[SearchHit]:
+    def search(self, query: str, theme_id: str | None = None, limit: int = 50) -> SearchHits:
         """Full-text search, best match first, as the SQLite store does it: its syntax
         (words by stem, "phrases", prefix*, OR, NOT, NEAR(a b c, 5)), its terms (FTS5's
         tokenizer, `searchterms`), its fallback to the words, its ranking (FTS5's bm25
         over the same pool of matches, ties by excerpt id), its snippets."""
         if not query.strip() or limit == 0:
-            return []
+            return SearchHits()
         query = fts5_query(query)
         if not self.terms.is_valid(query):
             query = fts5_fallback(query)
@@ -1090,10 +1090,10 @@ class PgStore:
             query = fts5_fallback(query)
             node, phrases = fts5query.parse(query, self.terms.terms)
         if node is None:
-            return []
-        ranked = self._ranked(node, phrases, theme_id, limit)
+            return SearchHits()
+        ranked, pool, matches = self._ranked(node, phrases, theme_id, limit)
         if not ranked:
-            return []
+            return SearchHits()
         rows = {
             row[0]: row
             for row in self.db.execute(
@@ -1103,7 +1103,7 @@ class PgStore:
         kept = [(rows[i], rank) for i, rank in ranked if i in rows]
         # Snippets are cut by FTS5 itself, for the hits kept only.
         snippets = self.terms.snippets(query, [row[5] for row, _ in kept])
-        hits: list[SearchHit] = []
+        hits = SearchHits(pool=pool, matches=matches, themed=theme_id is not None)
         for (row, rank), snippet in zip(kept, snippets, strict=True):
             source = self.source(row[1])
             if source is not None:
@@ -1116,52 +1116,53 @@ class PgStore:
         phrases: list[fts5query.Phrase],
         theme_id: str | None,
         limit: int,
-    ) -> list[tuple[str, float]]:
+    ) -> tuple[list[tuple[str, float]], int | None, int | None]:
         """(excerpt id, FTS5's bm25) of the best `limit` matches, ties broken by excerpt id,
-        among the same matches as the SQLite store ranks (`store.Store._ranked`): every
-        one, or the SEARCH_POOL added last when there are more; within a theme, the pool
-        grows until it holds `limit` of the theme's excerpts.
+        among the matches `searchpool` says to rank, as the SQLite store does; the pool
+        they came from (None: every match); and, for a query of one phrase, how many
+        excerpts it matches (its count is kept for its IDF: free here).
 
         The GIN index finds the matches (a superset where a tsquery cannot say the query
         exactly); the positions of the query's terms in each decide whether FTS5 matches
         it and how many instances of each phrase it counts (`fts5query.Row`)."""
         text, exact = fts5query.tsquery(node)
         if text is None:
-            return []
+            return [], None, None
         totals = self.db.execute("SELECT excerpts, tokens FROM search_totals").fetchone()
         if not totals or not totals[0]:
-            return []
+            return [], None, None
         rows = int(totals[0])
         hits = [self._phrase_hits(p) for p in phrases]
+        matches = hits[0] if isinstance(node, fts5query.Near) and len(node.phrases) == 1 else None
         idfs = [fts5query.idf(rows, h) for h in hits]
         average = int(totals[1]) / rows
         order = _newest_first(fts5query.estimate(node, hits, rows), rows)
         if exact and not fts5query.needs_positions(node):
-            return self._ranked_by_server(
+            ranked, pool = self._ranked_by_server(
                 node, phrases, text, idfs, average, theme_id, limit, order
             )
+            return ranked, pool, matches
         reader = _MatchReader(self, node, phrases, text, exact, order if exact else "e.n DESC")
-        pool = Store.SEARCH_POOL
         carriers: dict[str, bool] = {}
-        while True:
-            newest = reader.newest(pool if limit >= 0 else None)
-            everything = limit < 0 or len(newest) < pool
+
+        def rank(pool: int | None) -> Pooled[list[tuple[str, int, dict[int, int]]]]:
+            newest = reader.newest(pool)
             candidates = newest
             if theme_id is not None:
                 unknown = [m[0] for m in newest if m[0] not in carriers]
                 carriers.update(dict.fromkeys(unknown, False))
                 carriers.update(dict.fromkeys(self._carrying(unknown, theme_id), True))
                 candidates = [m for m in newest if carriers[m[0]]]
-            if everything or theme_id is None or len(candidates) >= limit:
-                break
-            pool *= 4
+            whole = pool is None or len(newest) < pool
+            return Pooled(candidates, whole=whole, kept=len(candidates))
+
+        candidates, pool = rank_in_pool(rank, theme_id is not None, limit)
         scored = sorted(
             (fts5query.bm25(idfs, counts, tokens, average), excerpt_id)
             for excerpt_id, tokens, counts in candidates
         )
-        return [
-            (excerpt_id, rank) for rank, excerpt_id in (scored if limit < 0 else scored[:limit])
-        ]
+        best = scored if limit < 0 else scored[:limit]
+        return [(excerpt_id, rank) for rank, excerpt_id in best], pool, matches
 
     def _ranked_by_server(
         self,
@@ -1173,7 +1174,7 @@ class PgStore:
         theme_id: str | None,
         limit: int,
         order: str,
-    ) -> list[tuple[str, float]]:
+    ) -> tuple[list[tuple[str, float]], int | None]:
         """`_ranked` for words alone, in one statement: the tsquery is exact, each word's
         count in an excerpt is all bm25 needs, so the server ranks the pool and sends the
         best `limit` (not the pool's thousands of rows)."""
@@ -1194,15 +1195,14 @@ class PgStore:
         )
         params.update({f"w{p.index}": p.terms[0] for p in phrases})
         params.update({"q": text, "t": theme_id, "limit": limit if limit >= 0 else None})
-        pool = Store.SEARCH_POOL
-        while True:
-            params["pool"] = pool if limit >= 0 else None
-            rows = self.db.execute(sql, params).fetchall()
+
+        def rank(pool: int | None) -> Pooled[list[tuple[str, float]]]:
+            rows = self.db.execute(sql, {**params, "pool": pool}).fetchall()
             pooled, carried = next((int(r[2]), int(r[3])) for r in rows if r[0] is None)
-            everything = limit < 0 or pooled < pool
-            if everything or theme_id is None or carried >= limit:
-                return [(str(r[0]), float(r[1])) for r in rows if r[0] is not None]
-            pool *= 4
+            ranked = [(str(r[0]), float(r[1])) for r in rows if r[0] is not None]
+            return Pooled(ranked, whole=pool is None or pooled < pool, kept=carried)
+
+        return rank_in_pool(rank, theme_id is not None, limit)
 
     def _phrase_hits(self, phrase: fts5query.Phrase) -> int:
         """In how many excerpts the phrase is found (FTS5's count for its IDF): a word's
@@ -1539,7 +1539,7 @@ def _newest_first(matches: float, rows: int) -> str:
     from the GIN index and sorting them reads `matches`. PostgreSQL's planner, which
     knows neither how long a match's tsvector takes to test nor that the pages are
     cached, walks back too often (seconds for a word in 3% of a million excerpts)."""
-    if matches * matches < Store.SEARCH_POOL * rows:
+    if matches * matches < searchpool.SEARCH_POOL * rows:
         return "e.n + 0 DESC"  # not the index's order: the planner takes the GIN index
     return "e.n DESC"
 

@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from briefing import fts5query
 from briefing.controls import strip_controls, without_controls
 from briefing.errors import WorkspaceError
 from briefing.filetruth import WorkspaceFiles
 from briefing.ids import canonical
 from briefing.model import Excerpt, ScoredExcerpt, SentenceProfile, Source, ThemeScore
+from briefing.searchpool import Pooled, SearchHits, rank_in_pool
+from briefing.searchterms import SearchTerms
 from briefing.spelling import close_words
 
 # Each entry upgrades the schema by one version; the list index + 1 is the version
@@ -243,8 +246,6 @@ class Store(WorkspaceFiles):
     being filled from scratch in a file of its own: no WAL (it is renamed into place
     when whole), and the rollback journal kept in memory.
     """
-
-    SEARCH_POOL = 5000  # matches ranked at most, the newest (see _ranked)
 
     def __init__(self, path: Path | str, building: bool = False) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
@@ -958,7 +959,7 @@ class Store(WorkspaceFiles):
 
     # -- search -----------------------------------------------------------------
 
-    def search(self, query: str, theme_id: str | None = None, limit: int = 50) -> list[SearchHit]:
+    def search(self, query: str, theme_id: str | None = None, limit: int = 50) -> SearchHits:
         """Full-text search over excerpts, best match first.
 
         Words match by stem (porter); FTS5 syntax ("phrases", OR, NOT, prefix*,
@@ -966,14 +967,14 @@ class Store(WorkspaceFiles):
         FTS5 falls back to matching its words.
         """
         if not query.strip():
-            return []
+            return SearchHits()
         query = re.sub(r"\b(or|not|and|near)\b(?=\s|\()", lambda m: m.group(1).upper(), query)
         try:
             return self._search(query, theme_id, limit)
         except sqlite3.OperationalError:
             words = re.findall(r"\w+", query)
             if not words:
-                return []
+                return SearchHits()
             return self._search(" ".join(f'"{w}"' for w in words), theme_id, limit)
 
     def suggest(self, query: str, count: int = 5) -> list[str]:
@@ -1002,13 +1003,13 @@ class Store(WorkspaceFiles):
         match = re.search(rf"\b{re.escape(stem)}\w*", row[0], re.IGNORECASE)
         return match.group(0).casefold() if match else stem
 
-    def _search(self, match: str, theme_id: str | None, limit: int) -> list[SearchHit]:
+    def _search(self, match: str, theme_id: str | None, limit: int) -> SearchHits:
         """The best `limit` matches by (rank, excerpt id). FTS5 ranks the matches and keeps
         the best few in its own bounded sort; only those few are joined to their excerpts
         and given a snippet (a snippet for every match was most of a common word's cost)."""
-        ranked = self._ranked(match, theme_id, limit)
+        ranked, pool = self._ranked(match, theme_id, limit)
         if not ranked:
-            return []
+            return SearchHits()
         sql = (
             "SELECT e.*, snippet(excerpts_fts, 0, '[', ']', '…', 24) AS snip "
             "FROM excerpts_fts f JOIN excerpts e ON e.n = f.rowid WHERE excerpts_fts MATCH :q "
@@ -1036,7 +1037,8 @@ class Store(WorkspaceFiles):
                 for n, _ in ranked
             }
         self._read_sources(row["source_id"] for row in found.values() if row is not None)
-        hits: list[SearchHit] = []
+        matches = self._phrase_matches(match) if pool is not None else None
+        hits = SearchHits(pool=pool, matches=matches, themed=theme_id is not None)
         for rowid, rank in ranked:
             row = found.get(rowid)
             if row is None:
@@ -1046,17 +1048,12 @@ class Store(WorkspaceFiles):
                 hits.append(SearchHit(_excerpt(row), source, row["snip"], rank))
         return hits
 
-    def _ranked(self, match: str, theme_id: str | None, limit: int) -> list[tuple[int, float]]:
-        """(rowid, rank) of the best `limit` matches, ties broken by excerpt id.
-
-        Ranking costs FTS5 about 2 µs a match, so words found in more than SEARCH_POOL
-        excerpts are ranked among the SEARCH_POOL of them added last (found by a cheap
-        pass over FTS5's list of matches, newest first): words that common say little
-        about an excerpt, and the newest material is what an analyst adds to read. Within
-        a theme, the pool grows until it holds `limit` of the theme's excerpts. Fewer
-        matches than the pool: every one is ranked. Ranks are FTS5's bm25 either way (its
-        statistics are the whole corpus's), so a hit's rank does not depend on the pool.
-        """
+    def _ranked(
+        self, match: str, theme_id: str | None, limit: int
+    ) -> tuple[list[tuple[int, float]], int | None]:
+        """(rowid, rank) of the best `limit` matches, ties broken by excerpt id, among the
+        matches `searchpool` says to rank (the newest are found by a cheap pass over
+        FTS5's list of matches, newest first); and that pool (None: every match)."""
         params: dict[str, object] = {"q": match}
         # bm25() is what FTS5's rank column gives, but sorted by SQLite's own bounded sort:
         # asked to sort by `rank`, FTS5 ranks the matches through a second, inner query
@@ -1068,10 +1065,10 @@ class Store(WorkspaceFiles):
             sql = "SELECT f.rowid, bm25(excerpts_fts) AS score FROM excerpts_fts f "
             sql += f"JOIN excerpts e ON e.n = f.rowid WHERE excerpts_fts MATCH :q AND {_CARRIES} "
             params["t"] = theme_id
-        pool = self.SEARCH_POOL
-        while True:
+
+        def rank(pool: int | None) -> Pooled[list[Any]]:
             floor = None
-            if limit >= 0:  # (a negative limit: every match)
+            if pool is not None:
                 floor = self.db.execute(
                     "SELECT rowid FROM excerpts_fts WHERE excerpts_fts MATCH ? "
                     "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
@@ -1079,18 +1076,40 @@ class Store(WorkspaceFiles):
                 ).fetchone()
             if floor is None:
                 rows = self._best_rows(sql + "ORDER BY score LIMIT :fetch", params, limit)
-                break
+                return Pooled(rows, whole=True, kept=len(rows))
             bounded = sql + "AND f.rowid >= :floor ORDER BY score LIMIT :fetch"
             rows = self._best_rows(bounded, {**params, "floor": floor[0]}, limit)
-            if theme_id is None or len(rows) >= limit:
-                break
-            pool *= 4
+            return Pooled(rows, whole=False, kept=len(rows))
+
+        rows, pool = rank_in_pool(rank, theme_id is not None, limit)
         ids: dict[int, str] = {}
         for chunk in _chunks([row[0] for row in rows], 500):
             marks = ",".join("?" * len(chunk))
             ids.update(self.db.execute(f"SELECT n, id FROM excerpts WHERE n IN ({marks})", chunk))
         best = sorted(rows, key=lambda row: (row[1], ids.get(row[0], "")))
-        return [(row[0], float(row[1])) for row in (best if limit < 0 else best[:limit])]
+        return [(row[0], float(row[1])) for row in (best if limit < 0 else best[:limit])], pool
+
+    def _phrase_matches(self, match: str) -> int | None:
+        """How many excerpts a query of one phrase (a word, "a phrase", a prefix*) matches:
+        the vocabulary's count for a word, else FTS5's (13–49 ms at 100,000 articles).
+        None for any other query: counting its matches cost 60–410 ms there, more than
+        the search (the team store counts the same queries, from what it keeps)."""
+        try:
+            node, _ = fts5query.parse(match, SearchTerms().terms)
+        except fts5query.Unsupported:
+            return None
+        if not isinstance(node, fts5query.Near) or len(node.phrases) != 1:
+            return None
+        phrase = node.phrases[0]
+        if len(phrase.terms) == 1 and not phrase.prefixes[0] and not phrase.first:
+            row = self.db.execute(
+                "SELECT doc FROM excerpts_vocab WHERE term = ?", (phrase.terms[0],)
+            ).fetchone()
+            return int(row[0]) if row else 0
+        row = self.db.execute(
+            "SELECT count(*) FROM excerpts_fts WHERE excerpts_fts MATCH ?", (match,)
+        ).fetchone()
+        return int(row[0])
 
     def _best_rows(self, sql: str, params: dict[str, object], limit: int) -> list[Any]:
         """FTS5's best rows by rank, enough of them to hold every row tied with the last
