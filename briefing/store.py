@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing import fts5query
+from briefing import searchpool
 from briefing.controls import strip_controls, without_controls
 from briefing.errors import WorkspaceError
 from briefing.filetruth import WorkspaceFiles
 from briefing.ids import canonical
 from briefing.model import Excerpt, ScoredExcerpt, SentenceProfile, Source, ThemeScore
 from briefing.searchpool import Pooled, SearchHits, rank_in_pool
-from briefing.searchterms import SearchTerms
 from briefing.spelling import close_words
 
 # Each entry upgrades the schema by one version; the list index + 1 is the version
@@ -145,6 +144,8 @@ SCORES_BY_THEME = "CREATE INDEX scores_by_theme ON scores(theme_id, tagged, scor
 
 # Whether excerpt `e` carries theme :t, decided per excerpt by key lookups: the same rule
 # as the effective_tags view, which serves whole-corpus counts but is slow to probe.
+# A query of one word (bare or quoted): letters and digits only, so one FTS5 token.
+_ONE_WORD = re.compile(r'"?[^\W_]+"?')
 _CARRIES = (
     "((EXISTS (SELECT 1 FROM scores sc WHERE sc.excerpt_id = e.id AND sc.theme_id = :t"
     " AND sc.tagged = 1) AND NOT EXISTS (SELECT 1 FROM manual m WHERE m.excerpt_id = e.id"
@@ -1037,8 +1038,8 @@ class Store(WorkspaceFiles):
                 for n, _ in ranked
             }
         self._read_sources(row["source_id"] for row in found.values() if row is not None)
-        matches = self._phrase_matches(match) if pool is not None else None
-        hits = SearchHits(pool=pool, matches=matches, themed=theme_id is not None)
+        matches, exact = self._word_matches(match) if pool is not None else (None, True)
+        hits = SearchHits(pool=pool, matches=matches, exact=exact, themed=theme_id is not None)
         for rowid, rank in ranked:
             row = found.get(rowid)
             if row is None:
@@ -1089,27 +1090,19 @@ class Store(WorkspaceFiles):
         best = sorted(rows, key=lambda row: (row[1], ids.get(row[0], "")))
         return [(row[0], float(row[1])) for row in (best if limit < 0 else best[:limit])], pool
 
-    def _phrase_matches(self, match: str) -> int | None:
-        """How many excerpts a query of one phrase (a word, "a phrase", a prefix*) matches:
-        the vocabulary's count for a word, else FTS5's (13–49 ms at 100,000 articles).
-        None for any other query: counting its matches cost 60–410 ms there, more than
-        the search (the team store counts the same queries, from what it keeps)."""
-        try:
-            node, _ = fts5query.parse(match, SearchTerms().terms)
-        except fts5query.Unsupported:
-            return None
-        if not isinstance(node, fts5query.Near) or len(node.phrases) != 1:
-            return None
-        phrase = node.phrases[0]
-        if len(phrase.terms) == 1 and not phrase.prefixes[0] and not phrase.first:
-            row = self.db.execute(
-                "SELECT doc FROM excerpts_vocab WHERE term = ?", (phrase.terms[0],)
-            ).fetchone()
-            return int(row[0]) if row else 0
+    def _word_matches(self, match: str) -> tuple[int | None, bool]:
+        """How many excerpts a query of one word matches, counted up to COUNTED (False:
+        more than that). Any other query is not counted (None): a phrase's count alone
+        cost 13-49 ms at 100,000 articles, a compound query's 60-410 ms, more than the
+        search. (The team store counts a phrase or a prefix too: it keeps their counts.)"""
+        if not _ONE_WORD.fullmatch(match.strip()):
+            return None, True
         row = self.db.execute(
-            "SELECT count(*) FROM excerpts_fts WHERE excerpts_fts MATCH ?", (match,)
+            "SELECT count(*) FROM (SELECT rowid FROM excerpts_fts WHERE excerpts_fts MATCH ? "
+            "ORDER BY rowid DESC LIMIT ?)",
+            (match, searchpool.COUNTED + 1),
         ).fetchone()
-        return int(row[0])
+        return min(int(row[0]), searchpool.COUNTED), int(row[0]) <= searchpool.COUNTED
 
     def _best_rows(self, sql: str, params: dict[str, object], limit: int) -> list[Any]:
         """FTS5's best rows by rank, enough of them to hold every row tied with the last
