@@ -175,6 +175,21 @@ def test_both_stores_find_the_same_excerpts_in_the_same_order_with_the_same_snip
     assert found == expected
 
 
+@pytest.mark.parametrize("expanded", [0, 500])
+def test_prefixes_rank_alike_whether_their_words_are_few_or_many(
+    both: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch, expanded: int
+) -> None:
+    """A prefix's words are picked out of each excerpt one by one when the corpus has
+    few of them, else every term of the excerpt is looked at: the same hits either way."""
+    from briefing import pgstore
+
+    monkeypatch.setattr(pgstore._MatchReader, "EXPANDED", expanded)
+    embedded, team = both
+    for query in [q for q in QUERIES if "*" in q]:
+        expected = [(h.excerpt.id, h.snippet, h.rank) for h in embedded.search(query)]
+        assert [(h.excerpt.id, h.snippet, h.rank) for h in team.search(query)] == expected
+
+
 def test_the_queries_above_find_something_and_tell_the_cases_apart(
     both: tuple[Store, Store],
 ) -> None:
