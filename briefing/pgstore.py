@@ -1553,7 +1553,8 @@ def _newest(order: str, size: str, more: str = "") -> str:
 
 _WALK = "e.n DESC"
 # The vocabulary's words that begin with one of the query's prefixes.
-_BEGIN = "v.word ^@ ANY(%(prefixes)s)"
+# (The range lets the vocabulary's index find them: it sorts by code point, "C".)
+_BEGIN = "v.word ^@ ANY(%(prefixes)s) AND v.word >= %(lowest)s AND v.word < %(beyond)s"
 
 
 def _newest_first(matches: float, rows: int) -> str:
@@ -1601,6 +1602,13 @@ class _MatchReader:
         self.prefixes = sorted(prefixes)
         self.positions = fts5query.needs_positions(node)
         self.expand: bool | None = None  # the prefixes' words are few (`_few_words`)
+        # Every word that begins with a prefix sorts between the first prefix and the
+        # last of the prefixes' successors (by code point, as the vocabulary is "C").
+        beyond = [p[:-1] + chr(ord(p[-1]) + 1) for p in self.prefixes if p[-1] < "\U0010ffff"]
+        self._range = {
+            "lowest": self.prefixes[0] if self.prefixes else "",
+            "beyond": max(beyond) if len(beyond) == len(self.prefixes) else "\U0010ffff\U0010ffff",
+        }
 
     def _few_words(self) -> bool:
         """Whether the corpus has few enough words that begin with the query's prefixes
@@ -1609,7 +1617,7 @@ class _MatchReader:
             row = self.db.execute(
                 f"SELECT count(*) FROM (SELECT 1 FROM vocabulary v WHERE {_BEGIN} "
                 "LIMIT %(most)s) w",
-                {"prefixes": self.prefixes, "most": self.EXPANDED + 1},
+                {**self._range, "prefixes": self.prefixes, "most": self.EXPANDED + 1},
             ).fetchone()
             self.expand = row is not None and int(row[0]) <= self.EXPANDED
         return self.expand
@@ -1651,6 +1659,7 @@ class _MatchReader:
             {
                 "terms": self.terms,
                 "prefixes": self.prefixes,
+                **self._range,
                 "q": self.text,
                 "below": self.below if self.below is not None else 2**62,
                 "size": size,

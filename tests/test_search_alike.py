@@ -185,7 +185,7 @@ def test_prefixes_rank_alike_whether_their_words_are_few_or_many(
 
     monkeypatch.setattr(pgstore._MatchReader, "EXPANDED", expanded)
     embedded, team = both
-    for query in [q for q in QUERIES if "*" in q]:
+    for query in [q for q in QUERIES if "*" in q] + ["he* OR helicop*", "NEAR(p* pakistan*, 3)"]:
         expected = [(h.excerpt.id, h.snippet, h.rank) for h in embedded.search(query)]
         assert [(h.excerpt.id, h.snippet, h.rank) for h in team.search(query)] == expected
 
