@@ -1607,7 +1607,9 @@ class _MatchReader:
         beyond = [p[:-1] + chr(ord(p[-1]) + 1) for p in self.prefixes if p[-1] < "\U0010ffff"]
         self._range = {
             "lowest": self.prefixes[0] if self.prefixes else "",
-            "beyond": max(beyond) if len(beyond) == len(self.prefixes) else "\U0010ffff\U0010ffff",
+            "beyond": max(beyond, default="")
+            if len(beyond) == len(self.prefixes)
+            else "\U0010ffff\U0010ffff",
         }
 
     def _few_words(self) -> bool:
