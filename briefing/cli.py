@@ -568,13 +568,18 @@ def search(
         }
         for h in hits
     ]
+    pool_note = hits.pool_note()  # the hits are the best of the newest matches only
     if as_json:
         _json(rows)
+        if pool_note:  # beside the list, which stays what it was
+            err.print(f"briefing: note: {pool_note}", markup=False)
         return
     for row in rows:
         out.print(f"{row['id']}  {row['title'] or row['source']}", markup=False)
         out.print(f"    {row['snippet']}", markup=False)
     out.print(f"{len(rows)} results", markup=False)
+    if pool_note:
+        out.print(pool_note[0].upper() + pool_note[1:] + ".", markup=False)
     if not rows:
         with opened(ctx) as library:
             close = library.store.suggest(query)
@@ -744,6 +749,12 @@ def tag(
             raise BriefingError(
                 f"--excerpt {excerpt} needs --add THEME, --remove THEME or --reset THEME "
                 "(or --explain ID to see why it has its themes)."
+            )
+        if library.profiles_stale and library.store.count_excerpts():
+            err.print(
+                "Reading every excerpt's sentences again for the memo (the taxonomy changed "
+                "since they were read): this takes a while on a large corpus.",
+                markup=False,
             )
         with _progress("Tagging") as report:
             count = library.retag(progress=report)
