@@ -577,7 +577,7 @@ def search(
     for row in rows:
         out.print(f"{row['id']}  {row['title'] or row['source']}", markup=False)
         out.print(f"    {row['snippet']}", markup=False)
-    out.print(f"{len(rows)} results", markup=False)
+    out.print(f"{len(rows)} result{'' if len(rows) == 1 else 's'}", markup=False)
     if pool_note:
         out.print(pool_note[0].upper() + pool_note[1:] + ".", markup=False)
     if not rows:
