@@ -9,8 +9,8 @@ import re
 import statistics
 import sys
 import zipfile
-from xml.etree import ElementTree
 from pathlib import Path
+from xml.etree import ElementTree
 
 from briefing.library import Library
 from briefing.memo import FORMATS, Brief, BriefTheme, build_memo, render_markdown, verify_markdown
