@@ -19,6 +19,12 @@ rest of the corpus. So, per theme, from the stored excerpt vectors alone:
    under even odds because a tag is judged by F1: see `settings`).
    A theme whose keywords found nearly everything gets a component with almost no one
    else in it; a sparse theme gets the paragraphs that sit where its seeds sit.
+   When the component claims more than half the undecided paragraphs of the documents
+   its seeds are in (its neighbourhood), it has taken their subject for the theme: in a
+   folder that also holds unrelated pages, every paragraph of the subject sits above the
+   corpus mean, and document context then carried the theme to every paragraph of each
+   article (a paragraph at z -0.3 tagged for its document). The mixture is then fitted
+   against the neighbourhood alone, as in a corpus of that subject only.
 5. Three rounds of this (pseudo-relevance feedback): who joined feeds the next round's
    prototype and document context.
 6. The analyst's decisions on excerpts the keywords did not tag move the evidence level at
@@ -209,10 +215,14 @@ def _mixture(
     positive: npt.NDArray[np.bool_],
     negative: npt.NDArray[np.bool_],
     iterations: int,
+    fit_on: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[Floats, float]:
     """Belief that each row belongs to the seeds' component, and that component's share of
-    the undecided rows. Seeds are held in it and removals out of it (semi-supervised EM)."""
+    the undecided rows. Seeds are held in it and removals out of it (semi-supervised EM).
+    With `fit_on`, the undecided rows the mixture is fitted on are those alone."""
     free = ~(positive | negative)
+    if fit_on is not None:
+        free &= fit_on
     sample = evidence[free]
     if len(sample) > _FIT_ROWS:  # an even sample, in corpus order, fits the same mixture
         sample = sample[:: -(-len(sample) // _FIT_ROWS)]
@@ -372,6 +382,15 @@ def calibrate(
     return result
 
 
+def _neighbourhood(
+    docs: npt.NDArray[np.int64], seeds: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """Per row: whether its document holds a seed."""
+    seeded = np.zeros(int(docs.max()) + 1 if len(docs) else 0, dtype=bool)
+    seeded[docs[seeds]] = True
+    return seeded[docs]
+
+
 def _zscores(similarity: Floats, has_vector: npt.NDArray[np.bool_]) -> Floats:
     values = similarity[has_vector].astype(np.float64)
     if len(values) < 2:
@@ -428,6 +447,19 @@ def _one_round(
             negative,
             settings.iterations,
         )
+        # The theme's neighbourhood: the documents its seeds are in. When the component
+        # claims more than half of its undecided paragraphs, it has taken the subject of
+        # those documents for the theme (their paragraphs all sit above the rest of a
+        # corpus that holds other subjects too), and the theme is fitted against its
+        # neighbourhood alone, as it would be in a corpus of that subject only.
+        hood = _neighbourhood(corpus.docs, positive)
+        undecided = hood & ~positive & ~negative & corpus.has_vector
+        if undecided.any():
+            claimed = float((belief[undecided] >= settings.posterior).mean())
+            if claimed > _MAX_SHARE:
+                belief, component = _mixture(
+                    evidence, positive, negative, settings.iterations, hood
+                )
     else:
         belief = (evidence >= settings.lone_z).astype(np.float32)
     belief[~corpus.has_vector] = 0.0

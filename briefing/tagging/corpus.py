@@ -213,20 +213,30 @@ def _meaning_note(info: object, r: int) -> str:
 
     assert isinstance(info, ThemeEvidence)
     parts = []
+    z = float(info.z[r]) if info.z is not None else None
     if info.taught_added:
-        parts.append(f"close to {_count(info.taught_added, 'paragraph')} you tagged")
+        found = f"{_count(info.taught_added, 'paragraph')} you tagged"
         if info.seeds:
-            parts[-1] += f" and {info.seeds} its keywords found"
+            found += f" and {info.seeds} its keywords found"
     else:
-        parts.append(
-            f"close in meaning to the {_count(info.seeds, 'paragraph')} its keywords found"
-        )
-    if info.z is not None:
-        parts[-1] += f" (z {float(info.z[r]):+.1f})"
+        found = f"the {_count(info.seeds, 'paragraph')} its keywords found"
+    if z is not None and z <= 0:
+        # No closer to the theme than the corpus's average paragraph: what tagged it is its
+        # document (or the analyst's decisions), and the note must not call it close.
+        parts.append(f"no closer in meaning to {found} than the average excerpt (z {z:+.1f})")
+    elif info.taught_added:
+        parts.append(f"close to {found}")
+    else:
+        parts.append(f"close in meaning to {found}")
+    if z is not None and z > 0:
+        parts[-1] += f" (z {z:+.1f})"
     if info.doc_seeds is not None and int(info.doc_seeds[r]) > 0:
         others = int(info.doc_seeds[r])
         verb = "carries" if others == 1 else "carry"
-        parts.append(f"in a document where {_count(others, 'other paragraph')} {verb} it")
+        lead = (
+            "tagged for its document, where" if z is not None and z <= 0 else "in a document where"
+        )
+        parts.append(f"{lead} {_count(others, 'other paragraph')} {verb} it")
     if info.reached is not None and info.reached[r]:
         parts.append("tagged this far down because of the paragraphs you added")
     return ", ".join(parts)
