@@ -36,12 +36,7 @@ def _tagged_on_subject(root: Path, folders: list[Path], theme: str) -> dict[str,
             if Path(source.file).name not in SUBJECT:
                 continue
             excerpts = library.store.excerpts(source.id)
-            tagged = {
-                row[0]
-                for row in library.store.db.execute(
-                    "SELECT excerpt_id FROM scores WHERE tagged AND theme_id = ?", (theme,)
-                )
-            }
+            tagged = {e for e, _, on in library.store.theme_score_rows(theme) if on}
             out[Path(source.file).name] = {e.text for e in excerpts if e.id in tagged}
             out[Path(source.file).name + " (all)"] = {e.text for e in excerpts}
         return out
