@@ -258,3 +258,14 @@ def test_a_heading_is_told_from_a_sentence_by_its_shape_in_any_script() -> None:
                  "of text"]  # fmt: skip
     assert [h for h in headings if not reads_as_heading(h)] == []
     assert [s for s in sentences if reads_as_heading(s)] == []
+
+
+def test_a_list_items_bullet_or_number_is_not_quoted() -> None:
+    for item in ["- Spot cargoes rose sharply in March.", "• Spot cargoes rose sharply in March.",
+                 "2. Spot cargoes rose sharply in March."]:  # fmt: skip
+        cut = cut_quote(item, lambda sentence: 1.0)
+        assert cut.fragments == ("Spot cargoes rose sharply in March.",)
+        assert not cut.cut_before
+    assert cut_quote("-5 degrees were measured.", lambda s: 1.0).fragments == (
+        "-5 degrees were measured.",
+    )
