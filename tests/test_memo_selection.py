@@ -256,6 +256,7 @@ def test_a_heading_is_told_from_a_sentence_by_its_shape_in_any_script() -> None:
                  "Il a dit « non ».", "Das ist gut.", "价格上涨了。", "Prices rose (sharply).",
                  "A long line that ends without any stop but runs on for well over ten words "
                  "of text"]  # fmt: skip
+    sentences.append("Port | Open days\nNorth quay | 212")  # a table: data, not a heading
     assert [h for h in headings if not reads_as_heading(h)] == []
     assert [s for s in sentences if reads_as_heading(s)] == []
 
