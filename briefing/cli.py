@@ -892,12 +892,15 @@ def rebuild(ctx: typer.Context) -> None:
         )
         _report_decisions(library)
         refused = library.built.refused if library.built else []
+        changed = library.built.changed if library.built else []
         _warn_unused_decisions(workspace.tags_path, library.tag_problems)
     finally:
         library.close()
     for refusal in refused:
         err.print(f"refused    {refusal.path}: {refusal.reason}", markup=False)
-    if refused:
+    for change in changed:  # never a silent change of the text quotes are drawn from
+        err.print(f"changed    {change.path}: {change.reason}", markup=False)
+    if refused or changed:
         raise typer.Exit(1)
 
 

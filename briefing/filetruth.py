@@ -9,9 +9,12 @@ same calls from its database. The Library calls them without knowing which it ha
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from briefing.errors import InputError
 
 if TYPE_CHECKING:
     from briefing.model import Source
@@ -23,6 +26,12 @@ class WorkspaceFiles:
     """The truth methods of a store whose truth is the workspace's files."""
 
     def sources(self) -> list[Source]:  # provided by the store
+        raise NotImplementedError
+
+    def keep_digest(self, source_id: str, sha256: str) -> None:  # provided by the store
+        raise NotImplementedError
+
+    def kept_digests(self) -> Iterator[tuple[str, str, str | None]]:  # provided by the store
         raise NotImplementedError
 
     def writer_lock(
@@ -64,13 +73,37 @@ class WorkspaceFiles:
         return f"{stat.st_mtime_ns}:{stat.st_size}" if stat else "none"
 
     def keep_original(self, source_id: str, original: Path, file: str) -> None:
-        """The original is kept in sources/ by the ingest itself."""
+        """The original is kept in sources/ by the ingest itself; its digest is kept here,
+        so that a rebuild or a dump can say when the file changed since (`changed_originals`)."""
+        self.keep_digest(source_id, file_digest(original))
 
     def keep_meta(self, source_id: str, meta_file: Path) -> None:
         """The .meta.yaml beside the original is where the corrections live already."""
 
     def originals(self, workspace: Workspace) -> Iterator[tuple[str, bytes, str | None]]:
-        """Every source's original as (file name, bytes, .meta.yaml text or None)."""
+        """Every source's original as (file name, bytes, .meta.yaml text or None).
+
+        Refused, when called, if an original in sources/ changed since its ingest: its
+        bytes are no longer those the corpus was read from.
+        """
+        changed = [
+            str(workspace.sources_dir / file)
+            for file, sha256, _ in self.kept_digests()
+            if _digest_or_none(workspace.sources_dir / file) != sha256
+        ]
+        if changed:
+            shown = "; ".join(changed[:10]) + (
+                f" and {len(changed) - 10} more" if len(changed) > 10 else ""
+            )
+            raise InputError(
+                f"{shown}: changed or removed since it was ingested: the corpus was read "
+                "from other bytes. Put the originals back, or run `briefing rebuild` to read "
+                "the corpus again from the files as they are (quotes of the old text then no "
+                "longer match)."
+            )
+        return self._read_originals(workspace)
+
+    def _read_originals(self, workspace: Workspace) -> Iterator[tuple[str, bytes, str | None]]:
         from briefing.source_meta import meta_path
 
         for source in self.sources():
@@ -78,3 +111,55 @@ class WorkspaceFiles:
             beside = meta_path(path)
             meta = beside.read_text(encoding="utf-8") if beside.is_file() else None
             yield source.file, path.read_bytes(), meta
+
+
+CHANGED = "changed since it was ingested"
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _digest_or_none(path: Path) -> str | None:
+    try:
+        return file_digest(path)
+    except FileNotFoundError:
+        return None
+
+
+def changed_originals(
+    before: Iterator[tuple[str, str, str | None]],
+    after: Iterator[tuple[str, str, str | None]],
+    sources: Path,
+) -> list[tuple[str, str]]:
+    """(path, what) of each original in sources/ that differs from the one ingested: its
+    digest then (`before`) against the one a rebuild read now (`after`), both by file.
+
+    A file that is there unchanged but gave no source now (refused, a duplicate) is the
+    rebuild's own report, not a change.
+    """
+    now = iter(after)
+    current = next(now, None)
+    changed = []
+    for file, sha256, title in before:
+        while current is not None and current[0] < file:  # both streams are in file order
+            current = next(now, None)
+        path = sources / file
+        name = repr(title) if title else "its source"
+        if current is not None and current[0] == file:
+            if current[1] != sha256:
+                changed.append((str(path), f"{CHANGED}: {READ_AGAIN}"))
+        elif not path.is_file():
+            changed.append(
+                (str(path), f"removed since it was ingested: {name} is no longer in the corpus")
+            )
+        elif file_digest(path) != sha256:
+            changed.append((str(path), f"{CHANGED}: {name} is no longer in the corpus"))
+    return changed
+
+
+READ_AGAIN = (
+    "its excerpts were read again from it as it is now (quotes of the old text no longer match)"
+)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from briefing import ids
 from briefing.errors import BriefingError, InputError, RefusedFile, WorkspaceError
 from briefing.files import write_atomic
+from briefing.filetruth import WorkspaceFiles, changed_originals
 from briefing.locking import workspace_lock, workspace_lock_if_free
 from briefing.model import Excerpt, SentenceProfile, Source, Theme, ThemeScore
 from briefing.source_meta import FIELDS as META_FIELDS
@@ -94,6 +95,8 @@ class IngestSummary:
     refused: list[Refusal] = field(default_factory=list)
     skipped: list[Refusal] = field(default_factory=list)  # special entries, with the reason
     assets: list[str] = field(default_factory=list)  # files in folders that are not articles
+    # A rebuild's originals in sources/ that changed or went since their ingest, and how.
+    changed: list[Refusal] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -729,9 +732,13 @@ class Library:
             # The originals: sources/, or those a team store held (its rebuild).
             sources = self._build_from = self.place.build_folder(self.store, self.workspace)
             files = _stored_files(sources, summary) if sources.is_dir() else []
+            if sources == self.workspace.sources_dir:
+                for path in files:
+                    _unshare(path)
             # The calibration at the end of the ingest reads tags.yaml first (and finds
             # decisions on changed ids again by their text, now that the excerpts exist).
             self._ingest_files(files, copy=False, summary=summary, progress=progress)
+            summary.changed = self._changed_originals()
             self.store.mark_built()
             self.store = self.place.finish_building(self.store)
         except BaseException as error:
@@ -743,6 +750,23 @@ class Library:
                 ) from error
             raise
         return summary
+
+    def _changed_originals(self) -> list[Refusal]:
+        """The originals in sources/ that differ from those the previous store was
+        ingested from (a build's store is not in place yet: the previous one still is)."""
+        previous = self.place.previous()
+        if previous is None:
+            return []
+        try:
+            if not isinstance(previous, WorkspaceFiles) or not isinstance(
+                self.store, WorkspaceFiles
+            ):
+                return []  # a team store keeps its originals itself: none in sources/
+            before, now = previous.kept_digests(), self.store.kept_digests()
+            changed = changed_originals(before, now, self.workspace.sources_dir)
+        finally:
+            previous.close()
+        return [Refusal(path, what) for path, what in changed]
 
     # -- manual decisions -------------------------------------------------------
 
@@ -1011,17 +1035,27 @@ def _slug(text: str) -> str:
 
 
 def _keep_original(path: Path, kept: Path) -> None:
-    """Keep the original at `kept`: a hard link where the file system allows (no bytes
-    copied: most of the cost of keeping originals at scale), else a copy.
+    """Keep the original at `kept`: a copy of its bytes as they are now, with its
+    modification time (the day a page was saved is the day it was accessed, and a
+    rebuild reads it from the copy).
 
-    Either keeps the modification time (copy2): the day a page was saved is the day it
-    was accessed, and a rebuild reads it from the copy. A link shares the file: an
-    original later changed in place (not saved anew, as editors do) changes with it.
+    Never a hard link: that shares the file, so an original later changed in place (an
+    editor that writes in place, an append, a sync tool) would change the kept copy too,
+    and a rebuild would read text the excerpts were not cut from. The copy is made by the
+    kernel (copy_file_range or sendfile); a file system that can (btrfs, XFS) then
+    shares the blocks copy-on-write, which is as safe as a copy.
     """
-    try:
-        os.link(path, kept, follow_symlinks=True)
-    except OSError:  # another file system, links not allowed (EPERM, EMLINK), no support
-        shutil.copy2(path, kept)
+    shutil.copy2(path, kept)
+
+
+def _unshare(path: Path) -> None:
+    """Give a kept original that an older briefing hard-linked to the user's file its
+    own copy (same bytes and time), so that the user's later edits no longer reach it."""
+    with contextlib.suppress(OSError):  # a read-only sources/: it stays linked, as before
+        if path.stat().st_nlink > 1:
+            own = path.with_name(f".{path.name}.briefing-copy")
+            shutil.copy2(path, own)
+            os.replace(own, path)
 
 
 def _move_staged(staged: Path, sources: Path) -> None:
