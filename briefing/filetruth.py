@@ -73,9 +73,9 @@ class WorkspaceFiles:
         return f"{stat.st_mtime_ns}:{stat.st_size}" if stat else "none"
 
     def keep_original(self, source_id: str, original: Path, file: str) -> None:
-        """The original is kept in sources/ by the ingest itself; its digest is kept here,
-        so that a rebuild or a dump can say when the file changed since (`changed_originals`)."""
-        self.keep_digest(source_id, file_digest(original))
+        """The original is kept in sources/ by the ingest itself, and the digest of the
+        bytes it was read from here (`keep_digest`: a rebuild or a dump says when the file
+        changed since, `changed_originals`)."""
 
     def keep_meta(self, source_id: str, meta_file: Path) -> None:
         """The .meta.yaml beside the original is where the corrections live already."""

@@ -453,6 +453,9 @@ class Library:
                 self.store.add_source(item.source, item.rows.excerpts)
                 original = item.staged or self._build_from / item.source.file
                 self.store.keep_original(item.source.id, original, item.source.file)
+                digest = item.rows.article.original_sha256  # of the bytes the worker read
+                if digest is not None and isinstance(self.store, WorkspaceFiles):
+                    self.store.keep_digest(item.source.id, digest)
             self.store.set_evidence(
                 [row for item in batch for row in item.rows.vectors],
                 [row for item in batch for row in item.rows.hits],
