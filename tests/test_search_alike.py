@@ -16,6 +16,8 @@ import pytest
 
 from briefing.model import Excerpt, Source
 from briefing.store import Store
+from tests.corpora import add_source as _add
+from tests.corpora import fill_wire
 
 PARAGRAPHS = [
     "The café in Zürich served Pakistani delegates; São Paulo's envoy stayed away.",
@@ -230,19 +232,6 @@ def test_a_team_store_indexed_by_postgresqls_stemmer_is_indexed_again(pg_url: st
         store.close()
 
 
-def _add(store: Store, source_id: str, paragraphs: list[str]) -> None:
-    text = "\n\n".join(paragraphs)
-    excerpts, at = [], 0
-    for position, paragraph in enumerate(paragraphs):
-        start = text.index(paragraph, at)
-        at = start + len(paragraph)
-        excerpts.append(
-            Excerpt(f"{source_id}-{position}", source_id, position, start, at, paragraph)
-        )
-    with store.transaction():
-        store.add_source(Source(source_id, f"{source_id}.txt", text), excerpts)
-
-
 @pytest.fixture(scope="module")
 def wire(
     pg_server: object, tmp_path_factory: pytest.TempPathFactory
@@ -251,37 +240,12 @@ def wire(
     paragraphs of a few words (bm25 tells them apart), and one wire paragraph in each
     (300 equal ranks: ties broken by excerpt id); a theme tagged on some, one excerpt
     added to it by hand and one removed."""
-    import random
-
-    from briefing.model import ThemeScore
     from briefing.pgstore import PgStore
 
-    words = [
-        "russia",
-        "pakistan",
-        "arms",
-        "helicopters",
-        "gas",
-        "pipeline",
-        "india",
-        "talks",
-        "deal",
-        "signed",
-    ]
     embedded = Store(tmp_path_factory.mktemp("wire") / "corpus.db")
     team = PgStore(pg_server.new_database())  # type: ignore[attr-defined]
     for store in (embedded, team):
-        rng = random.Random(3)
-        order = list(range(300))
-        rng.shuffle(order)
-        for s in order:
-            paragraphs = [" ".join(rng.choices(words, k=rng.randrange(3, 14))) for _ in range(5)]
-            wire_copy = "Russia and Pakistan signed the arms deal."
-            _add(store, f"s{s:03d}", [*paragraphs, wire_copy] if s < 40 else [wire_copy])  # type: ignore[arg-type]
-        ids = sorted(e.id for e in store.excerpts())
-        with store.transaction():
-            store.set_scores([(i, [ThemeScore("arms", 0.9, rng.random() < 0.3)]) for i in ids])
-        store.replace_manual([(ids[0], "arms", "added"), (ids[1], "arms", "removed")])
+        fill_wire(store)
     yield embedded, team  # type: ignore[misc]
     embedded.close()
     team.close()
