@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -206,6 +207,16 @@ def test_the_team_index_uses_the_embedded_stores_tokenizer(tmp_path: Path) -> No
     assert f"tokenize='{TOKENIZER}'" in " ".join(sql.split())
 
 
+def _make_team_store_of_schema(db: Any, version: int) -> None:
+    """The tables an older briefing made: its first `version` migrations, and its mark."""
+    from briefing import pgstore
+
+    for script in pgstore.MIGRATIONS[:version]:
+        db.execute(script)
+    db.execute("CREATE TABLE briefing_schema (version INTEGER)")
+    db.execute("INSERT INTO briefing_schema VALUES (%s)", (version,))
+
+
 def test_a_team_store_indexed_by_postgresqls_stemmer_is_indexed_again(pg_url: str) -> None:
     """A store made before schema 4 held Snowball's stems; opening it indexes its
     excerpts again with FTS5's terms, and its suggestions' vocabulary with them."""
@@ -214,10 +225,7 @@ def test_a_team_store_indexed_by_postgresqls_stemmer_is_indexed_again(pg_url: st
     from briefing import pgstore
 
     with psycopg.connect(pg_url, autocommit=True) as db:
-        for script in pgstore.MIGRATIONS[:3]:
-            db.execute(script)
-        db.execute("CREATE TABLE briefing_schema (version INTEGER)")
-        db.execute("INSERT INTO briefing_schema VALUES (3)")
+        _make_team_store_of_schema(db, 3)
         db.execute("INSERT INTO sources(id, file, text) VALUES ('s', 's.txt', 'x')")
         db.execute(
             'INSERT INTO excerpts(id, source_id, position, start, "end", text) '
@@ -335,10 +343,7 @@ def test_a_team_store_made_before_token_counts_ranks_as_sqlite_once_opened(
     embedded = Store(tmp_path / "corpus.db")
     _fill(embedded)
     with psycopg.connect(pg_url, autocommit=True) as db:
-        for script in pgstore.MIGRATIONS[:4]:
-            db.execute(script)
-        db.execute("CREATE TABLE briefing_schema (version INTEGER)")
-        db.execute("INSERT INTO briefing_schema VALUES (4)")
+        _make_team_store_of_schema(db, 4)
         db.execute("INSERT INTO sources(id, file, text) VALUES ('x', 'x.txt', 'x')")
         excerpts = embedded.excerpts()
         indexed = SearchTerms().tsvectors([e.text for e in excerpts])
