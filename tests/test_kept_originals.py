@@ -32,10 +32,8 @@ def _excerpts(workspace: Path) -> list[dict[str, object]]:
 
 
 def test_an_original_changed_in_place_after_ingest_leaves_the_kept_copy_as_it_was(
-    workspace: Workspace, tmp_path: Path
+    workspace: Workspace, inbox: Path
 ) -> None:
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
     original = inbox / ARTICLE
     shutil.copyfile(SAMPLE_SOURCES / ARTICLE, original)
     ingested = original.read_bytes()
