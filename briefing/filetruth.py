@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -114,6 +115,49 @@ class WorkspaceFiles:
 
 
 CHANGED = "changed since it was ingested"
+
+
+# In .briefing/, beside the database: each kept original's SHA-256 as `sha256sum` writes
+# it, by its path in sources/ (there, `sha256sum -c ../.briefing/originals.sha256` checks
+# them by hand), for a rebuild that has no previous database to compare with.
+DIGESTS = "originals.sha256"
+_DIGEST_LINE = re.compile(r"([0-9a-f]{64})  (.+)")
+
+
+def record_digests(path: Path, rows: Iterable[tuple[str, str]]) -> None:
+    """Add (file, SHA-256) rows to the list of digests at `path`: an append, not an
+    atomic rewrite (an ingest adds a batch at a time). A line cut short by a crash is
+    skipped when read, and its original then not checked; an unwritable folder is no error."""
+    lines = "".join(f"{sha256}  {file}\n" for file, sha256 in rows if _listable(file))
+    if lines:
+        with contextlib.suppress(OSError), open(path, "a", encoding="utf-8") as out:
+            out.write(lines)
+
+
+def write_digests(path: Path, rows: Iterable[tuple[str, str]]) -> None:
+    """Replace the list of digests at `path` (after a rebuild read every original)."""
+    from briefing.files import write_atomic
+
+    text = "".join(f"{sha256}  {file}\n" for file, sha256 in rows if _listable(file))
+    with contextlib.suppress(OSError):
+        write_atomic(path, text)
+
+
+def recorded_digests(path: Path) -> list[tuple[str, str, str | None]]:
+    """(file, SHA-256, None) of the list at `path` by file, a file's last line winning."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    found = {}
+    for line in text.splitlines():
+        if match := _DIGEST_LINE.fullmatch(line):
+            found[match.group(2)] = match.group(1)
+    return [(file, found[file], None) for file in sorted(found)]
+
+
+def _listable(file: str) -> bool:
+    return "\n" not in file and "\\" not in file  # sha256sum escapes those; none is written
 
 
 def file_digest(path: Path) -> str:

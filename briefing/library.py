@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import filecmp
+import itertools
 import json
 import os
 import re
@@ -25,7 +26,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from briefing import ids
 from briefing.errors import BriefingError, InputError, RefusedFile, WorkspaceError
 from briefing.files import write_atomic
-from briefing.filetruth import WorkspaceFiles, changed_originals
+from briefing.filetruth import (
+    DIGESTS,
+    WorkspaceFiles,
+    changed_originals,
+    record_digests,
+    recorded_digests,
+    write_digests,
+)
 from briefing.locking import workspace_lock, workspace_lock_if_free
 from briefing.model import Excerpt, SentenceProfile, Source, Theme, ThemeScore
 from briefing.source_meta import FIELDS as META_FIELDS
@@ -238,6 +246,11 @@ class Library:
             library.close()
             raise
         return library
+
+    @property
+    def _digests_path(self) -> Path:
+        """The list of the kept originals' digests (`filetruth.DIGESTS`)."""
+        return self.workspace.db_path.with_name(DIGESTS)
 
     @property
     def _lock_path(self) -> Path:
@@ -466,6 +479,9 @@ class Library:
         for item in batch:
             if item.staged is not None:
                 _move_staged(item.staged, self.workspace.sources_dir)
+        if isinstance(self.store, WorkspaceFiles):  # its originals are in sources/
+            kept = [(i.source.file, i.rows.article.original_sha256) for i in batch if i.staged]
+            record_digests(self._digests_path, [(f, d) for f, d in kept if d])
 
     def _abandon(self, pending: list[_Pending], summary: IngestSummary) -> None:
         """After a run stopped: keep what was stored, and only that; say exactly what it is."""
@@ -756,19 +772,27 @@ class Library:
 
     def _changed_originals(self) -> list[Refusal]:
         """The originals in sources/ that differ from those the previous store was
-        ingested from (a build's store is not in place yet: the previous one still is)."""
+        ingested from (a build's store is not in place yet: the previous one still is),
+        or, with no previous store, from those sources/'s list of digests names; then
+        that list, rewritten as this build read them."""
+        sources = self.workspace.sources_dir
+        if not isinstance(self.store, WorkspaceFiles) or self._build_from != sources:
+            return []  # a team store keeps its originals itself: none in sources/
         previous = self.place.previous()
-        if previous is None:
-            return []
         try:
-            if not isinstance(previous, WorkspaceFiles) or not isinstance(
-                self.store, WorkspaceFiles
-            ):
-                return []  # a team store keeps its originals itself: none in sources/
-            before, now = previous.kept_digests(), self.store.kept_digests()
-            changed = changed_originals(before, now, self.workspace.sources_dir)
+            stored = previous.kept_digests() if isinstance(previous, WorkspaceFiles) else iter(())
+            first = next(stored, None)  # a store older than its digests has none
+            before = (
+                itertools.chain([first], stored)
+                if first is not None
+                else iter(recorded_digests(self._digests_path))
+            )
+            changed = changed_originals(before, self.store.kept_digests(), sources)
         finally:
-            previous.close()
+            if previous is not None:
+                previous.close()
+        rows = ((file, sha256) for file, sha256, _ in self.store.kept_digests())
+        write_digests(self._digests_path, rows)
         return [Refusal(path, what) for path, what in changed]
 
     # -- manual decisions -------------------------------------------------------

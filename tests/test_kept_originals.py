@@ -4,6 +4,7 @@ text that quotes are drawn from."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -117,3 +118,30 @@ def test_a_build_gives_a_hard_linked_original_its_own_copy(
         handle.write(b"\n\nWritten to the user's file after the rebuild.\n")
     assert kept.read_bytes() == ingested
     assert kept.stat().st_nlink == 1
+
+
+def test_the_originals_digests_are_listed_as_sha256sum_writes_them(
+    sample_workspace: Workspace,
+) -> None:
+    """In sources/, `sha256sum -c ../.briefing/originals.sha256` checks them by hand."""
+    listed = (sample_workspace.root / ".briefing" / "originals.sha256").read_text()
+    originals = sorted(sample_workspace.sources_dir.iterdir())
+    assert len(originals) == 5
+    assert sorted(listed.splitlines()) == sorted(
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}" for p in originals
+    )
+
+
+def test_rebuild_without_its_database_still_names_a_changed_original(
+    sample_workspace: Workspace,
+) -> None:
+    kept = sample_workspace.sources_dir / ARTICLE
+    with kept.open("ab") as handle:
+        handle.write(b"\n\nA paragraph typed into the kept copy by hand.\n")
+    for lost in sample_workspace.db_path.parent.glob("corpus.db*"):  # lost: rebuilt
+        lost.unlink()
+
+    code, out, err = run(sample_workspace.root, "rebuild")
+    assert code == 1 and "Rebuilt 5 sources" in out
+    assert f"{kept}: changed since it was ingested" in err
+    assert run(sample_workspace.root, "rebuild")[0] == 0  # taken in: said once
