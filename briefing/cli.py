@@ -714,6 +714,12 @@ def tag(
             if not library.needs_retag:
                 library.calibrate()
             return
+        if library.profiles_stale and library.store.count_excerpts():
+            err.print(
+                "Reading every excerpt's sentences again for the memo (the taxonomy changed "
+                "since they were read): this takes a while on a large corpus.",
+                markup=False,
+            )
         with _progress("Tagging") as report:
             count = library.retag(progress=report)
         if not library.tag_problems:  # else `opened` said them already

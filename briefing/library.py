@@ -72,7 +72,7 @@ Progress = Callable[[int, int, str], None]
 """Called as (done, total, current file name) while a long run goes on."""
 
 BATCH = 256  # articles tagged and written per transaction
-PROFILES = "profiles"  # setting: the tagger fingerprint the stored sentence profiles follow
+PROFILES = "profiles"  # setting: the tagger's profile fingerprint the stored profiles follow
 INCOMING = ".briefing-incoming"  # in sources/: originals copied, their sources not yet stored
 # Errors of the disk as a whole, which end the run rather than refuse one file.
 _DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
@@ -292,6 +292,12 @@ class Library:
         raise InputError(f"no theme {theme_id!r} in {self.workspace.themes_path}; themes: {known}.")
 
     @property
+    def profiles_stale(self) -> bool:
+        """True when the memo's sentence profiles no longer follow the taxonomy, so that
+        the next `retag` reads every excerpt's sentences again (minutes on a large corpus)."""
+        return self.store.get_setting(PROFILES) not in self.tagger.profile_stamps()
+
+    @property
     def needs_retag(self) -> bool:
         """True when themes.yaml changed since the excerpts were last tagged."""
         stored = self.store.get_setting("tagger")
@@ -364,7 +370,7 @@ class Library:
             pending = []
             if self.store.get_setting("phrases") is None:  # a new store: its matches are current
                 self.store.set_setting("phrases", self.tagger.phrase_fingerprint)
-                self.store.set_setting(PROFILES, self.tagger.fingerprint)  # and its profiles
+                self.store.set_setting(PROFILES, self.tagger.profile_fingerprint)  # and profiles
             if summary.added or self.store.get_setting("tagger") != self.tagger.fingerprint:
                 self.calibrate()
         except BaseException:
@@ -690,7 +696,7 @@ class Library:
         reread = self.store.get_setting("phrases") != tagger.phrase_fingerprint
         # The memo's sentence profiles come from each excerpt's own tags: they follow the
         # whole taxonomy (descriptions and settings too), never the calibration.
-        reprofile = self.store.get_setting(PROFILES) != tagger.fingerprint
+        reprofile = self.profiles_stale
         missing: set[str] = set()
         # (asks for the model only when it could help)
         if self._vectors_missing() and tagger.semantic:
@@ -718,7 +724,10 @@ class Library:
                         if progress:
                             progress(done, total, "")
                     self.store.set_setting("phrases", tagger.phrase_fingerprint)
-                    self.store.set_setting(PROFILES, tagger.fingerprint)
+                    self.store.set_setting(PROFILES, tagger.profile_fingerprint)
+            if self.store.get_setting(PROFILES) != tagger.profile_fingerprint:
+                # Profiles stamped by an earlier version, still valid: stamped as today's.
+                self.store.set_setting(PROFILES, tagger.profile_fingerprint)
             count = self.calibrate()
             if progress:
                 progress(total, total, "")

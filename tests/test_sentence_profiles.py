@@ -9,13 +9,16 @@ changes, and then equals what an ingest under the new taxonomy makes.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
+from dataclasses import asdict
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from briefing.cli import app
-from briefing.library import Library
+from briefing.library import PROFILES, Library
 from briefing.model import SentenceProfile
 from briefing.workspace import Workspace
 from tests.paths import REPO, SAMPLE_SOURCES
@@ -102,9 +105,46 @@ def test_profiles_follow_a_changed_taxonomy(tmp_path: Path) -> None:
     changed = text.replace("label: Arms sales\n", "label: Arms sales\n    threshold: 0.3\n", 1)
     assert changed != text
     (workspace / "themes.yaml").write_text(changed, encoding="utf-8")
-    _cli("-w", str(workspace), "tag")
+    result = runner.invoke(app, ["-w", str(workspace), "tag"])
+    assert result.exit_code == 0, result.output
+    assert "Reading every excerpt's sentences again" in result.stderr  # not minutes unsaid
     after = _profiles(workspace)
     assert len(after) > len(before)
 
     fresh = _workspace(tmp_path, "fresh", workspace / "themes.yaml", files)
     assert _profiles(fresh) == after
+
+
+def test_a_store_made_by_an_earlier_version_keeps_its_profiles_at_the_first_tag(
+    tmp_path: Path,
+) -> None:
+    """Versions before this one stamped the profiles with the tagger's whole fingerprint,
+    the calibration's knobs included, and the last session added one (`guess_weight`): the
+    first `briefing tag` on such a store re-read every excerpt's sentences (minutes on a
+    large corpus) for profiles that do not depend on the calibration. They are kept."""
+    files = sorted(SAMPLE_SOURCES.glob("*.txt"))
+    workspace = _workspace(tmp_path, "ws", REPO / "data" / "themes.yaml", files)
+    library = Library.open(Workspace(workspace))
+    tagger = library.tagger
+    # The stamp the earlier version wrote (its Tagger.fingerprint, without `guess_weight`).
+    settings = asdict(tagger.settings)
+    del settings["calibration"]["guess_weight"]
+    payload = {
+        "version": "2",
+        "settings": settings,
+        "themes": [asdict(t) for t in tagger.themes],
+        "semantic": True,
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=True)
+    library.store.set_setting(PROFILES, hashlib.sha256(text.encode()).hexdigest()[:16])
+    # A marker: profiles re-read would come back.
+    with library.store.transaction():
+        library.store.clear_sentence_profiles()
+    library.close()
+
+    result = runner.invoke(app, ["-w", str(workspace), "tag"])
+    assert result.exit_code == 0, result.output
+    assert "sentences again" not in result.stderr
+    assert _profiles(workspace) == {}  # not re-read
+    _cli("-w", str(workspace), "tag")  # stamped as today's: still not re-read
+    assert _profiles(workspace) == {}

@@ -17,7 +17,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefing.model import Explanation, Theme, ThemeScore
 from briefing.tagging.phrases import Found, StartIndex, ThemeMatcher, Words, part_edges_clean
@@ -55,6 +55,14 @@ class PhraseHit:
 
 
 DEFAULT_SETTINGS = Settings()
+# Calibration knobs by the version that added them, newest first: stores stamped their
+# sentence profiles with the tagger's whole fingerprint, calibration knobs included, until
+# `profile_fingerprint`, and a profile stamped under the knobs of before is as good.
+_CALIBRATION_ADDED: tuple[frozenset[str], ...] = (frozenset({"guess_weight"}),)
+
+
+def _without_calibration(settings: Settings) -> dict[str, Any]:
+    return {k: v for k, v in asdict(settings).items() if k != "calibration"}
 
 
 class Tagger:
@@ -89,9 +97,32 @@ class Tagger:
     @property
     def fingerprint(self) -> str:
         """Changes whenever re-tagging could change a result: taxonomy, settings, version."""
+        return self._whole_fingerprint(asdict(self.settings))
+
+    @property
+    def profile_fingerprint(self) -> str:
+        """Changes whenever an excerpt's sentence profiles could: what its context-free tags
+        and keyword matches follow (taxonomy, the score's knobs, version), never the
+        calibration's knobs, which profiles do not read."""
+        return self._whole_fingerprint(_without_calibration(self.settings))
+
+    def profile_stamps(self) -> set[str]:
+        """Every stamp under which stored sentence profiles match this tagger's: its profile
+        fingerprint, and the whole fingerprints that earlier versions stamped profiles with
+        (today's calibration knobs, or those before `_CALIBRATION_ADDED`), so that a store
+        made by one is not re-read for a knob its profiles never followed."""
+        stamps = {self.profile_fingerprint, self.fingerprint}
+        calibration = asdict(self.settings.calibration)
+        for added in _CALIBRATION_ADDED:
+            calibration = {k: v for k, v in calibration.items() if k not in added}
+            before = {**asdict(self.settings), "calibration": calibration}
+            stamps.add(self._whole_fingerprint(before))
+        return stamps
+
+    def _whole_fingerprint(self, settings: dict[str, Any]) -> str:
         payload = {
             "version": TAGGER_VERSION,
-            "settings": asdict(self.settings),
+            "settings": settings,
             "themes": [asdict(t) for t in self.themes],
             "semantic": self._use_embedder,
         }
