@@ -150,6 +150,8 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
             f"({library.store.count_sources()} sources).",
             markup=False,
         )
+    for change in library.built.changed if library.built else []:  # as `rebuild` says them
+        err.print(f"changed    {change.path}: {change.reason}", markup=False)
     try:
         if library.needs_retag and ctx.info_name not in {"tag", "rebuild"}:
             err.print(

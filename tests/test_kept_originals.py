@@ -145,3 +145,17 @@ def test_rebuild_without_its_database_still_names_a_changed_original(
     assert code == 1 and "Rebuilt 5 sources" in out
     assert f"{kept}: changed since it was ingested" in err
     assert run(sample_workspace.root, "rebuild")[0] == 0  # taken in: said once
+
+
+def test_a_database_rebuilt_on_its_own_names_a_changed_original_too(
+    sample_workspace: Workspace,
+) -> None:
+    """Any command rebuilds a lost database by itself: it says what `rebuild` says."""
+    kept = sample_workspace.sources_dir / ARTICLE
+    kept.unlink()
+    for lost in sample_workspace.db_path.parent.glob("corpus.db*"):
+        lost.unlink()
+
+    code, out, err = run(sample_workspace.root, "sources")
+    assert code == 0 and len(json.loads(run(sample_workspace.root, "sources", "--json")[1])) == 4
+    assert f"{kept}: removed since it was ingested" in err
