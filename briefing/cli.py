@@ -544,13 +544,18 @@ def search(
         }
         for h in hits
     ]
+    pool_note = hits.pool_note()  # the hits are the best of the newest matches only
     if as_json:
         _json(rows)
+        if pool_note:  # beside the list, which stays what it was
+            err.print(f"briefing: note: {pool_note}", markup=False)
         return
     for row in rows:
         out.print(f"{row['id']}  {row['title'] or row['source']}", markup=False)
         out.print(f"    {row['snippet']}", markup=False)
     out.print(f"{len(rows)} results", markup=False)
+    if pool_note:
+        out.print(pool_note[0].upper() + pool_note[1:] + ".", markup=False)
     if not rows:
         with opened(ctx) as library:
             close = library.store.suggest(query)

@@ -287,6 +287,8 @@ def _near(near: Near) -> tuple[str | None, bool]:
     items = [(phrase_tsquery(p), len(p.terms)) for p in near.phrases]
     if len(items) == 1:
         return items[0][0], exact
+    if _may_overlap(near.phrases):  # FTS5 lets them share a token; a placement does not
+        return "(" + " & ".join(p for p, _ in items) + ")", False
     ways: list[str] = []
     for order in dict.fromkeys(itertools.permutations(items)):
         ways.extend(_placements(list(order), near.distance, NEAR_WAYS + 1 - len(ways)))
@@ -295,6 +297,20 @@ def _near(near: Near) -> tuple[str | None, bool]:
     if not ways:  # no placement fits (three words within 0 of each other)
         return None, True
     return "(" + " | ".join(dict.fromkeys(ways)) + ")", exact
+
+
+def _may_overlap(phrases: Sequence[Phrase]) -> bool:
+    """Whether one token could be an instance of two of the phrases' terms (the same
+    word twice, or a prefix and a word it begins): FTS5's NEAR then counts the phrases
+    at overlapping places, which a chain of placements never finds."""
+
+    def same(a: tuple[str, bool], b: tuple[str, bool]) -> bool:
+        return a[0] == b[0] or (a[1] and b[0].startswith(a[0])) or (b[1] and a[0].startswith(b[0]))
+
+    terms = [list(zip(p.terms, p.prefixes, strict=True)) for p in phrases]
+    return any(
+        same(a, b) for one, other in itertools.combinations(terms, 2) for a in one for b in other
+    )
 
 
 def _placements(order: list[tuple[str, int]], distance: int, budget: int) -> list[str]:

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from briefing import searchpool
 from briefing.controls import strip_controls, without_controls
 from briefing.errors import WorkspaceError
 from briefing.filetruth import WorkspaceFiles
 from briefing.ids import canonical
 from briefing.model import Excerpt, ScoredExcerpt, SentenceProfile, Source, ThemeScore
+from briefing.searchpool import Pooled, SearchHits, rank_in_pool
 from briefing.spelling import close_words
 
 # Each entry upgrades the schema by one version; the list index + 1 is the version
@@ -150,6 +152,8 @@ SCORES_BY_THEME = "CREATE INDEX scores_by_theme ON scores(theme_id, tagged, scor
 
 # Whether excerpt `e` carries theme :t, decided per excerpt by key lookups: the same rule
 # as the effective_tags view, which serves whole-corpus counts but is slow to probe.
+# A query of one word (bare or quoted): letters and digits only, so one FTS5 token.
+_ONE_WORD = re.compile(r'"?[^\W_]+"?')
 _CARRIES = (
     "((EXISTS (SELECT 1 FROM scores sc WHERE sc.excerpt_id = e.id AND sc.theme_id = :t"
     " AND sc.tagged = 1) AND NOT EXISTS (SELECT 1 FROM manual m WHERE m.excerpt_id = e.id"
@@ -251,8 +255,6 @@ class Store(WorkspaceFiles):
     being filled from scratch in a file of its own: no WAL (it is renamed into place
     when whole), and the rollback journal kept in memory.
     """
-
-    SEARCH_POOL = 5000  # matches ranked at most, the newest (see _ranked)
 
     def __init__(self, path: Path | str, building: bool = False) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
@@ -980,7 +982,7 @@ class Store(WorkspaceFiles):
 
     # -- search -----------------------------------------------------------------
 
-    def search(self, query: str, theme_id: str | None = None, limit: int = 50) -> list[SearchHit]:
+    def search(self, query: str, theme_id: str | None = None, limit: int = 50) -> SearchHits:
         """Full-text search over excerpts, best match first.
 
         Words match by stem (porter); FTS5 syntax ("phrases", OR, NOT, prefix*,
@@ -988,14 +990,14 @@ class Store(WorkspaceFiles):
         FTS5 falls back to matching its words.
         """
         if not query.strip():
-            return []
+            return SearchHits()
         query = re.sub(r"\b(or|not|and|near)\b(?=\s|\()", lambda m: m.group(1).upper(), query)
         try:
             return self._search(query, theme_id, limit)
         except sqlite3.OperationalError:
             words = re.findall(r"\w+", query)
             if not words:
-                return []
+                return SearchHits()
             return self._search(" ".join(f'"{w}"' for w in words), theme_id, limit)
 
     def suggest(self, query: str, count: int = 5) -> list[str]:
@@ -1024,13 +1026,13 @@ class Store(WorkspaceFiles):
         match = re.search(rf"\b{re.escape(stem)}\w*", row[0], re.IGNORECASE)
         return match.group(0).casefold() if match else stem
 
-    def _search(self, match: str, theme_id: str | None, limit: int) -> list[SearchHit]:
+    def _search(self, match: str, theme_id: str | None, limit: int) -> SearchHits:
         """The best `limit` matches by (rank, excerpt id). FTS5 ranks the matches and keeps
         the best few in its own bounded sort; only those few are joined to their excerpts
         and given a snippet (a snippet for every match was most of a common word's cost)."""
-        ranked = self._ranked(match, theme_id, limit)
+        ranked, pool = self._ranked(match, theme_id, limit)
         if not ranked:
-            return []
+            return SearchHits()
         sql = (
             "SELECT e.*, snippet(excerpts_fts, 0, '[', ']', '…', 24) AS snip "
             "FROM excerpts_fts f JOIN excerpts e ON e.n = f.rowid WHERE excerpts_fts MATCH :q "
@@ -1058,7 +1060,8 @@ class Store(WorkspaceFiles):
                 for n, _ in ranked
             }
         self._read_sources(row["source_id"] for row in found.values() if row is not None)
-        hits: list[SearchHit] = []
+        matches, exact = self._word_matches(match) if pool is not None else (None, True)
+        hits = SearchHits(pool=pool, matches=matches, exact=exact, themed=theme_id is not None)
         for rowid, rank in ranked:
             row = found.get(rowid)
             if row is None:
@@ -1068,17 +1071,12 @@ class Store(WorkspaceFiles):
                 hits.append(SearchHit(_excerpt(row), source, row["snip"], rank))
         return hits
 
-    def _ranked(self, match: str, theme_id: str | None, limit: int) -> list[tuple[int, float]]:
-        """(rowid, rank) of the best `limit` matches, ties broken by excerpt id.
-
-        Ranking costs FTS5 about 2 µs a match, so words found in more than SEARCH_POOL
-        excerpts are ranked among the SEARCH_POOL of them added last (found by a cheap
-        pass over FTS5's list of matches, newest first): words that common say little
-        about an excerpt, and the newest material is what an analyst adds to read. Within
-        a theme, the pool grows until it holds `limit` of the theme's excerpts. Fewer
-        matches than the pool: every one is ranked. Ranks are FTS5's bm25 either way (its
-        statistics are the whole corpus's), so a hit's rank does not depend on the pool.
-        """
+    def _ranked(
+        self, match: str, theme_id: str | None, limit: int
+    ) -> tuple[list[tuple[int, float]], int | None]:
+        """(rowid, rank) of the best `limit` matches, ties broken by excerpt id, among the
+        matches `searchpool` says to rank (the newest are found by a cheap pass over
+        FTS5's list of matches, newest first); and that pool (None: every match)."""
         params: dict[str, object] = {"q": match}
         # bm25() is what FTS5's rank column gives, but sorted by SQLite's own bounded sort:
         # asked to sort by `rank`, FTS5 ranks the matches through a second, inner query
@@ -1090,10 +1088,10 @@ class Store(WorkspaceFiles):
             sql = "SELECT f.rowid, bm25(excerpts_fts) AS score FROM excerpts_fts f "
             sql += f"JOIN excerpts e ON e.n = f.rowid WHERE excerpts_fts MATCH :q AND {_CARRIES} "
             params["t"] = theme_id
-        pool = self.SEARCH_POOL
-        while True:
+
+        def rank(pool: int | None) -> Pooled[list[Any]]:
             floor = None
-            if limit >= 0:  # (a negative limit: every match)
+            if pool is not None:
                 floor = self.db.execute(
                     "SELECT rowid FROM excerpts_fts WHERE excerpts_fts MATCH ? "
                     "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
@@ -1101,18 +1099,32 @@ class Store(WorkspaceFiles):
                 ).fetchone()
             if floor is None:
                 rows = self._best_rows(sql + "ORDER BY score LIMIT :fetch", params, limit)
-                break
+                return Pooled(rows, whole=True, kept=len(rows))
             bounded = sql + "AND f.rowid >= :floor ORDER BY score LIMIT :fetch"
             rows = self._best_rows(bounded, {**params, "floor": floor[0]}, limit)
-            if theme_id is None or len(rows) >= limit:
-                break
-            pool *= 4
+            return Pooled(rows, whole=False, kept=len(rows))
+
+        rows, pool = rank_in_pool(rank, theme_id is not None, limit)
         ids: dict[int, str] = {}
         for chunk in _chunks([row[0] for row in rows], 500):
             marks = ",".join("?" * len(chunk))
             ids.update(self.db.execute(f"SELECT n, id FROM excerpts WHERE n IN ({marks})", chunk))
         best = sorted(rows, key=lambda row: (row[1], ids.get(row[0], "")))
-        return [(row[0], float(row[1])) for row in (best if limit < 0 else best[:limit])]
+        return [(row[0], float(row[1])) for row in (best if limit < 0 else best[:limit])], pool
+
+    def _word_matches(self, match: str) -> tuple[int | None, bool]:
+        """How many excerpts a query of one word matches, counted up to COUNTED (False:
+        more than that). Any other query is not counted (None): a phrase's count alone
+        cost 13-49 ms at 100,000 articles, a compound query's 60-410 ms, more than the
+        search. (The team store counts a phrase or a prefix too: it keeps their counts.)"""
+        if not _ONE_WORD.fullmatch(match.strip()):
+            return None, True
+        row = self.db.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM excerpts_fts WHERE excerpts_fts MATCH ? "
+            "ORDER BY rowid DESC LIMIT ?)",
+            (match, searchpool.COUNTED + 1),
+        ).fetchone()
+        return min(int(row[0]), searchpool.COUNTED), int(row[0]) <= searchpool.COUNTED
 
     def _best_rows(self, sql: str, params: dict[str, object], limit: int) -> list[Any]:
         """FTS5's best rows by rank, enough of them to hold every row tied with the last

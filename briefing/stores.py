@@ -25,7 +25,8 @@ from briefing.files import write_atomic
 
 if TYPE_CHECKING:
     from briefing.model import Excerpt, ScoredExcerpt, SentenceProfile, Source, ThemeScore
-    from briefing.store import SearchHit, ThemeCount
+    from briefing.searchpool import SearchHits
+    from briefing.store import ThemeCount
     from briefing.tagging.manual import ManualTags
     from briefing.workspace import Workspace
 
@@ -108,9 +109,7 @@ class CorpusStore(Protocol):
     def theme_excerpt_counts(self) -> dict[str, int]: ...
     def theme_counts(self) -> dict[str, ThemeCount]: ...
     def theme_matrix(self) -> dict[str, dict[str, int]]: ...
-    def search(
-        self, query: str, theme_id: str | None = None, limit: int = 50
-    ) -> list[SearchHit]: ...
+    def search(self, query: str, theme_id: str | None = None, limit: int = 50) -> SearchHits: ...
     def suggest(self, query: str, count: int = 5) -> list[str]: ...
 
     # the truth: the workspace's files (SQLite) or the team's database (PostgreSQL)

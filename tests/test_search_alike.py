@@ -9,12 +9,14 @@ store the workspace names.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from briefing import searchpool
 from briefing.model import Excerpt, Source
 from briefing.store import Store
 from tests.corpora import add_source as _add
@@ -92,6 +94,8 @@ QUERIES = [
     '"São Paulo"',
     # prefixes
     "helicop*",
+    "NEAR(russia russia, 2)",  # one word twice: FTS5 lets the two share a token
+    "NEAR(helicop* helicopters, 3)",
     "helicopter*",
     "tech*",
     "pip*",
@@ -174,6 +178,21 @@ def test_both_stores_find_the_same_excerpts_in_the_same_order_with_the_same_snip
     expected = [(h.excerpt.id, h.snippet, h.rank) for h in embedded.search(query)]
     found = [(h.excerpt.id, h.snippet, h.rank) for h in team.search(query)]
     assert found == expected
+
+
+@pytest.mark.parametrize("expanded", [0, 500])
+def test_prefixes_rank_alike_whether_their_words_are_few_or_many(
+    both: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch, expanded: int
+) -> None:
+    """A prefix's words are picked out of each excerpt one by one when the corpus has
+    few of them, else every term of the excerpt is looked at: the same hits either way."""
+    from briefing import pgstore
+
+    monkeypatch.setattr(pgstore._MatchReader, "EXPANDED", expanded)
+    embedded, team = both
+    for query in [q for q in QUERIES if "*" in q] + ["he* OR helicop*", "NEAR(p* pakistan*, 3)"]:
+        expected = [(h.excerpt.id, h.snippet, h.rank) for h in embedded.search(query)]
+        assert [(h.excerpt.id, h.snippet, h.rank) for h in team.search(query)] == expected, query
 
 
 def test_the_queries_above_find_something_and_tell_the_cases_apart(
@@ -259,14 +278,14 @@ def wire(
     team.close()
 
 
-@pytest.mark.parametrize("pool", [Store.SEARCH_POOL, 50, 7])
+@pytest.mark.parametrize("pool", [searchpool.SEARCH_POOL, 50, 7])
 def test_both_stores_rank_alike_in_a_pool_within_a_theme_and_among_equal_ranks(
     wire: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch, pool: int
 ) -> None:
     """The same hits in the same order with the same ranks, at any limit, within a theme
     or not, and when a word matches more excerpts than the search pool (here made small):
     ranked among the same newest matches."""
-    monkeypatch.setattr(Store, "SEARCH_POOL", pool)
+    monkeypatch.setattr(searchpool, "SEARCH_POOL", pool)
     embedded, team = wire
     # The NEAR group past the tsquery's placements is not matched as all of its words:
     words = "gas india talks deal signed"
@@ -293,11 +312,51 @@ def test_both_stores_rank_alike_in_a_pool_within_a_theme_and_among_equal_ranks(
                     (h.excerpt.id, h.snippet, h.rank)
                     for h in embedded.search(query, theme_id, limit)
                 ]
-                found = [
-                    (h.excerpt.id, h.snippet, h.rank) for h in team.search(query, theme_id, limit)
-                ]
+                team_hits = team.search(query, theme_id, limit)
+                found = [(h.excerpt.id, h.snippet, h.rank) for h in team_hits]
                 assert found == expected, (query, theme_id, limit)
                 assert expected or theme_id is not None
+                told = embedded.search(query, theme_id, limit)
+                assert team_hits.pool == told.pool, (query, theme_id, limit)
+                if told.matches is not None:  # a word: counted by both
+                    assert team_hits.pool_note() == told.pool_note(), (query, theme_id, limit)
+
+
+def test_both_stores_say_when_the_hits_are_the_best_of_the_newest_matches_only(
+    wire: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More matches than the pool: the user is told how many were ranked and of how many
+    (where the store counts them cheaply: a word in both, a phrase or prefix in the team
+    store, which keeps their counts; past COUNTED the embedded store stops counting)."""
+    monkeypatch.setattr(searchpool, "SEARCH_POOL", 50)
+    narrow = "add words or a theme to narrow"
+    embedded, team = wire
+    for store in wire:
+        every = len(store.search("pakistan", None, -1))
+        assert every > 200
+        told = f"{every} matches: these are the best of the 50 newest; {narrow}"
+        assert store.search("pakistan", None, 20).pool_note() == told
+        assert store.search("russia pakistan", None, 20).pool_note() == (
+            f"at least 50 matches: these are the best of the 50 newest; {narrow}"
+        )
+        # In a theme the pool grew until it held enough of the theme's excerpts.
+        themed = store.search("pakistan", "arms", 20).pool_note()
+        assert themed is not None and themed.startswith(f"{every} matches: "), every
+        assert themed.endswith("; add words to narrow") and "of the 50 newest" not in themed
+        assert store.search("pakistan", None, -1).pool_note() is None  # all: every match
+    phrase = len(team.search('"arms deal"', None, -1))
+    assert team.search('"arms deal"', None, 20).pool_note() == (
+        f"{phrase} matches: these are the best of the 50 newest; {narrow}"
+    )
+    assert embedded.search('"arms deal"', None, 20).pool_note() == (
+        f"at least 50 matches: these are the best of the 50 newest; {narrow}"
+    )
+    monkeypatch.setattr(searchpool, "COUNTED", 100)
+    assert embedded.search("pakistan", None, 20).pool_note() == (
+        f"more than 100 matches: these are the best of the 50 newest; {narrow}"
+    )
+    monkeypatch.setattr(searchpool, "SEARCH_POOL", 5000)
+    assert all(store.search("pakistan", None, 20).pool_note() is None for store in wire)
 
 
 def test_counts_kept_for_ranking_follow_the_sources_added_since(
@@ -397,3 +456,39 @@ def test_an_analyst_who_may_only_read_searches_phrases_as_the_others(
     finally:
         reader.close()
         embedded.close()
+
+
+def test_the_cli_and_the_app_say_when_the_hits_are_the_best_of_the_newest_only(
+    sample_library: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the user reads: `search` prints the note under its results, `search --json`
+    keeps its list and says it on stderr, the app's search screen shows it."""
+    from textual.pilot import Pilot
+    from typer.testing import CliRunner
+
+    from briefing.cli import app as cli
+    from briefing.library import Library
+    from briefing.tui.app import BriefingApp
+    from tests.test_tui_workflow import drive, settle
+
+    assert isinstance(sample_library, Library)
+    every = len(sample_library.store.search("russia", None, -1))
+    monkeypatch.setattr(searchpool, "SEARCH_POOL", 10)
+    note = f"{every} matches: these are the best of the 10 newest; add words or a theme to narrow"
+    where = ["-w", str(sample_library.workspace.root)]
+    shown = CliRunner().invoke(cli, [*where, "search", "russia"])
+    assert shown.exit_code == 0 and shown.stdout.endswith(f"\n10 results\n{note}.\n")
+    listed = CliRunner().invoke(cli, [*where, "search", "russia", "--json"])
+    assert listed.exit_code == 0 and len(json.loads(listed.stdout)) == 10
+    assert f"briefing: note: {note}" in listed.stderr
+    narrow = CliRunner().invoke(cli, [*where, "search", "helicopters"])
+    assert "newest" not in narrow.stdout + narrow.stderr  # fewer matches than the pool
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"russia", "enter")
+        await settle(pilot)
+        assert str(app.screen.query_one("#search-note").render()).startswith(f"10 shown · {note}")
+
+    drive(sample_library, script)

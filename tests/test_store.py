@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing import searchpool
 from briefing.errors import WorkspaceError
 from briefing.model import Excerpt, Source, ThemeScore
 from briefing.store import SCHEMA_VERSION, Store
@@ -385,7 +386,7 @@ def _search_by_sorting_every_match(
         pool = 4 * (pool or 0)
 
 
-@pytest.mark.parametrize("pool", [Store.SEARCH_POOL, 50, 7])
+@pytest.mark.parametrize("pool", [searchpool.SEARCH_POOL, 50, 7])
 def test_search_keeps_the_order_of_sorting_every_match(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pool: int
 ) -> None:
@@ -396,7 +397,7 @@ def test_search_keeps_the_order_of_sorting_every_match(
     SQLite only: the reference is FTS5's own SQL (the PostgreSQL store's search is one
     `ORDER BY rank DESC, id LIMIT n`)."""
 
-    monkeypatch.setattr(Store, "SEARCH_POOL", pool)
+    monkeypatch.setattr(searchpool, "SEARCH_POOL", pool)
     store = Store(tmp_path / "corpus.db")
     fill_wire(store)
     for query in [

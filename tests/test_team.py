@@ -201,6 +201,33 @@ def test_an_address_with_a_password_is_refused_and_nothing_is_created(tmp_path: 
     assert not target.exists()
 
 
+def test_analysts_with_their_own_logins_share_a_store_their_desk_owns(
+    pg_server: Server, tmp_path: Path
+) -> None:
+    """The README's set-up: one role for the desk owns the database; each analyst logs
+    in as themselves, a member of it. Whoever opens the store first makes the tables."""
+    import psycopg
+
+    suffix = os.getpid()  # roles are the server's, not one database's
+    desk, ana, bo = f"desk_{suffix}", f"ana_{suffix}", f"bo_{suffix}"
+    with psycopg.connect(pg_server.url("postgres"), autocommit=True) as db:
+        db.execute(f'CREATE ROLE "{desk}"')  # type: ignore[arg-type]
+        for login in (ana, bo):
+            db.execute(f'CREATE ROLE "{login}" LOGIN IN ROLE "{desk}"')  # type: ignore[arg-type]
+        db.execute(f'CREATE DATABASE "team_{suffix}" OWNER "{desk}"')  # type: ignore[arg-type]
+    url = pg_server.url(f"team_{suffix}")
+    a, b = tmp_path / "A", tmp_path / "B"
+    as_ana, as_bo = (url.replace("briefing@", f"{login}@") for login in (ana, bo))
+    ok(None, "init", str(a), "--store", as_ana, "--themes", str(SAMPLE_THEMES))
+    ok(a, "ingest", str(SAMPLE_SOURCES))
+    ok(None, "init", str(b), "--store", as_bo)
+    assert len(json.loads(ok(b, "sources", "--json"))) == 5
+    excerpt = _ids(ok(b, "search", "helicopters", "--json"))[0]
+    ok(b, "tag", "--excerpt", excerpt, "--add", "energy-gwadar")
+    after = {e["id"]: e["themes"] for e in json.loads(ok(a, "excerpts", "--json"))}
+    assert "energy-gwadar" in after[excerpt]
+
+
 def test_briefing_store_overrides_the_settings_file(
     pg_server: Server, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -99,7 +99,9 @@ class SearchScreen(Screen[None]):
             note += " " + QUERY_SYNTAX
         else:
             note = f"{len(hits)} match{'es' if len(hits) > 1 else ''}"
-            if len(hits) == LIMIT:
+            if hits.pool_note():  # the best of the newest matches only: how many there are
+                note = f"{len(hits)} shown · {hits.pool_note()}"
+            elif len(hits) == LIMIT:
                 note += f" (the best {LIMIT}; narrow the query)"
             note += " · enter: open in source · p: pin into the current theme · P: pin into…"
         self.query_one("#search-note", Static).update(note + " · /: the query")
