@@ -32,6 +32,13 @@ def _excerpts(workspace: Path) -> list[dict[str, object]]:
     return rows
 
 
+def _typed_into(kept: Path) -> Path:
+    """The kept original, with a paragraph the user typed into it by hand."""
+    with kept.open("ab") as handle:
+        handle.write(b"\n\nA paragraph typed into the kept copy by hand.\n")
+    return kept
+
+
 def test_an_original_changed_in_place_after_ingest_leaves_the_kept_copy_as_it_was(
     workspace: Workspace, inbox: Path
 ) -> None:
@@ -58,9 +65,7 @@ def test_an_original_changed_in_place_after_ingest_leaves_the_kept_copy_as_it_wa
 def test_rebuild_names_an_original_changed_by_hand_and_says_what_follows(
     sample_workspace: Workspace,
 ) -> None:
-    kept = sample_workspace.sources_dir / ARTICLE
-    with kept.open("ab") as handle:
-        handle.write(b"\n\nA paragraph typed into the kept copy by hand.\n")
+    kept = _typed_into(sample_workspace.sources_dir / ARTICLE)
 
     code, out, err = run(sample_workspace.root, "rebuild")
     assert code == 1
@@ -135,9 +140,7 @@ def test_the_originals_digests_are_listed_as_sha256sum_writes_them(
 def test_rebuild_without_its_database_still_names_a_changed_original(
     sample_workspace: Workspace,
 ) -> None:
-    kept = sample_workspace.sources_dir / ARTICLE
-    with kept.open("ab") as handle:
-        handle.write(b"\n\nA paragraph typed into the kept copy by hand.\n")
+    kept = _typed_into(sample_workspace.sources_dir / ARTICLE)
     for lost in sample_workspace.db_path.parent.glob("corpus.db*"):  # lost: rebuilt
         lost.unlink()
 
