@@ -155,15 +155,34 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
     try:
         if library.needs_retag and ctx.info_name not in {"tag", "rebuild"}:
             err.print(
-                "briefing: themes.yaml changed since the excerpts were tagged; "
-                "run `briefing tag` to re-tag.",
+                "briefing: the tags are out of date (themes.yaml, or briefing's tagger in "
+                "an upgrade, changed since the excerpts were tagged); run `briefing tag`.",
                 markup=False,
             )
+        _warn_starter_theme(library)
         _report_decisions(library)
         _warn_unused_decisions(library.workspace.tags_path, library.tag_problems)
         yield library
     finally:
         library.close()
+
+
+def _warn_starter_theme(library: Library) -> None:
+    """`init`'s example theme left in themes.yaml tags by its placeholder description:
+    a newcomer who skipped the editing step gets tags that mean nothing, and is told."""
+    import yaml
+
+    from briefing.workspace import STARTER_THEMES
+
+    example = yaml.safe_load(STARTER_THEMES)["themes"][0]
+    for theme in library.themes:
+        if theme.id == example["id"] and list(theme.keywords) == example["keywords"]:
+            err.print(
+                f"briefing: {library.workspace.themes_path} still holds the starter's example "
+                f"theme '{theme.id}'; write your own themes there (its comments say how), "
+                "then run `briefing tag`.",
+                markup=False,
+            )
 
 
 def _waiting() -> None:
@@ -320,7 +339,7 @@ def tui(ctx: typer.Context) -> None:
         run_app(library)
 
 
-@app.command()
+@app.command(short_help="Create a workspace: a starter themes.yaml, or the team's.")
 @handles_errors
 def init(
     directory: Annotated[Path, typer.Argument(help="The folder to make a workspace of.")],
@@ -357,7 +376,7 @@ def init(
     out.print(f"Then: briefing -w {workspace.root} ingest PATH...", markup=False)
 
 
-@app.command()
+@app.command(short_help="Read, clean, cut and tag articles: files, folders, web pages.")
 @handles_errors
 def ingest(
     ctx: typer.Context,
@@ -390,6 +409,10 @@ def ingest(
         message = stopped.message.rstrip(".")
         raise _fail(f"{message}; {kept}, nothing else kept.", stopped.exit_code) from None
     _print_summary(summary)
+    found = summary.added or summary.duplicates or summary.refused or summary.skipped
+    if not found and not summary.assets:  # a wrong or empty folder: more than a row of zeros
+        folders = ", ".join(str(f) for f in files if f.is_dir()) or "what was named"
+        err.print(f"briefing: no files found in {folders}.", markup=False)
     if summary.refused:
         raise typer.Exit(1)
 
@@ -468,6 +491,9 @@ def sources(
         return
     if as_json:
         _json(rows)
+        return
+    if not rows:  # a header over nothing reads like a fault
+        err.print("briefing: no sources yet; `briefing ingest PATH...` adds some.", markup=False)
         return
     columns = ("id", "date", "excerpts", "author", "outlet", "title", "url")
     cells = [tuple(str(row[c] or "—") for c in columns) for row in rows]
@@ -553,7 +579,7 @@ def search(
     for row in rows:
         out.print(f"{row['id']}  {row['title'] or row['source']}", markup=False)
         out.print(f"    {row['snippet']}", markup=False)
-    out.print(f"{len(rows)} results", markup=False)
+    out.print(f"{len(rows)} result{'' if len(rows) == 1 else 's'}", markup=False)
     if pool_note:
         out.print(pool_note[0].upper() + pool_note[1:] + ".", markup=False)
     if not rows:
@@ -677,7 +703,7 @@ def _theme_matrix(library: Library, as_json: bool) -> None:
     _table(("source", *ids, "title"), cells)
 
 
-@app.command()
+@app.command(short_help="Re-tag every excerpt, explain a tag, or decide one by hand.")
 @handles_errors
 def tag(
     ctx: typer.Context,
@@ -721,6 +747,11 @@ def tag(
             if not library.needs_retag:
                 library.calibrate()
             return
+        if excerpt is not None:  # alone it decides nothing: say so rather than re-tag all
+            raise BriefingError(
+                f"--excerpt {excerpt} needs --add THEME, --remove THEME or --reset THEME "
+                "(or --explain ID to see why it has its themes)."
+            )
         if library.profiles_stale and library.store.count_excerpts():
             err.print(
                 "Reading every excerpt's sentences again for the memo (the taxonomy changed "
@@ -772,7 +803,7 @@ def _explain(library: Library, excerpt_id: str) -> None:
             out.print(f"      excluded by: {', '.join(why.excluded)}", markup=False)
 
 
-@app.command(name="eval")
+@app.command(name="eval", short_help="Precision, recall and F1 against a hand-labelled file.")
 @handles_errors
 def eval_(
     ctx: typer.Context,
@@ -869,7 +900,7 @@ def export(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(short_help="Check every quote of a Markdown memo against its source.")
 @handles_errors
 def verify(
     ctx: typer.Context,
@@ -878,14 +909,26 @@ def verify(
     """Check every quote in a Markdown memo against the source its note cites."""
     try:
         text = memo.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise BriefingError(f"{memo}: cannot read it ({error}).") from error
+    except UnicodeDecodeError:  # a PDF or Word export, most likely: only Markdown is checked
+        raise BriefingError(
+            f"{memo}: not a Markdown memo (not text); verify the .md export of the same brief."
+        ) from None
+    except OSError as error:
+        raise BriefingError(f"{memo}: cannot read it ({error.strerror or error}).") from error
     with opened(ctx) as library:
         problems, checked = library.verify(text)
+    if not checked:  # a memo always quotes: nothing found means the wrong file
+        raise BriefingError(
+            f"{memo}: no quote with a note in it; verify reads a Markdown memo exported by "
+            "briefing (`briefing export -f md`)."
+        )
     for problem in problems:
         err.print(f"{memo}: {problem}", markup=False)
     if problems:
-        out.print(f"{len(problems)} of {checked} quotes do not match their sources.", markup=False)
+        verb = "does" if len(problems) == 1 else "do"
+        out.print(
+            f"{len(problems)} of {checked} quotes {verb} not match their sources.", markup=False
+        )
         raise typer.Exit(1)
     out.print(f"All {checked} quotes match their sources.", markup=False)
 
@@ -917,7 +960,7 @@ def rebuild(ctx: typer.Context) -> None:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(short_help="Write the corpus to plain files: sources, tags, themes.")
 @handles_errors
 def dump(
     ctx: typer.Context,
@@ -929,7 +972,7 @@ def dump(
     out.print(f"Dumped {count} sources, tags.yaml and themes.yaml to {directory}", markup=False)
 
 
-@app.command()
+@app.command(short_help="Fill an empty store from a dump.")
 @handles_errors
 def load(
     ctx: typer.Context,

@@ -1002,6 +1002,14 @@ class Library:
                 "(themes is empty, or every theme has include: false); put a theme in "
                 "(space on the app's theme list) or name one with --theme ID."
             )
+        known = {t.id for t in self.themes}
+        if not any(t.id in known for t in brief.chosen()):  # each section would be left out
+            named = ", ".join(t.id for t in brief.chosen())
+            raise InputError(
+                f"{path or self.workspace.brief_path}: none of the themes it chooses ({named}) "
+                f"is in {self.workspace.themes_path}; name one of its themes: "
+                f"{', '.join(t.id for t in self.themes)}."
+            )
 
     def export_path(self, brief: Brief, fmt: str) -> Path:
         """Where an export goes unless told otherwise: exports/<the title's slug>.<fmt>."""
@@ -1313,7 +1321,10 @@ def _unsupported(path: Path) -> str:
     from briefing.ingest import SUPPORTED_SUFFIXES
 
     kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-    return f"unsupported file type {path.suffix or '(none)'}; briefing reads {kinds}"
+    what = (
+        f"unsupported file type {path.suffix}" if path.suffix else "no extension to tell its type"
+    )
+    return f"{what}; briefing reads {kinds}"
 
 
 __all__ = ["BriefingError", "IngestStopped", "IngestSummary", "Library", "Refusal"]

@@ -93,6 +93,13 @@ def test_search_json(sample_workspace: Workspace) -> None:
     assert code == 0
 
 
+def test_search_counts_its_results_in_words(sample_workspace: Workspace) -> None:
+    code, out, _ = run(sample_workspace.root, "search", "Gwadar", "--limit", "1")
+    assert code == 0 and out.splitlines()[-1] == "1 result"
+    code, out, _ = run(sample_workspace.root, "search", "Gwadar", "--limit", "2")
+    assert code == 0 and out.splitlines()[-1] == "2 results"
+
+
 def test_themes_counts_and_matrix(sample_workspace: Workspace) -> None:
     code, out, _ = run(sample_workspace.root, "themes", "--json")
     rows = json.loads(out)

@@ -10,6 +10,7 @@ import statistics
 import sys
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 from briefing.library import Library
 from briefing.memo import FORMATS, Brief, BriefTheme, build_memo, render_markdown, verify_markdown
@@ -87,6 +88,9 @@ def test_claims_in_other_words_are_one_item_with_a_count() -> None:
     assert verify_markdown(md, list(corpus.sources.values())) == []
 
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
 def test_docx_has_real_footnotes_and_matches_golden(sample_library: Library) -> None:
     assert "docx" in [f[0] for f in FORMATS]
     themes = [BriefTheme(t.id) for t in sample_library.themes]
@@ -98,14 +102,36 @@ def test_docx_has_real_footnotes_and_matches_golden(sample_library: Library) -> 
     with zipfile.ZipFile(io.BytesIO(data)) as docx:
         document = docx.read("word/document.xml").decode("utf-8")
         footnotes = docx.read("word/footnotes.xml").decode("utf-8")
+        header = docx.read("word/header1.xml").decode("utf-8")
+        footer = docx.read("word/footer1.xml").decode("utf-8")
     assert document.count("<w:footnoteReference") == len(doc.notes)
     assert 'w:val="BlockText"' in document and 'w:val="Heading2"' in document
-    assert "RESTRICTED" in document and "Ramachandran" in footnotes
+    assert "Ramachandran" in footnotes
+    # The marking heads and foots every page, the footer counts pages, as in the PDF.
+    assert "RESTRICTED" not in document
+    assert _xml_text(header) == "[] RESTRICTED"
+    assert _xml_text(footer) == "[] RESTRICTED\n[] Russia-Pakistan · Page 1 of 1"
+    assert 'w:instr=" PAGE "' in footer and 'w:instr=" NUMPAGES "' in footer
+    assert 'w:footerReference w:type="default"' in document
     text = _xml_text(document) + "\n---\n" + _xml_text(footnotes)
     path = GOLDEN / "memo_sample.docx.txt"
     if os.environ.get("BRIEFING_REGEN_GOLDEN"):
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8"), "regenerate with BRIEFING_REGEN_GOLDEN=1"
+
+
+def test_docx_footer_shows_a_title_with_markup_characters_as_text(
+    sample_library: Library,
+) -> None:
+    themes = [BriefTheme(t.id) for t in sample_library.themes]
+    brief = Brief(title="Arms & <b>oil</b> \x07", marking="", themes=themes)
+    data = render_docx(sample_library.build_memo(brief))
+    with zipfile.ZipFile(io.BytesIO(data)) as docx:
+        footer = ElementTree.fromstring(docx.read("word/footer1.xml"))
+        header = ElementTree.fromstring(docx.read("word/header1.xml"))
+    words = "".join(t.text or "" for t in footer.iter(f"{{{W}}}t"))
+    assert words == "Arms & <b>oil</b>  · Page 1 of 1"
+    assert not "".join(t.text or "" for t in header.iter(f"{{{W}}}t"))  # no marking, no line
 
 
 def _xml_text(xml: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import yaml
@@ -216,3 +217,38 @@ def test_decisions_that_apply_to_nothing_are_said_at_start_with_the_remedy(
     library.close()
     # Nothing was dropped from tags.yaml: the decision waits for its source.
     assert "0123456789ab" in sample_workspace.tags_path.read_text(encoding="utf-8")
+
+
+def test_the_ingest_summary_counts_in_words(sample_library: Library, tmp_path: Path) -> None:
+    """The app's summary counts what the CLI counts, in plain words: an empty folder is
+    said to be empty, and files that are not articles are counted as skipped."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    (mixed / "chart.png").write_bytes(b"\x89PNG")
+    shutil.copy(next(sample_library.workspace.sources_dir.glob("*.txt")), mixed / "again.txt")
+    said: list[str] = []
+
+    async def add(app: BriefingApp, pilot: Pilot[None], folder: Path) -> None:
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one("#path", Input).value = str(folder)
+        await pilot.click("#add")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, IngestSummaryDialog)
+        said.append(str(app.screen.query_one(".dialog-body", Static).render()))
+        await pilot.press("enter")
+        await settle(pilot)
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        await add(app, pilot, empty)
+        await add(app, pilot, mixed)
+
+    drive(sample_library, script)
+    assert said[0] == "No files found there: nothing was added."
+    assert (
+        said[1]
+        == "0 added · 1 duplicate already in the workspace · 0 refused · 1 skipped (not articles)"
+    )

@@ -334,3 +334,103 @@ def test_review_screen_answers_are_decisions_that_retrain(sample_workspace: Work
     # The store was retagged from the decisions: the accepted excerpt carries the theme.
     assert seen["theme"] in library.store.themes_of([seen["first"]])[seen["first"]]
     library.close()
+
+
+def test_review_answers_show_in_the_memo_and_ctrl_z_takes_them_back(
+    sample_workspace: Workspace,
+) -> None:
+    """An excerpt accepted in the review is quoted by the memo behind it, as a fresh
+    `briefing export` quotes it; ctrl+z on the main screen takes the answer back."""
+    library = Library.open(sample_workspace)
+    seen: dict[str, object] = {}
+
+    def quoted(theme: str) -> set[str]:
+        fresh = Library.open(sample_workspace)
+        try:
+            document = fresh.build_memo(fresh.load_brief())
+        finally:
+            fresh.close()
+        return next(
+            {q.excerpt_id for q in s.quotes} for s in document.sections if s.theme_id == theme
+        )
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        await pilot.press("end")  # the last theme: the sample quotes fewer than it may
+        await settle(pilot)
+        theme = app.session.current_theme
+        assert theme is not None
+        await pilot.press("r")
+        await settle(pilot)
+        table = app.screen.query_one("#suggested")
+        accepted = table.coordinate_to_cell_key(table.cursor_coordinate)[0].value
+        await pilot.press("y", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert accepted in quoted(theme)  # what the export quotes ...
+        assert app.session.selected[theme] == quoted(theme)  # ... the app quotes too
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert accepted not in quoted(theme)
+        assert app.session.selected[theme] == quoted(theme)
+        seen.update(theme=theme, accepted=accepted)
+
+    drive(library, script)
+    tags = yaml.safe_load(sample_workspace.tags_path.read_text(encoding="utf-8")) or {}
+    assert seen["theme"] not in tags.get(seen["accepted"], {}).get("added", [])
+    library.close()
+
+
+def test_the_app_offers_to_retag_after_themes_yaml_changed(sample_workspace: Workspace) -> None:
+    """A theme added to themes.yaml since the ingest: the app says the tags are out of
+    date and re-tags on r, so the new theme's count is not a silent 0."""
+    from briefing.tui.dialogs.simple import RetagDialog
+
+    with sample_workspace.themes_path.open("a", encoding="utf-8") as themes:
+        themes.write(
+            "  - id: helicopters\n    label: Helicopters\n"
+            "    description: Attack helicopters sold or delivered.\n"
+            "    keywords: [helicopter]\n"
+        )
+    library = Library.open(sample_workspace)
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        assert isinstance(app.screen, RetagDialog)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.session.counts().get("helicopters", 0) > 0
+        assert not app.library.needs_retag
+
+    drive(library, script)
+    library.close()
+
+
+def test_the_app_asks_nothing_when_the_tags_are_current(sample_library: Library) -> None:
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        assert isinstance(app.screen, MainScreen)
+
+    drive(sample_library, script)
+
+
+def test_the_review_shows_the_excerpt_under_the_cursor_whole(sample_library: Library) -> None:
+    """A one-line row cuts a paragraph; the answer needs all of it, and its source."""
+    from briefing.tui.screens.review import ReviewScreen
+
+    async def script(app: BriefingApp, pilot: Pilot[None]) -> None:
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await pilot.press("down")
+        await settle(pilot)
+        table = screen.query_one("#suggested")
+        excerpt_id = table.coordinate_to_cell_key(table.cursor_coordinate)[0].value
+        excerpt = sample_library.store.excerpt(excerpt_id)
+        assert excerpt is not None and len(excerpt.text) > 120  # longer than its row shows
+        source = sample_library.store.source(excerpt.source_id)
+        assert source is not None and source.title
+        shown = str(screen.query_one("#review-text").render())
+        assert " ".join(excerpt.text.split()) in " ".join(shown.split())
+        assert source.title in shown
+
+    drive(sample_library, script)

@@ -63,7 +63,8 @@ def read_article(path: Path, max_bytes: int = MAX_BYTES) -> Article:
     reader = _READERS.get(suffix)
     if reader is None:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        raise RefusedFile(str(path), f"unsupported file type {suffix or '(none)'} ({supported})")
+        what = f"unsupported file type {suffix}" if suffix else "no extension to tell its type"
+        raise RefusedFile(str(path), f"{what}; briefing reads {supported}")
     data = _read_bytes(path, max_bytes)
     try:
         extracted = reader(data)

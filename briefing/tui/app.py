@@ -20,7 +20,7 @@ from briefing.tui.dialogs.decisions import StaleDecisionsDialog
 from briefing.tui.dialogs.details import DetailsDialog
 from briefing.tui.dialogs.export import ExportDialog
 from briefing.tui.dialogs.ingest import AddSourcesDialog, IngestSummaryDialog, ProgressDialog
-from briefing.tui.dialogs.simple import ErrorDialog, QuitDialog
+from briefing.tui.dialogs.simple import ErrorDialog, QuitDialog, RetagDialog
 from briefing.tui.messages import BriefEdited, BriefSaved, LibraryChanged
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.screens.main import MainScreen
@@ -85,6 +85,15 @@ class BriefingApp(App[None]):
                 "keep it, or save (ctrl+s) to replace it. Nothing is saved until you do.",
             )
         self._say_stale_decisions()
+        self._offer_retag()
+
+    def _offer_retag(self) -> None:
+        """themes.yaml edited since the last tagging: the lists would show the old tags
+        (a new theme at 0) with no word of why; the CLI says it on stderr, which the app's
+        screen hides, so the app asks."""
+        if self.library.needs_retag:
+            path = tilde(self.library.workspace.themes_path)
+            self.push_screen(RetagDialog(path), lambda now: self.action_retag() if now else None)
 
     def _say_stale_decisions(self) -> None:
         """tags.yaml decisions moved to their excerpts' new ids are said in passing; those

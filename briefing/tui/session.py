@@ -39,6 +39,7 @@ class Step:
     brief_after: Brief | None = None
     tags_before: dict[tuple[str, str], str | None] = field(default_factory=dict)
     tags_after: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    learned: bool = False  # the tagger learned from the decision: replaying it learns again
 
 
 @dataclass(frozen=True)
@@ -413,9 +414,23 @@ class Session:
         self._write_tags(step.tags_after)
         self._remember(step)
 
-    def _write_tags(self, decisions: dict[tuple[str, str], str | None]) -> None:
+    def answer(self, excerpt_id: str, theme_id: str, decision: str) -> None:
+        """A review's answer: a decision in tags.yaml the tagger learns from at once, and
+        that ctrl+z takes back like any other."""
+        before = self.library.manual_tags().decision(excerpt_id, theme_id)
+        step = Step("answered a suggestion", learned=True)
+        step.tags_before[(excerpt_id, theme_id)] = before
+        step.tags_after[(excerpt_id, theme_id)] = decision
+        self._write_tags(step.tags_after, learn=True)
+        self._remember(step)
+
+    def _write_tags(
+        self, decisions: dict[tuple[str, str], str | None], learn: bool = False
+    ) -> None:
         for (excerpt_id, theme_id), decision in decisions.items():
             self.library.set_manual_tag(excerpt_id, theme_id, decision)
+        if learn:
+            self.library.calibrate()
         self.forget_counts()
 
     # -- undo and redo -----------------------------------------------------------------
@@ -425,7 +440,7 @@ class Session:
         if not self.undo_steps:
             return None
         step = self.undo_steps.pop()
-        self._replay(step.brief_before, step.tags_before)
+        self._replay(step.brief_before, step.tags_before, step.learned)
         self.redo_steps.append(step)
         return step
 
@@ -433,16 +448,18 @@ class Session:
         if not self.redo_steps:
             return None
         step = self.redo_steps.pop()
-        self._replay(step.brief_after, step.tags_after)
+        self._replay(step.brief_after, step.tags_after, step.learned)
         self.undo_steps.append(step)
         return step
 
-    def _replay(self, brief: Brief | None, tags: dict[tuple[str, str], str | None]) -> None:
+    def _replay(
+        self, brief: Brief | None, tags: dict[tuple[str, str], str | None], learn: bool = False
+    ) -> None:
         if brief is not None:
             self.brief = copy.deepcopy(brief)
             self._changed()
         if tags:
-            self._write_tags(tags)
+            self._write_tags(tags, learn)
 
     def _before(self) -> Brief:
         return copy.deepcopy(self.brief)

@@ -42,7 +42,8 @@ class AddSourcesDialog(ModalScreen[Path | None]):
         with Vertical(classes="dialog add-dialog"):
             yield Static("Add sources", classes="dialog-title")
             yield Static(
-                "A file (text, Markdown, HTML, PDF) or a folder of them.", classes="dialog-hint"
+                "A file (text, Markdown, HTML, PDF, Word, e-mail) or a folder of them.",
+                classes="dialog-hint",
             )
             yield Input(
                 placeholder="~/Downloads/articles",
@@ -114,6 +115,25 @@ class ProgressDialog(ModalScreen[None]):
         self.query_one("#progress-file", Static).update(name)
 
 
+def _counts(s: IngestSummary) -> str:
+    """The run in one line, as the CLI counts it; a folder with no file in it is said."""
+
+    def n(count: int, what: str, plural: str) -> str:
+        return f"{count} {what if count == 1 else plural}"
+
+    if not (s.added or s.duplicates or s.refused or s.skipped or s.assets):
+        return "No files found there: nothing was added."
+    parts = [
+        f"{len(s.added)} added",
+        n(len(s.duplicates), "duplicate", "duplicates") + " already in the workspace",
+        f"{len(s.refused)} refused",
+    ]
+    others = len(s.skipped) + len(s.assets)
+    if others:
+        parts.append(f"{others} skipped" + (" (not articles)" if s.assets else ""))
+    return " · ".join(parts)
+
+
 class IngestSummaryDialog(ModalScreen[None]):
     """What an ingest did: sources added, duplicates skipped, files refused and why."""
 
@@ -127,11 +147,7 @@ class IngestSummaryDialog(ModalScreen[None]):
         s = self._summary
         with Vertical(classes="dialog summary-dialog"):
             yield Static("Sources added", classes="dialog-title")
-            yield Static(
-                f"{len(s.added)} added · {len(s.duplicates)} duplicate(s) skipped · "
-                f"{len(s.refused)} refused",
-                classes="dialog-body",
-            )
+            yield Static(_counts(s), classes="dialog-body", markup=False)
             with VerticalScroll(classes="summary-list"):
                 for source in s.added:
                     yield Static(f"+ {source.title or source.file}", classes="added", markup=False)
@@ -145,6 +161,12 @@ class IngestSummaryDialog(ModalScreen[None]):
                     yield Static(
                         f"✗ {Path(refusal.path).name}: {refusal.reason}",
                         classes="refused",
+                        markup=False,
+                    )
+                for skipped in s.skipped:
+                    yield Static(
+                        f"· {Path(skipped.path).name}: {skipped.reason}",
+                        classes="duplicate",
                         markup=False,
                     )
             with Horizontal(classes="dialog-buttons"):

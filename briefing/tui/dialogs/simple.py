@@ -70,6 +70,38 @@ class QuitDialog(ModalScreen[str]):
         self.dismiss(answer)
 
 
+class RetagDialog(ModalScreen[bool]):
+    """Says that themes.yaml changed since the excerpts were tagged (the counts and lists
+    are the old taxonomy's) and offers the re-tag; dismissed with True to re-tag now."""
+
+    BINDINGS = [
+        Binding("escape,l", "dismiss(False)", "Later"),
+        Binding("r,enter", "dismiss(True)", "Re-tag now"),
+    ]
+
+    def __init__(self, path: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self._path = path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog notice-dialog"):
+            yield Static("The tags are out of date", classes="dialog-title")
+            yield Static(
+                f"{self._path} (or briefing's tagger, in an upgrade) changed since the "
+                "excerpts were tagged: the counts, the lists and the memo follow the old "
+                "tags until every excerpt is tagged again (`briefing tag` does the same).",
+                classes="dialog-body",
+                markup=False,
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Re-tag now (r)", variant="primary", id="retag")
+                yield Button("Later (l)", id="later")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "retag")
+
+
 class ThemePickDialog(ModalScreen[str | None]):
     """Picks the theme to pin an excerpt into."""
 

@@ -13,8 +13,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from briefing.controls import strip_controls
 from briefing.errors import BriefingError
 from briefing.model import Excerpt
+from briefing.tui.messages import LibraryChanged
 from briefing.tui.session import Session
 
 LIMIT = 30
@@ -40,6 +42,7 @@ class ReviewScreen(Screen[None]):
         yield Header(icon="§")
         yield Static(id="review-title")
         yield DataTable(id="suggested", cursor_type="row")
+        yield Static(id="review-text")  # the row under the cursor, whole: it is what is judged
         yield Static(id="review-note")
         yield Footer()
 
@@ -50,7 +53,7 @@ class ReviewScreen(Screen[None]):
         table.add_column("Excerpt", key="text")
         label = self.session.library.theme(self.theme_id).label
         self.query_one("#review-title", Static).update(
-            Text(f"Review: {label} — excerpts close to it that none of its keywords match")
+            Text(f"Review: {label} — excerpts none of its keywords match, closest in meaning first")
         )
         self.reload()
         table.focus()
@@ -74,13 +77,26 @@ class ReviewScreen(Screen[None]):
             )
         if table.row_count:
             table.move_cursor(row=min(keep_row, table.row_count - 1))
+        count = len(found)
         note = (
-            f"{len(found)} suggestion(s) · y: it carries the theme · n: it does not · "
+            f"{count} suggestion{'' if count == 1 else 's'} · y: it carries the theme · "
+            "n: it does not · "
             "each answer goes to tags.yaml and the tagger learns from it at once"
         )
         if self.answered:
             note = f"{self.answered} answered · " + note
         self.query_one("#review-note", Static).update(Text(note))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        excerpt = self._excerpts.get(event.row_key.value or "")
+        if excerpt is None:
+            return
+        source = self.session.library.store.source(excerpt.source_id)
+        where = f"{strip_controls(source.title or source.file)}\n" if source else ""
+        text = Text()
+        text.append(where, style="bold")
+        text.append(strip_controls(" ".join(excerpt.text.split())))
+        self.query_one("#review-text", Static).update(text)
 
     def action_answer(self, decision: str) -> None:
         table = self.query_one("#suggested", DataTable)
@@ -89,13 +105,11 @@ class ReviewScreen(Screen[None]):
         row = table.cursor_coordinate.row
         key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         excerpt_id = key.value or ""
-        library = self.session.library
         try:
-            library.set_manual_tag(excerpt_id, self.theme_id, decision)
-            library.calibrate()  # learn from the answer now
+            self.session.answer(excerpt_id, self.theme_id, decision)
         except BriefingError as error:
             self.notify(error.message, severity="error")
             return
-        self.session.forget_counts()
+        self.post_message(LibraryChanged())  # the memo and the lists behind show it
         self.answered += 1
         self.reload(keep_row=row)
