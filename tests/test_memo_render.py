@@ -67,7 +67,7 @@ def _sample_brief(library: Library) -> Brief:
 def _hostile() -> tuple[MemoryCorpus, Brief]:
     corpus = MemoryCorpus()
     corpus.add_source(
-        [HOSTILE, "# A heading?\n- and a list item with <b>html</b>"],
+        [HOSTILE, "# A heading?\n- and a list item with <b>html</b>."],
         title="Title with *stars* and #hash",
         author="Eve [Attacker]",
         outlet="The <Outlet>",

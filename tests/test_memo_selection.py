@@ -18,6 +18,7 @@ from briefing.memo.citations import (  # noqa: E402
     short_title,
 )
 from briefing.memo.quotes import cut_quote, keyword_relevance, split_sentences  # noqa: E402
+from briefing.memo.selection import reads_as_heading  # noqa: E402
 from briefing.model import Source, Theme  # noqa: E402
 
 THEME = Theme("t", "Trade", keywords=("tariff", "export"))
@@ -232,3 +233,28 @@ def test_short_title() -> None:
     assert short_title("Resurgence of Pak-Russia Relationship in the Regional Context") == (
         "Resurgence of Pak-Russia Relationship"
     )
+
+
+def test_subheadings_and_list_labels_are_not_chosen_as_quotes_unless_pinned() -> None:
+    corpus = MemoryCorpus()
+    corpus.add_source(
+        ["Tariff rates surge", "- 24 July 2015", WIRE],
+        title="Steel", outlet="Wire", tags=[[("t", 0.95)], [("t", 0.9)], [("t", 0.6)]],
+    )  # fmt: skip
+    heading = next(e for e in corpus.excerpts.values() if e.text == "Tariff rates surge")
+    wire = next(e for e in corpus.excerpts.values() if e.text == WIRE)
+    memo = build_memo(_brief(), [THEME], corpus)
+    assert [q.excerpt_id for q in memo.sections[0].quotes] == [wire.id]
+    memo = build_memo(_brief(pinned=[ExcerptRef.of(heading)]), [THEME], corpus)
+    assert [q.excerpt_id for q in memo.sections[0].quotes] == [heading.id, wire.id]
+
+
+def test_a_heading_is_told_from_a_sentence_by_its_shape_in_any_script() -> None:
+    headings = ["Slot rates surge", "Neopanamax vessels", "- 24 July 2015", "What comes next:",
+                "Le marché du gaz", "Was jetzt kommt", "人工智能迈上新台阶"]  # fmt: skip
+    sentences = [WIRE, "Prices rose.", "Will it last?", "“We will pay,” he said.",
+                 "Il a dit « non ».", "Das ist gut.", "价格上涨了。", "Prices rose (sharply).",
+                 "A long line that ends without any stop but runs on for well over ten words "
+                 "of text"]  # fmt: skip
+    assert [h for h in headings if not reads_as_heading(h)] == []
+    assert [s for s in sentences if reads_as_heading(s)] == []

@@ -316,6 +316,7 @@ def _select_quotes(proposal: _Proposal, used: set[str] | frozenset[str]) -> _Sel
         wanted = candidate.pinned or (
             len(quotes) < proposal.max_excerpts
             and not candidate.excluded
+            and candidate.quotable
             and not used.intersection(candidate.excerpt_ids)
             and not taken.intersection(candidate.excerpt_ids)
         )

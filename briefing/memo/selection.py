@@ -24,6 +24,11 @@ FETCH_PER_GROUP = 6  # excerpts read per group sketched
 _SHINGLE = 3
 _SKETCH = 3  # bottom-k: near-duplicates very likely share one of their k smallest hashes
 _WORD = re.compile(r"\w+")
+# A short line that does not end as a sentence ends is a subheading, a caption, a dateline
+# or a list's label: kept as an excerpt (it is searchable and taggable) but never chosen
+# as a quote unless pinned. Ends of sentences in any script, then closing marks.
+HEADING_WORDS = 10
+_SENTENCE_END = re.compile(r"[.!?…。！？؟।።][\"'”’»›)\]」』]*$")
 SKETCHES_CACHED = 8192  # excerpts whose sketch is kept between two builds of the memo
 
 
@@ -37,6 +42,11 @@ class Candidate:
     pinned: bool = False
     excluded: bool = False
     duplicates: list[tuple[Excerpt, Source]] = field(default_factory=list)
+
+    @property
+    def quotable(self) -> bool:
+        """Whether the memo may choose it on its own: pinned, or it reads as a sentence."""
+        return self.pinned or not reads_as_heading(self.excerpt.text)
 
     @property
     def excerpt_ids(self) -> list[str]:
@@ -99,7 +109,11 @@ def select(
             chosen.append(candidate)
         elif len(chosen) >= maximum:
             break
-        elif not candidate.excluded and not avoid.intersection(candidate.excerpt_ids):
+        elif (
+            not candidate.excluded
+            and candidate.quotable
+            and not avoid.intersection(candidate.excerpt_ids)
+        ):
             chosen.append(candidate)
     return chosen
 
@@ -117,6 +131,11 @@ def spread(ranked: Sequence[Candidate], already: Sequence[Candidate] = ()) -> li
         keyed.append((candidate.score * SPREAD**count, index, candidate))
     keyed.sort(key=lambda k: (-k[0], k[1]))
     return [c for _, _, c in keyed]
+
+
+def reads_as_heading(text: str) -> bool:
+    """A few words that do not end as a sentence: "Slot rates surge", "- 24 July 2015"."""
+    return len(_WORD.findall(text)) <= HEADING_WORDS and not _SENTENCE_END.search(text.strip())
 
 
 def _resolve_pins(
