@@ -350,6 +350,21 @@ def test_a_saved_email_with_subject_sender_and_date(tmp_path: Path, html: bool) 
     )
 
 
+@pytest.mark.parametrize("delimiter", ["-- ", "--"])
+def test_an_emails_signature_is_not_part_of_its_text(tmp_path: Path, delimiter: str) -> None:
+    message = EmailMessage()
+    message["Subject"], message["From"] = "Harbour ice", "Maren Holt <maren@example.org>"
+    body = "\n\n".join(PARAGRAPHS)
+    message.set_content(f"{body}\n\n{delimiter}\nMaren Holt\nIce desk, +47 555 0100\n")
+    path = tmp_path / "note.eml"
+    path.write_bytes(bytes(message))
+    article = read_article(path)
+    assert [article.text[s:e] for s, e in article.paragraphs] == PARAGRAPHS
+    message.set_content(f"{delimiter}\n{body}\n")  # nothing above it: no signature to cut
+    path.write_bytes(bytes(message))
+    assert PARAGRAPHS[-1] in read_article(path).text
+
+
 def test_a_page_saved_as_one_file_mhtml(tmp_path: Path) -> None:
     from email.mime.image import MIMEImage
     from email.mime.multipart import MIMEMultipart

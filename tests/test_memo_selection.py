@@ -256,5 +256,17 @@ def test_a_heading_is_told_from_a_sentence_by_its_shape_in_any_script() -> None:
                  "Il a dit « non ».", "Das ist gut.", "价格上涨了。", "Prices rose (sharply).",
                  "A long line that ends without any stop but runs on for well over ten words "
                  "of text"]  # fmt: skip
+    sentences.append("Port | Open days\nNorth quay | 212")  # a table: data, not a heading
     assert [h for h in headings if not reads_as_heading(h)] == []
     assert [s for s in sentences if reads_as_heading(s)] == []
+
+
+def test_a_list_items_bullet_or_number_is_not_quoted() -> None:
+    for item in ["- Spot cargoes rose sharply in March.", "• Spot cargoes rose sharply in March.",
+                 "2. Spot cargoes rose sharply in March."]:  # fmt: skip
+        cut = cut_quote(item, lambda sentence: 1.0)
+        assert cut.fragments == ("Spot cargoes rose sharply in March.",)
+        assert not cut.cut_before
+    assert cut_quote("-5 degrees were measured.", lambda s: 1.0).fragments == (
+        "-5 degrees were measured.",
+    )

@@ -150,3 +150,14 @@ def test_stale_decisions_notice(snap_compare, sample_library: Library) -> None: 
         assert snap_compare(BriefingApp(library), terminal_size=(120, 40), run_before=settle)
     finally:
         library.close()
+
+
+def test_tags_dialog(snap_compare, sample_library: Library) -> None:  # type: ignore[no-untyped-def]
+    """An excerpt's themes: checked boxes show an X, unchecked ones are empty."""
+
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("tab", "down", "t")
+        await settle(pilot)
+
+    assert snap_compare(BriefingApp(sample_library), terminal_size=(100, 30), run_before=before)

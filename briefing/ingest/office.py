@@ -127,7 +127,7 @@ def read_eml(data: bytes) -> Extracted:
     plain = message.get_body(preferencelist=("plain",))
     html = message.get_body(preferencelist=("html",))
     if plain is not None:
-        text = unwrap(normalize(_content(plain)))
+        text = unwrap(normalize(_without_signature(_content(plain))))
         text = re.sub(r"\n(?=\S)", "\n\n", text)  # one paragraph per line
         found = Extracted(text)
     elif html is not None:
@@ -144,6 +144,17 @@ def read_eml(data: bytes) -> Extracted:
         date=date or found.date,
         structured=True,
     )
+
+
+def _without_signature(body: str) -> str:
+    """The body above its signature: mail clients set the signature off by a line of
+    "-- " (RFC 3676), which some strip to "--"; the sender's name and titles below it are
+    no part of what they wrote."""
+    lines = body.split("\n")
+    marks = [i for i, line in enumerate(lines) if line.rstrip() == "--"]
+    if not marks or not "\n".join(lines[: marks[-1]]).strip():
+        return body
+    return "\n".join(lines[: marks[-1]])
 
 
 def read_mhtml(data: bytes) -> Extracted:

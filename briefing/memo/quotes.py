@@ -252,11 +252,14 @@ def cut_quote(
     start, end = units[first][0], units[last][1]
     if first == last and words[first] > BUDGET_WORDS:  # one sentence too long to quote whole
         end = _clause_end(text, start, end, depth=quotation_depth(text))
-    return Cut(
-        (text[start:end],),
-        cut_before=start > units[0][0] or bool(text[: units[0][0]].strip()),
-        cut_after=end < units[-1][1],
-    )
+    cut_before = start > units[0][0] or bool(text[: units[0][0]].strip())
+    marker = _LIST_MARKER.match(text, start, end)
+    if marker and text[marker.end() : end].strip():
+        start = marker.end()  # a list's bullet or number is layout, not the source's words
+    return Cut((text[start:end],), cut_before=cut_before, cut_after=end < units[-1][1])
+
+
+_LIST_MARKER = re.compile(r"(?:[-–—•*·▪●◦‣]|\d{1,3}[.)])\s+")
 
 
 _CLAUSE = re.compile(r"[,;:—–]\s+|\s+(?=(?:because|while|whereas|although|but|and|as)\s)")

@@ -134,8 +134,14 @@ def spread(ranked: Sequence[Candidate], already: Sequence[Candidate] = ()) -> li
 
 
 def reads_as_heading(text: str) -> bool:
-    """A few words that do not end as a sentence: "Slot rates surge", "- 24 July 2015"."""
-    return len(_WORD.findall(text)) <= HEADING_WORDS and not _SENTENCE_END.search(text.strip())
+    """A line of a few words that does not end as a sentence: "Slot rates surge", "- 24 July
+    2015" (a table's rows are lines of their own: data, quoted as it stands)."""
+    text = text.strip()
+    return (
+        "\n" not in text
+        and len(_WORD.findall(text)) <= HEADING_WORDS
+        and not _SENTENCE_END.search(text)
+    )
 
 
 def _resolve_pins(

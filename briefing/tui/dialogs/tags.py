@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,9 +20,11 @@ class TagsDialog(ModalScreen[set[str] | None]):
         Binding("ctrl+s", "done", "Apply"),
     ]
 
-    def __init__(self, snippet: str, themes: list[tuple[str, str]], current: set[str]) -> None:
+    SHOWN = 240  # characters of the excerpt shown, cut at a word with an ellipsis
+
+    def __init__(self, text: str, themes: list[tuple[str, str]], current: set[str]) -> None:
         super().__init__()
-        self._snippet = snippet
+        self._snippet = textwrap.shorten(text, self.SHOWN, placeholder=" …")
         self._themes = themes
         self._current = current
 

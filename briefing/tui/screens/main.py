@@ -271,7 +271,6 @@ class MainScreen(Screen[None]):
         if excerpt is None:
             return
         themes = [(t.id, t.label) for t in self.session.library.themes]
-        snippet = " ".join(excerpt.text.split())[:240]
 
         def done(wanted: set[str] | None) -> None:
             if wanted is not None:
@@ -279,7 +278,9 @@ class MainScreen(Screen[None]):
                 self.post_message(LibraryChanged())
                 self.notify("Themes saved in tags.yaml (ctrl+z undoes).", timeout=2)
 
-        self.app.push_screen(TagsDialog(snippet, themes, self.session.themes_of(excerpt.id)), done)
+        self.app.push_screen(
+            TagsDialog(excerpt.text, themes, self.session.themes_of(excerpt.id)), done
+        )
 
     def _edited(self, themes: bool = False, excerpt: str | None = None) -> None:
         if themes:

@@ -163,7 +163,6 @@ class SourceScreen(Screen[None]):
         excerpt_id = self.excerpt_id
         themes = list(self._labels.items())
         excerpt = self.session.library.store.excerpt(excerpt_id)
-        snippet = " ".join((excerpt.text if excerpt else "").split())[:240]
 
         def done(wanted: set[str] | None) -> None:
             if wanted is None:
@@ -174,4 +173,7 @@ class SourceScreen(Screen[None]):
             self.explain(excerpt_id)
             self.notify("Themes saved in tags.yaml (ctrl+z undoes).", timeout=2)
 
-        self.app.push_screen(TagsDialog(snippet, themes, self.session.themes_of(excerpt_id)), done)
+        self.app.push_screen(
+            TagsDialog(excerpt.text if excerpt else "", themes, self.session.themes_of(excerpt_id)),
+            done,
+        )
