@@ -150,6 +150,8 @@ def opened(ctx: typer.Context, progress_label: str = "Building the corpus") -> I
             f"({library.store.count_sources()} sources).",
             markup=False,
         )
+    for change in library.built.changed if library.built else []:  # as `rebuild` says them
+        err.print(f"changed    {change.path}: {change.reason}", markup=False)
     try:
         if library.needs_retag and ctx.info_name not in {"tag", "rebuild"}:
             err.print(
@@ -946,12 +948,15 @@ def rebuild(ctx: typer.Context) -> None:
         )
         _report_decisions(library)
         refused = library.built.refused if library.built else []
+        changed = library.built.changed if library.built else []
         _warn_unused_decisions(workspace.tags_path, library.tag_problems)
     finally:
         library.close()
     for refusal in refused:
         err.print(f"refused    {refusal.path}: {refusal.reason}", markup=False)
-    if refused:
+    for change in changed:  # never a silent change of the text quotes are drawn from
+        err.print(f"changed    {change.path}: {change.reason}", markup=False)
+    if refused or changed:
         raise typer.Exit(1)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import filecmp
+import itertools
 import json
 import os
 import re
@@ -25,6 +26,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from briefing import ids
 from briefing.errors import BriefingError, InputError, RefusedFile, WorkspaceError
 from briefing.files import write_atomic
+from briefing.filetruth import (
+    DIGESTS,
+    WorkspaceFiles,
+    changed_originals,
+    record_digests,
+    recorded_digests,
+    write_digests,
+)
 from briefing.locking import workspace_lock, workspace_lock_if_free
 from briefing.model import Excerpt, SentenceProfile, Source, Theme, ThemeScore
 from briefing.source_meta import FIELDS as META_FIELDS
@@ -94,6 +103,8 @@ class IngestSummary:
     refused: list[Refusal] = field(default_factory=list)
     skipped: list[Refusal] = field(default_factory=list)  # special entries, with the reason
     assets: list[str] = field(default_factory=list)  # files in folders that are not articles
+    # A rebuild's originals in sources/ that changed or went since their ingest, and how.
+    changed: list[Refusal] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -235,6 +246,11 @@ class Library:
             library.close()
             raise
         return library
+
+    @property
+    def _digests_path(self) -> Path:
+        """The list of the kept originals' digests (`filetruth.DIGESTS`)."""
+        return self.workspace.db_path.with_name(DIGESTS)
 
     @property
     def _lock_path(self) -> Path:
@@ -456,6 +472,9 @@ class Library:
                 self.store.add_source(item.source, item.rows.excerpts)
                 original = item.staged or self._build_from / item.source.file
                 self.store.keep_original(item.source.id, original, item.source.file)
+                digest = item.rows.article.original_sha256  # of the bytes the worker read
+                if digest is not None and isinstance(self.store, WorkspaceFiles):
+                    self.store.keep_digest(item.source.id, digest)
             self.store.set_evidence(
                 [row for item in batch for row in item.rows.vectors],
                 [row for item in batch for row in item.rows.hits],
@@ -466,6 +485,9 @@ class Library:
         for item in batch:
             if item.staged is not None:
                 _move_staged(item.staged, self.workspace.sources_dir)
+        if isinstance(self.store, WorkspaceFiles):  # its originals are in sources/
+            kept = [(i.source.file, i.rows.article.original_sha256) for i in batch if i.staged]
+            record_digests(self._digests_path, [(f, d) for f, d in kept if d])
 
     def _abandon(self, pending: list[_Pending], summary: IngestSummary) -> None:
         """After a run stopped: keep what was stored, and only that; say exactly what it is."""
@@ -738,9 +760,13 @@ class Library:
             # The originals: sources/, or those a team store held (its rebuild).
             sources = self._build_from = self.place.build_folder(self.store, self.workspace)
             files = _stored_files(sources, summary) if sources.is_dir() else []
+            if sources == self.workspace.sources_dir:
+                for path in files:
+                    _unshare(path)
             # The calibration at the end of the ingest reads tags.yaml first (and finds
             # decisions on changed ids again by their text, now that the excerpts exist).
             self._ingest_files(files, copy=False, summary=summary, progress=progress)
+            summary.changed = self._changed_originals()
             self.store.mark_built()
             self.store = self.place.finish_building(self.store)
         except BaseException as error:
@@ -752,6 +778,31 @@ class Library:
                 ) from error
             raise
         return summary
+
+    def _changed_originals(self) -> list[Refusal]:
+        """The originals in sources/ that differ from those the previous store was
+        ingested from (a build's store is not in place yet: the previous one still is),
+        or, with no previous store, from those sources/'s list of digests names; then
+        that list, rewritten as this build read them."""
+        sources = self.workspace.sources_dir
+        if not isinstance(self.store, WorkspaceFiles) or self._build_from != sources:
+            return []  # a team store keeps its originals itself: none in sources/
+        previous = self.place.previous()
+        try:
+            stored = previous.kept_digests() if isinstance(previous, WorkspaceFiles) else iter(())
+            first = next(stored, None)  # a store older than its digests has none
+            before = (
+                itertools.chain([first], stored)
+                if first is not None
+                else iter(recorded_digests(self._digests_path))
+            )
+            changed = changed_originals(before, self.store.kept_digests(), sources)
+        finally:
+            if previous is not None:
+                previous.close()
+        rows = ((file, sha256) for file, sha256, _ in self.store.kept_digests())
+        write_digests(self._digests_path, rows)
+        return [Refusal(path, what) for path, what in changed]
 
     # -- manual decisions -------------------------------------------------------
 
@@ -1028,17 +1079,27 @@ def _slug(text: str) -> str:
 
 
 def _keep_original(path: Path, kept: Path) -> None:
-    """Keep the original at `kept`: a hard link where the file system allows (no bytes
-    copied: most of the cost of keeping originals at scale), else a copy.
+    """Keep the original at `kept`: a copy of its bytes as they are now, with its
+    modification time (the day a page was saved is the day it was accessed, and a
+    rebuild reads it from the copy).
 
-    Either keeps the modification time (copy2): the day a page was saved is the day it
-    was accessed, and a rebuild reads it from the copy. A link shares the file: an
-    original later changed in place (not saved anew, as editors do) changes with it.
+    Never a hard link: that shares the file, so an original later changed in place (an
+    editor that writes in place, an append, a sync tool) would change the kept copy too,
+    and a rebuild would read text the excerpts were not cut from. The copy is made by the
+    kernel (copy_file_range or sendfile); a file system that can (btrfs, XFS) then
+    shares the blocks copy-on-write, which is as safe as a copy.
     """
-    try:
-        os.link(path, kept, follow_symlinks=True)
-    except OSError:  # another file system, links not allowed (EPERM, EMLINK), no support
-        shutil.copy2(path, kept)
+    shutil.copy2(path, kept)
+
+
+def _unshare(path: Path) -> None:
+    """Give a kept original that an older briefing hard-linked to the user's file its
+    own copy (same bytes and time), so that the user's later edits no longer reach it."""
+    with contextlib.suppress(OSError):  # a read-only sources/: it stays linked, as before
+        if path.stat().st_nlink > 1:
+            own = path.with_name(f".{path.name}.briefing-copy")
+            shutil.copy2(path, own)
+            os.replace(own, path)
 
 
 def _move_staged(staged: Path, sources: Path) -> None:

@@ -138,6 +138,14 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO theme_totals(theme_id, excerpts, sources)
         SELECT theme_id, sum(excerpts), count(*) FROM source_themes GROUP BY theme_id;
     """,
+    # Each source's original as kept in sources/ at its ingest, by its SHA-256: a rebuild
+    # or a dump names an original changed or removed by hand since (`kept_digests`).
+    """
+    CREATE TABLE original_digests (
+        source_id TEXT PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+        sha256 TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SCORES_BY_THEME = "CREATE INDEX scores_by_theme ON scores(theme_id, tagged, score DESC)"
@@ -223,7 +231,7 @@ QUERY_SYNTAX = (
 # What a whole store holds; one missing means the file was damaged (a dropped table).
 _OBJECTS = frozenset(
     {"sources", "excerpts", "excerpts_fts", "excerpts_vocab", "scores", "manual", "settings"}
-    | {"effective_tags", "sentences", "source_themes", "theme_totals"}
+    | {"effective_tags", "sentences", "source_themes", "theme_totals", "original_digests"}
 )
 BUILT = "built"  # the setting a build writes last: without it, the build did not finish
 _REBUILD = "Run `briefing rebuild` to recreate it from the workspace files."
@@ -783,6 +791,20 @@ class Store(WorkspaceFiles):
             marks = ",".join("?" * len(chunk))
             for row in self.db.execute(f"SELECT * FROM sources WHERE id IN ({marks})", chunk):
                 self._sources[row["id"]] = _source(row)
+
+    def keep_digest(self, source_id: str, sha256: str) -> None:
+        """The digest of a source's original as kept in sources/ (`filetruth`)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO original_digests(source_id, sha256) VALUES (?, ?)",
+            (source_id, sha256),
+        )
+
+    def kept_digests(self) -> Iterator[tuple[str, str, str | None]]:
+        """(file, SHA-256, title) of every original whose digest was kept, by file."""
+        yield from self.db.execute(
+            "SELECT s.file, d.sha256, s.title FROM original_digests d "
+            "JOIN sources s ON s.id = d.source_id ORDER BY s.file"
+        )
 
     def source_by_file(self, file: str) -> Source | None:
         row = self.db.execute("SELECT id FROM sources WHERE file = ?", (file,)).fetchone()

@@ -33,9 +33,10 @@ def dump(library: Library, target: Path) -> int:
     sources = target / SOURCES
     taken: set[str] = set()
     count = 0
+    originals = library.store.originals(library.workspace)  # refused before anything is written
     try:
         sources.mkdir(parents=True, exist_ok=True)
-        for file, content, meta in library.store.originals(library.workspace):
+        for file, content, meta in originals:
             name = _free_name(_safe_name(file), taken)
             path = sources / name
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -76,3 +76,11 @@ def sample_library(sample_workspace: Workspace) -> Iterator[Library]:
     library = Library.open(sample_workspace)
     yield library
     library.close()
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    """An empty folder outside any workspace: the user's own files, to ingest from."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    return folder

@@ -159,9 +159,9 @@ def test_corrupt_database_is_rebuilt_by_rebuild(sample_workspace: Workspace) -> 
     assert run(sample_workspace.root, "sources")[0] == 0
 
 
-def test_bad_files_are_refused_and_the_rest_ingested(workspace: Workspace, tmp_path: Path) -> None:
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
+def test_bad_files_are_refused_and_the_rest_ingested(
+    workspace: Workspace, tmp_path: Path, inbox: Path
+) -> None:
     shutil.copy(SAMPLE_SOURCES / "001_d8cb56e269939328.txt", inbox / "good.txt")
     (inbox / "empty.txt").write_text("")
     (inbox / "binary.txt").write_bytes(bytes(range(256)) * 40)

@@ -83,7 +83,7 @@ def test_tags_and_pins_follow_their_excerpts_when_ids_change(tmp_path: Path) -> 
     kept = root / "sources" / "pilots.txt"
     kept.write_text(ARTICLE, encoding="utf-8")
     code, out, err = run(root, "rebuild")
-    assert code == 0, err
+    assert code == 1 and f"{kept}: changed since it was ingested" in err, err  # said, not silent
     after = {e["text"]: e["id"] for e in _excerpts(root)}
     new_winter = next(i for t, i in after.items() if t.startswith("Last winter"))
     new_budget = next(i for t, i in after.items() if t.startswith("The authority said"))
@@ -122,7 +122,7 @@ def test_a_decision_whose_excerpt_is_gone_is_kept_and_reported(tmp_path: Path) -
     kept = root / "sources" / "pilots.txt"
     kept.write_text(ARTICLE.rsplit("\n\nA decision", 1)[0] + "\n", encoding="utf-8")
     code, _, err = run(root, "rebuild")
-    assert code == 0
+    assert code == 1 and f"{kept}: changed since it was ingested" in err  # said, not silent
     assert f"excerpt {last} is not in the corpus “A decision is expected before the" in err
     assert "kept in tags.yaml but not applied" in err
     tags = yaml.safe_load((root / "tags.yaml").read_text(encoding="utf-8"))

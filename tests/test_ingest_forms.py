@@ -413,9 +413,9 @@ def test_a_saved_page_folder_is_one_source(tmp_path: Path, ws: Path) -> None:
 
 
 @pytest.mark.skipif(os.name != "posix", reason="FIFOs and symlinks")
-def test_special_entries_in_a_folder_are_skipped_and_named(tmp_path: Path, ws: Path) -> None:
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
+def test_special_entries_in_a_folder_are_skipped_and_named(
+    tmp_path: Path, inbox: Path, ws: Path
+) -> None:
     (inbox / "story.html").write_text(_article_html("Harbour ice"), encoding="utf-8")
     os.mkfifo(inbox / "pipe.txt")
     (inbox / "gone.txt").symlink_to(tmp_path / "nowhere.txt")

@@ -171,7 +171,7 @@ def test_a_word_split_by_a_lost_wrap_is_mended_and_compounds_are_not(tmp_path: P
         assert compound in text
 
 
-def test_two_articles_of_one_site_are_two_sources(tmp_path: Path) -> None:
+def test_two_articles_of_one_site_are_two_sources(tmp_path: Path, inbox: Path) -> None:
     """Same menus, same footer, different stories: never one "duplicate" of the other."""
     from typer.testing import CliRunner
 
@@ -189,8 +189,6 @@ def test_two_articles_of_one_site_are_two_sources(tmp_path: Path) -> None:
     )
     head, _, rest = site.partition("Bridge over the Marlow to close for eighteen months")
     foot = rest[rest.index("Support local reporting") :]
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
     (inbox / "bridge.txt").write_text(site, encoding="utf-8")
     (inbox / "library.txt").write_text(head + "\n\n".join(story) + "\n\n" + foot, "utf-8")
     workspace = tmp_path / "ws"

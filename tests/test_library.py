@@ -87,9 +87,7 @@ def test_metadata_correction_is_a_file_and_survives_rebuild(sample_library: Libr
     rebuilt.close()
 
 
-def test_a_bad_metadata_file_refuses_its_source_only(workspace: Workspace, tmp_path: Path) -> None:
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
+def test_a_bad_metadata_file_refuses_its_source_only(workspace: Workspace, inbox: Path) -> None:
     shutil.copy(SAMPLE_SOURCES / DIPLOMAT, inbox / "a.txt")
     (inbox / "a.meta.yaml").write_text("date: last tuesday\n", encoding="utf-8")
     shutil.copy(SAMPLE_SOURCES / "002_9a91196a474aa1b4.txt", inbox / "b.txt")
@@ -141,14 +139,12 @@ def _umask() -> int:
 
 
 def test_many_files_read_in_parallel_give_what_one_by_one_gives(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, inbox: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Files are read in worker processes; however many, order, ids and refusals stay the same."""
     from briefing.ingest import parallel
     from briefing.workspace import init_workspace
 
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
     samples = sorted(SAMPLE_SOURCES.iterdir())
     files = 4 * parallel.CHUNK + 6
     for number in range(files):
@@ -172,9 +168,7 @@ def test_many_files_read_in_parallel_give_what_one_by_one_gives(
     assert ingest("one-by-one") == in_parallel
 
 
-def test_meta_yaml_sets_authors_as_a_list_and_the_url(workspace: Workspace, tmp_path: Path) -> None:
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
+def test_meta_yaml_sets_authors_as_a_list_and_the_url(workspace: Workspace, inbox: Path) -> None:
     shutil.copy(SAMPLE_SOURCES / DIPLOMAT, inbox / "a.txt")
     (inbox / "a.meta.yaml").write_text(
         "authors:\n  - Jane Doe\n  - John Roe\nurl: https://example.org/2014/pact\n",

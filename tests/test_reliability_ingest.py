@@ -200,10 +200,8 @@ def test_reader_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
 
 
 def test_a_file_refused_for_its_meta_yaml_leaves_nothing_behind(
-    workspace: Workspace, tmp_path: Path
+    workspace: Workspace, inbox: Path
 ) -> None:
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
     shutil.copy(GOOD, inbox / "a.txt")
     (inbox / "a.meta.yaml").write_text("title: [unclosed\n", encoding="utf-8")
     code, out, err = run(workspace.root, "ingest", str(inbox / "a.txt"))
@@ -214,7 +212,7 @@ def test_a_file_refused_for_its_meta_yaml_leaves_nothing_behind(
 
 
 def test_a_meta_yaml_with_a_lone_surrogate_never_empties_the_corpus(
-    workspace: Workspace, tmp_path: Path
+    workspace: Workspace, inbox: Path
 ) -> None:
     code, _, _ = run(workspace.root, "ingest", str(SAMPLE_SOURCES))
     assert code == 0
@@ -227,8 +225,6 @@ def test_a_meta_yaml_with_a_lone_surrogate_never_empties_the_corpus(
     assert GOOD.name in err
     assert "Rebuilt 4 sources" in out
     # Ingested from elsewhere with such a file beside it: refused, nothing copied.
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
     text = GOOD.read_text(encoding="utf-8").replace("Islamabad", "Karachi")
     (inbox / "other.txt").write_text(text, encoding="utf-8")
     (inbox / "other.meta.yaml").write_text('author: "\\udfff"\n', encoding="utf-8")
@@ -276,12 +272,8 @@ def test_a_copy_left_by_an_older_interrupted_run_is_found_not_duplicated(
     assert stored_files(workspace) == [GOOD.name]
 
 
-def test_two_files_of_one_name_keep_separate_corrections(
-    workspace: Workspace, tmp_path: Path
-) -> None:
+def test_two_files_of_one_name_keep_separate_corrections(workspace: Workspace, inbox: Path) -> None:
     """a.txt and a.md would share a.meta.yaml: the second is kept under another stem."""
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
     shutil.copy(GOOD, inbox / "a.txt")
     text = GOOD.read_text(encoding="utf-8").replace("Islamabad", "Karachi")
     (inbox / "a.md").write_text(text, encoding="utf-8")

@@ -180,9 +180,7 @@ def test_brief_numbers_yaml_would_misread_are_refused(ws: Path, written: str, re
     assert code == 2 and f"{ws / 'brief.yaml'}:4:" in err and reason in err, err
 
 
-def test_a_lone_surrogate_in_a_meta_file_refuses_that_file(ws: Path, tmp_path: Path) -> None:
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
+def test_a_lone_surrogate_in_a_meta_file_refuses_that_file(ws: Path, inbox: Path) -> None:
     shutil.copy(GOOD, inbox / "a.txt")
     (inbox / "a.meta.yaml").write_text('title: "\\ud800"\n', encoding="utf-8")
     code, _, err = run(ws, "ingest", str(inbox))

@@ -12,12 +12,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from briefing import searchpool
 from briefing.model import Excerpt, Source
 from briefing.store import Store
+from tests.corpora import add_source as _add
+from tests.corpora import fill_wire
 
 PARAGRAPHS = [
     "The café in Zürich served Pakistani delegates; São Paulo's envoy stayed away.",
@@ -223,6 +226,16 @@ def test_the_team_index_uses_the_embedded_stores_tokenizer(tmp_path: Path) -> No
     assert f"tokenize='{TOKENIZER}'" in " ".join(sql.split())
 
 
+def _make_team_store_of_schema(db: Any, version: int) -> None:
+    """The tables an older briefing made: its first `version` migrations, and its mark."""
+    from briefing import pgstore
+
+    for script in pgstore.MIGRATIONS[:version]:
+        db.execute(script)
+    db.execute("CREATE TABLE briefing_schema (version INTEGER)")
+    db.execute("INSERT INTO briefing_schema VALUES (%s)", (version,))
+
+
 def test_a_team_store_indexed_by_postgresqls_stemmer_is_indexed_again(pg_url: str) -> None:
     """A store made before schema 4 held Snowball's stems; opening it indexes its
     excerpts again with FTS5's terms, and its suggestions' vocabulary with them."""
@@ -231,10 +244,7 @@ def test_a_team_store_indexed_by_postgresqls_stemmer_is_indexed_again(pg_url: st
     from briefing import pgstore
 
     with psycopg.connect(pg_url, autocommit=True) as db:
-        for script in pgstore.MIGRATIONS[:3]:
-            db.execute(script)
-        db.execute("CREATE TABLE briefing_schema (version INTEGER)")
-        db.execute("INSERT INTO briefing_schema VALUES (3)")
+        _make_team_store_of_schema(db, 3)
         db.execute("INSERT INTO sources(id, file, text) VALUES ('s', 's.txt', 'x')")
         db.execute(
             'INSERT INTO excerpts(id, source_id, position, start, "end", text) '
@@ -249,19 +259,6 @@ def test_a_team_store_indexed_by_postgresqls_stemmer_is_indexed_again(pg_url: st
         store.close()
 
 
-def _add(store: Store, source_id: str, paragraphs: list[str]) -> None:
-    text = "\n\n".join(paragraphs)
-    excerpts, at = [], 0
-    for position, paragraph in enumerate(paragraphs):
-        start = text.index(paragraph, at)
-        at = start + len(paragraph)
-        excerpts.append(
-            Excerpt(f"{source_id}-{position}", source_id, position, start, at, paragraph)
-        )
-    with store.transaction():
-        store.add_source(Source(source_id, f"{source_id}.txt", text), excerpts)
-
-
 @pytest.fixture(scope="module")
 def wire(
     pg_server: object, tmp_path_factory: pytest.TempPathFactory
@@ -270,37 +267,12 @@ def wire(
     paragraphs of a few words (bm25 tells them apart), and one wire paragraph in each
     (300 equal ranks: ties broken by excerpt id); a theme tagged on some, one excerpt
     added to it by hand and one removed."""
-    import random
-
-    from briefing.model import ThemeScore
     from briefing.pgstore import PgStore
 
-    words = [
-        "russia",
-        "pakistan",
-        "arms",
-        "helicopters",
-        "gas",
-        "pipeline",
-        "india",
-        "talks",
-        "deal",
-        "signed",
-    ]
     embedded = Store(tmp_path_factory.mktemp("wire") / "corpus.db")
     team = PgStore(pg_server.new_database())  # type: ignore[attr-defined]
     for store in (embedded, team):
-        rng = random.Random(3)
-        order = list(range(300))
-        rng.shuffle(order)
-        for s in order:
-            paragraphs = [" ".join(rng.choices(words, k=rng.randrange(3, 14))) for _ in range(5)]
-            wire_copy = "Russia and Pakistan signed the arms deal."
-            _add(store, f"s{s:03d}", [*paragraphs, wire_copy] if s < 40 else [wire_copy])  # type: ignore[arg-type]
-        ids = sorted(e.id for e in store.excerpts())
-        with store.transaction():
-            store.set_scores([(i, [ThemeScore("arms", 0.9, rng.random() < 0.3)]) for i in ids])
-        store.replace_manual([(ids[0], "arms", "added"), (ids[1], "arms", "removed")])
+        fill_wire(store)
     yield embedded, team  # type: ignore[misc]
     embedded.close()
     team.close()
@@ -430,10 +402,7 @@ def test_a_team_store_made_before_token_counts_ranks_as_sqlite_once_opened(
     embedded = Store(tmp_path / "corpus.db")
     _fill(embedded)
     with psycopg.connect(pg_url, autocommit=True) as db:
-        for script in pgstore.MIGRATIONS[:4]:
-            db.execute(script)
-        db.execute("CREATE TABLE briefing_schema (version INTEGER)")
-        db.execute("INSERT INTO briefing_schema VALUES (4)")
+        _make_team_store_of_schema(db, 4)
         db.execute("INSERT INTO sources(id, file, text) VALUES ('x', 'x.txt', 'x')")
         excerpts = embedded.excerpts()
         indexed = SearchTerms().tsvectors([e.text for e in excerpts])

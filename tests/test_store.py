@@ -17,20 +17,8 @@ from briefing import searchpool
 from briefing.errors import WorkspaceError
 from briefing.model import Excerpt, Source, ThemeScore
 from briefing.store import SCHEMA_VERSION, Store
-
-
-def _add(store: Store, source_id: str, paragraphs: list[str], **meta: str) -> list[Excerpt]:
-    text = "\n\n".join(paragraphs)
-    excerpts, at = [], 0
-    for position, paragraph in enumerate(paragraphs):
-        start = text.index(paragraph, at)
-        at = start + len(paragraph)
-        excerpts.append(
-            Excerpt(f"{source_id}-{position}", source_id, position, start, at, paragraph)
-        )
-    with store.transaction():
-        store.add_source(Source(source_id, f"{source_id}.txt", text, **meta), excerpts)
-    return excerpts
+from tests.corpora import add_source as _add
+from tests.corpora import fill_wire
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -408,34 +396,10 @@ def test_search_keeps_the_order_of_sorting_every_match(
 
     SQLite only: the reference is FTS5's own SQL (the PostgreSQL store's search is one
     `ORDER BY rank DESC, id LIMIT n`)."""
-    import random
 
     monkeypatch.setattr(searchpool, "SEARCH_POOL", pool)
     store = Store(tmp_path / "corpus.db")
-
-    rng = random.Random(3)
-    words = [
-        "russia",
-        "pakistan",
-        "arms",
-        "helicopters",
-        "gas",
-        "pipeline",
-        "india",
-        "talks",
-        "deal",
-        "signed",
-    ]
-    copies = ["Russia and Pakistan signed the arms deal."] * 300  # 300 equal ranks
-    order = list(range(300))
-    rng.shuffle(order)  # stored in another order than their ids sort in
-    for s in order:
-        paragraphs = [" ".join(rng.choices(words, k=rng.randrange(3, 14))) for _ in range(5)]
-        _add(store, f"s{s:03d}", [*paragraphs, copies[s]] if s < 40 else [copies[s]])
-    ids = [e.id for e in store.excerpts()]
-    with store.transaction():
-        store.set_scores([(i, [ThemeScore("arms", 0.9, rng.random() < 0.3)]) for i in ids])
-    store.replace_manual([(ids[0], "arms", "added"), (ids[1], "arms", "removed")])
+    fill_wire(store)
     for query in [
         "pakistan",
         "russia pakistan",

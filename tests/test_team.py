@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
@@ -21,6 +22,14 @@ from typer.testing import CliRunner
 from briefing.cli import app
 from tests.paths import REPO, SAMPLE_SOURCES
 from tests.postgres import Server
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from briefing.library import Library
+    from briefing.tui.app import BriefingApp
+    from briefing.tui.widgets.excerpt_table import ExcerptTable
+    from briefing.tui.widgets.theme_list import ThemeList
 
 runner = CliRunner()
 BRIEFING = str(Path(sys.executable).with_name("briefing"))
@@ -313,6 +322,47 @@ def test_the_bundled_sample_stays_embedded(
         store.close()
 
 
+def _b_about_to_decide(tmp_path: Path, pg_url: str) -> tuple[Path, str, set[str], str, Library]:
+    """Two analysts on a team store holding the sample: B's workspace, the theme B will
+    tag, the excerpts it carries now, the excerpt B will add to it, and A's library."""
+    from briefing.library import Library
+    from briefing.workspace import Workspace
+
+    a, b = _team(tmp_path, pg_url)
+    ok(a, "ingest", str(SAMPLE_SOURCES))
+    theme = "energy-gwadar"
+    carried = {e["id"] for e in json.loads(ok(a, "excerpts", "--json")) if theme in e["themes"]}
+    excerpt = next(i for i in _ids(ok(b, "search", "helicopters", "--json")) if i not in carried)
+    return b, theme, carried, excerpt, Library.open(Workspace(a))
+
+
+async def _on_theme(
+    app: BriefingApp, pilot: Pilot[None], theme: str
+) -> tuple[ThemeList, ExcerptTable]:
+    """The app's theme list moved to the theme B will tag (the sample's fourth), and its
+    excerpt list."""
+    from briefing.tui.widgets.excerpt_table import ExcerptTable
+    from briefing.tui.widgets.theme_list import ThemeList
+    from tests.test_tui_workflow import settle
+
+    await settle(pilot)
+    themes = app.screen.query_one(ThemeList)
+    await pilot.press("down", "down", "down")
+    await settle(pilot)
+    assert themes.current == theme
+    return themes, app.screen.query_one(ExcerptTable)
+
+
+def _count(themes: ThemeList, theme: str) -> str:
+    """The count the theme list shows beside a theme."""
+    return str(themes.get_option(theme).prompt.count.plain)  # type: ignore[union-attr]
+
+
+def _listed(table: ExcerptTable) -> set[str]:
+    """The excerpt ids the excerpt list shows."""
+    return {str(key.value) for key in table.rows}
+
+
 def test_the_app_shows_another_analysts_decision_after_a_refresh(
     pg_url: str, tmp_path: Path
 ) -> None:
@@ -322,48 +372,29 @@ def test_the_app_shows_another_analysts_decision_after_a_refresh(
 
     from textual.widgets import Footer
 
-    from briefing.library import Library
     from briefing.tui.app import BriefingApp
-    from briefing.tui.widgets.excerpt_table import ExcerptTable
-    from briefing.tui.widgets.theme_list import ThemeList
-    from briefing.workspace import Workspace
     from tests.test_tui_workflow import settle
 
-    a, b = _team(tmp_path, pg_url)
-    ok(a, "ingest", str(SAMPLE_SOURCES))
-    theme = "energy-gwadar"
-    carried = {e["id"] for e in json.loads(ok(a, "excerpts", "--json")) if theme in e["themes"]}
-    excerpt = next(i for i in _ids(ok(b, "search", "helicopters", "--json")) if i not in carried)
-    library = Library.open(Workspace(a))
-
-    def count(themes: ThemeList) -> str:
-        return str(themes.get_option(theme).prompt.count.plain)  # type: ignore[union-attr]
-
-    def listed(table: ExcerptTable) -> set[str]:
-        return {str(key.value) for key in table.rows}
+    b, theme, carried, excerpt, library = _b_about_to_decide(tmp_path, pg_url)
 
     async def script() -> None:
         app = BriefingApp(library)
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            themes = app.screen.query_one(ThemeList)
-            await pilot.press("down", "down", "down")  # to the theme B will tag
-            await settle(pilot)
-            assert themes.current == theme
-            table = app.screen.query_one(ExcerptTable)
-            assert count(themes) == str(len(carried))
-            assert excerpt not in listed(table)
+            themes, table = await _on_theme(app, pilot, theme)
+            assert _count(themes, theme) == str(len(carried))
+            assert excerpt not in _listed(table)
             footer = app.screen.query_one(Footer)
             assert "Refresh" in [item.description for item in footer.query("FooterKey")]  # type: ignore[attr-defined]
 
             ok(b, "tag", "--excerpt", excerpt, "--add", theme)
             await settle(pilot)
-            assert count(themes) == str(len(carried))  # not yet: the app shows what it read
+            # Not yet: the app shows what it read.
+            assert _count(themes, theme) == str(len(carried))
 
             await pilot.press("ctrl+r")
             await settle(pilot)
-            assert count(themes) == str(len(carried) + 1)
-            assert excerpt in listed(table)
+            assert _count(themes, theme) == str(len(carried) + 1)
+            assert excerpt in _listed(table)
             if os.environ.get("BRIEFING_SCREENSHOT"):
                 app.save_screenshot(os.environ["BRIEFING_SCREENSHOT"])
 
@@ -383,43 +414,26 @@ def test_the_app_refreshes_when_the_terminal_regains_focus_on_a_team_store(
 
     from textual import events
 
-    from briefing.library import Library
     from briefing.tui.app import BriefingApp
-    from briefing.tui.widgets.excerpt_table import ExcerptTable
-    from briefing.tui.widgets.theme_list import ThemeList
-    from briefing.workspace import Workspace
     from tests.test_tui_workflow import settle
 
-    a, b = _team(tmp_path, pg_url)
-    ok(a, "ingest", str(SAMPLE_SOURCES))
-    theme = "energy-gwadar"
-    carried = {e["id"] for e in json.loads(ok(a, "excerpts", "--json")) if theme in e["themes"]}
-    excerpt = next(i for i in _ids(ok(b, "search", "helicopters", "--json")) if i not in carried)
-    library = Library.open(Workspace(a))
-
-    def count(themes: ThemeList) -> str:
-        return str(themes.get_option(theme).prompt.count.plain)  # type: ignore[union-attr]
+    b, theme, carried, excerpt, library = _b_about_to_decide(tmp_path, pg_url)
 
     async def script() -> None:
         app = BriefingApp(library)
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            themes = app.screen.query_one(ThemeList)
-            await pilot.press("down", "down", "down")
-            await settle(pilot)
-            assert themes.current == theme
-            table = app.screen.query_one(ExcerptTable)
+            themes, table = await _on_theme(app, pilot, theme)
             # What Textual's driver posts when the terminal reports focus out (CSI O)...
             app.post_message(events.AppBlur())
             await settle(pilot)
             ok(b, "tag", "--excerpt", excerpt, "--add", theme)
             await settle(pilot)
-            assert count(themes) == str(len(carried))
+            assert _count(themes, theme) == str(len(carried))
             # ... and in (CSI I).
             app.post_message(events.AppFocus())
             await settle(pilot)
-            assert count(themes) == str(len(carried) + 1)
-            assert excerpt in {str(key.value) for key in table.rows}
+            assert _count(themes, theme) == str(len(carried) + 1)
+            assert excerpt in _listed(table)
             assert not app._notifications  # quiet: no "Read again" toast
 
     try:

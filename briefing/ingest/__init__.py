@@ -8,11 +8,12 @@ and `segment` joins the body and records each paragraph's offsets.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefing.errors import RefusedFile
@@ -50,6 +51,9 @@ class Article:
     date: str | None  # ISO yyyy-mm-dd, or None when the text gives none
     authors: tuple[str, ...] = ()  # each person, without "By", "Dr.", roles or dates
     url: str | None = None
+    # The SHA-256 of the file's bytes as they were read: what its kept original is
+    # checked against later (a rebuild or a dump names one changed since).
+    original_sha256: str | None = None
 
 
 def read_article(path: Path, max_bytes: int = MAX_BYTES) -> Article:
@@ -69,7 +73,7 @@ def read_article(path: Path, max_bytes: int = MAX_BYTES) -> Article:
     article = build_article(extracted)
     if article is None:
         raise RefusedFile(str(path), "no body text left after removing the page's boilerplate")
-    return article
+    return replace(article, original_sha256=hashlib.sha256(data).hexdigest())
 
 
 def build_article(extracted: readers.Extracted) -> Article | None:

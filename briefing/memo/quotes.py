@@ -28,14 +28,54 @@ SentenceRelevance = Callable[[str, str], float]
 
 # Words that end in a full stop without ending a sentence.
 _ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "gov",
-    "sen", "rep", "st", "jr", "sr", "no", "vol", "vs", "etc", "inc", "ltd", "co", "corp",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "u.s", "u.k", "u.n", "e.g", "i.e",
-}  # fmt: skip
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
-_OPEN = "“"
-_CLOSE = "”"
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "gen",
+    "lt",
+    "col",
+    "maj",
+    "capt",
+    "sgt",
+    "adm",
+    "gov",
+    "sen",
+    "rep",
+    "st",
+    "jr",
+    "sr",
+    "no",
+    "vol",
+    "vs",
+    "etc",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+}  # fmt: skip (u.s, e.g, z.b: `_DOTTED`)
+# A stop, any closing marks, space, then (past an opening mark) a word that does not start
+# in lower case: an upper-case or uncased letter, or a digit (checked in split_sentences).
+_BOUNDARY = re.compile(r"[.!?][\"'”’»«“‘›‹)\]]*\s+(?=(?:[\"“”‘„‚«»‹›(\[]\s?)?\w)")
+_DOTTED = re.compile(r"(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}")  # u.s, z.b, e.g: letters and stops
+_OPENING = '"“”‘„‚«»‹›(['
+# Double quotation marks of any language: “…” (English), „…“ and »…« (German), «…»
+# (French), ”…” (Swedish). Which way one turns is read from the text around it
+# (`_turn`). Single marks are left alone: ’ is far more often an apostrophe.
+_MARKS_TEXT = '“”„«»‹›"'
 # A sentence whose speaker is only a pronoun: "..., he said." / "She added that ..."
 _VERBS = (
     r"(?:said|says|added|adds|told|tells|noted|notes|observed|stated|argued|explained|warned|"
@@ -74,9 +114,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         # The word before the stop (the stop is no space, so there is one), found from
         # the right: a search from the sentence's start made long paragraphs quadratic.
         word = text[start : match.start() + 1].rsplit(None, 1)[-1]
-        token = word.rstrip(".").lower().lstrip('("“‘')
-        if token in _ABBREVIATIONS or (len(token) == 1 and "a" <= token <= "z"):
-            continue  # "Gen. Shoigu", "J. Smith"
+        token = word.rstrip(".").lower().lstrip(_OPENING)
+        if (
+            token in _ABBREVIATIONS
+            or (len(token) == 1 and token.isalpha())
+            or _DOTTED.fullmatch(token)
+        ):
+            continue  # "Gen. Shoigu", "J. Smith", "z.B. Hamburg"
+        after = match.end()
+        if text[after] in _OPENING:  # « Il, „Er: the mark, then maybe a (French) space
+            after += 2 if text[after + 1].isspace() else 1
+        if text[after].islower():
+            continue  # "etc. and", "ca. zehn": no new sentence starts in lower case
         end = match.end()
         spans.append(_trim(text, start, end))
         start = end
@@ -102,7 +151,7 @@ def quotation_depth(text: str) -> list[int]:
     return depth
 
 
-_MARKS = re.compile(f'[{_OPEN}{_CLOSE}"]')
+_MARKS = re.compile(f"[{_MARKS_TEXT}]")
 
 
 def _quotation_changes(text: str) -> tuple[list[tuple[int, int]], int]:
@@ -111,11 +160,7 @@ def _quotation_changes(text: str) -> tuple[list[tuple[int, int]], int]:
     changes: list[tuple[int, int]] = []
     for mark in _MARKS.finditer(text):
         i = mark.start()
-        char = text[i]
-        if char == _OPEN or (char == '"' and _opens(text, i)):
-            changes.append((i + 1, +1))
-        else:
-            changes.append((i + 1, -1))
+        changes.append((i + 1, _turn(text, i)))
     running = lowest = 0
     for _, delta in changes:
         running += delta
@@ -141,7 +186,7 @@ def quote_units(text: str) -> list[tuple[int, int]]:
     spans = split_sentences(text)
     if not spans:
         return []
-    if '"' not in text and _OPEN not in text and _CLOSE not in text:
+    if not _MARKS.search(text):
         return spans  # no quotation to join sentences across
     depth = _depth_at(text, [start for start, _ in spans[1:]])
     units: list[tuple[int, int]] = [spans[0]]
@@ -265,9 +310,31 @@ def _names_someone(text: str) -> bool:
     return any(m.group(1) not in _NOT_NAMES for m in _NAMED.finditer(text))
 
 
-def _opens(text: str, i: int) -> bool:
-    """A straight double mark opens a quotation after a space, a bracket or the start."""
-    return i == 0 or text[i - 1].isspace() or text[i - 1] in "([{—–-"
+def _turn(text: str, i: int) -> int:
+    """+1 where the double mark at `i` opens a quotation, -1 where it closes one.
+
+    „ only opens. Otherwise the mark's sides tell: one with space (or a bracket, a dash,
+    the paragraph's edge) before it and a word after it opens; one with a word before
+    it and space or punctuation after it closes: “ opens in English and closes in
+    German, » closes in French and opens in German. A straight mark opens after space.
+    French guillemets, spaced on both sides, turn as French writes them.
+    """
+    char = text[i]
+    if char == "„":
+        return +1
+    open_before = i == 0 or text[i - 1].isspace() or text[i - 1] in "([{—–-"
+    if char == '"':
+        return +1 if open_before else -1
+    end = i + 1 >= len(text)
+    open_after = not end and not text[i + 1].isspace() and text[i + 1] not in _AFTER_CLOSE
+    if open_before and open_after:
+        return +1
+    if not open_before and not open_after:
+        return -1
+    return +1 if char in "“«‹" else -1
+
+
+_AFTER_CLOSE = ".,;:!?)]}…—–-“”„«»‹›'’"
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -290,6 +290,41 @@ def tag_corpus(
     return tag_inputs(tagger, inputs, added, removed, pinned, found_of, only)
 
 
+@dataclass(frozen=True)
+class RowBlock:
+    """A block of the store's (excerpt id, source id, place, vector blob) rows, decoded."""
+
+    ids: tuple[str, ...]
+    docs: list[int]  # each row's source, numbered in the order sources first appear
+    places: tuple[int, ...]
+    whole: list[int]  # the rows, within the block, whose blob is a whole vector
+    vectors: npt.NDArray[Any] | None  # (rows, dim) as stored, 0 where not whole; None if dim 0
+
+
+def row_blocks(
+    rows: Iterable[tuple[str, str, int, bytes | None]], size: int, dim: int
+) -> Iterator[RowBlock]:
+    """The rows in blocks of `size`, column by column (one join and one frombuffer per
+    block of vectors): a Python step per row and per column is most of a re-tag's time.
+    The corpus matrix read in memory (`read_inputs`) and the one kept on disk
+    (`matrixcache`) both read their rows here, so both hold the same bits."""
+    width = dim * np.dtype(VECTOR_DTYPE).itemsize
+    source_index: dict[str, int] = {}
+    stream = iter(rows)
+    while block := list(itertools.islice(stream, size)):
+        block_ids, sources, places, blobs = zip(*block, strict=True)
+        docs = [source_index.setdefault(x, len(source_index)) for x in sources]
+        whole: list[int] = []
+        vectors = None
+        if dim:
+            whole = [i for i, b in enumerate(blobs) if b is not None and len(b) == width]
+            vectors = np.zeros((len(block), dim), dtype=VECTOR_DTYPE)
+            if whole:
+                data = b"".join([blobs[i] for i in whole])
+                vectors[whole] = np.frombuffer(data, dtype=VECTOR_DTYPE).reshape(-1, dim)
+        yield RowBlock(block_ids, docs, places, whole, vectors)
+
+
 def read_inputs(
     tagger: Tagger,
     count: int,
@@ -303,7 +338,6 @@ def read_inputs(
     theme_vectors = tagger.theme_vectors
     dim = int(theme_vectors.shape[1]) if theme_vectors is not None else 0
     ids: list[str] = []
-    source_index: dict[str, int] = {}
     docs = np.zeros(count, dtype=np.int64)
     positions = np.zeros(count, dtype=np.int64)
     has_vector = np.zeros(count, dtype=bool)
@@ -318,31 +352,20 @@ def read_inputs(
         vectors = np.zeros((count, dim), dtype=VECTOR_DTYPE) if dim and spill is None else None
         if spill is not None:
             writer = closing.enter_context(open(spill.fileno(), "wb", closefd=False))
-            nothing = bytes(width)
-        # Read in blocks, column by column (one join and one frombuffer per block of
-        # vectors): a Python step per row and per column is most of the time of a re-tag.
         n = 0
-        stream = iter(rows)
-        while block := list(itertools.islice(stream, _BLOCK)):
-            if n + len(block) > count:
+        for block in row_blocks(rows, _BLOCK, dim):
+            end = n + len(block.ids)
+            if end > count:
                 raise ValueError("the corpus grew while it was being read")
-            block_ids, sources, places, blobs = zip(*block, strict=True)
-            end = n + len(block)
-            ids.extend(block_ids)
-            docs[n:end] = [source_index.setdefault(x, len(source_index)) for x in sources]
-            positions[n:end] = places
-            if dim:
-                good = [
-                    i for i, blob in enumerate(blobs) if blob is not None and len(blob) == width
-                ]
-                at = np.asarray(good, dtype=np.int64) + n
-                has_vector[at] = True
+            ids.extend(block.ids)
+            docs[n:end] = block.docs
+            positions[n:end] = block.places
+            if block.vectors is not None:
+                has_vector[np.asarray(block.whole, dtype=np.int64) + n] = True
                 if spill is not None:
-                    kept = set(good)
-                    writer.write(b"".join(b if i in kept else nothing for i, b in enumerate(blobs)))
-                elif good:
-                    data = b"".join([blobs[i] for i in good])
-                    vectors[at] = np.frombuffer(data, dtype=VECTOR_DTYPE).reshape(-1, dim)  # type: ignore[index]
+                    writer.write(block.vectors.tobytes())
+                else:
+                    vectors[n:end] = block.vectors  # type: ignore[index]
             n = end
         if spill is not None:
             writer.flush()

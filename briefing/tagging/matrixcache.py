@@ -216,44 +216,34 @@ def _write(
     k = len(themes)
     theme_vectors = tagger.theme_vectors
     dim = int(theme_vectors.shape[1]) if theme_vectors is not None else 0
-    width = dim * np.dtype(_corpus.VECTOR_DTYPE).itemsize
     docs = np.zeros(count, dtype=np.int64)
     positions = np.zeros(count, dtype=np.int64)
     has_vector = np.zeros(count, dtype=bool)
     phrase = np.zeros((count, k), dtype=np.float32)
     semantic = np.zeros((count, k), dtype=np.float32)
-    source_index: dict[str, int] = {}
     longest = 1
     n = 0
-    # Blocks of MEANING_BLOCK rows from the first: `Tagger.similarity` then makes the same
-    # products, block for block, as `read_inputs` does over the whole corpus.
-    size = _corpus.MEANING_BLOCK
     with contextlib.ExitStack() as closing:
         id_file = closing.enter_context(open(place / "ids.txt", "wb"))
         vector_file = closing.enter_context(open(place / "vectors.npy", "wb")) if dim else None
         if vector_file is not None:
             _header(vector_file, (count, dim), np.float32)
-        stream = iter(rows)
-        while block := list(itertools.islice(stream, size)):
-            if n + len(block) > count:
+        # Blocks of MEANING_BLOCK rows from the first: `Tagger.similarity` then makes the
+        # same products, block for block, as `read_inputs` does over the whole corpus.
+        for block in _corpus.row_blocks(rows, _corpus.MEANING_BLOCK, dim):
+            end = n + len(block.ids)
+            if end > count:
                 raise _Unkept("the corpus grew while it was being read")
-            block_ids, sources, places, blobs = zip(*block, strict=True)
-            if any("\n" in excerpt_id for excerpt_id in block_ids):
+            if any("\n" in excerpt_id for excerpt_id in block.ids):
                 raise _Unkept("an id that would not split back")
-            end = n + len(block)
-            id_file.write((("\n" if n else "") + "\n".join(block_ids)).encode("utf-8"))
-            longest = max(longest, *map(len, block_ids))
-            docs[n:end] = [source_index.setdefault(x, len(source_index)) for x in sources]
-            positions[n:end] = places
-            if vector_file is not None:
-                part = np.zeros((len(block), dim), dtype=_corpus.VECTOR_DTYPE)
-                good = [i for i, b in enumerate(blobs) if b is not None and len(b) == width]
-                if good:
-                    data = b"".join([blobs[i] for i in good])
-                    part[good] = np.frombuffer(data, dtype=_corpus.VECTOR_DTYPE).reshape(-1, dim)
-                    has_vector[np.asarray(good, dtype=np.int64) + n] = True
-                semantic[n:end] = tagger.meaning(cast("Any", part), whole=True)
-                vector_file.write(part.astype(np.float32).tobytes())
+            id_file.write((("\n" if n else "") + "\n".join(block.ids)).encode("utf-8"))
+            longest = max(longest, *map(len, block.ids))
+            docs[n:end] = block.docs
+            positions[n:end] = block.places
+            if vector_file is not None and block.vectors is not None:
+                has_vector[np.asarray(block.whole, dtype=np.int64) + n] = True
+                semantic[n:end] = tagger.meaning(cast("Any", block.vectors), whole=True)
+                vector_file.write(block.vectors.astype(np.float32).tobytes())
             n = end
     if n != count:
         raise _Unkept("the corpus changed while it was being read")
