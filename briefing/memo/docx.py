@@ -154,8 +154,7 @@ def _run(text: str, *, bold: bool = False, size: int) -> str:
 
 def _field(name: str) -> str:
     """A field Word and LibreOffice fill in on each page (PAGE, NUMPAGES)."""
-    run = '<w:r><w:rPr><w:color w:val="555555"/><w:sz w:val="16"/></w:rPr><w:t>1</w:t></w:r>'
-    return f'<w:fldSimple w:instr=" {name} ">{run}</w:fldSimple>'
+    return f'<w:fldSimple w:instr=" {name} ">{_run("1", size=16)}</w:fldSimple>'
 
 
 def _furniture(tag: str, lines: list[str]) -> str:
@@ -185,9 +184,8 @@ def _referenced(document: str) -> str:
 
 
 def _related(rels: str) -> str:
-    kinds = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     added = "".join(
-        f'<Relationship Type="{kinds}/{kind}" Id="{rid}" Target="{kind}1.xml" />'
+        f'<Relationship Type="{_REL}/{kind}" Id="{rid}" Target="{kind}1.xml" />'
         for kind, rid in _PARTS.items()
     )
     return rels.replace("</Relationships>", added + "</Relationships>", 1)
